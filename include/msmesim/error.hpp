@@ -1,0 +1,82 @@
+// Typed errors. Every invalid value is reported with the field it came from,
+// the value itself and what would have been allowed, so that a planner can fix
+// a scenario without reading code. Nothing is clamped silently.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace msmesim {
+
+/// Base of every error msmesim throws.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A value outside what is allowed. `field` names it the way the user wrote it
+/// (a C++ member, a Python keyword or a CSV column), `value` is the offending
+/// value as text and `allowed` says what would be accepted.
+class InvalidArgument : public Error {
+ public:
+  InvalidArgument(std::string field, std::string value, std::string allowed);
+  const std::string& field() const noexcept { return field_; }
+  const std::string& value() const noexcept { return value_; }
+  const std::string& allowed() const noexcept { return allowed_; }
+
+ private:
+  std::string field_, value_, allowed_;
+};
+
+/// A value of the wrong kind (text where a number belongs, and the like).
+class TypeMismatch : public InvalidArgument {
+ public:
+  using InvalidArgument::InvalidArgument;
+};
+
+/// A malformed input file: names the file, the line (1-based), the column and
+/// the value that could not be read.
+class ParseError : public Error {
+ public:
+  ParseError(std::string file, std::int64_t line, std::string column, std::string value,
+             std::string allowed);
+  const std::string& file() const noexcept { return file_; }
+  std::int64_t line() const noexcept { return line_; }
+  const std::string& column() const noexcept { return column_; }
+  const std::string& value() const noexcept { return value_; }
+  const std::string& allowed() const noexcept { return allowed_; }
+
+ private:
+  std::string file_;
+  std::int64_t line_;
+  std::string column_, value_, allowed_;
+};
+
+/// A file that cannot be opened or written.
+class IoError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A run stopped because its progress callback asked it to.
+class Cancelled : public Error {
+ public:
+  explicit Cancelled(int months_completed);
+  int months_completed() const noexcept { return months_completed_; }
+
+ private:
+  int months_completed_;
+};
+
+namespace detail {
+/// Formats a number the way error messages show it (shortest round-trip form).
+std::string format_value(double v);
+std::string format_value(std::int64_t v);
+/// Throws InvalidArgument unless lo <= v <= hi and v is finite.
+void require_range(const std::string& field, double v, double lo, double hi);
+/// Throws InvalidArgument unless lo <= v <= hi.
+void require_range(const std::string& field, std::int64_t v, std::int64_t lo, std::int64_t hi);
+}  // namespace detail
+
+}  // namespace msmesim

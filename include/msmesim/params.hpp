@@ -1,0 +1,175 @@
+// The behavioural parameters of firms, declared once. Each entry of
+// MSMESIM_FIRM_PARAMS gives: name, default, minimum, maximum (inclusive), unit,
+// whether it must be a whole number, a description and the source of the
+// default. The same list generates the FirmParams fields, the validation, the
+// by-name access used by Python and scenario files, and docs/parameters.md.
+#pragma once
+
+#include <limits>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace msmesim {
+
+inline constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// clang-format off
+#define MSMESIM_FIRM_PARAMS(X) \
+  /* revenue */ \
+  X(revenue_noise_sd, 0.10, 0.0, 2.0, "log-sd", false, \
+    "Month-to-month idiosyncratic revenue noise: revenue is multiplied by a mean-one lognormal with this log standard deviation.", \
+    "Assumption (typical month-to-month volatility of small retail and food sales).") \
+  X(growth_drift_year, 0.0, -0.5, 0.5, "1/year", false, \
+    "Drift of each firm's underlying (pre-shock) revenue level, as a yearly log growth rate.", \
+    "Assumption: flat real demand, so that the revenue index isolates the shock.") \
+  X(growth_sd_year, 0.07, 0.0, 1.0, "log-sd/year", false, \
+    "Persistent firm-level revenue shocks (a random walk in log revenue, Gibrat's law); drives class advancement and ordinary exits.", \
+    "Assumption.") \
+  X(capacity_slack, 0.25, 0.0, 5.0, "share", false, \
+    "Output a firm can produce above its initial revenue per worker before it must hire.", \
+    "Assumption.") \
+  X(expectation_weight, 0.5, 0.0, 1.0, "weight", false, \
+    "Weight of the latest month in the firm's smoothed expectation of its revenue (used for labour decisions).", \
+    "Assumption (adaptive expectations).") \
+  X(shipping_cost_share, 0.08, 0.0, 1.0, "share of online sales", false, \
+    "Shipping and platform logistics cost paid on online sales.", \
+    "Assumption (marketplace logistics typically 5-10 % of order value).") \
+  X(owner_draw_share, 0.8, 0.0, 1.0, "share of profit", false, \
+    "Share of a month's positive profit the owner withdraws for the household.", \
+    "Assumption (household and business cash are mixed in micro firms).") \
+  X(subsistence_share, 0.3, 0.0, 1.0, "share of baseline profit", false, \
+    "Minimum monthly withdrawal for the household, as a share of the firm's pre-shock profit, taken while cash allows; depletes working capital in a downturn (seed 000 §5.1: 'unavailability of capital to restart the business').", \
+    "Assumption.") \
+  /* shock channels */ \
+  X(distribution_cost_uplift, 1.0, 0.0, 10.0, "x severity", false, \
+    "Rise of shipping cost per unit distribution-shock severity (severity 0.3 and uplift 1 raise it by 30 %).", \
+    "Assumption.") \
+  X(raw_material_price_pass, 0.5, 0.0, 10.0, "x severity", false, \
+    "Rise of variable (input) cost per unit raw-material-shock severity.", \
+    "Assumption.") \
+  X(raw_material_output_cap, 0.5, 0.0, 1.0, "x severity", false, \
+    "Loss of production capacity per unit raw-material-shock severity.", \
+    "Assumption.") \
+  X(receivable_delay_max, 0.5, 0.0, 1.0, "share of revenue", false, \
+    "Share of a month's revenue paid one month late at full capital/liquidity-shock severity.", \
+    "Assumption (MODEL §4: the capital channel delays receivables).") \
+  X(linkage_strength, 1.0, 0.0, 1.0, "share", false, \
+    "Scale of input-output spill-overs between sectors (0 switches them off).", \
+    "Assumption (MODEL §4 sector linkages).") \
+  /* credit */ \
+  X(cash_buffer_months, 1.0, 0.0, 24.0, "months", false, \
+    "A firm seeks credit when its cash would fall below this many months of wages, fixed costs and debt service.", \
+    "Assumption.") \
+  X(distressed_approval_factor, 0.5, 0.0, 1.0, "factor", false, \
+    "Multiplies the approval odds of formal lenders (cooperative, KUR, bank) for a firm already in distress.", \
+    "Assumption.") \
+  X(coop_rate_year, 0.18, 0.0, 5.0, "1/year", false, \
+    "Interest rate of cooperative (savings and loan) credit to members.", \
+    "Assumption (savings-and-loan cooperatives typically charge about 1.5 % a month).") \
+  X(coop_approval, 0.7, 0.0, 1.0, "probability", false, \
+    "Approval odds of a member's loan request at a liquid cooperative.", \
+    "Assumption.") \
+  X(coop_term_months, 12, 1, 360, "months", true, \
+    "Term of cooperative loans.", "Assumption.") \
+  X(coop_ceiling_revenue_months, 2.0, 0.0, 120.0, "months of revenue", false, \
+    "Cooperative loan ceiling in months of the firm's baseline revenue.", "Assumption.") \
+  X(coop_tightening, 0.5, 0.0, 1.0, "x severity", false, \
+    "Fall of cooperative approval odds per unit capital-shock severity.", "Assumption.") \
+  X(kur_rate_year, 0.06, 0.0, 5.0, "1/year", false, \
+    "Borrower rate of KUR (people's business credit).", \
+    "MODEL §7: 6 % a year in 2020 (7 % in 2019), Permenko 15/2020.") \
+  X(kur_approval, 0.6, 0.0, 1.0, "probability", false, \
+    "Approval odds of an eligible KUR application.", "Assumption.") \
+  X(kur_term_months, 24, 1, 360, "months", true, \
+    "Term of KUR working-capital loans.", "Assumption (KUR working-capital loans run up to 3 years).") \
+  X(kur_ceiling_micro_rp, 50e6, 0.0, kInf, "Rp", false, \
+    "KUR ceiling for micro firms.", "MODEL §7: micro KUR Rp 10-50 million (Permenko 15/2020).") \
+  X(kur_ceiling_small_rp, 500e6, 0.0, kInf, "Rp", false, \
+    "KUR ceiling for small and larger firms.", "MODEL §7: small KUR up to Rp 500 million.") \
+  X(kur_requires_registered, 1, 0, 1, "flag", true, \
+    "1 if only registered firms (NIB) may apply for KUR.", "Assumption (KUR requires business legality).") \
+  X(kur_tightening, 0.3, 0.0, 1.0, "x severity", false, \
+    "Fall of KUR approval odds per unit capital-shock severity.", "Assumption (KUR is state-guaranteed, so tightens less than bank credit).") \
+  X(bank_rate_year, 0.12, 0.0, 5.0, "1/year", false, \
+    "Rate of commercial bank working-capital credit.", "Assumption.") \
+  X(bank_approval, 0.45, 0.0, 1.0, "probability", false, \
+    "Approval odds of a collateralised bank application.", "Assumption.") \
+  X(bank_term_months, 36, 1, 360, "months", true, "Term of bank loans.", "Assumption.") \
+  X(bank_collateral_ratio, 1.25, 0.0, 100.0, "x loan", false, \
+    "Business assets required per rupiah lent by a bank; caps the loan at assets / ratio.", "Assumption.") \
+  X(bank_ceiling_revenue_months, 6.0, 0.0, 120.0, "months of revenue", false, \
+    "Bank loan ceiling in months of the firm's baseline revenue.", "Assumption.") \
+  X(bank_requires_registered, 1, 0, 1, "flag", true, \
+    "1 if only registered firms may borrow from banks.", "Assumption.") \
+  X(bank_tightening, 0.7, 0.0, 1.0, "x severity", false, \
+    "Fall of bank approval odds per unit capital-shock severity.", "Assumption.") \
+  X(informal_rate_year, 0.30, 0.0, 50.0, "1/year", false, \
+    "Rate of informal credit (family, arisan, moneylenders), blended.", "Assumption (2.5 % a month).") \
+  X(informal_approval, 0.8, 0.0, 1.0, "probability", false, \
+    "Odds that informal credit is found.", "Assumption.") \
+  X(informal_term_months, 12, 1, 360, "months", true, "Term of informal loans.", "Assumption.") \
+  X(informal_ceiling_revenue_months, 1.0, 0.0, 120.0, "months of revenue", false, \
+    "Informal loan ceiling in months of the firm's baseline revenue.", "Assumption.") \
+  X(informal_tightening, 0.2, 0.0, 1.0, "x severity", false, \
+    "Fall of informal approval odds per unit capital-shock severity.", "Assumption.") \
+  /* distress, closure, labour */ \
+  X(closure_after_months, 4, 1, 120, "months", true, \
+    "A firm closes after this many consecutive months unable to meet its obligations.", \
+    "Assumption (MODEL §3: configurable).") \
+  X(reentry_monthly_prob, 0.0, 0.0, 1.0, "probability", false, \
+    "Monthly odds that a closed firm reopens once its demand has recovered (0: closure is final).", \
+    "MODEL §3: closure is final unless a re-entry rule is configured.") \
+  X(reentry_min_demand, 0.9, 0.0, 10.0, "share of pre-shock", false, \
+    "Demand (share of pre-shock) a closed firm's market must have regained before it may reopen.", "Assumption.") \
+  X(layoff_lag_months, 1, 0, 120, "months", true, \
+    "Months of distress with more workers than needed before the firm lays off.", "Assumption.") \
+  X(layoff_speed, 0.5, 0.0, 1.0, "share of gap", false, \
+    "Share of the excess workforce laid off once the lag has passed.", "Assumption.") \
+  X(hire_speed, 0.34, 0.0, 1.0, "share of gap", false, \
+    "Share of the missing workforce re-hired a month when the firm is not in distress.", "Assumption.") \
+  /* entry */ \
+  X(entry_rate_month, 4.655e-5, 0.0, 1.0, "entrants per initial firm per month", false, \
+    "New firms a month, as a share of the initial population (Poisson).", \
+    "Seed 000 §5.2: 20-50 new SMEs a month in Bogor; 35 / 751,888 firms.") \
+  X(entrant_revenue_factor, 0.5, 0.0, 10.0, "x template revenue", false, \
+    "Revenue of an entrant relative to the existing micro firm it is modelled on.", "Assumption.")
+// clang-format on
+
+/// Behavioural parameters of firms. Defaults are the built-in values; see
+/// docs/parameters.md for units, ranges and sources.
+struct FirmParams {
+#define MSMESIM_DECLARE_PARAM(name, def, lo, hi, unit, integer, desc, source) double name = def;
+  MSMESIM_FIRM_PARAMS(MSMESIM_DECLARE_PARAM)
+#undef MSMESIM_DECLARE_PARAM
+
+  /// Throws InvalidArgument naming the first parameter out of range.
+  void validate() const;
+  /// Value by name; throws InvalidArgument for an unknown name.
+  double get(std::string_view name) const;
+  /// Sets by name after checking range and integrality.
+  void set(std::string_view name, double value);
+};
+
+/// One row of a parameter table.
+struct ParamInfo {
+  std::string_view name;
+  double default_value;
+  double min;
+  double max;
+  std::string_view unit;
+  bool integer;
+  std::string_view description;
+  std::string_view source;
+};
+
+/// The table behind FirmParams, in declaration order.
+std::span<const ParamInfo> firm_param_table();
+
+/// Validates one value against a table row; `field` is how errors name it.
+void validate_param(const ParamInfo& info, double value, const std::string& field);
+
+/// Closest name in `candidates` to `name` (for "did you mean" hints), or "".
+std::string closest_name(std::string_view name, std::span<const std::string_view> candidates);
+
+}  // namespace msmesim

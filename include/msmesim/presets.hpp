@@ -1,0 +1,41 @@
+// Built-in presets. `bogor_covid19` is the default of `msmesim run`: Bogor
+// Regency's 40 kecamatan and ~751,888 MSMEs through the COVID-19 shock from
+// March 2020, over 36 months. Every number and its source is in
+// docs/model.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "msmesim/linkage.hpp"
+#include "msmesim/population.hpp"
+#include "msmesim/scenario.hpp"
+
+namespace msmesim::presets {
+
+/// MSMEs recorded in Bogor Regency (seed 003).
+inline constexpr std::int64_t kBogorFirms = 751'888;
+
+/// Bogor Regency's 40 kecamatan, in the order of seed 000 Tables 2-3.
+const std::vector<std::string>& bogor_kecamatan();
+/// Active cooperatives per kecamatan in 2019 and 2020 (seed 000 Tables 2-3).
+const std::vector<int>& bogor_active_cooperatives_2019();
+const std::vector<int>& bogor_active_cooperatives_2020();
+
+/// The seven sectors of the Bogor preset with their cost structure.
+std::vector<SectorSpec> bogor_sectors();
+/// Bogor population spec with `firms` firms (default: the full 751,888).
+PopulationSpec bogor_population_spec(std::int64_t firms = kBogorFirms);
+/// Illustrative input-output table over the Bogor sectors.
+InputOutput bogor_input_output();
+/// The COVID-19 shocks: sales, capital, distribution and raw materials from
+/// March 2020, and the July 2021 (Delta) wave on sales.
+std::vector<Shock> covid19_shocks();
+/// The built-in default scenario: 36 months from January 2020.
+Scenario bogor_covid19_scenario(int months = 36);
+
+/// Names of the built-in presets.
+std::vector<std::string> names();
+
+}  // namespace msmesim::presets

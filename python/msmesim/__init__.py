@@ -1,0 +1,97 @@
+"""msmesim: simulate micro, small and medium enterprises (MSMEs, UMKM) and
+cooperatives through economic shocks and support programmes.
+
+Quick start::
+
+    import msmesim as ms
+
+    population = ms.generate_population(ms.presets.bogor_population_spec(firms=100_000), seed=1)
+    result = ms.run(population, ms.presets.bogor_covid19_scenario(), seed=1, threads=2)
+    result.monthly          # pandas DataFrame, one row per month
+    result.by_region        # long DataFrame: month x kecamatan
+    result.firms            # firm-level microdata
+    print(result.summary())
+"""
+
+from __future__ import annotations
+
+try:
+    from . import _core
+except ImportError as exc:  # pragma: no cover - only when the extension is missing
+    raise ImportError(
+        "msmesim's compiled extension (msmesim._core) could not be imported. Build and install the "
+        "package with `pip install .` from the source tree (it needs a C++20 compiler, CMake and the "
+        "Debian packages listed in the README), then import it from outside the source directory. "
+        f"Original error: {exc}"
+    ) from exc
+
+from ._core import (
+    CancelledError,
+    Error,
+    FileError,
+    FirmParams,
+    InputOutput,
+    InvalidArgumentError,
+    ParseError,
+    Population,
+    PopulationSpec,
+    RegionSpec,
+    Scenario,
+    SectorSpec,
+    SeverityDist,
+    Shock,
+    Simulation,
+    TypeMismatchError,
+    channels,
+    class_criteria,
+    class_regimes,
+    class_thresholds,
+    classify,
+    lenders,
+    size_classes,
+)
+from ._core import presets
+from .api import (
+    Result,
+    generate_population,
+    load_population_csv,
+    parameter_table,
+    population_frame,
+    run,
+)
+
+__version__: str = _core.__version__
+
+__all__ = [
+    "CancelledError",
+    "Error",
+    "FileError",
+    "FirmParams",
+    "InputOutput",
+    "InvalidArgumentError",
+    "ParseError",
+    "Population",
+    "PopulationSpec",
+    "RegionSpec",
+    "Result",
+    "Scenario",
+    "SectorSpec",
+    "SeverityDist",
+    "Shock",
+    "Simulation",
+    "TypeMismatchError",
+    "__version__",
+    "channels",
+    "class_criteria",
+    "class_regimes",
+    "class_thresholds",
+    "classify",
+    "generate_population",
+    "lenders",
+    "load_population_csv",
+    "parameter_table",
+    "population_frame",
+    "presets",
+    "run",
+    "size_classes",
+]

@@ -1,0 +1,324 @@
+"""The Python face of the engine: populations, runs and results as pandas."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+
+ProgressArg = bool | Callable[[int, int], Any] | None
+
+_TABLES = ("monthly", "by_sector", "by_class", "by_region", "firms")
+_GROUP_NAMES = {"by_sector": "sector", "by_class": "size_class", "by_region": "region"}
+
+
+def _check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
+    """Validate an integer argument; the error names it and says what is allowed."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise _core.TypeMismatchError(
+            f"{name}: got {value!r}; allowed: a whole number >= {minimum}"
+            + ("" if maximum is None else f" and <= {maximum}")
+        )
+    if value < minimum or (maximum is not None and value > maximum):
+        allowed = f"a whole number >= {minimum}" + ("" if maximum is None else f" and <= {maximum}")
+        err = _core.InvalidArgumentError(f"{name}: got {value}; allowed: {allowed}")
+        err.field, err.value, err.allowed = name, str(value), allowed
+        raise err
+    return int(value)
+
+
+def generate_population(spec: _core.PopulationSpec, seed: int = 1, threads: int = 1) -> _core.Population:
+    """Draw a synthetic population from ``spec``; deterministic in (spec, seed)."""
+    _check_int("seed", seed, 0, 2**64 - 1)
+    _check_int("threads", threads, 0)
+    return _core.Population.generate(spec, seed, threads)
+
+
+def load_population_csv(path: str | os.PathLike[str], name: str = "") -> _core.Population:
+    """Read firms from a CSV registry extract (columns in docs/data.md)."""
+    return _core.Population.from_csv(os.fspath(path), name)
+
+
+def population_frame(population: _core.Population) -> pd.DataFrame:
+    """The population as a DataFrame; numeric columns are views of the C++ arrays."""
+    data: dict[str, Any] = {}
+    for name in _core.Population.array_names():
+        data[name] = getattr(population, name)
+    frame = pd.DataFrame(data, copy=False)
+    frame["region"] = pd.Categorical.from_codes(frame["region"].astype(np.int32), population.region_names)
+    frame["sector"] = pd.Categorical.from_codes(frame["sector"].astype(np.int32), population.sector_names)
+    frame["size_class"] = pd.Categorical.from_codes(frame["size_class"].astype(np.int8), _core.size_classes())
+    frame["loan_lender"] = pd.Categorical.from_codes(frame["loan_lender"].astype(np.int8), _core.lenders())
+    return frame
+
+
+def parameter_table(kind: Literal["firm", "population", "class", "sector"] = "firm") -> pd.DataFrame:
+    """Every parameter of a kind with its default, range, unit and source."""
+    rows = {
+        "firm": _core.firm_param_table,
+        "population": _core.population_param_table,
+        "class": _core.class_param_table,
+        "sector": _core.sector_param_table,
+    }
+    if kind not in rows:
+        err = _core.InvalidArgumentError(
+            f"kind: got {kind!r}; allowed: one of firm, population, class, sector"
+        )
+        raise err
+    return pd.DataFrame(rows[kind]())
+
+
+def _table_frame(raw: _core.RunResult, which: str) -> pd.DataFrame:
+    data: dict[str, Any] = {}
+    categorical: dict[str, list[str]] = {}
+    for name, values, categories, _unit in raw.table_columns(which):
+        data[name] = values
+        if categories is not None:
+            categorical[name] = categories
+    frame = pd.DataFrame(data, copy=False)
+    for name, categories in categorical.items():
+        raw_codes = frame[name].to_numpy()
+        codes = raw_codes.astype(np.int32)
+        if raw_codes.dtype == np.uint8:
+            codes[raw_codes == 255] = -1  # 8-bit codes mark "missing" with 255; pandas uses -1
+        frame[name] = pd.Categorical.from_codes(codes, categories)
+    if which in _GROUP_NAMES:
+        frame = frame.rename(columns={"group": _GROUP_NAMES[which]})
+    if "date" in frame:
+        frame["date"] = pd.PeriodIndex(frame["date"], freq="M")
+    return frame
+
+
+def _progress_callback(progress: ProgressArg, total: int, desc: str) -> tuple[Any, Callable[[], None]]:
+    """A (callback, close) pair: a tqdm bar, a user callable or nothing."""
+    if progress is None or progress is False:
+        return None, lambda: None
+    if progress is True:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=total, desc=desc, unit="month", leave=False)
+
+        def update(done: int, _total: int) -> bool:
+            bar.n = done
+            bar.refresh()
+            return True
+
+        return update, bar.close
+    if callable(progress):
+        return progress, lambda: None
+    raise _core.TypeMismatchError(f"progress: got {progress!r}; allowed: True, False, None or a callable(done, total)")
+
+
+class Result:
+    """One run's outcome, with pandas views of its tables.
+
+    Attributes ``monthly``, ``by_sector``, ``by_class``, ``by_region`` and
+    ``firms`` are DataFrames whose numeric columns share memory with the C++
+    result (no copies). ``raw`` is the underlying ``msmesim._core.RunResult``.
+    """
+
+    def __init__(self, raw: _core.RunResult) -> None:
+        self.raw = raw
+
+    # Metadata -------------------------------------------------------------------------------
+    @property
+    def scenario(self) -> str:
+        return self.raw.scenario
+
+    @property
+    def seed(self) -> int:
+        return self.raw.seed
+
+    @property
+    def replication(self) -> int:
+        return self.raw.replication
+
+    @property
+    def months(self) -> int:
+        return self.raw.months
+
+    @property
+    def initial_firms(self) -> int:
+        return self.raw.initial_firms
+
+    @property
+    def elapsed_seconds(self) -> float:
+        return self.raw.elapsed_seconds
+
+    def firm_months_per_second(self) -> float:
+        return self.raw.firm_months_per_second()
+
+    # Tables -------------------------------------------------------------------------------------
+    @functools.cached_property
+    def monthly(self) -> pd.DataFrame:
+        """One row per month: firms, employment, revenue index, distress, credit, main problems."""
+        return _table_frame(self.raw, "monthly")
+
+    @functools.cached_property
+    def by_sector(self) -> pd.DataFrame:
+        """Long table: one row per (month, sector)."""
+        return _table_frame(self.raw, "by_sector")
+
+    @functools.cached_property
+    def by_class(self) -> pd.DataFrame:
+        """Long table: one row per (month, size class at the start of the run)."""
+        return _table_frame(self.raw, "by_class")
+
+    @functools.cached_property
+    def by_region(self) -> pd.DataFrame:
+        """Long table: one row per (month, region / kecamatan)."""
+        return _table_frame(self.raw, "by_region")
+
+    @functools.cached_property
+    def firms(self) -> pd.DataFrame:
+        """Firm-level microdata: one row per firm (initial firms, then entrants)."""
+        return _table_frame(self.raw, "firms")
+
+    def breakdown(self, by: Literal["sector", "size_class", "region"]) -> pd.DataFrame:
+        """The long breakdown table for a dimension."""
+        tables = {"sector": "by_sector", "size_class": "by_class", "class": "by_class", "region": "by_region"}
+        if by not in tables:
+            raise _core.InvalidArgumentError(f"by: got {by!r}; allowed: one of sector, size_class, region")
+        return getattr(self, tables[by])
+
+    @property
+    def class_transitions(self) -> pd.DataFrame:
+        """Re-classifications over the run: rows are the class before, columns after."""
+        names = _core.size_classes()
+        return pd.DataFrame(self.raw.class_transitions, index=pd.Index(names, name="from"),
+                            columns=pd.Index(names, name="to"))
+
+    # Presentation -------------------------------------------------------------------------
+    def summary(self) -> str:
+        """A short readable summary of the run."""
+        return self.raw.summary()
+
+    def headline(self) -> dict[str, float]:
+        """Headline numbers of the run as a dict."""
+        m = self.monthly
+        last = m.iloc[-1]
+        affected = m["affected_firms"].sum()
+        out = {
+            "initial_firms": float(self.initial_firms),
+            "open_firms_end": float(last["active_firms"]),
+            "closed_firms_end": float(last["closed_firms"]),
+            "closed_share": float(last["closed_firms"]) / float(self.initial_firms + m["entries"].sum()),
+            "employment_start": float(self.raw.initial_employment),
+            "employment_end": float(last["employment"]),
+            "revenue_index_trough": float(m["revenue_index"].min()),
+            "revenue_index_end": float(last["revenue_index"]),
+            "distressed_peak": float(m["distressed_firms"].max()),
+            "upgrades": float(m["upgrades"].sum()),
+            "downgrades": float(m["downgrades"].sum()),
+        }
+        for ch in _core.channels():
+            out[f"main_problem_share_{ch}"] = (
+                float(m[f"main_problem_{ch}"].sum() / affected) if affected else 0.0
+            )
+        return out
+
+    def plot(self, kind: Literal["overview", "main_problem", "region"] = "overview", **kwargs: Any) -> Any:
+        """Plot the run with matplotlib; returns the Figure."""
+        from . import plotting
+
+        return plotting.plot_result(self, kind=kind, **kwargs)
+
+    def to_csv(self, directory: str | os.PathLike[str], microdata: bool = False) -> list[Path]:
+        """Write monthly.csv and the breakdowns (and firms.csv) in long form."""
+        return write_outputs([self], directory, microdata=microdata)
+
+    def __repr__(self) -> str:
+        return (
+            f"<msmesim.Result scenario={self.scenario!r} months={self.months} "
+            f"firms={self.initial_firms} seed={self.seed} replication={self.replication}>"
+        )
+
+    def _repr_html_(self) -> str:
+        h = self.headline()
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{k.replace('_', ' ')}</th><td>{v:,.3f}</td></tr>"
+            if abs(v) < 10 else f"<tr><th style='text-align:left'>{k.replace('_', ' ')}</th><td>{v:,.0f}</td></tr>"
+            for k, v in h.items()
+        )
+        return (
+            f"<div><b>msmesim result</b> — scenario <code>{self.scenario}</code>, {self.months} months, "
+            f"seed {self.seed}, replication {self.replication}<table>{rows}</table></div>"
+        )
+
+
+def run(
+    population: _core.Population,
+    scenario: _core.Scenario,
+    *,
+    seed: int = 1,
+    replication: int = 0,
+    threads: int = 1,
+    microdata: bool = True,
+    progress: ProgressArg = False,
+) -> Result:
+    """Run ``scenario`` on ``population`` and return a :class:`Result`.
+
+    The GIL is released while the engine runs; ``progress=True`` shows a tqdm
+    bar, a callable gets ``(months_done, months_total)`` and may return False
+    to cancel. Ctrl-C interrupts within a month (KeyboardInterrupt).
+    """
+    if not isinstance(population, _core.Population):
+        raise _core.TypeMismatchError(f"population: got {type(population).__name__}; allowed: msmesim.Population")
+    if not isinstance(scenario, _core.Scenario):
+        raise _core.TypeMismatchError(f"scenario: got {type(scenario).__name__}; allowed: msmesim.Scenario")
+    _check_int("seed", seed, 0, 2**64 - 1)
+    _check_int("replication", replication, 0, 2**32 - 1)
+    _check_int("threads", threads, 0)
+    callback, close = _progress_callback(progress, scenario.months, scenario.name)
+    try:
+        raw = _core.run(population, scenario, seed=seed, replication=replication, threads=threads,
+                        microdata=microdata, progress=callback)
+    finally:
+        close()
+    return Result(raw)
+
+
+def write_outputs(results: list[Result], directory: str | os.PathLike[str], microdata: bool = False) -> list[Path]:
+    """Write results in long form: monthly.csv, by_sector.csv, by_class.csv,
+    by_region.csv (and firms.csv with ``microdata``), each prefixed with the
+    columns scenario and replication. Files are written to a temporary name and
+    renamed into place."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    tables = ["monthly", "by_sector", "by_class", "by_region"] + (["firms"] if microdata else [])
+    for which in tables:
+        path = out / f"{which}.csv"
+        tmp = out / f".{which}.csv.tmp"
+        parts = []
+        for r in results:
+            frame = getattr(r, which)
+            frame = frame.assign(scenario=r.scenario, replication=r.replication)
+            cols = ["scenario", "replication"] + [c for c in frame.columns if c not in ("scenario", "replication")]
+            parts.append(frame[cols])
+        pd.concat(parts, ignore_index=True).to_csv(tmp, index=False)
+        os.replace(tmp, path)
+        written.append(path)
+    meta = {
+        "msmesim_version": _core.__version__,
+        "runs": [
+            {"scenario": r.scenario, "seed": r.seed, "replication": r.replication, "months": r.months,
+             "initial_firms": r.initial_firms, "elapsed_seconds": r.elapsed_seconds,
+             "firm_months_per_second": r.firm_months_per_second()}
+            for r in results
+        ],
+    }
+    meta_path = out / "run.json"
+    tmp = out / ".run.json.tmp"
+    tmp.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, meta_path)
+    written.append(meta_path)
+    return written
+

@@ -1,0 +1,33 @@
+// Shared by every register_*.cpp: the pybind11 alias and helpers that hand
+// C++ vectors to NumPy without copying.
+#pragma once
+
+#include <pybind11/functional.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <vector>
+
+namespace py = pybind11;
+
+namespace msmesim::python {
+
+/// A NumPy view of `v` whose base object is `owner`: no copy, and the owner
+/// (which holds the vector) stays alive as long as the array does.
+template <class T>
+py::array vector_view(std::vector<T>& v, py::handle owner, bool writeable = true) {
+  py::array a(py::dtype::of<T>(), {static_cast<py::ssize_t>(v.size())}, {static_cast<py::ssize_t>(sizeof(T))},
+              v.data(), owner);
+  if (!writeable) py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return a;
+}
+
+void register_errors(py::module_& m);
+void register_types(py::module_& m);
+void register_params(py::module_& m);
+void register_population(py::module_& m);
+void register_scenario(py::module_& m);
+void register_engine(py::module_& m);
+
+}  // namespace msmesim::python

@@ -1,0 +1,199 @@
+// Running: run(), Simulation (month by month) and RunResult. The GIL is
+// released while the engine steps; it is re-acquired only to report progress
+// and to check for Ctrl-C.
+#include <msmesim/engine.hpp>
+#include <msmesim/error.hpp>
+
+#include "pybind_common.hpp"
+
+namespace msmesim::python {
+
+namespace {
+
+// The columns of a table as (name, array, categories or None, unit) tuples.
+// Numeric columns are NumPy views whose base is `owner`.
+py::list table_columns(Table& table, py::handle owner) {
+  py::list out;
+  for (auto& col : table.columns) {
+    py::object data = std::visit(
+        [&](auto& v) -> py::object {
+          using T = typename std::decay_t<decltype(v)>::value_type;
+          if constexpr (std::is_same_v<T, std::string>) {
+            return py::cast(v);  // short label columns (dates) are copied into a list
+          } else {
+            return vector_view(v, owner, /*writeable=*/false);
+          }
+        },
+        col.data);
+    py::object cats = col.categories.empty() ? py::object(py::none()) : py::object(py::cast(col.categories));
+    out.append(py::make_tuple(col.name, data, cats, col.unit));
+  }
+  return out;
+}
+
+Table& table_by_name(RunResult& r, const std::string& which) {
+  if (which == "monthly") return r.monthly;
+  if (which == "by_sector") return r.by_sector;
+  if (which == "by_class") return r.by_class;
+  if (which == "by_region") return r.by_region;
+  if (which == "firms") return r.firms;
+  throw InvalidArgument("table", "'" + which + "'", "one of monthly, by_sector, by_class, by_region, firms");
+}
+
+// Wraps a Python progress callable: called with the GIL held after every
+// month; Ctrl-C (a pending KeyboardInterrupt) propagates out of the run.
+std::function<bool(int, int)> progress_adapter(py::object progress) {
+  return [progress](int done, int total) -> bool {
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    if (progress.is_none()) return true;
+    py::object r = progress(done, total);
+    return r.is_none() || r.cast<bool>();
+  };
+}
+
+RunOptions make_options(std::uint64_t seed, std::uint32_t replication, int threads, bool microdata,
+                        bool record_flows) {
+  RunOptions o;
+  o.seed = seed;
+  o.replication = replication;
+  o.threads = threads;
+  o.microdata = microdata;
+  o.record_flows = record_flows;
+  return o;
+}
+
+#define MSMESIM_STATE_ARRAYS(X)                                                                              \
+  X(region) X(sector) X(registered) X(ever_kur) X(cooperative) X(assets_rp) X(base_revenue_rp) X(base_workers) \
+  X(variable_cost_share) X(fixed_cost_rp) X(wage_rp) X(online_share) X(owner_capability) X(entry_month)       \
+  X(initial_class) X(status) X(size_class) X(workers) X(level_rp) X(expected_rp) X(cash_rp) X(payables_rp)    \
+  X(receivables_rp) X(loan_principal_rp) X(loan_rate_year) X(loan_installment_rp) X(loan_months_left)          \
+  X(loan_lender) X(informal_principal_rp) X(informal_installment_rp) X(informal_months_left)                   \
+  X(revenue_window_rp) X(months_unable) X(months_overstaffed) X(main_problem) X(first_distress_month)         \
+  X(closure_month) X(class_change_month) X(upgrades) X(downgrades) X(months_distressed) X(revenue_total_rp)   \
+  X(last_main_problem)
+
+#define MSMESIM_FLOW_ARRAYS(X)                                                                                \
+  X(stepped) X(cash_before) X(cash_after) X(revenue) X(revenue_received) X(operating_cost) X(operating_paid)  \
+  X(payables_before) X(payables_after) X(debt_service_due) X(debt_service_paid) X(owner_draw) X(new_credit)
+
+}  // namespace
+
+void register_engine(py::module_& m) {
+  py::class_<RunResult>(m, "RunResult", "The outcome of one run (one scenario, one replication).")
+      .def_readonly("scenario", &RunResult::scenario)
+      .def_readonly("population", &RunResult::population)
+      .def_readonly("seed", &RunResult::seed)
+      .def_readonly("replication", &RunResult::replication)
+      .def_property_readonly("start", [](const RunResult& r) { return r.start.to_string(); })
+      .def_readonly("months", &RunResult::months)
+      .def_readonly("initial_firms", &RunResult::initial_firms)
+      .def_readonly("initial_employment", &RunResult::initial_employment)
+      .def_readonly("region_names", &RunResult::region_names)
+      .def_readonly("sector_names", &RunResult::sector_names)
+      .def_readonly("class_transitions", &RunResult::class_transitions)
+      .def_readonly("elapsed_seconds", &RunResult::elapsed_seconds)
+      .def_readonly("threads", &RunResult::threads)
+      .def("firm_months_per_second", &RunResult::firm_months_per_second)
+      .def("summary", &RunResult::summary)
+      .def(
+          "table_columns",
+          [](py::object self, const std::string& which) {
+            return table_columns(table_by_name(self.cast<RunResult&>(), which), self);
+          },
+          py::arg("which"),
+          "Columns of a table ('monthly', 'by_sector', 'by_class', 'by_region', 'firms') as (name, array, "
+          "categories, unit); arrays are read-only views of the result.")
+      .def(
+          "write_csv",
+          [](RunResult& r, const std::string& which, const std::string& path,
+             std::vector<std::pair<std::string, std::string>> prefix) {
+            Table& t = table_by_name(r, which);
+            py::gil_scoped_release release;
+            t.write_csv(path, prefix);
+          },
+          py::arg("which"), py::arg("path"), py::arg("prefix") = std::vector<std::pair<std::string, std::string>>{});
+
+  m.def(
+      "run",
+      [](const Population& population, const Scenario& scenario, std::uint64_t seed, std::uint32_t replication,
+         int threads, bool microdata, py::object progress) {
+        RunOptions o = make_options(seed, replication, threads, microdata, false);
+        o.progress = progress_adapter(std::move(progress));
+        // Safe without the GIL: the engine touches only C++ objects, which the
+        // caller's references keep alive; Python is re-entered only through
+        // the progress adapter, which takes the GIL.
+        py::gil_scoped_release release;
+        return run(population, scenario, o);
+      },
+      py::arg("population"), py::arg("scenario"), py::kw_only(), py::arg("seed") = 1, py::arg("replication") = 0,
+      py::arg("threads") = 1, py::arg("microdata") = true, py::arg("progress") = py::none(),
+      "Run a scenario on a population to the end. progress(done, total) is called after every month; "
+      "returning False cancels (CancelledError); Ctrl-C raises KeyboardInterrupt within a month.");
+
+  auto sim = py::class_<Simulation>(m, "Simulation", "The engine one month at a time.");
+  sim.def(py::init([](const Population& population, const Scenario& scenario, std::uint64_t seed,
+                      std::uint32_t replication, int threads, bool record_flows) {
+            py::gil_scoped_release release;
+            return std::make_unique<Simulation>(population, scenario,
+                                                make_options(seed, replication, threads, true, record_flows));
+          }),
+          py::arg("population"), py::arg("scenario"), py::kw_only(), py::arg("seed") = 1, py::arg("replication") = 0,
+          py::arg("threads") = 1, py::arg("record_flows") = false,
+          py::keep_alive<1, 2>())  // the population must outlive the simulation
+      .def_property_readonly("months_done", &Simulation::months_done)
+      .def_property_readonly("months_total", &Simulation::months_total)
+      .def_property_readonly("done", &Simulation::done)
+      .def("step", &Simulation::step, py::call_guard<py::gil_scoped_release>(), "Step one month.")
+      .def(
+          "run",
+          [](Simulation& s, py::object progress) {
+            auto cb = progress_adapter(std::move(progress));
+            py::gil_scoped_release release;
+            while (!s.done()) {
+              s.step();
+              if (!cb(s.months_done(), s.months_total())) throw Cancelled(s.months_done());
+            }
+          },
+          py::arg("progress") = py::none(), "Step to the end.")
+      .def("result", &Simulation::result, py::call_guard<py::gil_scoped_release>())
+      .def_property_readonly("firm_count", [](const Simulation& s) { return s.state().count; });
+  sim.def(
+      "state",
+      [](py::object self, const std::string& name) -> py::array {
+        auto& st = const_cast<FirmState&>(self.cast<Simulation&>().state());
+#define MSMESIM_STATE_CASE(field) \
+  if (name == #field) return vector_view(st.field, self, false);
+        MSMESIM_STATE_ARRAYS(MSMESIM_STATE_CASE)
+#undef MSMESIM_STATE_CASE
+        throw InvalidArgument("state", "'" + name + "'", "a FirmState field, see Simulation.state_names()");
+      },
+      py::arg("name"), "Read-only view of one state array (all capacity; the first firm_count are live).");
+  sim.def(
+      "flows",
+      [](py::object self, const std::string& name) -> py::array {
+        auto& f = const_cast<FirmFlows&>(self.cast<Simulation&>().flows());
+#define MSMESIM_FLOW_CASE(field) \
+  if (name == #field) return vector_view(f.field, self, false);
+        MSMESIM_FLOW_ARRAYS(MSMESIM_FLOW_CASE)
+#undef MSMESIM_FLOW_CASE
+        throw InvalidArgument("flows", "'" + name + "'", "a FirmFlows field, see Simulation.flow_names()");
+      },
+      py::arg("name"), "Read-only view of one cash-flow array of the latest month (record_flows=True).");
+  sim.def_static("state_names", [] {
+    return std::vector<std::string>{
+#define MSMESIM_STATE_NAME(field) #field,
+        MSMESIM_STATE_ARRAYS(MSMESIM_STATE_NAME)
+#undef MSMESIM_STATE_NAME
+    };
+  });
+  sim.def_static("flow_names", [] {
+    return std::vector<std::string>{
+#define MSMESIM_FLOW_NAME(field) #field,
+        MSMESIM_FLOW_ARRAYS(MSMESIM_FLOW_NAME)
+#undef MSMESIM_FLOW_NAME
+    };
+  });
+}
+
+}  // namespace msmesim::python

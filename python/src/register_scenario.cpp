@@ -1,0 +1,214 @@
+// Shocks, input-output tables, scenarios and the built-in presets. Enums and
+// months travel as strings ("sales", "2020-03").
+#include <msmesim/error.hpp>
+#include <msmesim/presets.hpp>
+#include <msmesim/scenario.hpp>
+
+#include "pybind_common.hpp"
+
+namespace msmesim::python {
+
+namespace {
+SeverityDist::Kind kind_from_string(const std::string& s) {
+  if (s == "fixed") return SeverityDist::Kind::fixed;
+  if (s == "uniform") return SeverityDist::Kind::uniform;
+  if (s == "beta") return SeverityDist::Kind::beta;
+  throw InvalidArgument("severity.kind", "'" + s + "'", "one of fixed, uniform, beta");
+}
+std::string kind_name(SeverityDist::Kind k) {
+  switch (k) {
+    case SeverityDist::Kind::fixed: return "fixed";
+    case SeverityDist::Kind::uniform: return "uniform";
+    case SeverityDist::Kind::beta: return "beta";
+  }
+  return "?";
+}
+std::vector<std::string> class_names(const std::vector<SizeClass>& v) {
+  std::vector<std::string> out;
+  for (auto c : v) out.emplace_back(to_string(c));
+  return out;
+}
+std::vector<SizeClass> classes_from(const std::vector<std::string>& v, const std::string& field) {
+  std::vector<SizeClass> out;
+  for (const auto& s : v) out.push_back(size_class_from_string(s, field));
+  return out;
+}
+}  // namespace
+
+void register_scenario(py::module_& m) {
+  py::class_<SeverityDist>(m, "SeverityDist", "Distribution of severities (0-1) over the firms a shock hits.")
+      .def(py::init([](const std::string& kind, double a, double b) {
+             return SeverityDist{kind_from_string(kind), a, b};
+           }),
+           py::arg("kind"), py::arg("a"), py::arg("b") = 0.0)
+      .def_static("fixed", &SeverityDist::fixed, py::arg("value"))
+      .def_static("uniform", &SeverityDist::uniform, py::arg("low"), py::arg("high"))
+      .def_static("beta", &SeverityDist::beta, py::arg("mean"), py::arg("sd"))
+      .def_property_readonly("kind", [](const SeverityDist& d) { return kind_name(d.kind); })
+      .def_readonly("a", &SeverityDist::a)
+      .def_readonly("b", &SeverityDist::b)
+      .def("mean", &SeverityDist::mean)
+      .def("validate", &SeverityDist::validate, py::arg("field") = "severity")
+      .def("__repr__", &SeverityDist::describe);
+
+  py::class_<Shock>(m, "Shock", "A shock on one channel: onset, time profile, incidence and severity.")
+      .def(py::init([](const std::string& channel, const std::string& onset, SeverityDist severity, double incidence,
+                       int ramp_months, int plateau_months, double recovery_half_life_months,
+                       std::vector<double> path, std::vector<std::string> sectors, std::vector<std::string> regions,
+                       std::vector<std::string> classes, std::map<std::string, double> incidence_by_sector,
+                       std::string name) {
+             Shock s;
+             s.name = std::move(name);
+             s.channel = channel_from_string(channel, "channel");
+             s.onset = YearMonth::parse(onset, "onset");
+             s.severity = severity;
+             s.incidence = incidence;
+             s.profile = {ramp_months, plateau_months, recovery_half_life_months, std::move(path)};
+             s.target.sectors = std::move(sectors);
+             s.target.regions = std::move(regions);
+             s.target.classes = classes_from(classes, "classes");
+             s.incidence_by_sector = std::move(incidence_by_sector);
+             s.validate(s.name.empty() ? "shock" : "shock '" + s.name + "'");
+             return s;
+           }),
+           py::kw_only(), py::arg("channel"), py::arg("onset"), py::arg("severity"), py::arg("incidence") = 1.0,
+           py::arg("ramp_months") = 0, py::arg("plateau_months") = 3, py::arg("recovery_half_life_months") = 6.0,
+           py::arg("path") = std::vector<double>{}, py::arg("sectors") = std::vector<std::string>{},
+           py::arg("regions") = std::vector<std::string>{}, py::arg("classes") = std::vector<std::string>{},
+           py::arg("incidence_by_sector") = std::map<std::string, double>{}, py::arg("name") = "")
+      .def_readwrite("name", &Shock::name)
+      .def_property(
+          "channel", [](const Shock& s) { return std::string(to_string(s.channel)); },
+          [](Shock& s, const std::string& v) { s.channel = channel_from_string(v, "channel"); })
+      .def_property(
+          "onset", [](const Shock& s) { return s.onset.to_string(); },
+          [](Shock& s, const std::string& v) { s.onset = YearMonth::parse(v, "onset"); })
+      .def_readwrite("severity", &Shock::severity)
+      .def_readwrite("incidence", &Shock::incidence)
+      .def_readwrite("incidence_by_sector", &Shock::incidence_by_sector)
+      .def_property(
+          "ramp_months", [](const Shock& s) { return s.profile.ramp_months; },
+          [](Shock& s, int v) { s.profile.ramp_months = v; })
+      .def_property(
+          "plateau_months", [](const Shock& s) { return s.profile.plateau_months; },
+          [](Shock& s, int v) { s.profile.plateau_months = v; })
+      .def_property(
+          "recovery_half_life_months", [](const Shock& s) { return s.profile.recovery_half_life_months; },
+          [](Shock& s, double v) { s.profile.recovery_half_life_months = v; })
+      .def_property(
+          "path", [](const Shock& s) { return s.profile.path; },
+          [](Shock& s, std::vector<double> v) { s.profile.path = std::move(v); })
+      .def_property(
+          "sectors", [](const Shock& s) { return s.target.sectors; },
+          [](Shock& s, std::vector<std::string> v) { s.target.sectors = std::move(v); })
+      .def_property(
+          "regions", [](const Shock& s) { return s.target.regions; },
+          [](Shock& s, std::vector<std::string> v) { s.target.regions = std::move(v); })
+      .def_property(
+          "classes", [](const Shock& s) { return class_names(s.target.classes); },
+          [](Shock& s, const std::vector<std::string>& v) { s.target.classes = classes_from(v, "classes"); })
+      .def("intensity", [](const Shock& s, int k) { return s.profile.intensity(k); }, py::arg("months_since_onset"),
+           "Intensity (0-1) a number of months after onset.")
+      .def("validate", [](const Shock& s) { s.validate(s.name.empty() ? "shock" : "shock '" + s.name + "'"); })
+      .def("__copy__", [](const Shock& s) { return s; })
+      .def("__deepcopy__", [](const Shock& s, py::dict) { return s; })
+      .def("__repr__", [](const Shock& s) {
+        return "Shock(name='" + s.name + "', channel='" + std::string(to_string(s.channel)) + "', onset='" +
+               s.onset.to_string() + "', incidence=" + std::to_string(s.incidence) + ", severity=" +
+               s.severity.describe() + ")";
+      });
+
+  py::class_<InputOutput>(m, "InputOutput", "An input-output table of technical coefficients over sectors.")
+      .def(py::init([](std::vector<std::string> sectors,
+                       py::array_t<double, py::array::c_style | py::array::forcecast> coefficients,
+                       std::vector<double> output) {
+             const auto n = static_cast<py::ssize_t>(sectors.size());
+             if (coefficients.ndim() != 2 || coefficients.shape(0) != n || coefficients.shape(1) != n)
+               throw InvalidArgument("technical_coefficients", "an array of another shape",
+                                     "an n x n matrix, n = number of sectors (" + std::to_string(n) + ")");
+             InputOutput io;
+             io.sectors = std::move(sectors);
+             io.technical_coefficients.assign(coefficients.data(), coefficients.data() + n * n);
+             io.output = std::move(output);
+             io.validate();
+             return io;
+           }),
+           py::arg("sectors"), py::arg("technical_coefficients"), py::arg("output") = std::vector<double>{})
+      .def_readonly("sectors", &InputOutput::sectors)
+      .def_property_readonly("technical_coefficients",
+                             [](const InputOutput& io) {
+                               const auto n = static_cast<py::ssize_t>(io.sectors.size());
+                               py::array_t<double> a({n, n});
+                               std::copy(io.technical_coefficients.begin(), io.technical_coefficients.end(),
+                                         a.mutable_data());
+                               return a;
+                             })
+      .def_readonly("output", &InputOutput::output);
+
+  py::class_<Scenario>(m, "Scenario", "Horizon, shocks, parameters and linkages of a run.")
+      .def(py::init([](std::string name, const std::string& start, int months, std::vector<Shock> shocks,
+                       py::object params, std::optional<InputOutput> input_output, const std::string& class_regime,
+                       const std::string& class_criterion, int class_review_months) {
+             Scenario s;
+             s.name = std::move(name);
+             s.start = YearMonth::parse(start, "start");
+             s.months = months;
+             s.shocks = std::move(shocks);
+             if (py::isinstance<FirmParams>(params)) {
+               s.params = params.cast<FirmParams>();
+             } else if (py::isinstance<py::dict>(params)) {
+               for (auto item : params.cast<py::dict>()) {
+                 const auto key = py::str(item.first).cast<std::string>();
+                 if (!py::isinstance<py::int_>(item.second) && !py::isinstance<py::float_>(item.second))
+                   throw TypeMismatch("params." + key, py::repr(item.second).cast<std::string>(), "a number");
+                 s.params.set(key, item.second.cast<double>());
+               }
+             } else if (!params.is_none()) {
+               throw TypeMismatch("params", py::repr(params).cast<std::string>(), "a dict of name: number or FirmParams");
+             }
+             s.input_output = std::move(input_output);
+             s.class_regime = class_regime_from_string(class_regime, "class_regime");
+             s.class_criterion = class_criterion_from_string(class_criterion, "class_criterion");
+             s.class_review_months = class_review_months;
+             s.validate();
+             return s;
+           }),
+           py::kw_only(), py::arg("name") = "baseline", py::arg("start") = "2020-01", py::arg("months") = 36,
+           py::arg("shocks") = std::vector<Shock>{}, py::arg("params") = py::none(),
+           py::arg("input_output") = py::none(), py::arg("class_regime") = "law20_2008",
+           py::arg("class_criterion") = "higher_of", py::arg("class_review_months") = 12)
+      .def_readwrite("name", &Scenario::name)
+      .def_property(
+          "start", [](const Scenario& s) { return s.start.to_string(); },
+          [](Scenario& s, const std::string& v) { s.start = YearMonth::parse(v, "start"); })
+      .def_readwrite("months", &Scenario::months)
+      .def_readwrite("shocks", &Scenario::shocks, "List of Shock (assign a new list to change it).")
+      .def_readwrite("params", &Scenario::params)
+      .def_readwrite("input_output", &Scenario::input_output)
+      .def_property(
+          "class_regime", [](const Scenario& s) { return std::string(to_string(s.class_regime)); },
+          [](Scenario& s, const std::string& v) { s.class_regime = class_regime_from_string(v, "class_regime"); })
+      .def_property(
+          "class_criterion", [](const Scenario& s) { return std::string(to_string(s.class_criterion)); },
+          [](Scenario& s, const std::string& v) {
+            s.class_criterion = class_criterion_from_string(v, "class_criterion");
+          })
+      .def_readwrite("class_review_months", &Scenario::class_review_months)
+      .def("validate", &Scenario::validate)
+      .def("__copy__", [](const Scenario& s) { return s; })
+      .def("__deepcopy__", [](const Scenario& s, py::dict) { return s; });
+
+  auto p = m.def_submodule("presets", "Built-in presets (Bogor Regency, COVID-19).");
+  p.attr("BOGOR_FIRMS") = presets::kBogorFirms;
+  p.def("names", &presets::names);
+  p.def("bogor_kecamatan", &presets::bogor_kecamatan);
+  p.def("bogor_active_cooperatives_2019", &presets::bogor_active_cooperatives_2019);
+  p.def("bogor_active_cooperatives_2020", &presets::bogor_active_cooperatives_2020);
+  p.def("bogor_sectors", &presets::bogor_sectors);
+  p.def("bogor_population_spec", &presets::bogor_population_spec, py::arg("firms") = presets::kBogorFirms);
+  p.def("bogor_input_output", &presets::bogor_input_output);
+  p.def("covid19_shocks", &presets::covid19_shocks);
+  p.def("bogor_covid19_scenario", &presets::bogor_covid19_scenario, py::arg("months") = 36);
+}
+
+}  // namespace msmesim::python

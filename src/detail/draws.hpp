@@ -1,0 +1,32 @@
+// Batched per-firm-month draws (see draws.cpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace msmesim::detail {
+
+inline constexpr std::size_t kDrawBatch = 64;
+
+struct FirmMonthDrawSpec {
+  std::uint64_t seed;
+  std::uint32_t replication;
+  std::uint32_t month;
+  std::uint32_t purpose;
+  double noise_sd, noise_shift;  // noise = exp(noise_sd z1 + noise_shift)
+  double walk_sd, walk_shift;    // walk  = exp(walk_sd z2 + walk_shift)
+};
+
+/// For firms first .. first+len-1 (len <= kDrawBatch): two standard normals
+/// from one Philox4x32-10 block each (Box-Muller), turned into the revenue
+/// noise and the growth step. Bitwise identical to the scalar definition on
+/// every instruction set (no fused multiply-add, exact conversions).
+void firm_month_draws(const FirmMonthDrawSpec& spec, std::uint32_t first, std::size_t len, double* noise,
+                      double* walk);
+
+/// Philox4x32-10 over `len` lanes whose counters differ only in word 0
+/// (first, first+1, ...): writes words 0 and 1 of each result.
+void philox_lanes(std::uint64_t seed, std::uint32_t first, std::uint32_t c1, std::uint32_t c2, std::uint32_t c3,
+                  std::size_t len, std::uint32_t* w0, std::uint32_t* w1);
+
+}  // namespace msmesim::detail

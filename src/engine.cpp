@@ -1,0 +1,1256 @@
+// The monthly firm kernel and the run driver. See docs/model.md for the
+// equations; the comments here explain implementation choices.
+#include "msmesim/engine.hpp"
+
+#include <boost/math/distributions/poisson.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numbers>
+
+#include "detail/distributions.hpp"
+#include "detail/draws.hpp"
+#include "detail/parallel.hpp"
+#include "detail/philox.hpp"
+#include "msmesim/error.hpp"
+#include "msmesim/rng.hpp"
+
+namespace msmesim {
+
+namespace {
+
+// ---- accumulator layout -------------------------------------------------------
+// Aggregates are summed per thread as 64-bit integers (counts, and money
+// rounded to whole rupiah per firm). Integer sums are exact and independent of
+// order, so results do not depend on the thread count or on scheduling.
+enum MonthlyMetric : int {
+  m_active,
+  m_distressed,
+  m_closed,
+  m_new_closures,
+  m_reopened,
+  m_employment,
+  m_revenue,
+  m_affected,
+  m_problem,                        // + Channel
+  m_credit = m_problem + kChannels,  // + Lender: outstanding at month end
+  m_new_loans = m_credit + kLenders,
+  m_new_credit = m_new_loans + kLenders,
+  m_defaults = m_new_credit + kLenders,
+  m_arrears = m_defaults + kLenders,
+  m_payables,
+  m_cash,
+  m_upgrades,
+  m_downgrades,
+  m_class,  // + SizeClass: open firms by current class
+  m_operating = m_class + kSizeClasses,
+  m_draw,
+  m_debt_paid,
+  m_receivables,
+  m_transitions,  // + from * 4 + to
+  m_count = m_transitions + kSizeClasses * kSizeClasses
+};
+
+enum GroupMetric : int {
+  g_active,
+  g_distressed,
+  g_closed,
+  g_new_closures,
+  g_employment,
+  g_revenue,
+  g_affected,
+  g_problem,  // + Channel
+  g_upgrades = g_problem + kChannels,
+  g_downgrades,
+  g_count
+};
+
+inline std::int64_t rp(double x) { return static_cast<std::int64_t>(x + 0.5); }  // x >= 0
+
+std::uint32_t fnv1a(const std::string& s) {
+  std::uint32_t h = 2166136261u;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 16777619u;
+  }
+  return h;
+}
+
+// A shock resolved against the population.
+struct CompiledShock {
+  Channel channel;
+  std::uint32_t purpose;
+  int onset_index;  // month index of onset (may be negative)
+  ShockProfile profile;
+  std::vector<double> incidence_by_sector;
+  std::vector<std::uint8_t> sector_ok, region_ok;
+  std::array<std::uint8_t, kSizeClasses> class_ok{};
+  SeverityDist severity;
+  detail::TabulatedQuantile beta;
+  double quantile(double u) const {
+    switch (severity.kind) {
+      case SeverityDist::Kind::fixed: return severity.a;
+      case SeverityDist::Kind::uniform: return severity.a + u * (severity.b - severity.a);
+      case SeverityDist::Kind::beta: return beta(u);
+    }
+    return 0.0;
+  }
+};
+
+double installment(double principal, double rate_year, int months) {
+  const double r = rate_year / 12.0;
+  if (months <= 0) return principal * (1.0 + r);
+  if (r <= 0.0) return principal / months;
+  return principal * r / (1.0 - std::pow(1.0 + r, -months));
+}
+
+}  // namespace
+
+// ---- Simulation::Impl ------------------------------------------------------------
+
+struct Simulation::Impl {
+  const Population* pop;
+  Scenario sc;
+  RunOptions opt;
+  int threads = 1;
+  FirmParams P;
+
+  FirmState st;
+  FirmFlows flows;
+  std::size_t initial = 0;
+  std::vector<std::int64_t> entries_per_month;
+  std::vector<std::uint32_t> micro_templates;
+  std::vector<CompiledShock> shocks;
+  Linkage linkage;
+  std::size_t n_sectors = 0, n_regions = 0;
+  std::vector<std::vector<double>> mean_severity;  // [shock][sector] over initial firms
+
+  int t = 0;
+  bool finished = false;
+  double elapsed = 0.0;
+
+  // Per-thread accumulators and the per-month totals they are reduced into.
+  std::vector<std::vector<std::int64_t>> acc;
+  std::vector<std::vector<std::int64_t>> monthly;  // [month][metric]
+  std::vector<std::vector<std::int64_t>> groups;   // [month][group block]
+  std::vector<std::int64_t> entries_done;          // [month]
+  std::vector<std::vector<double>> expected_sector;  // [month][sector] reference revenue
+  std::vector<double> base_by_sector;                // pre-shock revenue, initial firms
+  std::vector<std::vector<double>> base_class_sector, base_region_sector;
+  std::int64_t initial_employment = 0;
+
+  std::size_t group_base_sector() const { return m_count; }
+  std::size_t group_base_class() const { return m_count + n_sectors * g_count; }
+  std::size_t group_base_region() const { return group_base_class() + kSizeClasses * g_count; }
+  std::size_t acc_size() const { return group_base_region() + n_regions * g_count; }
+
+  Impl(const Population& p, const Scenario& s, RunOptions o) : pop(&p), sc(s), opt(std::move(o)) {
+    p.validate();
+    sc.validate();
+    if (opt.threads < 0)
+      throw InvalidArgument("threads", std::to_string(opt.threads), "an integer >= 0 (0 uses every core)");
+    threads = detail::resolve_threads(opt.threads);
+    P = sc.params;
+    n_sectors = p.sector_names.size();
+    n_regions = p.region_names.size();
+    initial = p.size();
+    if (static_cast<std::int64_t>(sc.months) > 32000)
+      throw InvalidArgument("months", std::to_string(sc.months), "at most 32000");
+    compile_shocks();
+    plan_entries();
+    const std::size_t capacity = initial + static_cast<std::size_t>(total_entries());
+    if (capacity > static_cast<std::size_t>(kMaxFirms))
+      throw InvalidArgument("entry_rate_month", detail::format_value(P.entry_rate_month),
+                            "a rate that keeps the population below " + std::to_string(kMaxFirms) + " firms");
+    st.resize(capacity, shocks.size());
+    if (opt.record_flows) flows.resize(capacity);
+    init_initial_firms();
+    compute_references();
+    if (sc.input_output && P.linkage_strength > 0) linkage = Linkage(*sc.input_output, p.sector_names, base_by_sector);
+    acc.assign(static_cast<std::size_t>(threads), std::vector<std::int64_t>(acc_size(), 0));
+    monthly.reserve(static_cast<std::size_t>(sc.months));
+    groups.reserve(static_cast<std::size_t>(sc.months));
+  }
+
+  std::int64_t total_entries() const {
+    std::int64_t s = 0;
+    for (auto e : entries_per_month) s += e;
+    return s;
+  }
+
+  void compile_shocks() {
+    shocks.reserve(sc.shocks.size());
+    for (std::size_t k = 0; k < sc.shocks.size(); ++k) {
+      const Shock& sh = sc.shocks[k];
+      const std::string f = "shocks[" + std::to_string(k) + "]" + (sh.name.empty() ? "" : " ('" + sh.name + "')");
+      CompiledShock cs;
+      cs.channel = sh.channel;
+      // Named shocks are keyed by name, so adding or reordering shocks does not
+      // change the draws of the others.
+      cs.purpose = sh.name.empty() ? static_cast<std::uint32_t>(Purpose::shock_base) + static_cast<std::uint32_t>(k)
+                                   : 0x80000000u | (fnv1a(sh.name) & 0x7FFFFFFFu);
+      cs.onset_index = sh.onset.months_since(sc.start);
+      cs.profile = sh.profile;
+      cs.severity = sh.severity;
+      if (sh.severity.kind == SeverityDist::Kind::beta) {
+        const double m = sh.severity.a, sd = sh.severity.b;
+        if (sd == 0.0 || m == 0.0 || m == 1.0) {
+          cs.severity = SeverityDist::fixed(m);
+        } else {
+          const double conc = m * (1.0 - m) / (sd * sd) - 1.0;
+          cs.beta = detail::beta_by_mean(m, conc);
+        }
+      }
+      cs.incidence_by_sector.assign(n_sectors, sh.incidence);
+      for (const auto& [name, p] : sh.incidence_by_sector)
+        cs.incidence_by_sector[pop->sector_index(name, f + ".incidence_by_sector")] = p;
+      cs.sector_ok.assign(n_sectors, sh.target.sectors.empty() ? 1 : 0);
+      for (const auto& name : sh.target.sectors) cs.sector_ok[pop->sector_index(name, f + ".target.sectors")] = 1;
+      cs.region_ok.assign(n_regions, sh.target.regions.empty() ? 1 : 0);
+      for (const auto& name : sh.target.regions) cs.region_ok[pop->region_index(name, f + ".target.regions")] = 1;
+      cs.class_ok.fill(sh.target.classes.empty() ? 1 : 0);
+      for (auto c : sh.target.classes) cs.class_ok[static_cast<std::size_t>(c)] = 1;
+      shocks.push_back(std::move(cs));
+    }
+  }
+
+  void plan_entries() {
+    entries_per_month.assign(static_cast<std::size_t>(sc.months), 0);
+    const double lambda = P.entry_rate_month * static_cast<double>(initial);
+    if (lambda <= 0) return;
+    using namespace boost::math::policies;
+    boost::math::poisson_distribution<double, policy<discrete_quantile<integer_round_up>, promote_double<false>>> dist(lambda);
+    for (int m = 0; m < sc.months; ++m) {
+      const auto w = detail::philox_words(opt.seed, opt.replication, 0, static_cast<std::uint32_t>(m),
+                                          static_cast<std::uint32_t>(Purpose::entry_count));
+      entries_per_month[static_cast<std::size_t>(m)] =
+          static_cast<std::int64_t>(boost::math::quantile(dist, to_unit(w[0])));
+    }
+    for (std::size_t i = 0; i < initial; ++i)
+      if (pop->size_class[i] == static_cast<std::uint8_t>(SizeClass::micro))
+        micro_templates.push_back(static_cast<std::uint32_t>(i));
+    if (micro_templates.empty())
+      for (std::size_t i = 0; i < initial; ++i) micro_templates.push_back(static_cast<std::uint32_t>(i));
+  }
+
+  void expose(std::size_t i) {
+    for (std::size_t k = 0; k < shocks.size(); ++k) {
+      const auto& cs = shocks[k];
+      float sev = 0.0f;
+      if (cs.sector_ok[st.sector[i]] && cs.region_ok[st.region[i]] && cs.class_ok[st.size_class[i]]) {
+        const auto w = detail::philox_words(opt.seed, opt.replication, static_cast<std::uint32_t>(i), kNoMonth,
+                                            cs.purpose);
+        if (to_unit(w[0]) < cs.incidence_by_sector[st.sector[i]]) sev = static_cast<float>(cs.quantile(to_unit(w[1])));
+      }
+      st.shock_severity[k][i] = sev;
+    }
+  }
+
+  SizeClass classify_firm(double assets, double revenue_month, int workers) const {
+    return classify(sc.class_regime, sc.class_criterion, assets, 12.0 * revenue_month, workers);
+  }
+
+  void init_initial_firms() {
+    const Population& p = *pop;
+    st.count = initial;
+    detail::parallel_chunks(initial, 16384, threads, [&](int, std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i) {
+        st.region[i] = p.region[i];
+        st.sector[i] = p.sector[i];
+        st.registered[i] = p.registered[i];
+        st.ever_kur[i] = p.ever_kur[i];
+        st.cooperative[i] = p.cooperative[i];
+        st.assets_rp[i] = p.assets_rp[i];
+        st.base_revenue_rp[i] = p.revenue_rp_month[i];
+        st.base_workers[i] = p.workers[i];
+        st.variable_cost_share[i] = p.variable_cost_share[i];
+        st.fixed_cost_rp[i] = p.fixed_cost_rp_month[i];
+        st.wage_rp[i] = p.wage_rp_month[i];
+        st.online_share[i] = p.online_share[i];
+        st.owner_capability[i] = p.owner_capability[i];
+        st.entry_month[i] = -1;
+        const auto cls = static_cast<std::uint8_t>(classify_firm(p.assets_rp[i], p.revenue_rp_month[i], p.workers[i]));
+        st.initial_class[i] = cls;
+        st.size_class[i] = cls;
+        st.status[i] = static_cast<std::uint8_t>(FirmStatus::active);
+        st.workers[i] = p.workers[i];
+        st.level_rp[i] = p.revenue_rp_month[i];
+        st.expected_rp[i] = p.revenue_rp_month[i];
+        st.cash_rp[i] = p.cash_rp[i];
+        st.payables_rp[i] = 0.0;
+        st.receivables_rp[i] = 0.0;
+        const bool has_loan = p.loan_principal_rp[i] > 0.0;
+        st.loan_principal_rp[i] = has_loan ? p.loan_principal_rp[i] : 0.0;
+        st.loan_rate_year[i] = has_loan ? p.loan_rate_year[i] : 0.0f;
+        st.loan_months_left[i] = has_loan ? p.loan_months_left[i] : 0;
+        st.loan_lender[i] = p.loan_lender[i];
+        st.loan_installment_rp[i] =
+            has_loan ? installment(p.loan_principal_rp[i], p.loan_rate_year[i], p.loan_months_left[i]) : 0.0;
+        st.informal_principal_rp[i] = 0.0;
+        st.informal_installment_rp[i] = 0.0;
+        st.informal_months_left[i] = 0;
+        st.revenue_window_rp[i] = 0.0;
+        st.months_unable[i] = 0;
+        st.months_overstaffed[i] = 0;
+        st.main_problem[i] = kNoProblem;
+        st.first_distress_month[i] = -1;
+        st.closure_month[i] = -1;
+        st.class_change_month[i] = -1;
+        st.upgrades[i] = 0;
+        st.downgrades[i] = 0;
+        st.months_distressed[i] = 0;
+        st.revenue_total_rp[i] = 0.0;
+        st.last_main_problem[i] = kNoProblem;
+        expose(i);
+      }
+    });
+    for (std::size_t i = 0; i < initial; ++i) initial_employment += p.workers[i];
+  }
+
+  void compute_references() {
+    base_by_sector.assign(n_sectors, 0.0);
+    base_class_sector.assign(kSizeClasses, std::vector<double>(n_sectors, 0.0));
+    base_region_sector.assign(n_regions, std::vector<double>(n_sectors, 0.0));
+    mean_severity.assign(shocks.size(), std::vector<double>(n_sectors, 0.0));
+    std::vector<double> count(n_sectors, 0.0);
+    for (std::size_t i = 0; i < initial; ++i) {
+      const std::size_t s = st.sector[i];
+      const double r = st.base_revenue_rp[i];
+      base_by_sector[s] += r;
+      base_class_sector[st.initial_class[i]][s] += r;
+      base_region_sector[st.region[i]][s] += r;
+      count[s] += 1.0;
+      for (std::size_t k = 0; k < shocks.size(); ++k) mean_severity[k][s] += st.shock_severity[k][i];
+    }
+    for (std::size_t k = 0; k < shocks.size(); ++k)
+      for (std::size_t s = 0; s < n_sectors; ++s)
+        if (count[s] > 0) mean_severity[k][s] /= count[s];
+  }
+
+  // Admits this month's entrants: each resembles a randomly chosen initial
+  // micro firm, scaled by entrant_revenue_factor, with one worker, no debt and
+  // a month of outflows in cash.
+  std::int64_t admit_entrants() {
+    const std::int64_t n_new = entries_per_month[static_cast<std::size_t>(t)];
+    const double f = P.entrant_revenue_factor;
+    for (std::int64_t k = 0; k < n_new; ++k) {
+      const std::size_t i = st.count++;
+      const auto w = detail::philox_words(opt.seed, opt.replication, static_cast<std::uint32_t>(i),
+                                          static_cast<std::uint32_t>(t),
+                                          static_cast<std::uint32_t>(Purpose::entrant_template));
+      const std::size_t j = micro_templates[static_cast<std::size_t>(
+          (static_cast<std::uint64_t>(w[0]) * micro_templates.size()) >> 32)];
+      st.region[i] = st.region[j];
+      st.sector[i] = st.sector[j];
+      st.registered[i] = 0;
+      st.ever_kur[i] = 0;
+      st.cooperative[i] = -1;
+      st.assets_rp[i] = st.assets_rp[j] * f;
+      st.base_revenue_rp[i] = std::max(st.base_revenue_rp[j] * f, 1.0);
+      st.base_workers[i] = 1;
+      st.variable_cost_share[i] = st.variable_cost_share[j];
+      st.fixed_cost_rp[i] = st.fixed_cost_rp[j] * f;
+      st.wage_rp[i] = st.wage_rp[j];
+      st.online_share[i] = st.online_share[j];
+      st.owner_capability[i] = st.owner_capability[j];
+      st.entry_month[i] = static_cast<std::int16_t>(t);
+      const auto cls = static_cast<std::uint8_t>(classify_firm(st.assets_rp[i], st.base_revenue_rp[i], 1));
+      st.initial_class[i] = cls;
+      st.size_class[i] = cls;
+      st.status[i] = static_cast<std::uint8_t>(FirmStatus::active);
+      st.workers[i] = 1;
+      st.level_rp[i] = st.base_revenue_rp[i];
+      st.expected_rp[i] = st.base_revenue_rp[i];
+      st.cash_rp[i] = st.variable_cost_share[i] * st.base_revenue_rp[i] + st.fixed_cost_rp[i];
+      st.payables_rp[i] = 0.0;
+      st.receivables_rp[i] = 0.0;
+      st.loan_principal_rp[i] = 0.0;
+      st.loan_rate_year[i] = 0.0f;
+      st.loan_installment_rp[i] = 0.0;
+      st.loan_months_left[i] = 0;
+      st.loan_lender[i] = static_cast<std::uint8_t>(Lender::bank);
+      st.informal_principal_rp[i] = 0.0;
+      st.informal_installment_rp[i] = 0.0;
+      st.informal_months_left[i] = 0;
+      st.revenue_window_rp[i] = 0.0;
+      st.months_unable[i] = 0;
+      st.months_overstaffed[i] = 0;
+      st.main_problem[i] = kNoProblem;
+      st.first_distress_month[i] = -1;
+      st.closure_month[i] = -1;
+      st.class_change_month[i] = -1;
+      st.upgrades[i] = 0;
+      st.downgrades[i] = 0;
+      st.months_distressed[i] = 0;
+      st.revenue_total_rp[i] = 0.0;
+      st.last_main_problem[i] = kNoProblem;
+      expose(i);
+    }
+    return n_new;
+  }
+
+  // ---- one month ------------------------------------------------------------------
+
+  struct ActiveShock {
+    const float* severity;
+    Channel channel;
+    double intensity;
+  };
+
+  struct MonthContext {
+    int t = 0;
+    int calendar = 0;  // 0 = January
+    bool review = false;
+    std::vector<ActiveShock> active;
+    std::vector<double> season;           // per sector
+    std::vector<double> demand_keep;      // per sector: 1 - spill-over
+    std::vector<double> raw_spill;        // per sector
+  };
+
+  MonthContext month_context() const {
+    MonthContext c;
+    c.t = t;
+    c.calendar = sc.start.plus(t).month - 1;
+    c.review = (t + 1) % sc.class_review_months == 0;
+    std::vector<double> intensity(shocks.size());
+    for (std::size_t k = 0; k < shocks.size(); ++k) {
+      intensity[k] = shocks[k].profile.intensity(t - shocks[k].onset_index);
+      if (intensity[k] > 0.0)
+        c.active.push_back({st.shock_severity[k].data(), shocks[k].channel, intensity[k]});
+    }
+    c.season.resize(n_sectors);
+    for (std::size_t s = 0; s < n_sectors; ++s) c.season[s] = pop->sector_seasonality[s][static_cast<std::size_t>(c.calendar)];
+    c.demand_keep.assign(n_sectors, 1.0);
+    c.raw_spill.assign(n_sectors, 0.0);
+    if (linkage.enabled()) {
+      std::vector<double> d(n_sectors, 0.0), r(n_sectors, 0.0), ds, rs;
+      for (std::size_t s = 0; s < n_sectors; ++s) {
+        double dkeep = 1.0, rkeep = 1.0;
+        for (std::size_t k = 0; k < shocks.size(); ++k) {
+          if (intensity[k] <= 0.0) continue;
+          const double loss = mean_severity[k][s] * intensity[k];
+          if (shocks[k].channel == Channel::sales) dkeep *= 1.0 - loss;
+          if (shocks[k].channel == Channel::raw_materials) rkeep *= 1.0 - loss;
+        }
+        d[s] = 1.0 - dkeep;
+        r[s] = 1.0 - rkeep;
+      }
+      linkage.spill(d, r, ds, rs);
+      for (std::size_t s = 0; s < n_sectors; ++s) {
+        c.demand_keep[s] = 1.0 - P.linkage_strength * ds[s];
+        c.raw_spill[s] = P.linkage_strength * rs[s];
+      }
+    }
+    return c;
+  }
+
+  void step_month() {
+    if (finished || t >= sc.months) throw Error("the run is complete; no month left to step");
+    const auto entered = admit_entrants();
+    const MonthContext ctx = month_context();
+    for (auto& a : acc) std::fill(a.begin(), a.end(), 0);
+    const std::size_t n = st.count;
+    detail::parallel_chunks(n, 8192, threads, [&](int worker, std::size_t b, std::size_t e) {
+      step_chunk(b, e, ctx, acc[static_cast<std::size_t>(worker)].data());
+    });
+    // Reduce (integer sums: order does not matter).
+    std::vector<std::int64_t> total(acc_size(), 0);
+    for (const auto& a : acc)
+      for (std::size_t k = 0; k < total.size(); ++k) total[k] += a[k];
+    monthly.emplace_back(total.begin(), total.begin() + m_count);
+    groups.emplace_back(total.begin() + m_count, total.end());
+    entries_done.push_back(entered);
+    std::vector<double> expected(n_sectors);
+    for (std::size_t s = 0; s < n_sectors; ++s) expected[s] = base_by_sector[s] * ctx.season[s];
+    expected_sector.push_back(std::move(expected));
+    ++t;
+  }
+
+  static constexpr std::size_t kBatch = detail::kDrawBatch;
+
+  // The month's random factors of `len` consecutive firms from `first`: the
+  // revenue noise (mean-one lognormal) and the growth step of the underlying
+  // level, from one Philox block per firm-month (two normals by Box-Muller).
+  // Closed firms get draws they do not use.
+  void draw_firm_month(std::size_t first, std::size_t len, const MonthContext& ctx, double* noise,
+                       double* walk) const {
+    detail::FirmMonthDrawSpec spec;
+    spec.seed = opt.seed;
+    spec.replication = opt.replication;
+    spec.month = static_cast<std::uint32_t>(ctx.t);
+    spec.purpose = static_cast<std::uint32_t>(Purpose::firm_month);
+    spec.noise_sd = P.revenue_noise_sd;
+    spec.noise_shift = -0.5 * P.revenue_noise_sd * P.revenue_noise_sd;
+    spec.walk_sd = P.growth_sd_year / std::sqrt(12.0);
+    spec.walk_shift = P.growth_drift_year / 12.0 - 0.5 * spec.walk_sd * spec.walk_sd;
+    detail::firm_month_draws(spec, static_cast<std::uint32_t>(first), len, noise, walk);
+  }
+
+  // Demand a firm keeps under this month's sales shocks and spill-overs.
+  double sales_keep_of(std::size_t i, const MonthContext& ctx) const {
+    double keep = ctx.demand_keep[st.sector[i]];
+    for (const auto& sh : ctx.active)
+      if (sh.channel == Channel::sales) keep *= 1.0 - sh.severity[i] * sh.intensity;
+    return keep;
+  }
+
+  // Everything the firms [b, e) do in one month. Each firm reads only its own
+  // state and month-level constants and writes only its own state and the
+  // thread's accumulators. Array pointers and parameters are held in locals:
+  // stores to byte arrays may alias anything, and would otherwise force the
+  // compiler to reload them from `this` after every store.
+  void step_chunk(std::size_t b, std::size_t e, const MonthContext& ctx, std::int64_t* a) {
+    const int t_now = ctx.t;
+    const FirmParams K = P;
+    const double informal_rate_month = K.informal_rate_year * (1.0 / 12.0);
+    const double capacity_factor = 1.0 + K.capacity_slack;
+    const std::size_t base_sector = group_base_sector(), base_class = group_base_class(),
+                      base_region = group_base_region();
+    const bool record = opt.record_flows;
+    auto* const base_revenue_rp = st.base_revenue_rp.data();
+    auto* const base_workers = st.base_workers.data();
+    auto* const cash_rp = st.cash_rp.data();
+    auto* const closure_month = st.closure_month.data();
+    auto* const ever_kur = st.ever_kur.data();
+    auto* const expected_rp = st.expected_rp.data();
+    auto* const first_distress_month = st.first_distress_month.data();
+    auto* const fixed_cost_rp = st.fixed_cost_rp.data();
+    auto* const informal_installment_rp = st.informal_installment_rp.data();
+    auto* const informal_months_left = st.informal_months_left.data();
+    auto* const informal_principal_rp = st.informal_principal_rp.data();
+    auto* const initial_class = st.initial_class.data();
+    auto* const last_main_problem = st.last_main_problem.data();
+    auto* const level_rp = st.level_rp.data();
+    auto* const loan_installment_rp = st.loan_installment_rp.data();
+    auto* const loan_lender = st.loan_lender.data();
+    auto* const loan_months_left = st.loan_months_left.data();
+    auto* const loan_principal_rp = st.loan_principal_rp.data();
+    auto* const loan_rate_year = st.loan_rate_year.data();
+    auto* const main_problem = st.main_problem.data();
+    auto* const months_distressed = st.months_distressed.data();
+    auto* const months_overstaffed = st.months_overstaffed.data();
+    auto* const months_unable = st.months_unable.data();
+    auto* const online_share = st.online_share.data();
+    auto* const payables_rp = st.payables_rp.data();
+    auto* const receivables_rp = st.receivables_rp.data();
+    auto* const region = st.region.data();
+    auto* const revenue_total_rp = st.revenue_total_rp.data();
+    auto* const revenue_window_rp = st.revenue_window_rp.data();
+    auto* const sector = st.sector.data();
+    auto* const size_class = st.size_class.data();
+    auto* const status = st.status.data();
+    auto* const variable_cost_share = st.variable_cost_share.data();
+    auto* const wage_rp = st.wage_rp.data();
+    auto* const workers_of = st.workers.data();
+    alignas(64) double noise_batch[kBatch], walk_batch[kBatch];
+    for (std::size_t b0 = b; b0 < e; b0 += kBatch) {
+    const std::size_t len = std::min(kBatch, e - b0);
+    draw_firm_month(b0, len, ctx, noise_batch, walk_batch);
+    for (std::size_t j = 0; j < len; ++j) {
+    const std::size_t i = b0 + j;
+    const double noise = noise_batch[j], walk = walk_batch[j];
+    const std::size_t s = sector[i];
+    const std::size_t g_sector = base_sector + s * g_count;
+    const std::size_t g_class = base_class + initial_class[i] * static_cast<std::size_t>(g_count);
+    const std::size_t g_region = base_region + region[i] * static_cast<std::size_t>(g_count);
+    auto group_add = [&](int metric, std::int64_t v) __attribute__((always_inline)) {
+      a[g_sector + static_cast<std::size_t>(metric)] += v;
+      a[g_class + static_cast<std::size_t>(metric)] += v;
+      a[g_region + static_cast<std::size_t>(metric)] += v;
+    };
+    if (record) flows.stepped[i] = 0;
+
+    if (status[i] == static_cast<std::uint8_t>(FirmStatus::closed)) {
+      // Re-entry (off by default): a closed firm may reopen once its market
+      // has recovered; it restarts with one worker, no debt and a month of
+      // outflows in cash.
+      if (K.reentry_monthly_prob > 0.0 && sales_keep_of(i, ctx) >= K.reentry_min_demand) {
+        const auto w = detail::philox_words(opt.seed, opt.replication, static_cast<std::uint32_t>(i),
+                                            static_cast<std::uint32_t>(t_now),
+                                            static_cast<std::uint32_t>(Purpose::firm_reentry));
+        if (to_unit(w[0]) < K.reentry_monthly_prob) {
+          status[i] = static_cast<std::uint8_t>(FirmStatus::active);
+          workers_of[i] = 1;
+          cash_rp[i] = variable_cost_share[i] * base_revenue_rp[i] + fixed_cost_rp[i];
+          payables_rp[i] = 0.0;
+          receivables_rp[i] = 0.0;
+          months_unable[i] = 0;
+          months_overstaffed[i] = 0;
+          expected_rp[i] = level_rp[i];
+          closure_month[i] = -1;
+          a[m_reopened] += 1;
+          // Counted open from next month; this month it is still closed.
+        }
+      }
+      a[m_closed] += 1;
+      group_add(g_closed, 1);
+      continue;
+    }
+
+
+    // Shock exposure this month.
+    // (No branch on zero severity: 1 - 0 x intensity is exactly 1, and a
+    // data-dependent branch here mispredicts for a large share of firms.)
+    double keep_by_channel[kChannels] = {ctx.demand_keep[s], 1.0, 1.0, 1.0 - ctx.raw_spill[s]};
+    for (const auto& sh : ctx.active)
+      keep_by_channel[static_cast<int>(sh.channel)] *= 1.0 - sh.severity[i] * sh.intensity;
+    const double sales_keep = keep_by_channel[static_cast<int>(Channel::sales)];
+    const double cap_keep = keep_by_channel[static_cast<int>(Channel::capital)];
+    const double dist_keep = keep_by_channel[static_cast<int>(Channel::distribution)];
+    const double raw_keep = keep_by_channel[static_cast<int>(Channel::raw_materials)];
+
+    const double dist_block = 1.0 - dist_keep;
+    const double cap_sev = 1.0 - cap_keep;
+    const double raw_sev = 1.0 - raw_keep;
+
+    // Revenue: demand, distribution blockage, capacity.
+    const double R0 = base_revenue_rp[i];
+    const double productivity = R0 / base_workers[i];
+    const double demand_free = level_rp[i] * ctx.season[s] * noise;  // without any shock
+    const double demand = demand_free * sales_keep;
+    const double online = online_share[i];
+    const double demand_reachable = demand * (online + (1.0 - online) * dist_keep);
+    const int workers = workers_of[i];
+    const double capacity_free = workers * productivity * capacity_factor;
+    const double capacity = capacity_free * (1.0 - K.raw_material_output_cap * raw_sev);
+    const double revenue = std::min(demand_reachable, capacity);
+
+    // Costs incurred this month.
+    const double v = variable_cost_share[i];
+    const double variable = v * revenue * (1.0 + K.raw_material_price_pass * raw_sev);
+    const double shipping = online * revenue * K.shipping_cost_share * (1.0 + K.distribution_cost_uplift * dist_block);
+    const double wages = (workers - 1) * wage_rp[i];
+    const double fixed = fixed_cost_rp[i];
+    const double operating_cost = variable + shipping + wages + fixed;
+    const double payables_before = payables_rp[i];
+    const double operating_due = operating_cost + payables_before;
+
+    // Receivables: under the capital shock part of the revenue arrives a
+    // month late.
+    const double delay = K.receivable_delay_max * cap_sev;
+    const double received = revenue * (1.0 - delay) + receivables_rp[i];
+    const double receivables_after = revenue * delay;
+
+    // Debt service due.
+    double lp = loan_principal_rp[i], ip = informal_principal_rp[i];
+    const double loan_interest = lp * (loan_rate_year[i] * (1.0 / 12.0));
+    // Both are 0 without a loan (principal, installment and interest are 0).
+    const double loan_due =
+        loan_months_left[i] <= 1 ? lp + loan_interest : std::min(loan_installment_rp[i], lp + loan_interest);
+    const double informal_interest = ip * informal_rate_month;
+    const double informal_due = informal_months_left[i] <= 1
+                                    ? ip + informal_interest
+                                    : std::min(informal_installment_rp[i], ip + informal_interest);
+    const double debt_due = loan_due + informal_due;
+
+    // Owner's withdrawal target: a share of profit, at least subsistence.
+    const double profit = revenue - operating_cost - loan_interest - informal_interest;
+    const double base_profit = R0 * (1.0 - v - online * K.shipping_cost_share) -
+                               (base_workers[i] - 1) * wage_rp[i] - fixed;
+    const double draw_target = std::max(K.owner_draw_share * std::max(profit, 0.0),
+                                         K.subsistence_share * std::max(base_profit, 0.0));
+
+    double available = cash_rp[i] + received;
+    const double cash_before = cash_rp[i];
+
+    // Credit: sought when obligations plus a buffer exceed the cash at hand.
+    const double buffer = K.cash_buffer_months * (wages + fixed + debt_due);
+    double credit_denied_by_shock = 0.0;
+    NewLoans loans;
+    const double shortfall = operating_due + debt_due + buffer - available;
+    if (shortfall > 0.0) {
+      loans = seek_credit(i, t_now, shortfall, cap_sev, a, credit_denied_by_shock);
+      available += loans.total();
+    }
+    const double new_credit = loans.total();
+
+    // Pay: operating costs first, then debt service, then the owner.
+    const double operating_paid = std::min(available, operating_due);
+    available -= operating_paid;
+    const double unpaid_operating = operating_due - operating_paid;
+    const double debt_paid = std::min(available, debt_due);
+    available -= debt_paid;
+    const double unpaid_debt = debt_due - debt_paid;
+    const double draw = std::min(draw_target, available);
+    available -= draw;
+    cash_rp[i] = available;
+    payables_rp[i] = unpaid_operating;
+    receivables_rp[i] = receivables_after;
+
+    // Apply debt payments: the formal loan first. A shortfall is capitalised
+    // (arrears) and the term does not advance.
+    double pay_left = debt_paid;
+    if (loan_due > 0.0) {
+      const double pay = std::min(pay_left, loan_due);
+      pay_left -= pay;
+      lp += loan_interest - pay;
+      if (pay >= loan_due && loan_months_left[i] > 0) --loan_months_left[i];
+      if (lp < 0.5) {
+        lp = 0.0;
+        loan_months_left[i] = 0;
+        loan_installment_rp[i] = 0.0;
+      }
+    }
+    if (informal_due > 0.0) {
+      const double pay = std::min(pay_left, informal_due);
+      ip += informal_interest - pay;
+      if (pay >= informal_due && informal_months_left[i] > 0) --informal_months_left[i];
+      if (ip < 0.5) {
+        ip = 0.0;
+        informal_months_left[i] = 0;
+        informal_installment_rp[i] = 0.0;
+      }
+    }
+    loan_principal_rp[i] = lp;
+    informal_principal_rp[i] = ip;
+    // New loans start after this month's payments (their slots were empty).
+    if (loans.formal_rp > 0.0) {
+      loan_principal_rp[i] = loans.formal_rp;
+      loan_rate_year[i] = static_cast<float>(loans.formal_rate_year);
+      loan_months_left[i] = static_cast<std::uint16_t>(loans.formal_term);
+      loan_lender[i] = static_cast<std::uint8_t>(loans.formal_lender);
+      loan_installment_rp[i] = installment(loans.formal_rp, loan_rate_year[i], loans.formal_term);
+      if (loans.formal_lender == Lender::kur) ever_kur[i] = 1;
+    }
+    if (loans.informal_rp > 0.0) {
+      informal_principal_rp[i] = loans.informal_rp;
+      informal_months_left[i] = static_cast<std::uint16_t>(loans.informal_term);
+      informal_installment_rp[i] = installment(loans.informal_rp, loans.informal_rate_year, loans.informal_term);
+    }
+
+    if (record) {
+      flows.stepped[i] = 1;
+      flows.cash_before[i] = cash_before;
+      flows.cash_after[i] = cash_rp[i];
+      flows.revenue[i] = revenue;
+      flows.revenue_received[i] = received;
+      flows.operating_cost[i] = operating_cost;
+      flows.operating_paid[i] = operating_paid;
+      flows.payables_before[i] = payables_before;
+      flows.payables_after[i] = unpaid_operating;
+      flows.debt_service_due[i] = debt_due;
+      flows.debt_service_paid[i] = debt_paid;
+      flows.owner_draw[i] = draw;
+      flows.new_credit[i] = new_credit;
+    }
+
+    // Main problem: the channel that cost the firm most this month (Rp).
+    double cost[kChannels];
+    cost[static_cast<int>(Channel::sales)] = demand_free * (1.0 - sales_keep);
+    cost[static_cast<int>(Channel::capital)] = revenue * delay + credit_denied_by_shock;
+    cost[static_cast<int>(Channel::distribution)] =
+        demand * (1.0 - online) * dist_block + online * revenue * K.shipping_cost_share * K.distribution_cost_uplift * dist_block;
+    cost[static_cast<int>(Channel::raw_materials)] =
+        v * revenue * K.raw_material_price_pass * raw_sev +
+        std::max(0.0, std::min(demand_reachable, capacity_free) - revenue);
+    int main = -1;
+    double worst = 0.0;
+    for (int ch = 0; ch < kChannels; ++ch)
+      if (cost[ch] > worst) {
+        worst = cost[ch];
+        main = ch;
+      }
+    main_problem[i] = main < 0 ? kNoProblem : static_cast<std::uint8_t>(main);
+    if (main >= 0) {
+      last_main_problem[i] = static_cast<std::uint8_t>(main);
+      a[m_affected] += 1;
+      a[m_problem + main] += 1;
+      group_add(g_affected, 1);
+      group_add(g_problem + main, 1);
+    }
+
+    // Distress and closure.
+    const bool unable = unpaid_operating > 0.0 || unpaid_debt > 0.0;
+    if (unable) {
+      if (months_unable[i] < 255) ++months_unable[i];
+      if (first_distress_month[i] < 0) first_distress_month[i] = static_cast<std::int16_t>(t_now);
+      if (months_distressed[i] < 65535) ++months_distressed[i];
+    } else {
+      months_unable[i] = 0;
+    }
+
+    // Labour: the workforce the expected revenue needs at normal
+    // productivity. Lay off down to it after a lag in distress; hire towards it
+    // when expected demand exceeds capacity (slack included) and the firm is
+    // healthy.
+    const double we = K.expectation_weight;
+    expected_rp[i] = (1.0 - we) * expected_rp[i] + we * demand_reachable;
+    const int need = std::max(1, static_cast<int>(std::ceil(expected_rp[i] / productivity - 1e-9)));
+    int new_workers = workers;
+    if (unable && workers > need) {
+      if (months_overstaffed[i] < 255) ++months_overstaffed[i];
+      if (months_overstaffed[i] > K.layoff_lag_months) {
+        new_workers -= static_cast<int>(std::ceil(K.layoff_speed * (workers - need)));
+        months_overstaffed[i] = 0;
+      }
+    } else {
+      months_overstaffed[i] = 0;
+      if (!unable && expected_rp[i] > capacity_free && workers < need && cash_rp[i] >= buffer)
+        new_workers = std::min(65535, workers + static_cast<int>(std::ceil(K.hire_speed * (need - workers))));
+    }
+    workers_of[i] = static_cast<std::uint16_t>(std::max(1, new_workers));
+
+    // Underlying revenue follows a random walk in logs (Gibrat).
+    level_rp[i] *= walk;
+
+    revenue_window_rp[i] += revenue;
+    revenue_total_rp[i] += revenue;
+
+    // Accumulate the month's flows.
+    a[m_revenue] += rp(revenue);
+    a[m_operating] += rp(operating_cost);
+    a[m_draw] += rp(draw);
+    a[m_debt_paid] += rp(debt_paid);
+    a[m_arrears] += rp(unpaid_debt);
+    group_add(g_revenue, rp(revenue));
+
+    if (months_unable[i] >= K.closure_after_months) {
+      close_firm(i, t_now, a);
+      group_add(g_closed, 1);
+      group_add(g_new_closures, 1);
+      continue;
+    }
+
+    // Yearly class review from the trailing window, annualised.
+    if (ctx.review) review_class(i, t_now, a, group_add);
+
+    const bool distressed = unable;
+    status[i] = static_cast<std::uint8_t>(distressed ? FirmStatus::distressed : FirmStatus::active);
+    a[m_active] += 1;
+    group_add(g_active, 1);
+    a[m_distressed] += distressed;
+    group_add(g_distressed, distressed);
+    a[m_employment] += workers_of[i];
+    group_add(g_employment, workers_of[i]);
+    a[m_class + size_class[i]] += 1;
+    a[m_payables] += rp(payables_rp[i]);
+    a[m_cash] += rp(cash_rp[i]);
+    a[m_receivables] += rp(receivables_rp[i]);
+    a[m_credit + loan_lender[i]] += rp(loan_principal_rp[i]);  // adds 0 without a loan
+    a[m_credit + static_cast<int>(Lender::informal)] += rp(informal_principal_rp[i]);
+      }  // firms of the batch
+    }  // batches
+  }
+
+  // Loans granted this month; installed after the month's payments so that
+  // debt service starts next month.
+  struct NewLoans {
+    double formal_rp = 0.0;
+    Lender formal_lender = Lender::bank;
+    double formal_rate_year = 0.0;
+    int formal_term = 0;
+    double informal_rp = 0.0;
+    double informal_rate_year = 0.0;
+    int informal_term = 0;
+    double total() const { return formal_rp + informal_rp; }
+  };
+
+  // Tries the lenders in order (cooperative, KUR, bank, informal) until the
+  // shortfall is covered; at most one formal and one informal loan are held
+  // at a time. Adds to `denied_by_shock` what a lender refused only because
+  // of the capital shock: the same draw would have been approved at the
+  // shock-free odds (common random numbers make this exact per firm).
+  NewLoans seek_credit(std::size_t i, int t_now, double shortfall, double cap_sev, std::int64_t* a,
+                       double& denied_by_shock) const {
+    const auto w = detail::philox_words(opt.seed, opt.replication, static_cast<std::uint32_t>(i),
+                                        static_cast<std::uint32_t>(t_now),
+                                        static_cast<std::uint32_t>(Purpose::firm_credit));
+    const double R0 = st.base_revenue_rp[i];
+    const bool distressed = st.months_unable[i] > 0;
+    bool formal_free = st.loan_principal_rp[i] <= 0.0;
+    const bool informal_free = st.informal_principal_rp[i] <= 0.0;
+    const auto cls = static_cast<SizeClass>(st.size_class[i]);
+    NewLoans out;
+    double need = shortfall;
+    for (Lender l : kAllLenders) {
+      if (need <= 0.0) break;
+      const bool formal = l != Lender::informal;
+      if (formal ? !formal_free : !informal_free) continue;
+      double base = 0.0, tightening = 0.0, ceiling = 0.0, rate = 0.0, term = 1.0;
+      switch (l) {
+        case Lender::cooperative:
+          // Only members of a cooperative can borrow from it.
+          if (st.cooperative[i] < 0) continue;
+          base = P.coop_approval;
+          tightening = P.coop_tightening;
+          ceiling = P.coop_ceiling_revenue_months * R0;
+          rate = P.coop_rate_year;
+          term = P.coop_term_months;
+          break;
+        case Lender::kur:
+          if (cls > SizeClass::small) continue;
+          if (P.kur_requires_registered > 0 && !st.registered[i]) continue;
+          base = P.kur_approval;
+          tightening = P.kur_tightening;
+          ceiling = cls == SizeClass::micro ? P.kur_ceiling_micro_rp : P.kur_ceiling_small_rp;
+          rate = P.kur_rate_year;
+          term = P.kur_term_months;
+          break;
+        case Lender::bank:
+          if (P.bank_requires_registered > 0 && !st.registered[i]) continue;
+          base = P.bank_approval;
+          tightening = P.bank_tightening;
+          ceiling = std::min(P.bank_ceiling_revenue_months * R0,
+                             P.bank_collateral_ratio > 0 ? st.assets_rp[i] / P.bank_collateral_ratio : 0.0);
+          rate = P.bank_rate_year;
+          term = P.bank_term_months;
+          break;
+        case Lender::informal:
+          base = P.informal_approval;
+          tightening = P.informal_tightening;
+          ceiling = P.informal_ceiling_revenue_months * R0;
+          rate = P.informal_rate_year;
+          term = P.informal_term_months;
+          break;
+      }
+      const double amount = std::min(need, ceiling);
+      if (amount <= 0.0) continue;
+      const double odds_free = base * ((formal && distressed) ? P.distressed_approval_factor : 1.0);
+      const double odds = odds_free * (1.0 - tightening * cap_sev);
+      const double u = to_unit(w[static_cast<std::size_t>(l)]);
+      if (u < odds) {
+        const int li = static_cast<int>(l);
+        a[m_new_loans + li] += 1;
+        a[m_new_credit + li] += rp(amount);
+        if (formal) {
+          out.formal_rp = amount;
+          out.formal_lender = l;
+          out.formal_rate_year = rate;
+          out.formal_term = static_cast<int>(term);
+          formal_free = false;
+        } else {
+          out.informal_rp = amount;
+          out.informal_rate_year = rate;
+          out.informal_term = static_cast<int>(term);
+        }
+        need -= amount;
+      } else if (u < odds_free) {
+        denied_by_shock += amount;
+      }
+    }
+    return out;
+  }
+
+  void close_firm(std::size_t i, int t_now, std::int64_t* a) {
+    st.status[i] = static_cast<std::uint8_t>(FirmStatus::closed);
+    st.closure_month[i] = static_cast<std::int16_t>(t_now);
+    if (st.loan_principal_rp[i] > 0.0) a[m_defaults + st.loan_lender[i]] += rp(st.loan_principal_rp[i]);
+    if (st.informal_principal_rp[i] > 0.0)
+      a[m_defaults + static_cast<int>(Lender::informal)] += rp(st.informal_principal_rp[i]);
+    st.loan_principal_rp[i] = 0.0;
+    st.loan_installment_rp[i] = 0.0;
+    st.loan_months_left[i] = 0;
+    st.informal_principal_rp[i] = 0.0;
+    st.informal_installment_rp[i] = 0.0;
+    st.informal_months_left[i] = 0;
+    st.payables_rp[i] = 0.0;
+    st.receivables_rp[i] = 0.0;
+    st.months_overstaffed[i] = 0;
+    a[m_closed] += 1;
+    a[m_new_closures] += 1;
+  }
+
+  template <class GroupAdd>
+  void review_class(std::size_t i, int t_now, std::int64_t* a, GroupAdd& group_add) {
+    const int window = sc.class_review_months;
+    const int window_start = t_now - window + 1;
+    const int active_from = std::max<int>(st.entry_month[i], window_start);
+    const int months_in = t_now - active_from + 1;
+    const double turnover_year = st.revenue_window_rp[i] * 12.0 / std::max(1, months_in);
+    st.revenue_window_rp[i] = 0.0;
+    const auto old_class = static_cast<SizeClass>(st.size_class[i]);
+    const auto new_class = classify(sc.class_regime, sc.class_criterion, st.assets_rp[i], turnover_year, st.workers[i]);
+    if (new_class == old_class) return;
+    a[m_transitions + static_cast<int>(old_class) * kSizeClasses + static_cast<int>(new_class)] += 1;
+    if (new_class > old_class) {
+      a[m_upgrades] += 1;
+      group_add(g_upgrades, 1);
+      if (st.upgrades[i] < 255) ++st.upgrades[i];
+    } else {
+      a[m_downgrades] += 1;
+      group_add(g_downgrades, 1);
+      if (st.downgrades[i] < 255) ++st.downgrades[i];
+    }
+    st.size_class[i] = static_cast<std::uint8_t>(new_class);
+    st.class_change_month[i] = static_cast<std::int16_t>(t_now);
+  }
+
+  // ---- results ------------------------------------------------------------------------
+
+  /// With `move_state` the firm table takes the state vectors (no copy).
+  RunResult build_result(bool move_state);
+};
+
+// ---- result assembly -----------------------------------------------------------
+
+namespace {
+
+template <class T>
+Column make_column(std::string name, std::vector<T> data, std::string unit = "") {
+  Column c;
+  c.name = std::move(name);
+  c.data = std::move(data);
+  c.unit = std::move(unit);
+  return c;
+}
+
+template <class T>
+Column make_categorical(std::string name, std::vector<T> codes, std::vector<std::string> categories) {
+  Column c;
+  c.name = std::move(name);
+  c.data = std::move(codes);
+  c.categories = std::move(categories);
+  return c;
+}
+
+std::vector<std::string> names_of_classes() {
+  std::vector<std::string> v;
+  for (auto c : kAllSizeClasses) v.emplace_back(to_string(c));
+  return v;
+}
+
+}  // namespace
+
+RunResult Simulation::Impl::build_result(bool move_state) {
+  RunResult r;
+  r.scenario = sc.name;
+  r.population = pop->name;
+  r.seed = opt.seed;
+  r.replication = opt.replication;
+  r.start = sc.start;
+  r.months = t;
+  r.initial_firms = static_cast<std::int64_t>(initial);
+  r.initial_employment = initial_employment;
+  r.region_names = pop->region_names;
+  r.sector_names = pop->sector_names;
+  r.elapsed_seconds = elapsed;
+  r.threads = threads;
+  const auto T = static_cast<std::size_t>(t);
+
+  // Monthly table.
+  {
+    auto col_i = [&](int metric) {
+      std::vector<std::int64_t> v(T);
+      for (std::size_t m = 0; m < T; ++m) v[m] = monthly[m][static_cast<std::size_t>(metric)];
+      return v;
+    };
+    auto col_d = [&](int metric) {
+      std::vector<double> v(T);
+      for (std::size_t m = 0; m < T; ++m) v[m] = static_cast<double>(monthly[m][static_cast<std::size_t>(metric)]);
+      return v;
+    };
+    std::vector<std::int32_t> month(T);
+    std::vector<std::string> date(T);
+    std::vector<double> expected(T), index(T);
+    std::vector<std::int64_t> entries(T);
+    for (std::size_t m = 0; m < T; ++m) {
+      month[m] = static_cast<std::int32_t>(m);
+      date[m] = sc.start.plus(static_cast<int>(m)).to_string();
+      double e = 0;
+      for (double x : expected_sector[m]) e += x;
+      expected[m] = e;
+      index[m] = e > 0 ? static_cast<double>(monthly[m][m_revenue]) / e : 0.0;
+      entries[m] = entries_done[m];
+    }
+    auto& cols = r.monthly.columns;
+    cols.push_back(make_column("month", month));
+    cols.push_back(make_column("date", date));
+    cols.push_back(make_column("active_firms", col_i(m_active), "firms"));
+    cols.push_back(make_column("distressed_firms", col_i(m_distressed), "firms"));
+    cols.push_back(make_column("closed_firms", col_i(m_closed), "firms"));
+    cols.push_back(make_column("new_closures", col_i(m_new_closures), "firms"));
+    cols.push_back(make_column("entries", entries, "firms"));
+    cols.push_back(make_column("reopened_firms", col_i(m_reopened), "firms"));
+    cols.push_back(make_column("employment", col_i(m_employment), "workers"));
+    cols.push_back(make_column("revenue_rp", col_d(m_revenue), "Rp"));
+    cols.push_back(make_column("expected_revenue_rp", expected, "Rp"));
+    cols.push_back(make_column("revenue_index", index, "ratio"));
+    cols.push_back(make_column("affected_firms", col_i(m_affected), "firms"));
+    for (auto ch : kAllChannels) {
+      const int c = static_cast<int>(ch);
+      cols.push_back(make_column("main_problem_" + std::string(to_string(ch)), col_i(m_problem + c), "firms"));
+    }
+    for (auto ch : kAllChannels) {
+      const int c = static_cast<int>(ch);
+      std::vector<double> share(T);
+      for (std::size_t m = 0; m < T; ++m) {
+        const auto aff = monthly[m][m_affected];
+        share[m] = aff > 0 ? static_cast<double>(monthly[m][static_cast<std::size_t>(m_problem + c)]) / static_cast<double>(aff) : 0.0;
+      }
+      cols.push_back(make_column("main_problem_share_" + std::string(to_string(ch)), share, "share"));
+    }
+    for (auto l : kAllLenders) {
+      const int li = static_cast<int>(l);
+      const std::string ln(to_string(l));
+      cols.push_back(make_column("credit_outstanding_" + ln + "_rp", col_d(m_credit + li), "Rp"));
+      cols.push_back(make_column("new_loans_" + ln, col_i(m_new_loans + li), "loans"));
+      cols.push_back(make_column("new_credit_" + ln + "_rp", col_d(m_new_credit + li), "Rp"));
+      cols.push_back(make_column("defaults_" + ln + "_rp", col_d(m_defaults + li), "Rp"));
+    }
+    cols.push_back(make_column("arrears_rp", col_d(m_arrears), "Rp"));
+    cols.push_back(make_column("payables_rp", col_d(m_payables), "Rp"));
+    cols.push_back(make_column("receivables_rp", col_d(m_receivables), "Rp"));
+    cols.push_back(make_column("cash_rp", col_d(m_cash), "Rp"));
+    cols.push_back(make_column("operating_cost_rp", col_d(m_operating), "Rp"));
+    cols.push_back(make_column("debt_service_paid_rp", col_d(m_debt_paid), "Rp"));
+    cols.push_back(make_column("owner_draw_rp", col_d(m_draw), "Rp"));
+    cols.push_back(make_column("upgrades", col_i(m_upgrades), "firms"));
+    cols.push_back(make_column("downgrades", col_i(m_downgrades), "firms"));
+    for (auto c : kAllSizeClasses)
+      cols.push_back(make_column("firms_" + std::string(to_string(c)), col_i(m_class + static_cast<int>(c)), "firms"));
+  }
+
+  // Breakdowns (long form).
+  auto breakdown = [&](std::size_t base, std::size_t n_groups, const std::vector<std::string>& names,
+                       auto reference) {
+    Table tb;
+    const std::size_t rows = T * n_groups;
+    std::vector<std::int32_t> month(rows);
+    std::vector<std::uint16_t> group(rows);
+    std::vector<double> expected(rows), index(rows);
+    std::array<std::vector<std::int64_t>, g_count> v;
+    for (auto& x : v) x.resize(rows);
+    for (std::size_t m = 0; m < T; ++m)
+      for (std::size_t g = 0; g < n_groups; ++g) {
+        const std::size_t row = m * n_groups + g;
+        month[row] = static_cast<std::int32_t>(m);
+        group[row] = static_cast<std::uint16_t>(g);
+        for (int k = 0; k < g_count; ++k)
+          v[static_cast<std::size_t>(k)][row] = groups[m][base - m_count + g * g_count + static_cast<std::size_t>(k)];
+        expected[row] = reference(m, g);
+        index[row] = expected[row] > 0 ? static_cast<double>(v[g_revenue][row]) / expected[row] : 0.0;
+      }
+    tb.columns.push_back(make_column("month", month));
+    tb.columns.push_back(make_categorical("group", group, names));
+    tb.columns.push_back(make_column("active_firms", v[g_active], "firms"));
+    tb.columns.push_back(make_column("distressed_firms", v[g_distressed], "firms"));
+    tb.columns.push_back(make_column("closed_firms", v[g_closed], "firms"));
+    tb.columns.push_back(make_column("new_closures", v[g_new_closures], "firms"));
+    tb.columns.push_back(make_column("employment", v[g_employment], "workers"));
+    std::vector<double> revenue(rows);
+    for (std::size_t k = 0; k < rows; ++k) revenue[k] = static_cast<double>(v[g_revenue][k]);
+    tb.columns.push_back(make_column("revenue_rp", revenue, "Rp"));
+    tb.columns.push_back(make_column("expected_revenue_rp", expected, "Rp"));
+    tb.columns.push_back(make_column("revenue_index", index, "ratio"));
+    tb.columns.push_back(make_column("affected_firms", v[g_affected], "firms"));
+    for (auto ch : kAllChannels)
+      tb.columns.push_back(make_column("main_problem_" + std::string(to_string(ch)),
+                                       v[static_cast<std::size_t>(g_problem + static_cast<int>(ch))], "firms"));
+    tb.columns.push_back(make_column("upgrades", v[g_upgrades], "firms"));
+    tb.columns.push_back(make_column("downgrades", v[g_downgrades], "firms"));
+    return tb;
+  };
+  auto season_of = [&](std::size_t m, std::size_t s) {
+    return pop->sector_seasonality[s][static_cast<std::size_t>(sc.start.plus(static_cast<int>(m)).month - 1)];
+  };
+  r.by_sector = breakdown(group_base_sector(), n_sectors, pop->sector_names,
+                          [&](std::size_t m, std::size_t g) { return expected_sector[m][g]; });
+  r.by_class = breakdown(group_base_class(), kSizeClasses, names_of_classes(), [&](std::size_t m, std::size_t g) {
+    double e = 0;
+    for (std::size_t s = 0; s < n_sectors; ++s) e += base_class_sector[g][s] * season_of(m, s);
+    return e;
+  });
+  r.by_region = breakdown(group_base_region(), n_regions, pop->region_names, [&](std::size_t m, std::size_t g) {
+    double e = 0;
+    for (std::size_t s = 0; s < n_sectors; ++s) e += base_region_sector[g][s] * season_of(m, s);
+    return e;
+  });
+
+  for (std::size_t m = 0; m < T; ++m)
+    for (int from = 0; from < kSizeClasses; ++from)
+      for (int to = 0; to < kSizeClasses; ++to)
+        r.class_transitions[static_cast<std::size_t>(from)][static_cast<std::size_t>(to)] +=
+            monthly[m][static_cast<std::size_t>(m_transitions + from * kSizeClasses + to)];
+
+  // Firm microdata: the state vectors move into the table (no copy).
+  if (opt.microdata) {
+    const std::size_t n = st.count;
+    auto shrink = [n, move_state](auto& v) {
+      using V = std::decay_t<decltype(v)>;
+      if (!move_state) return V(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n));
+      v.resize(n);
+      return std::move(v);
+    };
+    std::vector<std::int32_t> firm(n);
+    for (std::size_t i = 0; i < n; ++i) firm[i] = static_cast<std::int32_t>(i);
+    std::vector<double> debt(n);
+    for (std::size_t i = 0; i < n; ++i) debt[i] = st.loan_principal_rp[i] + st.informal_principal_rp[i];
+    std::vector<std::uint16_t> final_workers(st.workers.begin(), st.workers.begin() + static_cast<std::ptrdiff_t>(n));
+    for (std::size_t i = 0; i < n; ++i)
+      if (st.status[i] == static_cast<std::uint8_t>(FirmStatus::closed)) final_workers[i] = 0;
+    std::vector<std::string> statuses = {"active", "distressed", "closed"};
+    std::vector<std::string> problems;
+    for (auto ch : kAllChannels) problems.emplace_back(to_string(ch));
+    auto& cols = r.firms.columns;
+    cols.push_back(make_column("firm", firm));
+    cols.push_back(make_column("entry_month", shrink(st.entry_month)));
+    cols.push_back(make_categorical("region", shrink(st.region), pop->region_names));
+    cols.push_back(make_categorical("sector", shrink(st.sector), pop->sector_names));
+    cols.push_back(make_categorical("initial_class", shrink(st.initial_class), names_of_classes()));
+    cols.push_back(make_categorical("final_class", shrink(st.size_class), names_of_classes()));
+    cols.push_back(make_categorical("status", shrink(st.status), statuses));
+    cols.push_back(make_column("initial_workers", shrink(st.base_workers), "workers"));
+    cols.push_back(make_column("final_workers", std::move(final_workers), "workers"));
+    // Open firms' workforce at the end (closed firms count 0 above).
+    cols.push_back(make_column("first_distress_month", shrink(st.first_distress_month)));
+    cols.push_back(make_column("closure_month", shrink(st.closure_month)));
+    cols.push_back(make_column("class_change_month", shrink(st.class_change_month)));
+    cols.push_back(make_column("upgrades", shrink(st.upgrades)));
+    cols.push_back(make_column("downgrades", shrink(st.downgrades)));
+    cols.push_back(make_column("months_distressed", shrink(st.months_distressed), "months"));
+    cols.push_back(make_categorical("last_main_problem", shrink(st.last_main_problem), problems));
+    cols.push_back(make_column("baseline_revenue_rp_month", shrink(st.base_revenue_rp), "Rp"));
+    cols.push_back(make_column("revenue_total_rp", shrink(st.revenue_total_rp), "Rp"));
+    cols.push_back(make_column("final_cash_rp", shrink(st.cash_rp), "Rp"));
+    cols.push_back(make_column("final_debt_rp", std::move(debt), "Rp"));
+    cols.push_back(make_column("online_share", shrink(st.online_share), "share"));
+    cols.push_back(make_column("registered", shrink(st.registered)));
+    cols.push_back(make_column("ever_kur", shrink(st.ever_kur)));
+  }
+  finished = true;
+  return r;
+}
+
+// ---- Simulation ------------------------------------------------------------------
+
+Simulation::Simulation(const Population& population, const Scenario& scenario, RunOptions options)
+    : impl_(std::make_unique<Impl>(population, scenario, std::move(options))) {}
+Simulation::~Simulation() = default;
+Simulation::Simulation(Simulation&&) noexcept = default;
+Simulation& Simulation::operator=(Simulation&&) noexcept = default;
+
+int Simulation::months_done() const { return impl_->t; }
+int Simulation::months_total() const { return impl_->sc.months; }
+bool Simulation::done() const { return impl_->t >= impl_->sc.months; }
+
+void Simulation::step() {
+  if (impl_->finished) throw Error("result() has been taken; the simulation cannot step further");
+  const auto t0 = std::chrono::steady_clock::now();
+  impl_->step_month();
+  impl_->elapsed += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void Simulation::run() {
+  while (!done()) {
+    step();
+    if (impl_->opt.progress && !impl_->opt.progress(impl_->t, impl_->sc.months)) throw Cancelled(impl_->t);
+  }
+}
+
+const FirmState& Simulation::state() const { return impl_->st; }
+const FirmFlows& Simulation::flows() const { return impl_->flows; }
+
+RunResult Simulation::result() {
+  if (impl_->finished) throw Error("result() can be taken once");
+  return impl_->build_result(/*move_state=*/false);
+}
+
+RunResult run(const Population& population, const Scenario& scenario, const RunOptions& options) {
+  Simulation sim(population, scenario, options);
+  sim.run();
+  // Nobody else can see this simulation's state, so the firm table may take it.
+  return sim.impl_->build_result(/*move_state=*/true);
+}
+
+}  // namespace msmesim

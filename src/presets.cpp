@@ -1,0 +1,159 @@
+#include "msmesim/presets.hpp"
+
+namespace msmesim::presets {
+
+const std::vector<std::string>& bogor_kecamatan() {
+  static const std::vector<std::string> names = {
+      "Nanggung",     "Leuwiliang",   "Leuwisadeng",   "Pamijahan",   "Cibungbulang", "Ciampea",
+      "Tenjolaya",    "Dramaga",      "Ciomas",        "Tamansari",   "Cijeruk",      "Cigombong",
+      "Caringin",     "Ciawi",        "Cisarua",       "Megamendung", "Sukaraja",     "Babakan Madang",
+      "Sukamakmur",   "Cariu",        "Tanjungsari",   "Jonggol",     "Cileungsi",    "Klapanunggal",
+      "Gunungputri",  "Citeureup",    "Cibinong",      "Bojonggede",  "Tajurhalang",  "Kemang",
+      "Rancabungur",  "Parung",       "Ciseeng",       "Gunungsindur", "Rumpin",      "Cigudeg",
+      "Sukajaya",     "Jasinga",      "Tenjo",         "Parungpanjang"};
+  return names;
+}
+
+const std::vector<int>& bogor_active_cooperatives_2019() {
+  static const std::vector<int> v = {7,  17, 6,  13, 12, 28, 11, 10, 18, 2,  9,  5,  13, 17,
+                                     16, 4,  19, 13, 2,  6,  5,  13, 31, 15, 47, 39, 79, 18,
+                                     6,  31, 9,  15, 3,  10, 6,  10, 2,  7,  4,  11};
+  return v;
+}
+
+const std::vector<int>& bogor_active_cooperatives_2020() {
+  static const std::vector<int> v = {7,  18, 6,  13, 12, 11, 30, 15, 15, 2,  6,  6,  3,  15,
+                                     11, 3,  13, 11, 2,  6,  5,  13, 23, 15, 39, 37, 85, 14,
+                                     6,  31, 9,  12, 3,  4,  5,  10, 1,  8,  4,  11};
+  return v;
+}
+
+std::vector<SectorSpec> bogor_sectors() {
+  // name, weight, variable cost, margin, wage, online sellers, online share
+  struct Row {
+    const char* name;
+    double weight, vcost, margin, wage, online_sellers, online_share;
+  };
+  const Row rows[] = {
+      {"food_beverage", 25, 0.55, 0.20, 2.0e6, 0.18, 0.30},
+      {"handicraft", 6, 0.45, 0.22, 1.8e6, 0.25, 0.40},
+      {"clothing", 8, 0.55, 0.17, 2.2e6, 0.25, 0.40},
+      {"metal", 3, 0.55, 0.17, 2.5e6, 0.08, 0.20},
+      {"leather", 3, 0.55, 0.18, 2.2e6, 0.18, 0.35},
+      {"trade", 40, 0.72, 0.12, 1.8e6, 0.14, 0.30},
+      {"services", 15, 0.35, 0.25, 2.0e6, 0.10, 0.20},
+  };
+  std::vector<SectorSpec> out;
+  for (const auto& r : rows) {
+    SectorSpec s;
+    s.name = r.name;
+    s.weight = r.weight;
+    s.variable_cost_share = r.vcost;
+    s.margin = r.margin;
+    s.wage_rp_month = r.wage;
+    s.online_seller_share = r.online_sellers;
+    s.online_sales_share = r.online_share;
+    out.push_back(s);
+  }
+  return out;
+}
+
+PopulationSpec bogor_population_spec(std::int64_t firms) {
+  PopulationSpec spec;
+  spec.name = "Bogor Regency";
+  spec.firms = firms;
+  const auto& names = bogor_kecamatan();
+  const auto& weights = bogor_active_cooperatives_2019();
+  for (std::size_t k = 0; k < names.size(); ++k) spec.regions.push_back({names[k], static_cast<double>(weights[k])});
+  spec.sectors = bogor_sectors();
+  spec.regime = ClassRegime::law20_2008;
+  return spec;
+}
+
+InputOutput bogor_input_output() {
+  InputOutput io;
+  io.sectors = {"food_beverage", "handicraft", "clothing", "metal", "leather", "trade", "services"};
+  // a[i][j]: input from sector i (row) per rupiah of output of sector j (column).
+  io.technical_coefficients = {
+      // food  handi  cloth  metal  leath  trade  serv
+      0.05, 0.00, 0.00, 0.00, 0.00, 0.10, 0.05,  // food_beverage
+      0.00, 0.05, 0.00, 0.00, 0.00, 0.02, 0.00,  // handicraft
+      0.00, 0.03, 0.15, 0.00, 0.05, 0.06, 0.00,  // clothing
+      0.00, 0.02, 0.01, 0.15, 0.03, 0.02, 0.00,  // metal
+      0.00, 0.00, 0.01, 0.00, 0.10, 0.02, 0.00,  // leather
+      0.10, 0.08, 0.08, 0.08, 0.08, 0.03, 0.08,  // trade
+      0.03, 0.03, 0.03, 0.03, 0.03, 0.05, 0.05,  // services
+  };
+  return io;
+}
+
+std::vector<Shock> covid19_shocks() {
+  std::vector<Shock> v;
+  {
+    Shock s;
+    s.name = "covid_sales";
+    s.channel = Channel::sales;
+    s.onset = {2020, 3};
+    s.profile = {1, 3, 6.0, {}};
+    s.incidence = 0.85;
+    s.severity = SeverityDist::beta(0.25, 0.125);
+    v.push_back(s);
+  }
+  {
+    Shock s;
+    s.name = "covid_capital";
+    s.channel = Channel::capital;
+    s.onset = {2020, 3};
+    s.profile = {1, 4, 6.0, {}};
+    s.incidence = 0.6;
+    s.severity = SeverityDist::beta(0.50, 0.25);
+    v.push_back(s);
+  }
+  {
+    Shock s;
+    s.name = "covid_distribution";
+    s.channel = Channel::distribution;
+    s.onset = {2020, 4};
+    s.profile = {0, 2, 4.0, {}};
+    s.incidence = 0.45;
+    s.severity = SeverityDist::beta(0.30, 0.15);
+    v.push_back(s);
+  }
+  {
+    Shock s;
+    s.name = "covid_raw_materials";
+    s.channel = Channel::raw_materials;
+    s.onset = {2020, 3};
+    s.profile = {0, 2, 4.0, {}};
+    s.incidence = 0.2;
+    s.incidence_by_sector = {{"clothing", 0.4}, {"leather", 0.4}, {"metal", 0.4}, {"handicraft", 0.4}};
+    s.severity = SeverityDist::beta(0.30, 0.15);
+    v.push_back(s);
+  }
+  {
+    Shock s;
+    s.name = "delta_wave_sales";
+    s.channel = Channel::sales;
+    s.onset = {2021, 7};
+    s.profile = {0, 1, 2.0, {}};
+    s.incidence = 0.6;
+    s.severity = SeverityDist::beta(0.20, 0.10);
+    v.push_back(s);
+  }
+  return v;
+}
+
+Scenario bogor_covid19_scenario(int months) {
+  Scenario sc;
+  sc.name = "bogor-covid19";
+  sc.start = {2020, 1};
+  sc.months = months;
+  sc.shocks = covid19_shocks();
+  sc.input_output = bogor_input_output();
+  sc.class_regime = ClassRegime::law20_2008;
+  return sc;
+}
+
+std::vector<std::string> names() { return {"bogor-covid19"}; }
+
+}  // namespace msmesim::presets

@@ -1,0 +1,213 @@
+#include "msmesim/results.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "msmesim/error.hpp"
+
+namespace msmesim {
+
+std::size_t Column::size() const {
+  return std::visit([](const auto& v) { return v.size(); }, data);
+}
+
+double Column::number(std::size_t row) const {
+  return std::visit(
+      [row](const auto& v) -> double {
+        using T = typename std::decay_t<decltype(v)>::value_type;
+        if constexpr (std::is_same_v<T, std::string>) {
+          return std::nan("");
+        } else {
+          return static_cast<double>(v[row]);
+        }
+      },
+      data);
+}
+
+namespace {
+std::string format_double(double x) {
+  if (std::isnan(x)) return "";
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, x);
+  return std::string(buf, res.ptr);
+}
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+}  // namespace
+
+std::string Column::text(std::size_t row) const {
+  return std::visit(
+      [&](const auto& v) -> std::string {
+        using T = typename std::decay_t<decltype(v)>::value_type;
+        if constexpr (std::is_same_v<T, std::string>) {
+          return v[row];
+        } else if constexpr (std::is_floating_point_v<T>) {
+          return format_double(static_cast<double>(v[row]));
+        } else {
+          if (!categories.empty()) {
+            const auto code = static_cast<std::int64_t>(v[row]);
+            if (code >= 0 && static_cast<std::size_t>(code) < categories.size())
+              return categories[static_cast<std::size_t>(code)];
+            return "";
+          }
+          return std::to_string(static_cast<std::int64_t>(v[row]));
+        }
+      },
+      data);
+}
+
+bool Table::has(std::string_view name) const {
+  return std::any_of(columns.begin(), columns.end(), [&](const Column& c) { return c.name == name; });
+}
+
+const Column& Table::column(std::string_view name) const {
+  for (const auto& c : columns)
+    if (c.name == name) return c;
+  std::string known;
+  for (const auto& c : columns) known += (known.empty() ? "" : ", ") + c.name;
+  throw InvalidArgument("column", "'" + std::string(name) + "'", "one of " + known);
+}
+
+std::vector<double> Table::numbers(std::string_view name) const {
+  const Column& c = column(name);
+  std::vector<double> out(c.size());
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = c.number(i);
+  return out;
+}
+
+void Table::write_csv(const std::string& path, const std::vector<std::pair<std::string, std::string>>& prefix) const {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    if (!out) throw IoError(path + ": cannot open for writing");
+    bool first = true;
+    for (const auto& [k, v] : prefix) {
+      out << (first ? "" : ",") << csv_field(k);
+      first = false;
+    }
+    for (const auto& c : columns) {
+      out << (first ? "" : ",") << csv_field(c.name);
+      first = false;
+    }
+    out << '\n';
+    std::string pre;
+    for (const auto& [k, v] : prefix) pre += csv_field(v) + ",";
+    const std::size_t n = rows();
+    for (std::size_t r = 0; r < n; ++r) {
+      out << pre;
+      for (std::size_t k = 0; k < columns.size(); ++k) out << (k ? "," : "") << csv_field(columns[k].text(r));
+      out << '\n';
+    }
+    if (!out) throw IoError(path + ": write failed");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw IoError(path + ": cannot rename " + tmp + " into place");
+}
+
+double RunResult::firm_months_per_second() const {
+  if (elapsed_seconds <= 0 || monthly.rows() == 0) return 0.0;
+  double firm_months = 0;
+  const auto active = monthly.numbers("active_firms");
+  const auto closed = monthly.numbers("closed_firms");
+  for (std::size_t m = 0; m < active.size(); ++m) firm_months += active[m] + closed[m];
+  return firm_months / elapsed_seconds;
+}
+
+namespace {
+std::string thousands(double x) {
+  const bool neg = x < 0;
+  auto v = static_cast<long long>(std::llround(std::fabs(x)));
+  const std::string digits = std::to_string(v);
+  std::string s = neg ? "-" : "";
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) s += ',';
+    s += digits[i];
+  }
+  return s;
+}
+std::string percent(double x, int digits = 1) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f %%", digits, 100.0 * x);
+  return buf;
+}
+}  // namespace
+
+std::string RunResult::summary() const {
+  std::ostringstream o;
+  const std::size_t T = monthly.rows();
+  o << "msmesim " << "- scenario '" << scenario << "' on " << population << " (" << thousands(static_cast<double>(initial_firms))
+    << " firms), " << months << " months from " << start.to_string() << ", seed " << seed;
+  if (replication) o << ", replication " << replication;
+  o << "\n";
+  if (T == 0) return o.str();
+  const auto active = monthly.numbers("active_firms");
+  const auto closed = monthly.numbers("closed_firms");
+  const auto employment = monthly.numbers("employment");
+  const auto index = monthly.numbers("revenue_index");
+  const auto distressed = monthly.numbers("distressed_firms");
+  const auto entries = monthly.numbers("entries");
+  const auto& dates = std::get<std::vector<std::string>>(monthly.column("date").data);
+  double total_entries = 0;
+  for (double e : entries) total_entries += e;
+  const double end_active = active.back();
+  o << "  Open firms      " << thousands(static_cast<double>(initial_firms)) << " -> " << thousands(end_active) << " ("
+    << percent(end_active / static_cast<double>(initial_firms) - 1.0) << "); closed " << thousands(closed.back())
+    << " (" << percent(closed.back() / (static_cast<double>(initial_firms) + total_entries)) << " of all firms), entered "
+    << thousands(total_entries) << "\n";
+  o << "  Employment      " << thousands(static_cast<double>(initial_employment)) << " -> " << thousands(employment.back())
+    << " (" << percent(employment.back() / static_cast<double>(initial_employment) - 1.0) << ")\n";
+  const auto trough = std::min_element(index.begin(), index.end()) - index.begin();
+  o << "  Revenue index   trough " << format_double(std::round(index[static_cast<std::size_t>(trough)] * 1000) / 1000)
+    << " in " << dates[static_cast<std::size_t>(trough)] << "; " << format_double(std::round(index.back() * 1000) / 1000)
+    << " in " << dates.back() << " (1 = pre-shock)\n";
+  const auto peak = std::max_element(distressed.begin(), distressed.end()) - distressed.begin();
+  o << "  Distress        peak " << thousands(distressed[static_cast<std::size_t>(peak)]) << " firms in "
+    << dates[static_cast<std::size_t>(peak)] << "\n";
+  double affected = 0;
+  std::array<double, kChannels> problem{};
+  const auto aff = monthly.numbers("affected_firms");
+  for (double x : aff) affected += x;
+  for (auto ch : kAllChannels) {
+    auto v = monthly.numbers("main_problem_" + std::string(to_string(ch)));
+    for (double x : v) problem[static_cast<std::size_t>(ch)] += x;
+  }
+  if (affected > 0) {
+    o << "  Main problem    ";
+    for (auto ch : kAllChannels)
+      o << (ch == Channel::sales ? "" : ", ") << to_string(ch) << " "
+        << percent(problem[static_cast<std::size_t>(ch)] / affected, 0);
+    o << " (of affected firm-months)\n";
+  }
+  double up = 0, down = 0;
+  for (double x : monthly.numbers("upgrades")) up += x;
+  for (double x : monthly.numbers("downgrades")) down += x;
+  o << "  Size classes    " << thousands(up) << " moved up, " << thousands(down) << " moved down\n";
+  o << "  New credit      ";
+  for (auto l : kAllLenders) {
+    double loans = 0, amount = 0;
+    for (double x : monthly.numbers("new_loans_" + std::string(to_string(l)))) loans += x;
+    for (double x : monthly.numbers("new_credit_" + std::string(to_string(l)) + "_rp")) amount += x;
+    o << (l == Lender::cooperative ? "" : ", ") << to_string(l) << " " << thousands(loans) << " loans (Rp "
+      << format_double(std::round(amount / 1e8) / 10) << " B)";
+  }
+  o << "\n";
+  if (elapsed_seconds > 0) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "  Run             %.3f s, %.1f M firm-months/s on %d thread(s)\n", elapsed_seconds,
+                  firm_months_per_second() / 1e6, threads);
+    o << buf;
+  }
+  return o.str();
+}
+
+}  // namespace msmesim

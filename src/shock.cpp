@@ -1,0 +1,84 @@
+#include "msmesim/shock.hpp"
+
+#include <cmath>
+
+#include "msmesim/error.hpp"
+
+namespace msmesim {
+
+double SeverityDist::mean() const {
+  switch (kind) {
+    case Kind::fixed: return a;
+    case Kind::uniform: return 0.5 * (a + b);
+    case Kind::beta: return a;
+  }
+  return a;
+}
+
+void SeverityDist::validate(const std::string& field) const {
+  switch (kind) {
+    case Kind::fixed:
+      detail::require_range(field + ".value", a, 0.0, 1.0);
+      break;
+    case Kind::uniform:
+      detail::require_range(field + ".low", a, 0.0, 1.0);
+      detail::require_range(field + ".high", b, a, 1.0);
+      break;
+    case Kind::beta: {
+      detail::require_range(field + ".mean", a, 0.0, 1.0);
+      if (a == 0.0 || a == 1.0) {
+        if (b != 0.0)
+          throw InvalidArgument(field + ".sd", detail::format_value(b), "0 when the mean is 0 or 1");
+        break;
+      }
+      const double max_sd = std::sqrt(a * (1.0 - a));
+      if (!(std::isfinite(b) && b >= 0.0 && b < max_sd))
+        throw InvalidArgument(field + ".sd", detail::format_value(b),
+                              "a number in [0, " + detail::format_value(max_sd) +
+                                  ") (a Beta's sd is below sqrt(mean (1 - mean)))");
+      break;
+    }
+  }
+}
+
+std::string SeverityDist::describe() const {
+  using detail::format_value;
+  switch (kind) {
+    case Kind::fixed: return "fixed(" + format_value(a) + ")";
+    case Kind::uniform: return "uniform(" + format_value(a) + ", " + format_value(b) + ")";
+    case Kind::beta: return "beta(mean=" + format_value(a) + ", sd=" + format_value(b) + ")";
+  }
+  return "?";
+}
+
+double ShockProfile::intensity(int k) const {
+  if (k < 0) return 0.0;
+  if (!path.empty()) return path[std::min<std::size_t>(static_cast<std::size_t>(k), path.size() - 1)];
+  if (k < ramp_months) return static_cast<double>(k + 1) / (ramp_months + 1);
+  const int after_plateau = k - ramp_months - plateau_months;
+  if (after_plateau < 0) return 1.0;
+  if (recovery_half_life_months <= 0.0) return 0.0;
+  return std::exp2(-static_cast<double>(after_plateau + 1) / recovery_half_life_months);
+}
+
+void ShockProfile::validate(const std::string& field) const {
+  detail::require_range(field + ".ramp_months", std::int64_t{ramp_months}, 0, 600);
+  detail::require_range(field + ".plateau_months", std::int64_t{plateau_months}, 0, 600);
+  detail::require_range(field + ".recovery_half_life_months", recovery_half_life_months, 0.0, 1200.0);
+  if (path.size() > 1200)
+    throw InvalidArgument(field + ".path", std::to_string(path.size()) + " values", "at most 1200 values");
+  for (std::size_t k = 0; k < path.size(); ++k)
+    detail::require_range(field + ".path[" + std::to_string(k) + "]", path[k], 0.0, 1.0);
+}
+
+void Shock::validate(const std::string& field) const {
+  profile.validate(field + ".profile");
+  severity.validate(field + ".severity");
+  detail::require_range(field + ".incidence", incidence, 0.0, 1.0);
+  for (const auto& [sector, p] : incidence_by_sector)
+    detail::require_range(field + ".incidence_by_sector." + sector, p, 0.0, 1.0);
+  if (onset.month < 1 || onset.month > 12)
+    throw InvalidArgument(field + ".onset", onset.to_string(), "a month 1..12");
+}
+
+}  // namespace msmesim
