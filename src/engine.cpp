@@ -862,7 +862,7 @@ struct Simulation::Impl {
     const bool informal_free = st.informal_principal_rp[i] <= 0.0;
     const auto cls = static_cast<SizeClass>(st.size_class[i]);
     NewLoans out;
-    double need = shortfall;
+    double need = std::max(shortfall, P.credit_request_revenue_months * R0);
     for (Lender l : kAllLenders) {
       if (need <= 0.0) break;
       const bool formal = l != Lender::informal;

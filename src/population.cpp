@@ -244,7 +244,7 @@ std::string list_names(const std::vector<std::string>& names) {
   std::string out;
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (i) out += ", ";
-    if (i == 12 && names.size() > 14) {
+    if (i == 60 && names.size() > 64) {
       out += "... (" + std::to_string(names.size()) + " in all)";
       break;
     }

@@ -50,7 +50,7 @@ from ._core import (
     lenders,
     size_classes,
 )
-from ._core import presets
+from . import presets
 from .api import (
     Result,
     generate_population,

@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="run a scenario (default: the Bogor COVID-19 preset)")
     r.add_argument("--firms", type=_whole("--firms", 1, 2_000_000_000), default=None,
-                   help=f"number of firms (default: Bogor's {_core.presets.BOGOR_FIRMS:,})")
+                   help=f"number of firms (default: Bogor's {_core.BOGOR_FIRMS:,})")
     r.add_argument("--months", type=_whole("--months", 1, 1200), default=36, help="months to simulate (default 36)")
     r.add_argument("--seed", type=_whole("--seed", 0, 2**64 - 1), default=1, help="random seed (default 1)")
     r.add_argument("--threads", type=_whole("--threads", 0, 4096), default=0,
@@ -71,8 +71,8 @@ def _population(args: argparse.Namespace) -> _core.Population:
                 "--population-csv: got a file together with --firms/--region; allowed: one or the other"
             )
         return load_population_csv(args.population_csv)
-    total = args.firms if args.firms is not None else _core.presets.BOGOR_FIRMS
-    spec = _core.presets.bogor_population_spec(total)
+    total = args.firms if args.firms is not None else _core.BOGOR_FIRMS
+    spec = _core.bogor_population_spec(total)
     if args.region:
         known = [r.name for r in spec.regions]
         weights = {r.name: r.weight for r in spec.regions}
@@ -97,7 +97,7 @@ def _population(args: argparse.Namespace) -> _core.Population:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     population = _population(args)
-    scenario = _core.presets.bogor_covid19_scenario(args.months)
+    scenario = _core.bogor_covid19_scenario(args.months)
     progress = args.progress if args.progress is not None else (sys.stderr.isatty() and not args.quiet)
     results = []
     for rep in range(args.replications):
@@ -114,9 +114,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_presets() -> int:
-    for name in _core.presets.names():
+    for name in _core.preset_names():
         default = " (default of `msmesim run`)" if name == "bogor-covid19" else ""
-        print(f"{name}{default}: Bogor Regency, 40 kecamatan, {_core.presets.BOGOR_FIRMS:,} MSMEs, "
+        print(f"{name}{default}: Bogor Regency, 40 kecamatan, {_core.BOGOR_FIRMS:,} MSMEs, "
               "COVID-19 shock from March 2020 on sales, capital, distribution and raw materials")
     return 0
 

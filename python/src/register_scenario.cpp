@@ -198,17 +198,17 @@ void register_scenario(py::module_& m) {
       .def("__copy__", [](const Scenario& s) { return s; })
       .def("__deepcopy__", [](const Scenario& s, py::dict) { return s; });
 
-  auto p = m.def_submodule("presets", "Built-in presets (Bogor Regency, COVID-19).");
-  p.attr("BOGOR_FIRMS") = presets::kBogorFirms;
-  p.def("names", &presets::names);
-  p.def("bogor_kecamatan", &presets::bogor_kecamatan);
-  p.def("bogor_active_cooperatives_2019", &presets::bogor_active_cooperatives_2019);
-  p.def("bogor_active_cooperatives_2020", &presets::bogor_active_cooperatives_2020);
-  p.def("bogor_sectors", &presets::bogor_sectors);
-  p.def("bogor_population_spec", &presets::bogor_population_spec, py::arg("firms") = presets::kBogorFirms);
-  p.def("bogor_input_output", &presets::bogor_input_output);
-  p.def("covid19_shocks", &presets::covid19_shocks);
-  p.def("bogor_covid19_scenario", &presets::bogor_covid19_scenario, py::arg("months") = 36);
+  // Presets (wrapped by the pure-Python module msmesim.presets).
+  m.attr("BOGOR_FIRMS") = presets::kBogorFirms;
+  m.def("preset_names", &presets::names);
+  m.def("bogor_kecamatan", &presets::bogor_kecamatan);
+  m.def("bogor_active_cooperatives_2019", &presets::bogor_active_cooperatives_2019);
+  m.def("bogor_active_cooperatives_2020", &presets::bogor_active_cooperatives_2020);
+  m.def("bogor_sectors", &presets::bogor_sectors);
+  m.def("bogor_population_spec", &presets::bogor_population_spec, py::arg("firms") = presets::kBogorFirms);
+  m.def("bogor_input_output", &presets::bogor_input_output);
+  m.def("covid19_shocks", &presets::covid19_shocks);
+  m.def("bogor_covid19_scenario", &presets::bogor_covid19_scenario, py::arg("months") = 36);
 }
 
 }  // namespace msmesim::python

@@ -1,0 +1,627 @@
+"""Type stubs of msmesim._core (first drafted with pybind11-stubgen; kept in step with
+the bindings by the stubtest check in tests/python/test_stubs.py)."""
+from __future__ import annotations
+import collections.abc
+import numpy
+import numpy.typing
+import typing
+class Error(Exception):
+    """
+    Base of every msmesim error.
+    """
+class InvalidArgumentError(Error, ValueError):
+    """
+    A value outside what is allowed; has .field, .value and .allowed.
+    """
+class TypeMismatchError(InvalidArgumentError, TypeError):
+    """
+    A value of the wrong kind.
+    """
+class ParseError(Error, ValueError):
+    """
+    A malformed file; has .file, .line, .column, .value and .allowed.
+    """
+class FileError(Error, OSError):
+    """
+    A file that cannot be read or written.
+    """
+class CancelledError(Error):
+    """
+    A run stopped by its progress callback.
+    """
+class FirmParams:
+    """
+    Behavioural parameters of firms; every name is in docs/parameters.md.
+    """
+    @staticmethod
+    def names() -> list[str]:
+        ...
+    def __copy__(self) -> FirmParams:
+        ...
+    def __deepcopy__(self, arg0: dict) -> FirmParams:
+        ...
+    def __getitem__(self, arg0: str) -> float:
+        ...
+    def __getstate__(self) -> dict:
+        ...
+    def __init__(self) -> None:
+        ...
+    def __setitem__(self, arg0: str, arg1: float) -> None:
+        ...
+    def __setstate__(self, arg0: dict) -> None:
+        ...
+    def get(self, name: str) -> float:
+        ...
+    def set(self, name: str, value: float) -> None:
+        ...
+    def to_dict(self) -> dict:
+        ...
+    def validate(self) -> None:
+        ...
+class RegionSpec:
+    """
+    A region (kecamatan) and its weight.
+    """
+    name: str
+    def __init__(self, name: str, weight: float = 1.0) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def weight(self) -> float:
+        ...
+    @weight.setter
+    def weight(self, arg0: float) -> None:
+        ...
+class SectorSpec:
+    """
+    A sector: weight and cost structure.
+    """
+    name: str
+    def __init__(self) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def margin(self) -> float:
+        """
+        Mean operating margin before shipping and debt service (the owner's income).
+        """
+    @margin.setter
+    def margin(self, arg0: float) -> None:
+        ...
+    @property
+    def online_sales_share(self) -> float:
+        """
+        Mean online share of sales among online sellers.
+        """
+    @online_sales_share.setter
+    def online_sales_share(self, arg0: float) -> None:
+        ...
+    @property
+    def online_seller_share(self) -> float:
+        """
+        Share of firms selling online before the shock.
+        """
+    @online_seller_share.setter
+    def online_seller_share(self, arg0: float) -> None:
+        ...
+    @property
+    def seasonality(self) -> typing.Annotated[list[float], "FixedSize(12)"]:
+        ...
+    @seasonality.setter
+    def seasonality(self, arg0: typing.Annotated[collections.abc.Sequence[float], "FixedSize(12)"]) -> None:
+        ...
+    @property
+    def variable_cost_share(self) -> float:
+        """
+        Mean variable (input) cost per rupiah of sales.
+        """
+    @variable_cost_share.setter
+    def variable_cost_share(self, arg0: float) -> None:
+        ...
+    @property
+    def wage_rp_month(self) -> float:
+        """
+        Monthly wage of a paid worker (the owner is unpaid).
+        """
+    @wage_rp_month.setter
+    def wage_rp_month(self, arg0: float) -> None:
+        ...
+    @property
+    def weight(self) -> float:
+        """
+        Relative number of firms in the sector.
+        """
+    @weight.setter
+    def weight(self, arg0: float) -> None:
+        ...
+class PopulationSpec:
+    """
+    Everything needed to generate a synthetic population.
+    """
+    name: str
+    regime: str
+    def __copy__(self) -> PopulationSpec:
+        ...
+    def __deepcopy__(self, arg0: dict) -> PopulationSpec:
+        ...
+    def __getitem__(self, arg0: str) -> float:
+        ...
+    def __init__(self) -> None:
+        ...
+    def __setitem__(self, arg0: str, arg1: float) -> None:
+        ...
+    def get(self, name: str) -> float:
+        ...
+    def parameter_names(self) -> list[str]:
+        ...
+    def set(self, name: str, value: float) -> None:
+        ...
+    def validate(self) -> None:
+        ...
+    @property
+    def firms(self) -> int:
+        ...
+    @firms.setter
+    def firms(self, arg0: int) -> None:
+        ...
+    @property
+    def regions(self) -> list[RegionSpec]:
+        """
+        List of RegionSpec (assign a new list to change it).
+        """
+    @regions.setter
+    def regions(self, arg0: collections.abc.Sequence[RegionSpec]) -> None:
+        ...
+    @property
+    def sectors(self) -> list[SectorSpec]:
+        """
+        List of SectorSpec (assign a new list to change it).
+        """
+    @sectors.setter
+    def sectors(self, arg0: collections.abc.Sequence[SectorSpec]) -> None:
+        ...
+class Population:
+    """
+    Initial state of every firm, one array per attribute.
+    """
+    name: str
+    regime: str
+    @staticmethod
+    def array_names() -> list[str]:
+        ...
+    @staticmethod
+    def from_csv(path: str, name: str = '') -> Population:
+        """
+        Read firms from a CSV file (columns in docs/data.md).
+        """
+    @staticmethod
+    def generate(spec: PopulationSpec, seed: int, threads: int = 1) -> Population:
+        """
+        Draw a synthetic population from a spec (deterministic in spec and seed).
+        """
+    def __copy__(self) -> Population:
+        ...
+    def __deepcopy__(self, arg0: dict) -> Population:
+        ...
+    def __init__(self) -> None:
+        ...
+    def __len__(self) -> int:
+        ...
+    def copy(self) -> Population:
+        ...
+    def memory_bytes(self) -> int:
+        ...
+    def resize(self, n: int) -> None:
+        ...
+    def to_csv(self, path: str) -> None:
+        ...
+    def validate(self) -> None:
+        ...
+    @property
+    def assets_rp(self) -> numpy.ndarray:
+        ...
+    @property
+    def cash_rp(self) -> numpy.ndarray:
+        ...
+    @property
+    def cooperative(self) -> numpy.ndarray:
+        ...
+    @property
+    def ever_kur(self) -> numpy.ndarray:
+        ...
+    @property
+    def fixed_cost_rp_month(self) -> numpy.ndarray:
+        ...
+    @property
+    def loan_lender(self) -> numpy.ndarray:
+        ...
+    @property
+    def loan_months_left(self) -> numpy.ndarray:
+        ...
+    @property
+    def loan_principal_rp(self) -> numpy.ndarray:
+        ...
+    @property
+    def loan_rate_year(self) -> numpy.ndarray:
+        ...
+    @property
+    def online_share(self) -> numpy.ndarray:
+        ...
+    @property
+    def owner_capability(self) -> numpy.ndarray:
+        ...
+    @property
+    def region(self) -> numpy.ndarray:
+        ...
+    @property
+    def region_names(self) -> list[str]:
+        ...
+    @region_names.setter
+    def region_names(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def registered(self) -> numpy.ndarray:
+        ...
+    @property
+    def revenue_rp_month(self) -> numpy.ndarray:
+        ...
+    @property
+    def sector(self) -> numpy.ndarray:
+        ...
+    @property
+    def sector_names(self) -> list[str]:
+        ...
+    @sector_names.setter
+    def sector_names(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def sector_seasonality(self) -> list[typing.Annotated[list[float], "FixedSize(12)"]]:
+        ...
+    @sector_seasonality.setter
+    def sector_seasonality(self, arg0: collections.abc.Sequence[typing.Annotated[collections.abc.Sequence[float], "FixedSize(12)"]]) -> None:
+        ...
+    @property
+    def size(self) -> int:
+        ...
+    @property
+    def size_class(self) -> numpy.ndarray:
+        ...
+    @property
+    def variable_cost_share(self) -> numpy.ndarray:
+        ...
+    @property
+    def wage_rp_month(self) -> numpy.ndarray:
+        ...
+    @property
+    def workers(self) -> numpy.ndarray:
+        ...
+class SeverityDist:
+    """
+    Distribution of severities (0-1) over the firms a shock hits.
+    """
+    @staticmethod
+    def beta(mean: float, sd: float) -> SeverityDist:
+        ...
+    @staticmethod
+    def fixed(value: float) -> SeverityDist:
+        ...
+    @staticmethod
+    def uniform(low: float, high: float) -> SeverityDist:
+        ...
+    def __init__(self, kind: str, a: float, b: float = 0.0) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def mean(self) -> float:
+        ...
+    def validate(self, field: str = 'severity') -> None:
+        ...
+    @property
+    def a(self) -> float:
+        ...
+    @property
+    def b(self) -> float:
+        ...
+    @property
+    def kind(self) -> str:
+        ...
+class Shock:
+    """
+    A shock on one channel: onset, time profile, incidence and severity.
+    """
+    channel: str
+    name: str
+    onset: str
+    severity: SeverityDist
+    def __copy__(self) -> Shock:
+        ...
+    def __deepcopy__(self, arg0: dict) -> Shock:
+        ...
+    def __init__(self, *, channel: str, onset: str, severity: SeverityDist, incidence: float = 1.0, ramp_months: int = 0, plateau_months: int = 3, recovery_half_life_months: float = 6.0, path: collections.abc.Sequence[float] = [], sectors: collections.abc.Sequence[str] = [], regions: collections.abc.Sequence[str] = [], classes: collections.abc.Sequence[str] = [], incidence_by_sector: collections.abc.Mapping[str, float] = {}, name: str = '') -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def intensity(self, months_since_onset: int) -> float:
+        """
+        Intensity (0-1) a number of months after onset.
+        """
+    def validate(self) -> None:
+        ...
+    @property
+    def classes(self) -> list[str]:
+        ...
+    @classes.setter
+    def classes(self, arg1: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def incidence(self) -> float:
+        ...
+    @incidence.setter
+    def incidence(self, arg0: float) -> None:
+        ...
+    @property
+    def incidence_by_sector(self) -> dict[str, float]:
+        ...
+    @incidence_by_sector.setter
+    def incidence_by_sector(self, arg0: collections.abc.Mapping[str, float]) -> None:
+        ...
+    @property
+    def path(self) -> list[float]:
+        ...
+    @path.setter
+    def path(self, arg1: collections.abc.Sequence[float]) -> None:
+        ...
+    @property
+    def plateau_months(self) -> int:
+        ...
+    @plateau_months.setter
+    def plateau_months(self, arg1: int) -> None:
+        ...
+    @property
+    def ramp_months(self) -> int:
+        ...
+    @ramp_months.setter
+    def ramp_months(self, arg1: int) -> None:
+        ...
+    @property
+    def recovery_half_life_months(self) -> float:
+        ...
+    @recovery_half_life_months.setter
+    def recovery_half_life_months(self, arg1: float) -> None:
+        ...
+    @property
+    def regions(self) -> list[str]:
+        ...
+    @regions.setter
+    def regions(self, arg1: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def sectors(self) -> list[str]:
+        ...
+    @sectors.setter
+    def sectors(self, arg1: collections.abc.Sequence[str]) -> None:
+        ...
+class InputOutput:
+    """
+    An input-output table of technical coefficients over sectors.
+    """
+    def __init__(self, sectors: collections.abc.Sequence[str], technical_coefficients: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], output: collections.abc.Sequence[float] = []) -> None:
+        ...
+    @property
+    def output(self) -> list[float]:
+        ...
+    @property
+    def sectors(self) -> list[str]:
+        ...
+    @property
+    def technical_coefficients(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+class Scenario:
+    """
+    Horizon, shocks, parameters and linkages of a run.
+    """
+    class_criterion: str
+    class_regime: str
+    input_output: InputOutput | None
+    name: str
+    params: FirmParams
+    start: str
+    def __copy__(self) -> Scenario:
+        ...
+    def __deepcopy__(self, arg0: dict) -> Scenario:
+        ...
+    def __init__(self, *, name: str = 'baseline', start: str = '2020-01', months: int = 36, shocks: collections.abc.Sequence[Shock] = [], params: typing.Any = None, input_output: InputOutput | None = None, class_regime: str = 'law20_2008', class_criterion: str = 'higher_of', class_review_months: int = 12) -> None:
+        ...
+    def validate(self) -> None:
+        ...
+    @property
+    def class_review_months(self) -> int:
+        ...
+    @class_review_months.setter
+    def class_review_months(self, arg0: int) -> None:
+        ...
+    @property
+    def months(self) -> int:
+        ...
+    @months.setter
+    def months(self, arg0: int) -> None:
+        ...
+    @property
+    def shocks(self) -> list[Shock]:
+        """
+        List of Shock (assign a new list to change it).
+        """
+    @shocks.setter
+    def shocks(self, arg0: collections.abc.Sequence[Shock]) -> None:
+        ...
+class RunResult:
+    """
+    The outcome of one run (one scenario, one replication).
+    """
+    def __init__(self, *args: typing.Any, **kwargs: typing.Any) -> None:
+        """Not constructible from Python: results come from run() and Simulation.result()."""
+    def firm_months_per_second(self) -> float:
+        ...
+    def summary(self) -> str:
+        ...
+    def table_columns(self, which: str) -> list:
+        """
+        Columns of a table ('monthly', 'by_sector', 'by_class', 'by_region', 'firms') as (name, array, categories, unit); arrays are read-only views of the result.
+        """
+    def write_csv(self, which: str, path: str, prefix: collections.abc.Sequence[tuple[str, str]] = []) -> None:
+        ...
+    @property
+    def class_transitions(self) -> typing.Annotated[list[typing.Annotated[list[int], "FixedSize(4)"]], "FixedSize(4)"]:
+        ...
+    @property
+    def elapsed_seconds(self) -> float:
+        ...
+    @property
+    def initial_employment(self) -> int:
+        ...
+    @property
+    def initial_firms(self) -> int:
+        ...
+    @property
+    def months(self) -> int:
+        ...
+    @property
+    def population(self) -> str:
+        ...
+    @property
+    def region_names(self) -> list[str]:
+        ...
+    @property
+    def replication(self) -> int:
+        ...
+    @property
+    def scenario(self) -> str:
+        ...
+    @property
+    def sector_names(self) -> list[str]:
+        ...
+    @property
+    def seed(self) -> int:
+        ...
+    @property
+    def start(self) -> str:
+        ...
+    @property
+    def threads(self) -> int:
+        ...
+class Simulation:
+    """
+    The engine one month at a time.
+    """
+    @staticmethod
+    def flow_names() -> list[str]:
+        ...
+    @staticmethod
+    def state_names() -> list[str]:
+        ...
+    def __init__(self, population: Population, scenario: Scenario, *, seed: int = 1, replication: int = 0, threads: int = 1, record_flows: bool = False) -> None:
+        ...
+    def flows(self, name: str) -> numpy.ndarray:
+        """
+        Read-only view of one cash-flow array of the latest month (record_flows=True).
+        """
+    def result(self) -> RunResult:
+        ...
+    def run(self, progress: typing.Any = None) -> None:
+        """
+        Step to the end.
+        """
+    def state(self, name: str) -> numpy.ndarray:
+        """
+        Read-only view of one state array (all capacity; the first firm_count are live).
+        """
+    def step(self) -> None:
+        """
+        Step one month.
+        """
+    @property
+    def done(self) -> bool:
+        ...
+    @property
+    def firm_count(self) -> int:
+        ...
+    @property
+    def months_done(self) -> int:
+        ...
+    @property
+    def months_total(self) -> int:
+        ...
+def bogor_active_cooperatives_2019() -> list[int]:
+    ...
+def bogor_active_cooperatives_2020() -> list[int]:
+    ...
+def bogor_covid19_scenario(months: int = 36) -> Scenario:
+    ...
+def bogor_input_output() -> InputOutput:
+    ...
+def bogor_kecamatan() -> list[str]:
+    ...
+def bogor_population_spec(firms: int = 751888) -> PopulationSpec:
+    ...
+def bogor_sectors() -> list[SectorSpec]:
+    ...
+def channels() -> list[str]:
+    """
+    Shock channel names.
+    """
+def class_criteria() -> list[str]:
+    """
+    How assets and turnover combine into a class.
+    """
+def class_param_table() -> list:
+    """
+    Rows of the per-class generation parameters; 'defaults' gives micro, small, medium.
+    """
+def class_regimes() -> list[str]:
+    """
+    Size-class regimes.
+    """
+def class_thresholds(regime: str) -> dict:
+    """
+    Inclusive upper bounds of micro, small and medium under a regime.
+    """
+def classify(regime: str, criterion: str, assets_rp: float, turnover_rp_year: float, workers: int) -> str:
+    """
+    Size class of one firm under a regime: 'micro', 'small', 'medium' or 'large'.
+    """
+def classify_codes(regime: str, criterion: str, assets_rp: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], turnover_rp_year: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], workers: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]) -> numpy.typing.NDArray[numpy.uint8]:
+    """
+    Vectorised classify: class codes (0 micro .. 3 large) for arrays of firms.
+    """
+def covid19_shocks() -> list[Shock]:
+    ...
+def firm_param_table() -> list:
+    """
+    Rows (name, default, min, max, unit, integer, description, source) of the firm parameters.
+    """
+def lenders() -> list[str]:
+    """
+    Lender kinds, in the order firms try them.
+    """
+def population_param_table() -> list:
+    """
+    Rows of the population-wide generation parameters.
+    """
+def preset_names() -> list[str]:
+    ...
+def run(population: Population, scenario: Scenario, *, seed: int = 1, replication: int = 0, threads: int = 1, microdata: bool = True, progress: typing.Any = None) -> RunResult:
+    """
+    Run a scenario on a population to the end. progress(done, total) is called after every month; returning False cancels (CancelledError); Ctrl-C raises KeyboardInterrupt within a month.
+    """
+def sector_param_table() -> list:
+    """
+    Rows of the per-sector parameters.
+    """
+def size_classes() -> list[str]:
+    """
+    Size class names, smallest first.
+    """
+BOGOR_FIRMS: int = 751888
+__version__: str = '0.1.0'

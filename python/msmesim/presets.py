@@ -1,0 +1,73 @@
+"""Built-in presets.
+
+``bogor_covid19_scenario()`` with ``bogor_population_spec()`` is the default of
+``msmesim run``: Bogor Regency's 40 kecamatan and 751,888 MSMEs through the
+COVID-19 shock from March 2020. Every number and its source is listed in
+docs/model.md.
+"""
+
+from __future__ import annotations
+
+from . import _core
+
+#: MSMEs recorded in Bogor Regency (Diskopukm Bogor, 2024 programme proposal).
+BOGOR_FIRMS: int = _core.BOGOR_FIRMS
+
+
+def names() -> list[str]:
+    """Names of the built-in presets."""
+    return _core.preset_names()
+
+
+def bogor_kecamatan() -> list[str]:
+    """Bogor Regency's 40 kecamatan (sub-districts)."""
+    return _core.bogor_kecamatan()
+
+
+def bogor_active_cooperatives_2019() -> list[int]:
+    """Active cooperatives per kecamatan in 2019 (same order as bogor_kecamatan())."""
+    return _core.bogor_active_cooperatives_2019()
+
+
+def bogor_active_cooperatives_2020() -> list[int]:
+    """Active cooperatives per kecamatan in 2020."""
+    return _core.bogor_active_cooperatives_2020()
+
+
+def bogor_sectors() -> list[_core.SectorSpec]:
+    """The seven sectors of the Bogor preset with their cost structure."""
+    return _core.bogor_sectors()
+
+
+def bogor_population_spec(firms: int = BOGOR_FIRMS) -> _core.PopulationSpec:
+    """The Bogor population spec with ``firms`` firms (default: all 751,888)."""
+    return _core.bogor_population_spec(firms)
+
+
+def bogor_input_output() -> _core.InputOutput:
+    """The illustrative input-output table over the Bogor sectors."""
+    return _core.bogor_input_output()
+
+
+def covid19_shocks() -> list[_core.Shock]:
+    """The COVID-19 shocks: four channels from March 2020 and the July 2021 wave."""
+    return _core.covid19_shocks()
+
+
+def bogor_covid19_scenario(months: int = 36) -> _core.Scenario:
+    """The built-in default scenario: ``months`` months from January 2020."""
+    return _core.bogor_covid19_scenario(months)
+
+
+__all__ = [
+    "BOGOR_FIRMS",
+    "bogor_active_cooperatives_2019",
+    "bogor_active_cooperatives_2020",
+    "bogor_covid19_scenario",
+    "bogor_input_output",
+    "bogor_kecamatan",
+    "bogor_population_spec",
+    "bogor_sectors",
+    "covid19_shocks",
+    "names",
+]

@@ -1,0 +1,22 @@
+"""Shared fixtures: small Bogor populations, generated once per session."""
+
+from __future__ import annotations
+
+import pytest
+
+import msmesim as ms
+
+
+@pytest.fixture(scope="session")
+def small_population() -> ms.Population:
+    return ms.generate_population(ms.presets.bogor_population_spec(4000), seed=11)
+
+
+@pytest.fixture(scope="session")
+def covid() -> ms.Scenario:
+    return ms.presets.bogor_covid19_scenario(24)
+
+
+@pytest.fixture(scope="session")
+def small_result(small_population: ms.Population, covid: ms.Scenario) -> ms.Result:
+    return ms.run(small_population, covid, seed=3, threads=2)

@@ -1,0 +1,73 @@
+"""The `msmesim` command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+
+def msmesim(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "msmesim", *args], capture_output=True, text=True, timeout=600)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def test_run_writes_long_form_outputs(tmp_path: Path):
+    out = tmp_path / "out"
+    proc = msmesim("run", "--firms", "3000", "--months", "12", "--seed", "4", "--threads", "2",
+                   "--out", str(out), "--replications", "2", "--microdata")
+    assert "bogor-covid19" in proc.stdout
+    monthly = pd.read_csv(out / "monthly.csv")
+    for col in ("scenario", "replication", "month", "active_firms", "closed_firms", "employment", "revenue_index"):
+        assert col in monthly.columns
+    assert sorted(monthly["replication"].unique()) == [0, 1]
+    assert len(monthly) == 24
+    for name in ("by_sector.csv", "by_class.csv", "by_region.csv", "firms.csv", "run.json"):
+        assert (out / name).exists()
+    regions = pd.read_csv(out / "by_region.csv")
+    assert regions["region"].nunique() == 40
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--firms", "-5"], "--firms: got -5; allowed: a whole number >= 1"),
+        (["--firms", "many"], "--firms: got 'many'"),
+        (["--months", "0"], "--months: got 0; allowed"),
+        (["--threads", "-1"], "--threads: got -1"),
+        (["--region", "Atlantis"], "--region: got 'Atlantis'; allowed: a Bogor kecamatan"),
+        (["--region", "Cibinongg"], "did you mean 'Cibinong'"),
+    ],
+)
+def test_invalid_arguments_name_the_argument_and_what_is_allowed(args, needle):
+    proc = msmesim("run", *args, check=False)
+    assert proc.returncode == 2
+    assert needle in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_region_restricts_the_population():
+    proc = msmesim("run", "--firms", "20000", "--months", "3", "--region", "Cibinong", "--region", "Citeureup")
+    title = proc.stdout.splitlines()[0]
+    assert "(Citeureup, Cibinong)" in title
+    # Their share of the 589 active cooperatives of 2019 (weights of the preset): 118/589.
+    assert "(4,007 firms)" in title
+
+
+def test_presets_lists_the_default():
+    assert "bogor-covid19" in msmesim("presets").stdout
+
+
+def test_version():
+    assert msmesim("--version").stdout.startswith("msmesim ")
+
+
+@pytest.mark.slow
+def test_default_run_is_the_full_bogor_preset():
+    proc = msmesim("run")
+    assert "751,888 firms" in proc.stdout and "36 months from 2020-01" in proc.stdout
