@@ -11,6 +11,7 @@
 
 #include "detail/distributions.hpp"
 #include "detail/draws.hpp"
+#include "detail/kernel.hpp"
 #include "detail/parallel.hpp"
 #include "detail/philox.hpp"
 #include "msmesim/error.hpp"
@@ -67,6 +68,13 @@ enum GroupMetric : int {
 };
 
 inline std::int64_t rp(double x) { return static_cast<std::int64_t>(x + 0.5); }  // x >= 0
+
+// Smallest integer >= x for x in [-1, 2^31): truncation and one correction,
+// cheaper than std::ceil on baseline x86-64.
+inline int ceil_positive(double x) {
+  const int t = static_cast<int>(x);
+  return t + (static_cast<double>(t) < x ? 1 : 0);
+}
 
 std::uint32_t fnv1a(const std::string& s) {
   std::uint32_t h = 2166136261u;
@@ -406,6 +414,8 @@ struct Simulation::Impl {
     std::vector<double> season;           // per sector
     std::vector<double> demand_keep;      // per sector: 1 - spill-over
     std::vector<double> raw_spill;        // per sector
+    std::array<std::vector<detail::ShockTerm>, kChannels> by_channel;
+    detail::PhaseAMonth phase_a{};        // points into the vectors above
   };
 
   MonthContext month_context() const {
@@ -442,6 +452,35 @@ struct Simulation::Impl {
         c.raw_spill[s] = P.linkage_strength * rs[s];
       }
     }
+    for (const auto& sh : c.active)
+      c.by_channel[static_cast<std::size_t>(sh.channel)].push_back({sh.severity, sh.intensity});
+    auto& pa = c.phase_a;
+    pa.draws.seed = opt.seed;
+    pa.draws.replication = opt.replication;
+    pa.draws.month = static_cast<std::uint32_t>(t);
+    pa.draws.purpose = static_cast<std::uint32_t>(Purpose::firm_month);
+    pa.draws.noise_sd = P.revenue_noise_sd;
+    pa.draws.noise_shift = -0.5 * P.revenue_noise_sd * P.revenue_noise_sd;
+    pa.draws.walk_sd = P.growth_sd_year / std::sqrt(12.0);
+    pa.draws.walk_shift = P.growth_drift_year / 12.0 - 0.5 * pa.draws.walk_sd * pa.draws.walk_sd;
+    pa.season = c.season.data();
+    pa.demand_keep = c.demand_keep.data();
+    pa.raw_spill = c.raw_spill.data();
+    for (int ch = 0; ch < kChannels; ++ch) {
+      pa.shocks[ch] = c.by_channel[static_cast<std::size_t>(ch)].data();
+      pa.shock_count[ch] = static_cast<int>(c.by_channel[static_cast<std::size_t>(ch)].size());
+    }
+    pa.capacity_factor = 1.0 + P.capacity_slack;
+    pa.raw_material_output_cap = P.raw_material_output_cap;
+    pa.raw_material_price_pass = P.raw_material_price_pass;
+    pa.shipping_cost_share = P.shipping_cost_share;
+    pa.distribution_cost_uplift = P.distribution_cost_uplift;
+    pa.receivable_delay_max = P.receivable_delay_max;
+    pa.informal_rate_month = P.informal_rate_year * (1.0 / 12.0);
+    pa.owner_draw_share = P.owner_draw_share;
+    pa.subsistence_share = P.subsistence_share;
+    pa.cash_buffer_months = P.cash_buffer_months;
+    pa.expectation_weight = P.expectation_weight;
     return c;
   }
 
@@ -469,53 +508,27 @@ struct Simulation::Impl {
 
   static constexpr std::size_t kBatch = detail::kDrawBatch;
 
-  // The month's random factors of `len` consecutive firms from `first`: the
-  // revenue noise (mean-one lognormal) and the growth step of the underlying
-  // level, from one Philox block per firm-month (two normals by Box-Muller).
-  // Closed firms get draws they do not use.
-  void draw_firm_month(std::size_t first, std::size_t len, const MonthContext& ctx, double* noise,
-                       double* walk) const {
-    detail::FirmMonthDrawSpec spec;
-    spec.seed = opt.seed;
-    spec.replication = opt.replication;
-    spec.month = static_cast<std::uint32_t>(ctx.t);
-    spec.purpose = static_cast<std::uint32_t>(Purpose::firm_month);
-    spec.noise_sd = P.revenue_noise_sd;
-    spec.noise_shift = -0.5 * P.revenue_noise_sd * P.revenue_noise_sd;
-    spec.walk_sd = P.growth_sd_year / std::sqrt(12.0);
-    spec.walk_shift = P.growth_drift_year / 12.0 - 0.5 * spec.walk_sd * spec.walk_sd;
-    detail::firm_month_draws(spec, static_cast<std::uint32_t>(first), len, noise, walk);
-  }
-
-  // Demand a firm keeps under this month's sales shocks and spill-overs.
-  double sales_keep_of(std::size_t i, const MonthContext& ctx) const {
-    double keep = ctx.demand_keep[st.sector[i]];
-    for (const auto& sh : ctx.active)
-      if (sh.channel == Channel::sales) keep *= 1.0 - sh.severity[i] * sh.intensity;
-    return keep;
-  }
-
-  // Everything the firms [b, e) do in one month. Each firm reads only its own
-  // state and month-level constants and writes only its own state and the
-  // thread's accumulators. Array pointers and parameters are held in locals:
-  // stores to byte arrays may alias anything, and would otherwise force the
-  // compiler to reload them from `this` after every store.
+  // Phase B of the monthly step for the firms [b, e): phase A
+  // (kernel.cpp) computes the arithmetic of a batch of firms without
+  // branches; here each firm seeks credit, pays, lays off or hires, may close
+  // and is counted. Each firm reads only its own state and month-level
+  // constants and writes only its own state and the thread's accumulators.
+  // Array pointers and parameters are held in locals: stores to byte arrays
+  // may alias anything and would otherwise force reloads through `this`.
   void step_chunk(std::size_t b, std::size_t e, const MonthContext& ctx, std::int64_t* a) {
     const int t_now = ctx.t;
     const FirmParams K = P;
-    const double informal_rate_month = K.informal_rate_year * (1.0 / 12.0);
-    const double capacity_factor = 1.0 + K.capacity_slack;
     const std::size_t base_sector = group_base_sector(), base_class = group_base_class(),
                       base_region = group_base_region();
     const bool record = opt.record_flows;
-    auto* const base_revenue_rp = st.base_revenue_rp.data();
-    auto* const base_workers = st.base_workers.data();
+    const bool review = ctx.review;
+    const detail::PhaseAInputs in = phase_a_inputs();
+    const detail::PhaseAMonth& mo = ctx.phase_a;
     auto* const cash_rp = st.cash_rp.data();
     auto* const closure_month = st.closure_month.data();
     auto* const ever_kur = st.ever_kur.data();
     auto* const expected_rp = st.expected_rp.data();
     auto* const first_distress_month = st.first_distress_month.data();
-    auto* const fixed_cost_rp = st.fixed_cost_rp.data();
     auto* const informal_installment_rp = st.informal_installment_rp.data();
     auto* const informal_months_left = st.informal_months_left.data();
     auto* const informal_principal_rp = st.informal_principal_rp.data();
@@ -531,7 +544,6 @@ struct Simulation::Impl {
     auto* const months_distressed = st.months_distressed.data();
     auto* const months_overstaffed = st.months_overstaffed.data();
     auto* const months_unable = st.months_unable.data();
-    auto* const online_share = st.online_share.data();
     auto* const payables_rp = st.payables_rp.data();
     auto* const receivables_rp = st.receivables_rp.data();
     auto* const region = st.region.data();
@@ -541,296 +553,259 @@ struct Simulation::Impl {
     auto* const size_class = st.size_class.data();
     auto* const status = st.status.data();
     auto* const variable_cost_share = st.variable_cost_share.data();
-    auto* const wage_rp = st.wage_rp.data();
+    auto* const base_revenue_rp = st.base_revenue_rp.data();
+    auto* const fixed_cost_rp = st.fixed_cost_rp.data();
     auto* const workers_of = st.workers.data();
-    alignas(64) double noise_batch[kBatch], walk_batch[kBatch];
+    double sum_revenue = 0, sum_operating = 0, sum_draw = 0, sum_debt_paid = 0, sum_arrears = 0, sum_payables = 0,
+           sum_cash = 0, sum_receivables = 0;
+    double sum_credit[kLenders] = {0, 0, 0, 0};
+    detail::PhaseAOut pre;
     for (std::size_t b0 = b; b0 < e; b0 += kBatch) {
-    const std::size_t len = std::min(kBatch, e - b0);
-    draw_firm_month(b0, len, ctx, noise_batch, walk_batch);
-    for (std::size_t j = 0; j < len; ++j) {
-    const std::size_t i = b0 + j;
-    const double noise = noise_batch[j], walk = walk_batch[j];
-    const std::size_t s = sector[i];
-    const std::size_t g_sector = base_sector + s * g_count;
-    const std::size_t g_class = base_class + initial_class[i] * static_cast<std::size_t>(g_count);
-    const std::size_t g_region = base_region + region[i] * static_cast<std::size_t>(g_count);
-    auto group_add = [&](int metric, std::int64_t v) __attribute__((always_inline)) {
-      a[g_sector + static_cast<std::size_t>(metric)] += v;
-      a[g_class + static_cast<std::size_t>(metric)] += v;
-      a[g_region + static_cast<std::size_t>(metric)] += v;
-    };
-    if (record) flows.stepped[i] = 0;
+      const std::size_t len = std::min(kBatch, e - b0);
+      detail::firm_month_phase_a(in, mo, static_cast<std::uint32_t>(b0), len, pre);
+      for (std::size_t j = 0; j < len; ++j) {
+        const std::size_t i = b0 + j;
+        const std::size_t g_sector = base_sector + sector[i] * static_cast<std::size_t>(g_count);
+        const std::size_t g_class = base_class + initial_class[i] * static_cast<std::size_t>(g_count);
+        const std::size_t g_region = base_region + region[i] * static_cast<std::size_t>(g_count);
+        auto group_add = [&](int metric, std::int64_t v) __attribute__((always_inline)) {
+          a[g_sector + static_cast<std::size_t>(metric)] += v;
+          a[g_class + static_cast<std::size_t>(metric)] += v;
+          a[g_region + static_cast<std::size_t>(metric)] += v;
+        };
+        if (record) flows.stepped[i] = 0;
 
-    if (status[i] == static_cast<std::uint8_t>(FirmStatus::closed)) {
-      // Re-entry (off by default): a closed firm may reopen once its market
-      // has recovered; it restarts with one worker, no debt and a month of
-      // outflows in cash.
-      if (K.reentry_monthly_prob > 0.0 && sales_keep_of(i, ctx) >= K.reentry_min_demand) {
-        const auto w = detail::philox_words(opt.seed, opt.replication, static_cast<std::uint32_t>(i),
-                                            static_cast<std::uint32_t>(t_now),
-                                            static_cast<std::uint32_t>(Purpose::firm_reentry));
-        if (to_unit(w[0]) < K.reentry_monthly_prob) {
-          status[i] = static_cast<std::uint8_t>(FirmStatus::active);
-          workers_of[i] = 1;
-          cash_rp[i] = variable_cost_share[i] * base_revenue_rp[i] + fixed_cost_rp[i];
-          payables_rp[i] = 0.0;
-          receivables_rp[i] = 0.0;
-          months_unable[i] = 0;
-          months_overstaffed[i] = 0;
-          expected_rp[i] = level_rp[i];
-          closure_month[i] = -1;
-          a[m_reopened] += 1;
-          // Counted open from next month; this month it is still closed.
+        if (status[i] == static_cast<std::uint8_t>(FirmStatus::closed)) {
+          // Re-entry (off by default): a closed firm may reopen once its market
+          // has recovered; it restarts with one worker, no debt and a month of
+          // outflows in cash.
+          if (K.reentry_monthly_prob > 0.0 && pre.sales_keep[j] >= K.reentry_min_demand) {
+            const auto w = detail::philox_words(opt.seed, opt.replication, static_cast<std::uint32_t>(i),
+                                                static_cast<std::uint32_t>(t_now),
+                                                static_cast<std::uint32_t>(Purpose::firm_reentry));
+            if (to_unit(w[0]) < K.reentry_monthly_prob) {
+              status[i] = static_cast<std::uint8_t>(FirmStatus::active);
+              workers_of[i] = 1;
+              cash_rp[i] = variable_cost_share[i] * base_revenue_rp[i] + fixed_cost_rp[i];
+              payables_rp[i] = 0.0;
+              receivables_rp[i] = 0.0;
+              months_unable[i] = 0;
+              months_overstaffed[i] = 0;
+              expected_rp[i] = level_rp[i];
+              closure_month[i] = -1;
+              a[m_reopened] += 1;
+              // Counted open from next month; this month it is still closed.
+            }
+          }
+          a[m_closed] += 1;
+          group_add(g_closed, 1);
+          continue;
         }
+
+        const int workers = workers_of[i];
+        const double revenue = pre.revenue[j];
+        const double operating_cost = pre.operating_cost[j];
+        const double operating_due = pre.operating_due[j];
+        const double loan_interest = pre.loan_interest[j], loan_due = pre.loan_due[j];
+        const double informal_interest = pre.informal_interest[j], informal_due = pre.informal_due[j];
+        const double debt_due = loan_due + informal_due;
+        const double buffer = pre.buffer[j];
+        double lp = loan_principal_rp[i], ip = informal_principal_rp[i];
+        double available = pre.available[j];
+        const double cash_before = cash_rp[i];
+        const double payables_before = payables_rp[i];
+
+        // Credit: sought when obligations plus a buffer exceed the cash at hand.
+        double credit_denied_by_shock = 0.0;
+        NewLoans loans;
+        if (pre.shortfall[j] > 0.0) {
+          loans = seek_credit(i, t_now, pre.shortfall[j], pre.cap_sev[j], a, credit_denied_by_shock);
+          available += loans.total();
+        }
+        const double new_credit = loans.total();
+
+        // Pay: operating costs first, then debt service, then the owner.
+        const double operating_paid = std::min(available, operating_due);
+        available -= operating_paid;
+        const double unpaid_operating = operating_due - operating_paid;
+        const double debt_paid = std::min(available, debt_due);
+        available -= debt_paid;
+        const double unpaid_debt = debt_due - debt_paid;
+        const double draw = std::min(pre.draw_target[j], available);
+        available -= draw;
+        cash_rp[i] = available;
+        payables_rp[i] = unpaid_operating;
+        receivables_rp[i] = pre.receivables_after[j];
+
+        // Apply debt payments: the formal loan first. A shortfall is
+        // capitalised (arrears) and the term does not advance.
+        double pay_left = debt_paid;
+        if (loan_due > 0.0) {
+          const double pay = std::min(pay_left, loan_due);
+          pay_left -= pay;
+          lp += loan_interest - pay;
+          if (pay >= loan_due && loan_months_left[i] > 0) --loan_months_left[i];
+          if (lp < 0.5) {
+            lp = 0.0;
+            loan_months_left[i] = 0;
+            loan_installment_rp[i] = 0.0;
+          }
+        }
+        if (informal_due > 0.0) {
+          const double pay = std::min(pay_left, informal_due);
+          ip += informal_interest - pay;
+          if (pay >= informal_due && informal_months_left[i] > 0) --informal_months_left[i];
+          if (ip < 0.5) {
+            ip = 0.0;
+            informal_months_left[i] = 0;
+            informal_installment_rp[i] = 0.0;
+          }
+        }
+        loan_principal_rp[i] = lp;
+        informal_principal_rp[i] = ip;
+        // New loans start after this month's payments (their slots were empty).
+        if (loans.formal_rp > 0.0) {
+          loan_principal_rp[i] = loans.formal_rp;
+          loan_rate_year[i] = static_cast<float>(loans.formal_rate_year);
+          loan_months_left[i] = static_cast<std::uint16_t>(loans.formal_term);
+          loan_lender[i] = static_cast<std::uint8_t>(loans.formal_lender);
+          loan_installment_rp[i] = installment(loans.formal_rp, loan_rate_year[i], loans.formal_term);
+          if (loans.formal_lender == Lender::kur) ever_kur[i] = 1;
+        }
+        if (loans.informal_rp > 0.0) {
+          informal_principal_rp[i] = loans.informal_rp;
+          informal_months_left[i] = static_cast<std::uint16_t>(loans.informal_term);
+          informal_installment_rp[i] = installment(loans.informal_rp, loans.informal_rate_year, loans.informal_term);
+        }
+
+        if (record) {
+          flows.stepped[i] = 1;
+          flows.cash_before[i] = cash_before;
+          flows.cash_after[i] = cash_rp[i];
+          flows.revenue[i] = revenue;
+          flows.revenue_received[i] = pre.received[j];
+          flows.operating_cost[i] = operating_cost;
+          flows.operating_paid[i] = operating_paid;
+          flows.payables_before[i] = payables_before;
+          flows.payables_after[i] = unpaid_operating;
+          flows.debt_service_due[i] = debt_due;
+          flows.debt_service_paid[i] = debt_paid;
+          flows.owner_draw[i] = draw;
+          flows.new_credit[i] = new_credit;
+        }
+
+        // Main problem: the channel that cost the firm most this month (Rp);
+        // ties go to the first channel.
+        const double cost[kChannels] = {pre.cost_sales[j], pre.cost_capital[j] + credit_denied_by_shock,
+                                        pre.cost_distribution[j], pre.cost_raw[j]};
+        int main = -1;
+        double worst = 0.0;
+        for (int ch = 0; ch < kChannels; ++ch) {
+          const bool more = cost[ch] > worst;
+          worst = more ? cost[ch] : worst;
+          main = more ? ch : main;
+        }
+        main_problem[i] = main < 0 ? kNoProblem : static_cast<std::uint8_t>(main);
+        if (main >= 0) {
+          last_main_problem[i] = static_cast<std::uint8_t>(main);
+          a[m_affected] += 1;
+          a[m_problem + main] += 1;
+          group_add(g_affected, 1);
+          group_add(g_problem + main, 1);
+        }
+
+        // Distress and closure.
+        const bool unable = unpaid_operating > 0.0 || unpaid_debt > 0.0;
+        if (unable) {
+          if (months_unable[i] < 255) ++months_unable[i];
+          if (first_distress_month[i] < 0) first_distress_month[i] = static_cast<std::int16_t>(t_now);
+          if (months_distressed[i] < 65535) ++months_distressed[i];
+        } else {
+          months_unable[i] = 0;
+        }
+
+        // Labour: the workforce the expected revenue needs at normal
+        // productivity. Lay off down to it after a lag in distress; hire
+        // towards it when expected demand exceeds capacity (slack included)
+        // and the firm is healthy.
+        const double expected = pre.expected_next[j];
+        expected_rp[i] = expected;
+        const int need = std::max(1, ceil_positive(pre.need_workers[j]));
+        int new_workers = workers;
+        if (unable && workers > need) {
+          if (months_overstaffed[i] < 255) ++months_overstaffed[i];
+          if (months_overstaffed[i] > K.layoff_lag_months) {
+            new_workers -= ceil_positive(K.layoff_speed * (workers - need));
+            months_overstaffed[i] = 0;
+          }
+        } else {
+          months_overstaffed[i] = 0;
+          if (!unable && expected > pre.capacity_free[j] && workers < need && cash_rp[i] >= buffer)
+            new_workers = std::min(65535, workers + ceil_positive(K.hire_speed * (need - workers)));
+        }
+        workers_of[i] = static_cast<std::uint16_t>(std::max(1, new_workers));
+
+        // Underlying revenue follows a random walk in logs (Gibrat).
+        level_rp[i] = pre.level_next[j];
+
+        revenue_window_rp[i] += revenue;
+        revenue_total_rp[i] += revenue;
+
+        // Accumulate the month's flows (money in double within the chunk).
+        sum_revenue += revenue;
+        sum_operating += operating_cost;
+        sum_draw += draw;
+        sum_debt_paid += debt_paid;
+        sum_arrears += unpaid_debt;
+        group_add(g_revenue, rp(revenue));
+
+        if (months_unable[i] >= K.closure_after_months) {
+          close_firm(i, t_now, a);
+          group_add(g_closed, 1);
+          group_add(g_new_closures, 1);
+          continue;
+        }
+
+        // Yearly class review from the trailing window, annualised.
+        if (review) review_class(i, t_now, a, group_add);
+
+        status[i] = static_cast<std::uint8_t>(unable ? FirmStatus::distressed : FirmStatus::active);
+        a[m_active] += 1;
+        group_add(g_active, 1);
+        a[m_distressed] += unable;
+        group_add(g_distressed, unable);
+        a[m_employment] += workers_of[i];
+        group_add(g_employment, workers_of[i]);
+        a[m_class + size_class[i]] += 1;
+        sum_payables += payables_rp[i];
+        sum_cash += cash_rp[i];
+        sum_receivables += receivables_rp[i];
+        sum_credit[loan_lender[i]] += loan_principal_rp[i];  // adds 0 without a loan
+        sum_credit[static_cast<int>(Lender::informal)] += informal_principal_rp[i];
       }
-      a[m_closed] += 1;
-      group_add(g_closed, 1);
-      continue;
     }
+    // Chunks have fixed boundaries whatever the thread count, so these sums
+    // are deterministic; rounded to whole rupiah they join the integer
+    // accumulators, whose totals do not depend on order.
+    a[m_revenue] += std::llround(sum_revenue);
+    a[m_operating] += std::llround(sum_operating);
+    a[m_draw] += std::llround(sum_draw);
+    a[m_debt_paid] += std::llround(sum_debt_paid);
+    a[m_arrears] += std::llround(sum_arrears);
+    a[m_payables] += std::llround(sum_payables);
+    a[m_cash] += std::llround(sum_cash);
+    a[m_receivables] += std::llround(sum_receivables);
+    for (int l = 0; l < kLenders; ++l) a[m_credit + l] += std::llround(sum_credit[l]);
+  }
 
-
-    // Shock exposure this month.
-    // (No branch on zero severity: 1 - 0 x intensity is exactly 1, and a
-    // data-dependent branch here mispredicts for a large share of firms.)
-    double keep_by_channel[kChannels] = {ctx.demand_keep[s], 1.0, 1.0, 1.0 - ctx.raw_spill[s]};
-    for (const auto& sh : ctx.active)
-      keep_by_channel[static_cast<int>(sh.channel)] *= 1.0 - sh.severity[i] * sh.intensity;
-    const double sales_keep = keep_by_channel[static_cast<int>(Channel::sales)];
-    const double cap_keep = keep_by_channel[static_cast<int>(Channel::capital)];
-    const double dist_keep = keep_by_channel[static_cast<int>(Channel::distribution)];
-    const double raw_keep = keep_by_channel[static_cast<int>(Channel::raw_materials)];
-
-    const double dist_block = 1.0 - dist_keep;
-    const double cap_sev = 1.0 - cap_keep;
-    const double raw_sev = 1.0 - raw_keep;
-
-    // Revenue: demand, distribution blockage, capacity.
-    const double R0 = base_revenue_rp[i];
-    const double productivity = R0 / base_workers[i];
-    const double demand_free = level_rp[i] * ctx.season[s] * noise;  // without any shock
-    const double demand = demand_free * sales_keep;
-    const double online = online_share[i];
-    const double demand_reachable = demand * (online + (1.0 - online) * dist_keep);
-    const int workers = workers_of[i];
-    const double capacity_free = workers * productivity * capacity_factor;
-    const double capacity = capacity_free * (1.0 - K.raw_material_output_cap * raw_sev);
-    const double revenue = std::min(demand_reachable, capacity);
-
-    // Costs incurred this month.
-    const double v = variable_cost_share[i];
-    const double variable = v * revenue * (1.0 + K.raw_material_price_pass * raw_sev);
-    const double shipping = online * revenue * K.shipping_cost_share * (1.0 + K.distribution_cost_uplift * dist_block);
-    const double wages = (workers - 1) * wage_rp[i];
-    const double fixed = fixed_cost_rp[i];
-    const double operating_cost = variable + shipping + wages + fixed;
-    const double payables_before = payables_rp[i];
-    const double operating_due = operating_cost + payables_before;
-
-    // Receivables: under the capital shock part of the revenue arrives a
-    // month late.
-    const double delay = K.receivable_delay_max * cap_sev;
-    const double received = revenue * (1.0 - delay) + receivables_rp[i];
-    const double receivables_after = revenue * delay;
-
-    // Debt service due.
-    double lp = loan_principal_rp[i], ip = informal_principal_rp[i];
-    const double loan_interest = lp * (loan_rate_year[i] * (1.0 / 12.0));
-    // Both are 0 without a loan (principal, installment and interest are 0).
-    const double loan_due =
-        loan_months_left[i] <= 1 ? lp + loan_interest : std::min(loan_installment_rp[i], lp + loan_interest);
-    const double informal_interest = ip * informal_rate_month;
-    const double informal_due = informal_months_left[i] <= 1
-                                    ? ip + informal_interest
-                                    : std::min(informal_installment_rp[i], ip + informal_interest);
-    const double debt_due = loan_due + informal_due;
-
-    // Owner's withdrawal target: a share of profit, at least subsistence.
-    const double profit = revenue - operating_cost - loan_interest - informal_interest;
-    const double base_profit = R0 * (1.0 - v - online * K.shipping_cost_share) -
-                               (base_workers[i] - 1) * wage_rp[i] - fixed;
-    const double draw_target = std::max(K.owner_draw_share * std::max(profit, 0.0),
-                                         K.subsistence_share * std::max(base_profit, 0.0));
-
-    double available = cash_rp[i] + received;
-    const double cash_before = cash_rp[i];
-
-    // Credit: sought when obligations plus a buffer exceed the cash at hand.
-    const double buffer = K.cash_buffer_months * (wages + fixed + debt_due);
-    double credit_denied_by_shock = 0.0;
-    NewLoans loans;
-    const double shortfall = operating_due + debt_due + buffer - available;
-    if (shortfall > 0.0) {
-      loans = seek_credit(i, t_now, shortfall, cap_sev, a, credit_denied_by_shock);
-      available += loans.total();
-    }
-    const double new_credit = loans.total();
-
-    // Pay: operating costs first, then debt service, then the owner.
-    const double operating_paid = std::min(available, operating_due);
-    available -= operating_paid;
-    const double unpaid_operating = operating_due - operating_paid;
-    const double debt_paid = std::min(available, debt_due);
-    available -= debt_paid;
-    const double unpaid_debt = debt_due - debt_paid;
-    const double draw = std::min(draw_target, available);
-    available -= draw;
-    cash_rp[i] = available;
-    payables_rp[i] = unpaid_operating;
-    receivables_rp[i] = receivables_after;
-
-    // Apply debt payments: the formal loan first. A shortfall is capitalised
-    // (arrears) and the term does not advance.
-    double pay_left = debt_paid;
-    if (loan_due > 0.0) {
-      const double pay = std::min(pay_left, loan_due);
-      pay_left -= pay;
-      lp += loan_interest - pay;
-      if (pay >= loan_due && loan_months_left[i] > 0) --loan_months_left[i];
-      if (lp < 0.5) {
-        lp = 0.0;
-        loan_months_left[i] = 0;
-        loan_installment_rp[i] = 0.0;
-      }
-    }
-    if (informal_due > 0.0) {
-      const double pay = std::min(pay_left, informal_due);
-      ip += informal_interest - pay;
-      if (pay >= informal_due && informal_months_left[i] > 0) --informal_months_left[i];
-      if (ip < 0.5) {
-        ip = 0.0;
-        informal_months_left[i] = 0;
-        informal_installment_rp[i] = 0.0;
-      }
-    }
-    loan_principal_rp[i] = lp;
-    informal_principal_rp[i] = ip;
-    // New loans start after this month's payments (their slots were empty).
-    if (loans.formal_rp > 0.0) {
-      loan_principal_rp[i] = loans.formal_rp;
-      loan_rate_year[i] = static_cast<float>(loans.formal_rate_year);
-      loan_months_left[i] = static_cast<std::uint16_t>(loans.formal_term);
-      loan_lender[i] = static_cast<std::uint8_t>(loans.formal_lender);
-      loan_installment_rp[i] = installment(loans.formal_rp, loan_rate_year[i], loans.formal_term);
-      if (loans.formal_lender == Lender::kur) ever_kur[i] = 1;
-    }
-    if (loans.informal_rp > 0.0) {
-      informal_principal_rp[i] = loans.informal_rp;
-      informal_months_left[i] = static_cast<std::uint16_t>(loans.informal_term);
-      informal_installment_rp[i] = installment(loans.informal_rp, loans.informal_rate_year, loans.informal_term);
-    }
-
-    if (record) {
-      flows.stepped[i] = 1;
-      flows.cash_before[i] = cash_before;
-      flows.cash_after[i] = cash_rp[i];
-      flows.revenue[i] = revenue;
-      flows.revenue_received[i] = received;
-      flows.operating_cost[i] = operating_cost;
-      flows.operating_paid[i] = operating_paid;
-      flows.payables_before[i] = payables_before;
-      flows.payables_after[i] = unpaid_operating;
-      flows.debt_service_due[i] = debt_due;
-      flows.debt_service_paid[i] = debt_paid;
-      flows.owner_draw[i] = draw;
-      flows.new_credit[i] = new_credit;
-    }
-
-    // Main problem: the channel that cost the firm most this month (Rp).
-    double cost[kChannels];
-    cost[static_cast<int>(Channel::sales)] = demand_free * (1.0 - sales_keep);
-    cost[static_cast<int>(Channel::capital)] = revenue * delay + credit_denied_by_shock;
-    cost[static_cast<int>(Channel::distribution)] =
-        demand * (1.0 - online) * dist_block + online * revenue * K.shipping_cost_share * K.distribution_cost_uplift * dist_block;
-    cost[static_cast<int>(Channel::raw_materials)] =
-        v * revenue * K.raw_material_price_pass * raw_sev +
-        std::max(0.0, std::min(demand_reachable, capacity_free) - revenue);
-    int main = -1;
-    double worst = 0.0;
-    for (int ch = 0; ch < kChannels; ++ch)
-      if (cost[ch] > worst) {
-        worst = cost[ch];
-        main = ch;
-      }
-    main_problem[i] = main < 0 ? kNoProblem : static_cast<std::uint8_t>(main);
-    if (main >= 0) {
-      last_main_problem[i] = static_cast<std::uint8_t>(main);
-      a[m_affected] += 1;
-      a[m_problem + main] += 1;
-      group_add(g_affected, 1);
-      group_add(g_problem + main, 1);
-    }
-
-    // Distress and closure.
-    const bool unable = unpaid_operating > 0.0 || unpaid_debt > 0.0;
-    if (unable) {
-      if (months_unable[i] < 255) ++months_unable[i];
-      if (first_distress_month[i] < 0) first_distress_month[i] = static_cast<std::int16_t>(t_now);
-      if (months_distressed[i] < 65535) ++months_distressed[i];
-    } else {
-      months_unable[i] = 0;
-    }
-
-    // Labour: the workforce the expected revenue needs at normal
-    // productivity. Lay off down to it after a lag in distress; hire towards it
-    // when expected demand exceeds capacity (slack included) and the firm is
-    // healthy.
-    const double we = K.expectation_weight;
-    expected_rp[i] = (1.0 - we) * expected_rp[i] + we * demand_reachable;
-    const int need = std::max(1, static_cast<int>(std::ceil(expected_rp[i] / productivity - 1e-9)));
-    int new_workers = workers;
-    if (unable && workers > need) {
-      if (months_overstaffed[i] < 255) ++months_overstaffed[i];
-      if (months_overstaffed[i] > K.layoff_lag_months) {
-        new_workers -= static_cast<int>(std::ceil(K.layoff_speed * (workers - need)));
-        months_overstaffed[i] = 0;
-      }
-    } else {
-      months_overstaffed[i] = 0;
-      if (!unable && expected_rp[i] > capacity_free && workers < need && cash_rp[i] >= buffer)
-        new_workers = std::min(65535, workers + static_cast<int>(std::ceil(K.hire_speed * (need - workers))));
-    }
-    workers_of[i] = static_cast<std::uint16_t>(std::max(1, new_workers));
-
-    // Underlying revenue follows a random walk in logs (Gibrat).
-    level_rp[i] *= walk;
-
-    revenue_window_rp[i] += revenue;
-    revenue_total_rp[i] += revenue;
-
-    // Accumulate the month's flows.
-    a[m_revenue] += rp(revenue);
-    a[m_operating] += rp(operating_cost);
-    a[m_draw] += rp(draw);
-    a[m_debt_paid] += rp(debt_paid);
-    a[m_arrears] += rp(unpaid_debt);
-    group_add(g_revenue, rp(revenue));
-
-    if (months_unable[i] >= K.closure_after_months) {
-      close_firm(i, t_now, a);
-      group_add(g_closed, 1);
-      group_add(g_new_closures, 1);
-      continue;
-    }
-
-    // Yearly class review from the trailing window, annualised.
-    if (ctx.review) review_class(i, t_now, a, group_add);
-
-    const bool distressed = unable;
-    status[i] = static_cast<std::uint8_t>(distressed ? FirmStatus::distressed : FirmStatus::active);
-    a[m_active] += 1;
-    group_add(g_active, 1);
-    a[m_distressed] += distressed;
-    group_add(g_distressed, distressed);
-    a[m_employment] += workers_of[i];
-    group_add(g_employment, workers_of[i]);
-    a[m_class + size_class[i]] += 1;
-    a[m_payables] += rp(payables_rp[i]);
-    a[m_cash] += rp(cash_rp[i]);
-    a[m_receivables] += rp(receivables_rp[i]);
-    a[m_credit + loan_lender[i]] += rp(loan_principal_rp[i]);  // adds 0 without a loan
-    a[m_credit + static_cast<int>(Lender::informal)] += rp(informal_principal_rp[i]);
-      }  // firms of the batch
-    }  // batches
+  detail::PhaseAInputs phase_a_inputs() const {
+    return {st.sector.data(),          st.online_share.data(),        st.variable_cost_share.data(),
+            st.base_revenue_rp.data(), st.base_workers.data(),        st.workers.data(),
+            st.level_rp.data(),        st.expected_rp.data(),         st.wage_rp.data(),
+            st.fixed_cost_rp.data(),   st.payables_rp.data(),         st.receivables_rp.data(),
+            st.cash_rp.data(),         st.loan_principal_rp.data(),   st.loan_rate_year.data(),
+            st.loan_installment_rp.data(), st.loan_months_left.data(), st.informal_principal_rp.data(),
+            st.informal_installment_rp.data(), st.informal_months_left.data()};
   }
 
   // Loans granted this month; installed after the month's payments so that

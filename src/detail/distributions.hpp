@@ -10,6 +10,9 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
+#include <mutex>
+#include <tuple>
 #include <vector>
 
 namespace msmesim::detail {
@@ -56,12 +59,23 @@ class TabulatedQuantile {
 };
 
 /// Beta distribution with the given mean and concentration (a + b), tabulated.
-/// Mean 0 or 1 gives a constant.
+/// Mean 0 or 1 gives a constant. Tables are cached for the life of the
+/// process (building one costs a few milliseconds; ensembles reuse them).
 inline TabulatedQuantile beta_by_mean(double mean, double concentration, int points = 2048) {
   if (mean <= 0.0) return TabulatedQuantile::constant(0.0);
   if (mean >= 1.0) return TabulatedQuantile::constant(1.0);
+  static std::mutex mutex;
+  static std::map<std::tuple<double, double, int>, TabulatedQuantile> cache;
+  const auto key = std::make_tuple(mean, concentration, points);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+  }
   boost::math::beta_distribution<double, MathPolicy> d(mean * concentration, (1.0 - mean) * concentration);
-  return TabulatedQuantile([&](double u) { return boost::math::quantile(d, u); }, points);
+  TabulatedQuantile table([&](double u) { return boost::math::quantile(d, u); }, points);
+  std::lock_guard<std::mutex> lock(mutex);
+  if (cache.size() > 4096) cache.clear();  // bounded: parameter sweeps create many
+  return cache.emplace(key, std::move(table)).first->second;
 }
 
 /// Lognormal truncated to (lo, hi] whose truncated mean is `mean`; sampled by

@@ -18,8 +18,8 @@ struct FirmMonthDrawSpec {
 };
 
 /// For firms first .. first+len-1 (len <= kDrawBatch): two standard normals
-/// from one Philox4x32-10 block each (Box-Muller), turned into the revenue
-/// noise and the growth step. Bitwise identical to the scalar definition on
+/// each (Box-Muller on two words of a Philox4x32-10 block; a block serves two
+/// consecutive firms), turned into the revenue noise and the growth step. Bitwise identical to the scalar definition on
 /// every instruction set (no fused multiply-add, exact conversions).
 void firm_month_draws(const FirmMonthDrawSpec& spec, std::uint32_t first, std::size_t len, double* noise,
                       double* walk);

@@ -1,0 +1,169 @@
+// Phase A of the monthly firm step (see detail/kernel.hpp). The formulas are
+// those of docs/model.md §5-§8; phase B in engine.cpp uses the results.
+#include "detail/kernel.hpp"
+
+#include "detail/fastmath.hpp"
+
+namespace msmesim::detail {
+
+namespace {
+// min and max that the vectoriser maps to minpd/maxpd (same results as
+// std::min/std::max for the non-NaN values used here).
+inline double min2(double a, double b) { return b < a ? b : a; }
+inline double max2(double a, double b) { return a < b ? b : a; }
+}  // namespace
+
+__attribute__((target_clones("default", "avx2", "avx512f")))
+void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint32_t first, std::size_t len,
+                        PhaseAOut& out) {
+  alignas(64) double noise[kDrawBatch], walk[kDrawBatch];
+  firm_month_draws(mo.draws, first, len, noise, walk);
+
+  // Shock factors: keep = prod over a channel's shocks of (1 - severity x intensity),
+  // with the sector spill-overs on demand and raw materials.
+  // The keep factors live in `out` (sales_keep, cap_keep, dist_keep, raw_keep).
+  double* const keep_sales = out.sales_keep;
+  double* const keep_cap = out.cap_keep;
+  double* const keep_dist = out.dist_keep;
+  double* const keep_raw = out.raw_keep;
+#pragma GCC ivdep
+  for (std::size_t j = 0; j < len; ++j) {
+    const std::size_t s = in.sector[first + j];
+    keep_sales[j] = mo.demand_keep[s];
+    keep_cap[j] = 1.0;
+    keep_dist[j] = 1.0;
+    keep_raw[j] = 1.0 - mo.raw_spill[s];
+  }
+  auto apply = [&](int ch, double* __restrict keep) {
+    for (int k = 0; k < mo.shock_count[ch]; ++k) {
+      const float* __restrict sev = mo.shocks[ch][k].severity + first;
+      const double intensity = mo.shocks[ch][k].intensity;
+#pragma GCC ivdep
+      for (std::size_t j = 0; j < len; ++j) keep[j] *= 1.0 - static_cast<double>(sev[j]) * intensity;
+    }
+  };
+  apply(0, keep_sales);
+  apply(1, keep_cap);
+  apply(2, keep_dist);
+  apply(3, keep_raw);
+
+  // Month constants and array pointers in locals: the stores to `out` below
+  // are doubles and could otherwise alias `mo`, preventing vectorisation.
+  const double we = mo.expectation_weight;
+  const double capacity_factor = mo.capacity_factor, raw_output_cap = mo.raw_material_output_cap,
+               raw_price_pass = mo.raw_material_price_pass, shipping_share = mo.shipping_cost_share,
+               dist_uplift = mo.distribution_cost_uplift, delay_max = mo.receivable_delay_max,
+               informal_rate_month = mo.informal_rate_month, owner_draw_share = mo.owner_draw_share,
+               subsistence_share = mo.subsistence_share, buffer_months = mo.cash_buffer_months;
+  const double* const season = mo.season;
+  const std::uint8_t* const sector = in.sector;
+  const float* const online_share = in.online_share;
+  const float* const variable_cost_share = in.variable_cost_share;
+  const double* const base_revenue_rp = in.base_revenue_rp;
+  const std::uint16_t* const base_workers_of = in.base_workers;
+  const std::uint16_t* const workers_of = in.workers;
+  const double* const level_rp = in.level_rp;
+  const double* const expected_rp = in.expected_rp;
+  const double* const wage_rp = in.wage_rp;
+  const double* const fixed_cost_rp = in.fixed_cost_rp;
+  const double* const payables_rp = in.payables_rp;
+  const double* const receivables_rp = in.receivables_rp;
+  const double* const cash_rp = in.cash_rp;
+  const double* const loan_principal_rp = in.loan_principal_rp;
+  const float* const loan_rate_year = in.loan_rate_year;
+  const double* const loan_installment_rp = in.loan_installment_rp;
+  const std::uint16_t* const loan_months_left = in.loan_months_left;
+  const double* const informal_principal_rp = in.informal_principal_rp;
+  const double* const informal_installment_rp = in.informal_installment_rp;
+  const std::uint16_t* const informal_months_left = in.informal_months_left;
+  // Every firm's outputs depend only on its own inputs (no aliasing between
+  // the state arrays and `out`), which the compiler cannot prove by itself.
+#pragma GCC ivdep
+  for (std::size_t j = 0; j < len; ++j) {
+    const std::size_t i = first + j;
+    const double sales_keep = keep_sales[j], dist_keep = keep_dist[j];
+    const double dist_block = 1.0 - dist_keep;
+    const double cap_sev = 1.0 - keep_cap[j];
+    const double raw_sev = 1.0 - keep_raw[j];
+
+    // Revenue: demand, distribution blockage, capacity.
+    const double R0 = base_revenue_rp[i];
+    const double base_workers = static_cast<double>(base_workers_of[i]);
+    const double productivity = R0 / base_workers;
+    const double demand_free = level_rp[i] * season[sector[i]] * noise[j];
+    const double demand = demand_free * sales_keep;
+    const double online = static_cast<double>(online_share[i]);
+    const double reachable = demand * (online + (1.0 - online) * dist_keep);
+    const double staff = static_cast<double>(workers_of[i]);
+    const double capacity_free = staff * productivity * capacity_factor;
+    const double capacity = capacity_free * (1.0 - raw_output_cap * raw_sev);
+    const double revenue = min2(reachable, capacity);
+
+    // Costs incurred.
+    const double v = static_cast<double>(variable_cost_share[i]);
+    const double variable = v * revenue * (1.0 + raw_price_pass * raw_sev);
+    const double shipping = online * revenue * shipping_share * (1.0 + dist_uplift * dist_block);
+    const double wage = wage_rp[i];
+    const double wages = (staff - 1.0) * wage;
+    const double fixed = fixed_cost_rp[i];
+    const double operating_cost = variable + shipping + wages + fixed;
+    const double operating_due = operating_cost + payables_rp[i];
+
+    // Receivables delayed by the capital shock.
+    const double delay = delay_max * cap_sev;
+    const double received = revenue * (1.0 - delay) + receivables_rp[i];
+
+    // Debt service due (all zero without a loan).
+    const double lp = loan_principal_rp[i];
+    const double loan_interest = lp * (static_cast<double>(loan_rate_year[i]) * (1.0 / 12.0));
+    const double loan_due = loan_months_left[i] <= 1 ? lp + loan_interest
+                                                        : min2(loan_installment_rp[i], lp + loan_interest);
+    const double ip = informal_principal_rp[i];
+    const double informal_interest = ip * informal_rate_month;
+    const double informal_due = informal_months_left[i] <= 1
+                                    ? ip + informal_interest
+                                    : min2(informal_installment_rp[i], ip + informal_interest);
+    const double debt_due = loan_due + informal_due;
+
+    // The owner's withdrawal target: a share of profit, at least subsistence.
+    const double profit = revenue - operating_cost - loan_interest - informal_interest;
+    const double base_profit = R0 * (1.0 - v - online * shipping_share) - (base_workers - 1.0) * wage - fixed;
+    const double draw_target =
+        max2(owner_draw_share * max2(profit, 0.0), subsistence_share * max2(base_profit, 0.0));
+
+    // Credit need.
+    const double available = cash_rp[i] + received;
+    const double buffer = buffer_months * (wages + fixed + debt_due);
+
+    out.cap_sev[j] = cap_sev;
+    out.productivity[j] = productivity;
+    out.capacity_free[j] = capacity_free;
+    out.revenue[j] = revenue;
+    out.operating_cost[j] = operating_cost;
+    out.operating_due[j] = operating_due;
+    out.received[j] = received;
+    out.receivables_after[j] = revenue * delay;
+    out.loan_interest[j] = loan_interest;
+    out.loan_due[j] = loan_due;
+    out.informal_interest[j] = informal_interest;
+    out.informal_due[j] = informal_due;
+    out.draw_target[j] = draw_target;
+    out.available[j] = available;
+    out.buffer[j] = buffer;
+    out.shortfall[j] = operating_due + debt_due + buffer - available;
+    // Cost of each channel this month (credit refused because of the shock
+    // is added to the capital cost in phase B).
+    out.cost_sales[j] = demand_free * (1.0 - sales_keep);
+    out.cost_capital[j] = revenue * delay;
+    out.cost_distribution[j] = demand * (1.0 - online) * dist_block +
+                               online * revenue * shipping_share * dist_uplift * dist_block;
+    out.cost_raw[j] = v * revenue * raw_price_pass * raw_sev +
+                      max2(0.0, min2(reachable, capacity_free) - revenue);
+    const double expected_next = (1.0 - we) * expected_rp[i] + we * reachable;
+    out.expected_next[j] = expected_next;
+    out.need_workers[j] = expected_next / productivity - 1e-9;  // ceiled in phase B
+    out.level_next[j] = level_rp[i] * walk[j];
+  }
+}
+
+}  // namespace msmesim::detail
