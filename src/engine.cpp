@@ -288,6 +288,7 @@ struct Simulation::Impl {
         st.cash_rp[i] = p.cash_rp[i];
         st.payables_rp[i] = 0.0;
         st.receivables_rp[i] = 0.0;
+        st.owner_owed_rp[i] = 0.0;
         const bool has_loan = p.loan_principal_rp[i] > 0.0;
         st.loan_principal_rp[i] = has_loan ? p.loan_principal_rp[i] : 0.0;
         st.loan_rate_year[i] = has_loan ? p.loan_rate_year[i] : 0.0f;
@@ -296,6 +297,7 @@ struct Simulation::Impl {
         st.loan_installment_rp[i] =
             has_loan ? installment(p.loan_principal_rp[i], p.loan_rate_year[i], p.loan_months_left[i]) : 0.0;
         st.informal_principal_rp[i] = 0.0;
+        st.debt_arrears_rp[i] = 0.0;
         st.informal_installment_rp[i] = 0.0;
         st.informal_months_left[i] = 0;
         st.revenue_window_rp[i] = 0.0;
@@ -373,12 +375,14 @@ struct Simulation::Impl {
       st.cash_rp[i] = st.variable_cost_share[i] * st.base_revenue_rp[i] + st.fixed_cost_rp[i];
       st.payables_rp[i] = 0.0;
       st.receivables_rp[i] = 0.0;
+      st.owner_owed_rp[i] = 0.0;
       st.loan_principal_rp[i] = 0.0;
       st.loan_rate_year[i] = 0.0f;
       st.loan_installment_rp[i] = 0.0;
       st.loan_months_left[i] = 0;
       st.loan_lender[i] = static_cast<std::uint8_t>(Lender::bank);
       st.informal_principal_rp[i] = 0.0;
+      st.debt_arrears_rp[i] = 0.0;
       st.informal_installment_rp[i] = 0.0;
       st.informal_months_left[i] = 0;
       st.revenue_window_rp[i] = 0.0;
@@ -532,6 +536,7 @@ struct Simulation::Impl {
     auto* const informal_installment_rp = st.informal_installment_rp.data();
     auto* const informal_months_left = st.informal_months_left.data();
     auto* const informal_principal_rp = st.informal_principal_rp.data();
+    auto* const debt_arrears_rp = st.debt_arrears_rp.data();
     auto* const initial_class = st.initial_class.data();
     auto* const last_main_problem = st.last_main_problem.data();
     auto* const level_rp = st.level_rp.data();
@@ -545,6 +550,7 @@ struct Simulation::Impl {
     auto* const months_overstaffed = st.months_overstaffed.data();
     auto* const months_unable = st.months_unable.data();
     auto* const payables_rp = st.payables_rp.data();
+    auto* const owner_owed_rp = st.owner_owed_rp.data();
     auto* const receivables_rp = st.receivables_rp.data();
     auto* const region = st.region.data();
     auto* const revenue_total_rp = st.revenue_total_rp.data();
@@ -556,7 +562,8 @@ struct Simulation::Impl {
     auto* const base_revenue_rp = st.base_revenue_rp.data();
     auto* const fixed_cost_rp = st.fixed_cost_rp.data();
     auto* const workers_of = st.workers.data();
-    double sum_revenue = 0, sum_operating = 0, sum_draw = 0, sum_debt_paid = 0, sum_arrears = 0, sum_payables = 0,
+    auto* const wage_rp = st.wage_rp.data();
+    double sum_operating = 0, sum_draw = 0, sum_debt_paid = 0, sum_arrears = 0, sum_payables = 0,
            sum_cash = 0, sum_receivables = 0;
     double sum_credit[kLenders] = {0, 0, 0, 0};
     detail::PhaseAOut pre;
@@ -589,6 +596,7 @@ struct Simulation::Impl {
               cash_rp[i] = variable_cost_share[i] * base_revenue_rp[i] + fixed_cost_rp[i];
               payables_rp[i] = 0.0;
               receivables_rp[i] = 0.0;
+              owner_owed_rp[i] = 0.0;
               months_unable[i] = 0;
               months_overstaffed[i] = 0;
               expected_rp[i] = level_rp[i];
@@ -631,8 +639,19 @@ struct Simulation::Impl {
         const double debt_paid = std::min(available, debt_due);
         available -= debt_paid;
         const double unpaid_debt = debt_due - debt_paid;
-        const double draw = std::min(pre.draw_target[j], available);
+        // Arrears of earlier months are paid next, before the owner draws; a
+        // firm stays delinquent (unable) until they are cleared.
+        const double arrears_before = debt_arrears_rp[i];
+        const double catch_up = std::min(available, arrears_before);
+        available -= catch_up;
+        // The owner draws subsistence whenever cash allows, but takes a share
+        // of profit only from cash above the working-capital buffer.
+        const double draw = std::min(
+            available, std::max(pre.subsistence[j], std::min(pre.profit_draw[j], std::max(0.0, available - buffer))));
         available -= draw;
+        // Unmet subsistence stays owed to the household (a cash squeeze does
+        // not make the owner's family need less).
+        owner_owed_rp[i] = std::max(0.0, pre.subsistence[j] - draw);
         cash_rp[i] = available;
         payables_rp[i] = unpaid_operating;
         receivables_rp[i] = pre.receivables_after[j];
@@ -655,6 +674,24 @@ struct Simulation::Impl {
           const double pay = std::min(pay_left, informal_due);
           ip += informal_interest - pay;
           if (pay >= informal_due && informal_months_left[i] > 0) --informal_months_left[i];
+          if (ip < 0.5) {
+            ip = 0.0;
+            informal_months_left[i] = 0;
+            informal_installment_rp[i] = 0.0;
+          }
+        }
+        // Paying arrears repays the capitalised amounts: formal loan first.
+        {
+          const double to_formal = std::min(catch_up, lp);
+          lp -= to_formal;
+          ip = std::max(0.0, ip - (catch_up - to_formal));
+          const double arrears = std::min(arrears_before - catch_up + unpaid_debt, lp + ip);
+          debt_arrears_rp[i] = arrears < 0.5 ? 0.0 : arrears;
+          if (lp < 0.5) {
+            lp = 0.0;
+            loan_months_left[i] = 0;
+            loan_installment_rp[i] = 0.0;
+          }
           if (ip < 0.5) {
             ip = 0.0;
             informal_months_left[i] = 0;
@@ -688,8 +725,8 @@ struct Simulation::Impl {
           flows.operating_paid[i] = operating_paid;
           flows.payables_before[i] = payables_before;
           flows.payables_after[i] = unpaid_operating;
-          flows.debt_service_due[i] = debt_due;
-          flows.debt_service_paid[i] = debt_paid;
+          flows.debt_service_due[i] = debt_due + arrears_before;
+          flows.debt_service_paid[i] = debt_paid + catch_up;
           flows.owner_draw[i] = draw;
           flows.new_credit[i] = new_credit;
         }
@@ -715,7 +752,7 @@ struct Simulation::Impl {
         }
 
         // Distress and closure.
-        const bool unable = unpaid_operating > 0.0 || unpaid_debt > 0.0;
+        const bool unable = unpaid_operating > 0.0 || debt_arrears_rp[i] > 0.0;
         if (unable) {
           if (months_unable[i] < 255) ++months_unable[i];
           if (first_distress_month[i] < 0) first_distress_month[i] = static_cast<std::int16_t>(t_now);
@@ -725,14 +762,14 @@ struct Simulation::Impl {
         }
 
         // Labour: the workforce the expected revenue needs at normal
-        // productivity. Lay off down to it after a lag in distress; hire
-        // towards it when expected demand exceeds capacity (slack included)
-        // and the firm is healthy.
+        // productivity. Lay off down to it after a lag when losing money or
+        // in distress; hire towards it when expected demand exceeds capacity
+        // (slack included) and the firm is healthy.
         const double expected = pre.expected_next[j];
         expected_rp[i] = expected;
         const int need = std::max(1, ceil_positive(pre.need_workers[j]));
         int new_workers = workers;
-        if (unable && workers > need) {
+        if ((unable || pre.profit[j] < 0.0) && workers > need) {
           if (months_overstaffed[i] < 255) ++months_overstaffed[i];
           if (months_overstaffed[i] > K.layoff_lag_months) {
             new_workers -= ceil_positive(K.layoff_speed * (workers - need));
@@ -740,8 +777,15 @@ struct Simulation::Impl {
           }
         } else {
           months_overstaffed[i] = 0;
-          if (!unable && expected > pre.capacity_free[j] && workers < need && cash_rp[i] >= buffer)
-            new_workers = std::min(65535, workers + ceil_positive(K.hire_speed * (need - workers)));
+          if (!unable && expected > pre.capacity_free[j] && workers < need && cash_rp[i] >= buffer) {
+            // Hire towards the need, but only as many as the expected revenue
+            // pays for: gross margin after fixed costs covers the wage bill.
+            const int target = std::min(65535, workers + ceil_positive(K.hire_speed * (need - workers)));
+            const double margin = expected * (1.0 - variable_cost_share[i]) - fixed_cost_rp[i];
+            const double wage = wage_rp[i];
+            const int affordable = wage > 0.0 ? 1 + static_cast<int>(std::min(margin / wage, 65534.0)) : 65535;
+            new_workers = std::max(workers, std::min(target, affordable));
+          }
         }
         workers_of[i] = static_cast<std::uint16_t>(std::max(1, new_workers));
 
@@ -752,12 +796,15 @@ struct Simulation::Impl {
         revenue_total_rp[i] += revenue;
 
         // Accumulate the month's flows (money in double within the chunk).
-        sum_revenue += revenue;
+        // Revenue is rounded per firm, as in the breakdowns, so that the
+        // groups add up to the monthly total exactly.
+        const std::int64_t revenue_rp = rp(revenue);
+        a[m_revenue] += revenue_rp;
+        group_add(g_revenue, revenue_rp);
         sum_operating += operating_cost;
         sum_draw += draw;
-        sum_debt_paid += debt_paid;
+        sum_debt_paid += debt_paid + catch_up;
         sum_arrears += unpaid_debt;
-        group_add(g_revenue, rp(revenue));
 
         if (months_unable[i] >= K.closure_after_months) {
           close_firm(i, t_now, a);
@@ -787,7 +834,6 @@ struct Simulation::Impl {
     // Chunks have fixed boundaries whatever the thread count, so these sums
     // are deterministic; rounded to whole rupiah they join the integer
     // accumulators, whose totals do not depend on order.
-    a[m_revenue] += std::llround(sum_revenue);
     a[m_operating] += std::llround(sum_operating);
     a[m_draw] += std::llround(sum_draw);
     a[m_debt_paid] += std::llround(sum_debt_paid);
@@ -803,8 +849,8 @@ struct Simulation::Impl {
             st.base_revenue_rp.data(), st.base_workers.data(),        st.workers.data(),
             st.level_rp.data(),        st.expected_rp.data(),         st.wage_rp.data(),
             st.fixed_cost_rp.data(),   st.payables_rp.data(),         st.receivables_rp.data(),
-            st.cash_rp.data(),         st.loan_principal_rp.data(),   st.loan_rate_year.data(),
-            st.loan_installment_rp.data(), st.loan_months_left.data(), st.informal_principal_rp.data(),
+            st.cash_rp.data(),         st.owner_owed_rp.data(),       st.loan_principal_rp.data(),   st.loan_rate_year.data(),
+            st.loan_installment_rp.data(), st.loan_months_left.data(), st.informal_principal_rp.data(), st.debt_arrears_rp.data(),
             st.informal_installment_rp.data(), st.informal_months_left.data()};
   }
 
@@ -838,6 +884,9 @@ struct Simulation::Impl {
     const auto cls = static_cast<SizeClass>(st.size_class[i]);
     NewLoans out;
     double need = std::max(shortfall, P.credit_request_revenue_months * R0);
+    const double base_profit = R0 * (1.0 - st.variable_cost_share[i] - st.online_share[i] * P.shipping_cost_share) -
+                               (st.base_workers[i] - 1) * st.wage_rp[i] - st.fixed_cost_rp[i];
+    double existing_service = st.loan_installment_rp[i] + st.informal_installment_rp[i];
     for (Lender l : kAllLenders) {
       if (need <= 0.0) break;
       const bool formal = l != Lender::informal;
@@ -879,7 +928,12 @@ struct Simulation::Impl {
           term = P.informal_term_months;
           break;
       }
-      const double amount = std::min(need, ceiling);
+      // Repayment capacity: the installment, with the debt service already
+      // owed, must fit in a share of the firm's pre-shock profit.
+      const double capacity_rp = std::max(0.0, P.max_debt_service_share * base_profit - existing_service);
+      const double per_rupiah = installment(1.0, rate, static_cast<int>(term));
+      const double affordable = per_rupiah > 0.0 ? capacity_rp / per_rupiah : 0.0;
+      const double amount = std::min({need, ceiling, affordable});
       if (amount <= 0.0) continue;
       const double odds_free = base * ((formal && distressed) ? P.distressed_approval_factor : 1.0);
       const double odds = odds_free * (1.0 - tightening * cap_sev);
@@ -900,6 +954,7 @@ struct Simulation::Impl {
           out.informal_term = static_cast<int>(term);
         }
         need -= amount;
+        existing_service += amount * per_rupiah;
       } else if (u < odds_free) {
         denied_by_shock += amount;
       }
@@ -917,10 +972,12 @@ struct Simulation::Impl {
     st.loan_installment_rp[i] = 0.0;
     st.loan_months_left[i] = 0;
     st.informal_principal_rp[i] = 0.0;
+    st.debt_arrears_rp[i] = 0.0;
     st.informal_installment_rp[i] = 0.0;
     st.informal_months_left[i] = 0;
     st.payables_rp[i] = 0.0;
     st.receivables_rp[i] = 0.0;
+    st.owner_owed_rp[i] = 0.0;
     st.months_overstaffed[i] = 0;
     a[m_closed] += 1;
     a[m_new_closures] += 1;

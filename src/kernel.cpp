@@ -69,11 +69,13 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
   const double* const payables_rp = in.payables_rp;
   const double* const receivables_rp = in.receivables_rp;
   const double* const cash_rp = in.cash_rp;
+  const double* const owner_owed_rp = in.owner_owed_rp;
   const double* const loan_principal_rp = in.loan_principal_rp;
   const float* const loan_rate_year = in.loan_rate_year;
   const double* const loan_installment_rp = in.loan_installment_rp;
   const std::uint16_t* const loan_months_left = in.loan_months_left;
   const double* const informal_principal_rp = in.informal_principal_rp;
+  const double* const debt_arrears_rp = in.debt_arrears_rp;
   const double* const informal_installment_rp = in.informal_installment_rp;
   const std::uint16_t* const informal_months_left = in.informal_months_left;
   // Every firm's outputs depend only on its own inputs (no aliasing between
@@ -111,7 +113,10 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
 
     // Receivables delayed by the capital shock.
     const double delay = delay_max * cap_sev;
-    const double received = revenue * (1.0 - delay) + receivables_rp[i];
+    // The delayed amount is a share of the firm's expected (smoothed) revenue,
+    // so that month-to-month noise is passed through rather than smoothed.
+    const double delayed = min2(revenue, delay * expected_rp[i]);
+    const double received = revenue - delayed + receivables_rp[i];
 
     // Debt service due (all zero without a loan).
     const double lp = loan_principal_rp[i];
@@ -125,11 +130,13 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
                                     : min2(informal_installment_rp[i], ip + informal_interest);
     const double debt_due = loan_due + informal_due;
 
-    // The owner's withdrawal target: a share of profit, at least subsistence.
+    // The owner's withdrawal target: a share of profit, at least subsistence;
+    // subsistence the owner could not draw in earlier months is still owed.
     const double profit = revenue - operating_cost - loan_interest - informal_interest;
     const double base_profit = R0 * (1.0 - v - online * shipping_share) - (base_workers - 1.0) * wage - fixed;
-    const double draw_target =
-        max2(owner_draw_share * max2(profit, 0.0), subsistence_share * max2(base_profit, 0.0));
+    const double subsistence = subsistence_share * max2(base_profit, 0.0) + owner_owed_rp[i];
+    const double profit_draw = owner_draw_share * max2(profit, 0.0);
+    const double draw_target = max2(profit_draw, subsistence);
 
     // Credit need.
     const double available = cash_rp[i] + received;
@@ -142,19 +149,24 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
     out.operating_cost[j] = operating_cost;
     out.operating_due[j] = operating_due;
     out.received[j] = received;
-    out.receivables_after[j] = revenue * delay;
+    out.receivables_after[j] = delayed;
     out.loan_interest[j] = loan_interest;
     out.loan_due[j] = loan_due;
     out.informal_interest[j] = informal_interest;
     out.informal_due[j] = informal_due;
+    out.profit[j] = profit;
     out.draw_target[j] = draw_target;
+    out.profit_draw[j] = profit_draw;
+    out.subsistence[j] = subsistence;
     out.available[j] = available;
     out.buffer[j] = buffer;
-    out.shortfall[j] = operating_due + debt_due + buffer - available;
+    // Arrears from earlier months are owed too: a delinquent firm seeks
+    // credit to clear them.
+    out.shortfall[j] = operating_due + debt_due + debt_arrears_rp[i] + buffer - available;
     // Cost of each channel this month (credit refused because of the shock
     // is added to the capital cost in phase B).
     out.cost_sales[j] = demand_free * (1.0 - sales_keep);
-    out.cost_capital[j] = revenue * delay;
+    out.cost_capital[j] = delayed;
     out.cost_distribution[j] = demand * (1.0 - online) * dist_block +
                                online * revenue * shipping_share * dist_uplift * dist_block;
     out.cost_raw[j] = v * revenue * raw_price_pass * raw_sev +

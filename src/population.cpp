@@ -473,7 +473,10 @@ Population generate_population(const PopulationSpec& spec, std::uint64_t seed, i
       const double m = margin_q[s](uc[1]) * (1.0 - v - P.fixed_cost_min_share);
       const int paid = workers - 1;
       const double affordable = revenue * (1.0 - v - m - P.fixed_cost_min_share);
-      const double wage = paid > 0 ? std::min(sp.wage_rp_month, affordable / paid) : sp.wage_rp_month;
+      // A firm whose revenue cannot carry the sector wage pays less (family
+      // and piece-rate labour); an owner-only firm is given the wage it could
+      // afford for one worker, which it pays if it grows and hires.
+      const double wage = std::min(sp.wage_rp_month, affordable / std::max(paid, 1));
       const double fixed = std::max(0.0, revenue * (1.0 - v - m) - paid * wage);  // >= fmin R up to rounding
 
       const auto uo = rng.uniforms(id, kNoMonth, Purpose::gen_online);

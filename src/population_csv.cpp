@@ -187,7 +187,7 @@ std::string csv_quote(const std::string& s) {
 
 }  // namespace
 
-Population load_population_csv(const std::string& path, std::string_view name) {
+Population load_population_csv(const std::string& path, std::string_view name, ClassRegime regime) {
   auto records = read_csv(path);
   if (records.empty()) throw ParseError(path, 1, "(header)", "an empty file", "a header row naming the columns");
   const auto& header = records.front();
@@ -217,7 +217,7 @@ Population load_population_csv(const std::string& path, std::string_view name) {
 
   Population pop;
   pop.name = name.empty() ? path : std::string(name);
-  pop.regime = ClassRegime::law20_2008;
+  pop.regime = regime;
   const std::size_t n = records.size() - 1;
   if (n == 0) throw ParseError(path, header.line + 1, "(record)", "no firms", "at least one data row");
   pop.resize(n);

@@ -29,12 +29,14 @@ void for_each_vector(State& s, Fn&& fn) {
   fn(s.cash_rp);
   fn(s.payables_rp);
   fn(s.receivables_rp);
+  fn(s.owner_owed_rp);
   fn(s.loan_principal_rp);
   fn(s.loan_rate_year);
   fn(s.loan_installment_rp);
   fn(s.loan_months_left);
   fn(s.loan_lender);
   fn(s.informal_principal_rp);
+  fn(s.debt_arrears_rp);
   fn(s.informal_installment_rp);
   fn(s.informal_months_left);
   fn(s.revenue_window_rp);

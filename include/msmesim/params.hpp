@@ -64,6 +64,9 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
   X(credit_request_revenue_months, 1.0, 0.0, 120.0, "months of revenue", false, \
     "A firm seeking credit asks for at least this many months of its baseline revenue (working-capital loans are sized to the business), or its shortfall if larger, up to each lender's ceiling.", \
     "Assumption (KUR super-micro loans run up to Rp 10 million, about 1.5 months of an average micro firm's revenue).") \
+  X(max_debt_service_share, 0.5, 0.0, 10.0, "share of pre-shock profit", false, \
+    "Lenders cap a loan so that its installment, with any debt service already due, stays within this share of the firm's pre-shock monthly profit (repayment capacity).", \
+    "Assumption (banks commonly cap debt service at 30-50 % of income).") \
   X(distressed_approval_factor, 0.5, 0.0, 1.0, "factor", false, \
     "Multiplies the approval odds of formal lenders (cooperative, KUR, bank) for a firm already in distress.", \
     "Assumption.") \

@@ -209,8 +209,11 @@ struct Population {
 Population generate_population(const PopulationSpec& spec, std::uint64_t seed, int threads = 1);
 
 /// Reads firms from a CSV file whose columns are documented in docs/data.md.
-/// Errors name the file, line, column and value.
-Population load_population_csv(const std::string& path, std::string_view name = "");
+/// `regime` is the regime of the file's size_class column (and the one used
+/// to classify firms whose size_class is empty). Errors name the file, line,
+/// column and value.
+Population load_population_csv(const std::string& path, std::string_view name = "",
+                               ClassRegime regime = ClassRegime::law20_2008);
 /// Writes a population in the format load_population_csv reads.
 void save_population_csv(const Population& pop, const std::string& path);
 

@@ -38,12 +38,14 @@ struct FirmState {
   std::vector<double> cash_rp;
   std::vector<double> payables_rp;        ///< unpaid operating costs carried forward
   std::vector<double> receivables_rp;     ///< revenue to be received next month
+  std::vector<double> owner_owed_rp;      ///< subsistence the owner could not draw yet
   std::vector<double> loan_principal_rp;  ///< formal loan (cooperative, KUR or bank)
   std::vector<float> loan_rate_year;
   std::vector<double> loan_installment_rp;
   std::vector<std::uint16_t> loan_months_left;
   std::vector<std::uint8_t> loan_lender;
   std::vector<double> informal_principal_rp;
+  std::vector<double> debt_arrears_rp;    ///< debt service due and not yet paid (delinquency)
   std::vector<double> informal_installment_rp;
   std::vector<std::uint16_t> informal_months_left;
   std::vector<double> revenue_window_rp;  ///< revenue since the last class review

@@ -192,9 +192,9 @@ class Population:
     def array_names() -> list[str]:
         ...
     @staticmethod
-    def from_csv(path: str, name: str = '') -> Population:
+    def from_csv(path: str, name: str = '', regime: str = 'law20_2008') -> Population:
         """
-        Read firms from a CSV file (columns in docs/data.md).
+        Read firms from a CSV file (columns in docs/data.md); `regime` is that of its size_class column.
         """
     @staticmethod
     def generate(spec: PopulationSpec, seed: int, threads: int = 1) -> Population:

@@ -41,9 +41,15 @@ def generate_population(spec: _core.PopulationSpec, seed: int = 1, threads: int 
     return _core.Population.generate(spec, seed, threads)
 
 
-def load_population_csv(path: str | os.PathLike[str], name: str = "") -> _core.Population:
-    """Read firms from a CSV registry extract (columns in docs/data.md)."""
-    return _core.Population.from_csv(os.fspath(path), name)
+def load_population_csv(
+    path: str | os.PathLike[str], name: str = "", regime: str = "law20_2008"
+) -> _core.Population:
+    """Read firms from a CSV registry extract (columns in docs/data.md).
+
+    ``regime`` is the size-class regime of the file's ``size_class`` column
+    (``law20_2008`` or ``pp7_2021``), also used to classify rows without one.
+    """
+    return _core.Population.from_csv(os.fspath(path), name, regime)
 
 
 def population_frame(population: _core.Population) -> pd.DataFrame:

@@ -68,8 +68,15 @@ void register_population(py::module_& m) {
       .def_static("generate", &generate_population, py::arg("spec"), py::arg("seed"), py::arg("threads") = 1,
                   py::call_guard<py::gil_scoped_release>(),
                   "Draw a synthetic population from a spec (deterministic in spec and seed).")
-      .def_static("from_csv", &load_population_csv, py::arg("path"), py::arg("name") = "",
-                  py::call_guard<py::gil_scoped_release>(), "Read firms from a CSV file (columns in docs/data.md).")
+      .def_static(
+          "from_csv",
+          [](const std::string& path, const std::string& name, const std::string& regime) {
+            const auto r = class_regime_from_string(regime, "regime");
+            py::gil_scoped_release release;
+            return load_population_csv(path, name, r);
+          },
+          py::arg("path"), py::arg("name") = "", py::arg("regime") = "law20_2008",
+          "Read firms from a CSV file (columns in docs/data.md); `regime` is that of its size_class column.")
       .def("to_csv", &save_population_csv, py::arg("path"), py::call_guard<py::gil_scoped_release>());
 #define MSMESIM_POPULATION_ARRAY(field)                                                                   \
   pop.def_property_readonly(#field, [](py::object self) {                                                \

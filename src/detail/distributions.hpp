@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -33,13 +34,15 @@ inline double normal_cdf(double z) {
 }
 
 /// Quantile function sampled on a uniform grid of `points` + 1 nodes and
-/// interpolated linearly. Exact at the nodes; used for bounded distributions.
+/// interpolated linearly, except in the first and last interval, where the
+/// exact quantile is evaluated (linear interpolation would spread 1/points of
+/// the draws evenly over the tail instead of following its shape).
 class TabulatedQuantile {
  public:
   TabulatedQuantile() = default;
   template <class Quantile>
-  TabulatedQuantile(Quantile&& q, int points) : values_(static_cast<std::size_t>(points) + 1) {
-    for (int i = 0; i <= points; ++i) values_[i] = q(static_cast<double>(i) / points);
+  TabulatedQuantile(Quantile q, int points) : values_(static_cast<std::size_t>(points) + 1), exact_(q) {
+    for (int i = 0; i <= points; ++i) values_[static_cast<std::size_t>(i)] = q(static_cast<double>(i) / points);
   }
   static TabulatedQuantile constant(double v) {
     TabulatedQuantile t;
@@ -48,7 +51,8 @@ class TabulatedQuantile {
   }
   double operator()(double u) const {
     const double x = u * static_cast<double>(values_.size() - 1);
-    std::size_t i = static_cast<std::size_t>(x);
+    const auto i = static_cast<std::size_t>(x);
+    if (exact_ && (i == 0 || i >= values_.size() - 2)) return exact_(u);
     if (i >= values_.size() - 1) return values_.back();
     const double f = x - static_cast<double>(i);
     return values_[i] + f * (values_[i + 1] - values_[i]);
@@ -56,6 +60,7 @@ class TabulatedQuantile {
 
  private:
   std::vector<double> values_;
+  std::function<double(double)> exact_;
 };
 
 /// Beta distribution with the given mean and concentration (a + b), tabulated.
@@ -72,7 +77,7 @@ inline TabulatedQuantile beta_by_mean(double mean, double concentration, int poi
     if (auto it = cache.find(key); it != cache.end()) return it->second;
   }
   boost::math::beta_distribution<double, MathPolicy> d(mean * concentration, (1.0 - mean) * concentration);
-  TabulatedQuantile table([&](double u) { return boost::math::quantile(d, u); }, points);
+  TabulatedQuantile table([d](double u) { return boost::math::quantile(d, u); }, points);
   std::lock_guard<std::mutex> lock(mutex);
   if (cache.size() > 4096) cache.clear();  // bounded: parameter sweeps create many
   return cache.emplace(key, std::move(table)).first->second;

@@ -29,11 +29,13 @@ struct PhaseAInputs {
   const double* payables_rp;
   const double* receivables_rp;
   const double* cash_rp;
+  const double* owner_owed_rp;
   const double* loan_principal_rp;
   const float* loan_rate_year;
   const double* loan_installment_rp;
   const std::uint16_t* loan_months_left;
   const double* informal_principal_rp;
+  const double* debt_arrears_rp;
   const double* informal_installment_rp;
   const std::uint16_t* informal_months_left;
 };
@@ -75,7 +77,10 @@ struct PhaseAOut {
   double receivables_after[kDrawBatch];
   double loan_interest[kDrawBatch], loan_due[kDrawBatch];
   double informal_interest[kDrawBatch], informal_due[kDrawBatch];
+  double profit[kDrawBatch];
   double draw_target[kDrawBatch];
+  double profit_draw[kDrawBatch];  ///< the owner's share of the month's profit
+  double subsistence[kDrawBatch];  ///< this month's subsistence plus what is owed
   double available[kDrawBatch];
   double buffer[kDrawBatch];
   double shortfall[kDrawBatch];

@@ -1,0 +1,159 @@
+// The closure rule: a firm closes after closure_after_months consecutive
+// months unable to meet its obligations (engine.cpp: step_firm, close_firm).
+#include <gtest/gtest.h>
+
+#include <msmesim/msmesim.hpp>
+
+#include <string>
+#include <vector>
+
+#include "support.hpp"
+
+namespace msmesim {
+namespace {
+
+constexpr std::size_t kDoomed = 0, kHealthy = 1, kShortShock = 2;
+
+// Three micro firms in three regions of one sector:
+//  0 can never pay: no cash, fixed cost five times its revenue;
+//  1 is healthy: Rp 4 M profit a month and Rp 50 M in cash;
+//  2 is healthy but has no cash, so a deep sales shock leaves it short.
+Population three_firms() {
+  std::vector<test::FirmInit> f(3);
+  f[kDoomed].region = 0;
+  f[kDoomed].cash_rp = 0.0;
+  f[kDoomed].fixed_cost_rp_month = 50e6;
+  f[kHealthy].region = 1;
+  f[kShortShock].region = 2;
+  f[kShortShock].cash_rp = 0.0;
+  f[kShortShock].variable_cost_share = 0.3f;
+  f[kShortShock].fixed_cost_rp_month = 2e6;
+  return test::make_population({"r0", "r1", "r2"}, {"trade"}, f);
+}
+
+// No randomness, no credit, and a sales shock of severity 0.9 on region r2
+// following `path` from the first month.
+Scenario closure_scenario(int closure_after, std::vector<double> path, int months = 14) {
+  Scenario sc = test::quiet_scenario(months);
+  test::refuse_all_credit(sc.params);
+  sc.params.closure_after_months = closure_after;
+  Shock s = test::fixed_shock(Channel::sales, 0.9, sc.start, {0, 0, 0.0, std::move(path)}, "slump");
+  s.target.regions = {"r2"};
+  sc.shocks.push_back(s);
+  return sc;
+}
+
+class ClosureRule : public ::testing::TestWithParam<int> {};
+
+TEST_P(ClosureRule, FirmThatCanNeverPayClosesInMonthClosureAfterMonthsMinusOne) {
+  const int n = GetParam();
+  const Population pop = three_firms();
+  Simulation sim(pop, closure_scenario(n, {0.0}));
+  // Month by month: distressed and counting until the rule bites.
+  for (int m = 0; m < n - 1; ++m) {
+    sim.step();
+    const FirmState& st = sim.state();
+    EXPECT_EQ(st.status[kDoomed], static_cast<std::uint8_t>(FirmStatus::distressed)) << "month " << m;
+    EXPECT_EQ(st.months_unable[kDoomed], m + 1) << "month " << m;
+    EXPECT_EQ(st.first_distress_month[kDoomed], 0);
+    EXPECT_EQ(st.closure_month[kDoomed], -1);
+  }
+  sim.step();
+  EXPECT_EQ(sim.state().status[kDoomed], static_cast<std::uint8_t>(FirmStatus::closed));
+  while (!sim.done()) sim.step();
+  const RunResult r = sim.result();
+  EXPECT_EQ(r.firms.column("closure_month").number(kDoomed), n - 1);
+  EXPECT_EQ(test::text_at(r.firms, "status", kDoomed), "closed");
+  EXPECT_EQ(r.firms.column("final_workers").number(kDoomed), 0.0);
+  EXPECT_EQ(r.firms.column("months_distressed").number(kDoomed), n);
+  // The monthly table shows the closure in that month and keeps it.
+  const auto closed = r.monthly.numbers("closed_firms");
+  const auto new_closures = r.monthly.numbers("new_closures");
+  for (int m = 0; m < r.months; ++m) {
+    const auto k = static_cast<std::size_t>(m);
+    EXPECT_EQ(new_closures[k], m == n - 1 ? 1.0 : 0.0) << "month " << m;
+    EXPECT_EQ(closed[k], m >= n - 1 ? 1.0 : 0.0) << "month " << m;
+  }
+}
+
+TEST_P(ClosureRule, HealthyFirmNeverCloses) {
+  const Population pop = three_firms();
+  const RunResult r = run(pop, closure_scenario(GetParam(), {0.0}, 24));
+  EXPECT_EQ(r.firms.column("closure_month").number(kHealthy), -1.0);
+  EXPECT_EQ(test::text_at(r.firms, "status", kHealthy), "active");
+  EXPECT_EQ(r.firms.column("first_distress_month").number(kHealthy), -1.0);
+  EXPECT_EQ(r.firms.column("months_distressed").number(kHealthy), 0.0);
+}
+
+TEST_P(ClosureRule, TwoMonthShortfallClosesOnlyWhenTheRuleIsTwoMonthsOrLess) {
+  const int n = GetParam();
+  const Population pop = three_firms();
+  const RunResult r = run(pop, closure_scenario(n, {1.0, 1.0, 0.0}));
+  // The slump leaves firm 2 unable to pay in months 0 and 1; in month 2 its
+  // sales return and it settles its payables.
+  EXPECT_EQ(r.firms.column("first_distress_month").number(kShortShock), 0.0);
+  if (n <= 2) {
+    EXPECT_EQ(r.firms.column("closure_month").number(kShortShock), n - 1);
+    EXPECT_EQ(test::text_at(r.firms, "status", kShortShock), "closed");
+  } else {
+    EXPECT_EQ(r.firms.column("closure_month").number(kShortShock), -1.0);
+    EXPECT_EQ(test::text_at(r.firms, "status", kShortShock), "active");
+    EXPECT_EQ(r.firms.column("months_distressed").number(kShortShock), 2.0);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Engine, ClosureRule, ::testing::Values(1, 2, 3, 5, 8),
+                         [](const ::testing::TestParamInfo<int>& p) {
+                           return "after_" + std::to_string(p.param) + "_months";
+                         });
+
+TEST(ClosureRuleCounter, ResetsAfterAMonthInWhichTheFirmPaysEverything) {
+  // Three months short, one month paying, three months short, ...: with a
+  // four-month rule the firm never closes although it is distressed most of
+  // the time.
+  const Population pop = three_firms();
+  Scenario sc = closure_scenario(4, {1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0}, 16);
+  Simulation sim(pop, sc);
+  std::vector<int> unable;
+  while (!sim.done()) {
+    sim.step();
+    unable.push_back(sim.state().months_unable[kShortShock]);
+  }
+  EXPECT_EQ(unable, (std::vector<int>{1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0}));
+  const RunResult r = sim.result();
+  EXPECT_EQ(r.firms.column("closure_month").number(kShortShock), -1.0);
+  EXPECT_EQ(r.firms.column("months_distressed").number(kShortShock), 12.0);
+  // The same pattern with a three-month rule closes it in month 2.
+  const RunResult r3 = run(pop, closure_scenario(3, {1, 1, 1, 0}, 16));
+  EXPECT_EQ(r3.firms.column("closure_month").number(kShortShock), 2.0);
+}
+
+TEST(ClosureRuleCounter, ClosureWritesOffTheOutstandingLoanAsADefault) {
+  std::vector<test::FirmInit> f(1);
+  f[0].cash_rp = 0.0;
+  f[0].fixed_cost_rp_month = 50e6;
+  f[0].loan_principal_rp = 5e6;
+  f[0].loan_rate_year = 0.12f;
+  f[0].loan_months_left = 12;
+  f[0].loan_lender = Lender::bank;
+  const Population pop = test::make_population({"r0"}, {"trade"}, f);
+  Scenario sc = test::quiet_scenario(6);
+  test::refuse_all_credit(sc.params);
+  sc.params.closure_after_months = 3;
+  const RunResult r = run(pop, sc);
+  const auto defaults = r.monthly.numbers("defaults_bank_rp");
+  const auto outstanding = r.monthly.numbers("credit_outstanding_bank_rp");
+  // Unpaid instalments are capitalised, so the written-off debt exceeds the
+  // original principal.
+  EXPECT_EQ(defaults[0], 0.0);
+  EXPECT_EQ(defaults[1], 0.0);
+  EXPECT_GT(defaults[2], 5e6);
+  EXPECT_GT(outstanding[1], 5e6);
+  EXPECT_EQ(outstanding[2], 0.0);
+  EXPECT_EQ(defaults[3], 0.0);
+  EXPECT_EQ(r.firms.column("final_debt_rp").number(0), 0.0);
+  EXPECT_GT(r.monthly.numbers("arrears_rp")[0], 0.0);
+}
+
+}  // namespace
+}  // namespace msmesim

@@ -1,0 +1,357 @@
+// Shared helpers of the msmesim GoogleTest suite: small population specs, a
+// builder for hand-made populations, quiet scenarios, bitwise comparison of
+// result tables and a few state checks.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <msmesim/msmesim.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+namespace msmesim {
+// Readable names of enum parameters in test output (found by ADL).
+inline void PrintTo(Channel c, std::ostream* os) { *os << to_string(c); }
+inline void PrintTo(SizeClass c, std::ostream* os) { *os << to_string(c); }
+inline void PrintTo(ClassRegime r, std::ostream* os) { *os << to_string(r); }
+}  // namespace msmesim
+
+namespace msmesim::test {
+
+// ---- population specs ------------------------------------------------------------
+
+inline SectorSpec make_sector(std::string name, double weight, double variable_cost_share, double margin,
+                              double wage_rp_month, double online_seller_share, double online_sales_share) {
+  SectorSpec s;
+  s.name = std::move(name);
+  s.weight = weight;
+  s.variable_cost_share = variable_cost_share;
+  s.margin = margin;
+  s.wage_rp_month = wage_rp_month;
+  s.online_seller_share = online_seller_share;
+  s.online_sales_share = online_sales_share;
+  return s;
+}
+
+/// Three regions (weights 3:2:1) and three sectors (trade, food, clothing;
+/// weights 5:3:2) with the default class parameters.
+inline PopulationSpec small_spec(std::int64_t firms = 3000) {
+  PopulationSpec spec;
+  spec.name = "small-test";
+  spec.firms = firms;
+  spec.regions = {{"north", 3.0}, {"central", 2.0}, {"south", 1.0}};
+  spec.sectors = {make_sector("trade", 5.0, 0.70, 0.12, 1.8e6, 0.15, 0.30),
+                  make_sector("food", 3.0, 0.55, 0.20, 2.0e6, 0.20, 0.30),
+                  make_sector("clothing", 2.0, 0.55, 0.17, 2.2e6, 0.25, 0.40)};
+  return spec;
+}
+
+// ---- hand-built populations ----------------------------------------------------------
+
+/// One firm of a hand-built population. Defaults describe a healthy micro
+/// firm: Rp 10 M a month of sales, half of it inputs, Rp 1 M fixed cost.
+struct FirmInit {
+  std::uint16_t region = 0;
+  std::uint8_t sector = 0;
+  std::uint16_t workers = 1;
+  double revenue_rp_month = 10e6;
+  double assets_rp = 10e6;
+  float variable_cost_share = 0.5f;
+  double fixed_cost_rp_month = 1e6;
+  double wage_rp_month = 2e6;
+  float online_share = 0.0f;
+  float owner_capability = 0.5f;
+  std::uint8_t registered = 1;
+  std::uint8_t ever_kur = 0;
+  double cash_rp = 50e6;
+  double loan_principal_rp = 0.0;
+  float loan_rate_year = 0.0f;
+  std::uint16_t loan_months_left = 0;
+  Lender loan_lender = Lender::bank;
+  std::int32_t cooperative = -1;
+};
+
+/// A population of the given firms; size classes follow Law 20/2008 (higher
+/// of assets and turnover). Sectors have no seasonality.
+inline Population make_population(const std::vector<std::string>& regions, const std::vector<std::string>& sectors,
+                                  const std::vector<FirmInit>& firms, std::string name = "hand-built") {
+  Population p;
+  p.name = std::move(name);
+  p.region_names = regions;
+  p.sector_names = sectors;
+  p.regime = ClassRegime::law20_2008;
+  p.sector_seasonality.assign(sectors.size(), {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
+  p.resize(firms.size());
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    const FirmInit& f = firms[i];
+    p.region[i] = f.region;
+    p.sector[i] = f.sector;
+    p.workers[i] = f.workers;
+    p.revenue_rp_month[i] = f.revenue_rp_month;
+    p.assets_rp[i] = f.assets_rp;
+    p.size_class[i] = static_cast<std::uint8_t>(
+        classify(p.regime, ClassCriterion::higher_of, f.assets_rp, 12.0 * f.revenue_rp_month, f.workers));
+    p.variable_cost_share[i] = f.variable_cost_share;
+    p.fixed_cost_rp_month[i] = f.fixed_cost_rp_month;
+    p.wage_rp_month[i] = f.wage_rp_month;
+    p.online_share[i] = f.online_share;
+    p.owner_capability[i] = f.owner_capability;
+    p.registered[i] = f.registered;
+    p.ever_kur[i] = f.ever_kur;
+    p.cash_rp[i] = f.cash_rp;
+    p.loan_principal_rp[i] = f.loan_principal_rp;
+    p.loan_rate_year[i] = f.loan_rate_year;
+    p.loan_months_left[i] = f.loan_months_left;
+    p.loan_lender[i] = static_cast<std::uint8_t>(f.loan_lender);
+    p.cooperative[i] = f.cooperative;
+  }
+  return p;
+}
+
+// ---- scenarios ---------------------------------------------------------------------------
+
+/// A scenario without randomness in revenue (no noise, no random walk), no
+/// entry and no shocks: a firm's path depends only on its own numbers.
+inline Scenario quiet_scenario(int months = 12) {
+  Scenario sc;
+  sc.name = "quiet";
+  sc.start = {2020, 1};
+  sc.months = months;
+  sc.params.revenue_noise_sd = 0.0;
+  sc.params.growth_sd_year = 0.0;
+  sc.params.growth_drift_year = 0.0;
+  sc.params.entry_rate_month = 0.0;
+  return sc;
+}
+
+/// The COVID-19 shocks of the Bogor preset without their sector-specific
+/// parts and without the input-output table, for populations with other
+/// sectors.
+inline Scenario generic_covid_scenario(int months = 36) {
+  Scenario sc = presets::bogor_covid19_scenario(months);
+  sc.input_output.reset();
+  for (auto& s : sc.shocks) {
+    s.incidence_by_sector.clear();
+    s.target = {};
+  }
+  return sc;
+}
+
+/// No lender ever approves a loan.
+inline void refuse_all_credit(FirmParams& p) {
+  p.coop_approval = 0.0;
+  p.kur_approval = 0.0;
+  p.bank_approval = 0.0;
+  p.informal_approval = 0.0;
+}
+
+/// A shock on one channel hitting every targeted firm with a fixed severity.
+inline Shock fixed_shock(Channel channel, double severity, YearMonth onset = {2020, 3}, ShockProfile profile = {},
+                         std::string name = "") {
+  Shock s;
+  s.name = std::move(name);
+  s.channel = channel;
+  s.onset = onset;
+  s.profile = std::move(profile);
+  s.incidence = 1.0;
+  s.severity = SeverityDist::fixed(severity);
+  return s;
+}
+
+// ---- bitwise comparison of results ------------------------------------------------------------
+
+/// Adds a failure naming the first differing element unless the columns are
+/// bitwise identical (name, unit, categories, type and every element; floating
+/// point compared with memcmp, so -0.0 != 0.0 and NaN payloads count).
+inline bool columns_identical(const Column& a, const Column& b, const std::string& where) {
+  if (a.name != b.name) {
+    ADD_FAILURE() << where << ": column names differ: '" << a.name << "' vs '" << b.name << "'";
+    return false;
+  }
+  const std::string at = where + "." + a.name;
+  if (a.unit != b.unit || a.categories != b.categories) {
+    ADD_FAILURE() << at << ": unit or categories differ";
+    return false;
+  }
+  if (a.data.index() != b.data.index()) {
+    ADD_FAILURE() << at << ": element types differ";
+    return false;
+  }
+  return std::visit(
+      [&](const auto& va) -> bool {
+        using V = std::decay_t<decltype(va)>;
+        using T = typename V::value_type;
+        const V& vb = std::get<V>(b.data);
+        if (va.size() != vb.size()) {
+          ADD_FAILURE() << at << ": " << va.size() << " vs " << vb.size() << " rows";
+          return false;
+        }
+        for (std::size_t r = 0; r < va.size(); ++r) {
+          bool same;
+          if constexpr (std::is_same_v<T, std::string>) {
+            same = va[r] == vb[r];
+          } else {
+            same = std::memcmp(&va[r], &vb[r], sizeof(T)) == 0;
+          }
+          if (!same) {
+            std::ostringstream o;
+            o.precision(17);
+            o << at << ": row " << r << " differs: " << a.text(r) << " vs " << b.text(r);
+            if constexpr (std::is_floating_point_v<T>) o << " (" << va[r] << " vs " << vb[r] << ")";
+            ADD_FAILURE() << o.str();
+            return false;
+          }
+        }
+        return true;
+      },
+      a.data);
+}
+
+/// Every column of two tables, in order, bitwise.
+inline bool tables_identical(const Table& a, const Table& b, const std::string& where) {
+  if (a.columns.size() != b.columns.size()) {
+    ADD_FAILURE() << where << ": " << a.columns.size() << " vs " << b.columns.size() << " columns";
+    return false;
+  }
+  bool ok = true;
+  for (std::size_t k = 0; k < a.columns.size(); ++k) ok = columns_identical(a.columns[k], b.columns[k], where) && ok;
+  return ok;
+}
+
+/// All tables and the run's metadata except wall time and thread count.
+inline bool results_identical(const RunResult& a, const RunResult& b) {
+  bool ok = true;
+  auto check = [&](bool same, const char* what) {
+    if (!same) {
+      ADD_FAILURE() << "RunResult." << what << " differs";
+      ok = false;
+    }
+  };
+  check(a.scenario == b.scenario, "scenario");
+  check(a.population == b.population, "population");
+  check(a.seed == b.seed, "seed");
+  check(a.replication == b.replication, "replication");
+  check(a.start == b.start, "start");
+  check(a.months == b.months, "months");
+  check(a.initial_firms == b.initial_firms, "initial_firms");
+  check(a.initial_employment == b.initial_employment, "initial_employment");
+  check(a.region_names == b.region_names, "region_names");
+  check(a.sector_names == b.sector_names, "sector_names");
+  check(a.class_transitions == b.class_transitions, "class_transitions");
+  ok = tables_identical(a.monthly, b.monthly, "monthly") && ok;
+  ok = tables_identical(a.by_sector, b.by_sector, "by_sector") && ok;
+  ok = tables_identical(a.by_class, b.by_class, "by_class") && ok;
+  ok = tables_identical(a.by_region, b.by_region, "by_region") && ok;
+  ok = tables_identical(a.firms, b.firms, "firms") && ok;
+  return ok;
+}
+
+/// Every attribute of two populations, bitwise.
+inline bool populations_identical(const Population& a, const Population& b) {
+  bool ok = a.name == b.name && a.region_names == b.region_names && a.sector_names == b.sector_names &&
+            a.regime == b.regime && a.sector_seasonality == b.sector_seasonality && a.size() == b.size();
+  if (!ok) {
+    ADD_FAILURE() << "population names, regime, seasonality or size differ";
+    return false;
+  }
+  auto same = [&](const auto& x, const auto& y, const char* what) {
+    if (x.size() != y.size() || (!x.empty() && std::memcmp(x.data(), y.data(), x.size() * sizeof(x[0])) != 0)) {
+      ADD_FAILURE() << "Population." << what << " differs";
+      ok = false;
+    }
+  };
+  same(a.region, b.region, "region");
+  same(a.sector, b.sector, "sector");
+  same(a.size_class, b.size_class, "size_class");
+  same(a.workers, b.workers, "workers");
+  same(a.revenue_rp_month, b.revenue_rp_month, "revenue_rp_month");
+  same(a.assets_rp, b.assets_rp, "assets_rp");
+  same(a.variable_cost_share, b.variable_cost_share, "variable_cost_share");
+  same(a.fixed_cost_rp_month, b.fixed_cost_rp_month, "fixed_cost_rp_month");
+  same(a.wage_rp_month, b.wage_rp_month, "wage_rp_month");
+  same(a.online_share, b.online_share, "online_share");
+  same(a.owner_capability, b.owner_capability, "owner_capability");
+  same(a.registered, b.registered, "registered");
+  same(a.ever_kur, b.ever_kur, "ever_kur");
+  same(a.cash_rp, b.cash_rp, "cash_rp");
+  same(a.loan_principal_rp, b.loan_principal_rp, "loan_principal_rp");
+  same(a.loan_rate_year, b.loan_rate_year, "loan_rate_year");
+  same(a.loan_months_left, b.loan_months_left, "loan_months_left");
+  same(a.loan_lender, b.loan_lender, "loan_lender");
+  same(a.cooperative, b.cooperative, "cooperative");
+  return ok;
+}
+
+// ---- table access -----------------------------------------------------------------------------
+
+/// A numeric column as doubles.
+inline std::vector<double> col(const Table& t, std::string_view name) { return t.numbers(name); }
+
+/// Text of element `row` of column `name` (categories resolved).
+inline std::string text_at(const Table& t, std::string_view name, std::size_t row) {
+  return t.column(name).text(row);
+}
+
+// ---- state checks -------------------------------------------------------------------------------
+
+/// Names the first non-finite floating-point value among the first
+/// `state.count` firms, or returns "" when all are finite.
+inline std::string first_non_finite(const FirmState& st) {
+  const std::size_t n = st.count;
+  std::string bad;
+  auto scan = [&](const auto& v, const char* what) {
+    if (!bad.empty()) return;
+    for (std::size_t i = 0; i < n; ++i)
+      if (!std::isfinite(static_cast<double>(v[i]))) {
+        bad = std::string(what) + "[" + std::to_string(i) + "] = " + std::to_string(static_cast<double>(v[i]));
+        return;
+      }
+  };
+  scan(st.assets_rp, "assets_rp");
+  scan(st.base_revenue_rp, "base_revenue_rp");
+  scan(st.variable_cost_share, "variable_cost_share");
+  scan(st.fixed_cost_rp, "fixed_cost_rp");
+  scan(st.wage_rp, "wage_rp");
+  scan(st.online_share, "online_share");
+  scan(st.owner_capability, "owner_capability");
+  scan(st.level_rp, "level_rp");
+  scan(st.expected_rp, "expected_rp");
+  scan(st.cash_rp, "cash_rp");
+  scan(st.payables_rp, "payables_rp");
+  scan(st.receivables_rp, "receivables_rp");
+  scan(st.loan_principal_rp, "loan_principal_rp");
+  scan(st.loan_rate_year, "loan_rate_year");
+  scan(st.loan_installment_rp, "loan_installment_rp");
+  scan(st.informal_principal_rp, "informal_principal_rp");
+  scan(st.informal_installment_rp, "informal_installment_rp");
+  scan(st.revenue_window_rp, "revenue_window_rp");
+  scan(st.revenue_total_rp, "revenue_total_rp");
+  for (std::size_t k = 0; k < st.shock_severity.size(); ++k) scan(st.shock_severity[k], "shock_severity");
+  return bad;
+}
+
+// ---- files ----------------------------------------------------------------------------------------
+
+/// A fresh directory for the running test under the GoogleTest temp dir.
+inline std::filesystem::path test_temp_dir() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string leaf = "msmesim_";
+  leaf += info ? std::string(info->test_suite_name()) + "_" + info->name() : "test";
+  for (char& c : leaf)
+    if (c == '/') c = '_';
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / leaf;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+}  // namespace msmesim::test
