@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <numbers>
 
 #include "detail/distributions.hpp"
 #include "detail/draws.hpp"

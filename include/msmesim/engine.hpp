@@ -33,7 +33,9 @@ struct RunOptions {
 class Simulation {
  public:
   /// Validates the population, scenario and options (InvalidArgument on error)
-  /// and prepares the initial state.
+  /// and prepares the initial state. The simulation refers to `population`
+  /// (it does not copy it): the population must outlive the simulation and
+  /// must not change while it runs. The scenario and options are copied.
   Simulation(const Population& population, const Scenario& scenario, RunOptions options = {});
   ~Simulation();
   Simulation(Simulation&&) noexcept;

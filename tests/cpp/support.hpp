@@ -44,6 +44,18 @@ inline SectorSpec make_sector(std::string name, double weight, double variable_c
 
 /// Three regions (weights 3:2:1) and three sectors (trade, food, clothing;
 /// weights 5:3:2) with the default class parameters.
+// Runs `fn`, expecting InvalidArgument; returns it for inspection.
+template <class Fn>
+InvalidArgument expect_invalid(Fn&& fn) {
+  try {
+    fn();
+  } catch (const InvalidArgument& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no InvalidArgument thrown";
+  return InvalidArgument("", "", "");
+}
+
 inline PopulationSpec small_spec(std::int64_t firms = 3000) {
   PopulationSpec spec;
   spec.name = "small-test";
@@ -52,6 +64,21 @@ inline PopulationSpec small_spec(std::int64_t firms = 3000) {
   spec.sectors = {make_sector("trade", 5.0, 0.70, 0.12, 1.8e6, 0.15, 0.30),
                   make_sector("food", 3.0, 0.55, 0.20, 2.0e6, 0.20, 0.30),
                   make_sector("clothing", 2.0, 0.55, 0.17, 2.2e6, 0.25, 0.40)};
+  return spec;
+}
+
+// A small spec under PP 7/2021, with class means inside that regime's bounds
+// and equal class weights (so every class is well represented).
+inline PopulationSpec pp7_spec(std::int64_t firms) {
+  PopulationSpec spec = small_spec(firms);
+  spec.regime = ClassRegime::pp7_2021;
+  for (auto& c : spec.classes) c.weight = 1.0;
+  spec.set("micro_revenue_mean_rp_year", 500e6);
+  spec.set("micro_assets_mean_rp", 300e6);
+  spec.set("small_revenue_mean_rp_year", 5e9);
+  spec.set("small_assets_mean_rp", 2e9);
+  spec.set("medium_revenue_mean_rp_year", 25e9);
+  spec.set("medium_assets_mean_rp", 7e9);
   return spec;
 }
 

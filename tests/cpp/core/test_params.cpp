@@ -16,17 +16,6 @@ namespace {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-// Runs `fn`, expecting InvalidArgument; returns it for inspection.
-template <class Fn>
-InvalidArgument expect_invalid(Fn&& fn) {
-  try {
-    fn();
-  } catch (const InvalidArgument& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no InvalidArgument thrown";
-  return InvalidArgument("", "", "");
-}
 
 // ---- FirmParams ----------------------------------------------------------------------
 
@@ -66,7 +55,7 @@ TEST(FirmParams, SetAndGetByName) {
 
 TEST(FirmParams, SetRejectsNonIntegerValuesOfIntegerParameters) {
   FirmParams p;
-  const auto e = expect_invalid([&] { p.set("closure_after_months", 2.5); });
+  const auto e = test::expect_invalid([&] { p.set("closure_after_months", 2.5); });
   EXPECT_EQ(e.field(), "closure_after_months");
   EXPECT_EQ(e.value(), "2.5");
   EXPECT_TRUE(contains(e.what(), "2.5")) << e.what();
@@ -78,30 +67,30 @@ TEST(FirmParams, SetRejectsNonIntegerValuesOfIntegerParameters) {
 TEST(FirmParams, SetRejectsOutOfRangeValuesWithFieldValueAndRange) {
   FirmParams p;
   {
-    const auto e = expect_invalid([&] { p.set("closure_after_months", 0); });
+    const auto e = test::expect_invalid([&] { p.set("closure_after_months", 0); });
     EXPECT_EQ(e.field(), "closure_after_months");
     EXPECT_EQ(e.value(), "0");
     EXPECT_TRUE(contains(e.what(), "[1, 120]")) << e.what();
   }
   {
-    const auto e = expect_invalid([&] { p.set("closure_after_months", 121); });
+    const auto e = test::expect_invalid([&] { p.set("closure_after_months", 121); });
     EXPECT_TRUE(contains(e.what(), "121")) << e.what();
   }
   {
-    const auto e = expect_invalid([&] { p.set("revenue_noise_sd", 3.5); });
+    const auto e = test::expect_invalid([&] { p.set("revenue_noise_sd", 3.5); });
     EXPECT_EQ(e.field(), "revenue_noise_sd");
     EXPECT_TRUE(contains(e.what(), "3.5")) << e.what();
     EXPECT_TRUE(contains(e.what(), "[0, 2]")) << e.what();
   }
   {
-    const auto e = expect_invalid([&] { p.set("kur_approval", -0.1); });
+    const auto e = test::expect_invalid([&] { p.set("kur_approval", -0.1); });
     EXPECT_EQ(e.field(), "kur_approval");
     EXPECT_TRUE(contains(e.what(), "-0.1")) << e.what();
     EXPECT_TRUE(contains(e.what(), "[0, 1]")) << e.what();
   }
   {
     // Unbounded above: the message says so.
-    const auto e = expect_invalid([&] { p.set("kur_ceiling_micro_rp", -1); });
+    const auto e = test::expect_invalid([&] { p.set("kur_ceiling_micro_rp", -1); });
     EXPECT_EQ(e.field(), "kur_ceiling_micro_rp");
     EXPECT_TRUE(contains(e.what(), ">= 0")) << e.what();
   }
@@ -113,31 +102,31 @@ TEST(FirmParams, SetRejectsNonFiniteValues) {
   FirmParams p;
   const auto nan = std::numeric_limits<double>::quiet_NaN();
   const auto inf = std::numeric_limits<double>::infinity();
-  EXPECT_EQ(expect_invalid([&] { p.set("revenue_noise_sd", nan); }).value(), "nan");
-  EXPECT_EQ(expect_invalid([&] { p.set("closure_after_months", nan); }).field(), "closure_after_months");
-  EXPECT_EQ(expect_invalid([&] { p.set("kur_ceiling_micro_rp", inf); }).value(), "inf");
+  EXPECT_EQ(test::expect_invalid([&] { p.set("revenue_noise_sd", nan); }).value(), "nan");
+  EXPECT_EQ(test::expect_invalid([&] { p.set("closure_after_months", nan); }).field(), "closure_after_months");
+  EXPECT_EQ(test::expect_invalid([&] { p.set("kur_ceiling_micro_rp", inf); }).value(), "inf");
 }
 
 TEST(FirmParams, UnknownNameGivesADidYouMeanHint) {
   FirmParams p;
-  const auto e = expect_invalid([&] { p.set("closure_after_month", 3); });
+  const auto e = test::expect_invalid([&] { p.set("closure_after_month", 3); });
   EXPECT_EQ(e.value(), "'closure_after_month'");
   EXPECT_TRUE(contains(e.allowed(), "did you mean 'closure_after_months'")) << e.allowed();
-  const auto g = expect_invalid([&] { (void)p.get("kur_aproval"); });
+  const auto g = test::expect_invalid([&] { (void)p.get("kur_aproval"); });
   EXPECT_TRUE(contains(g.allowed(), "did you mean 'kur_approval'")) << g.allowed();
-  const auto far = expect_invalid([&] { (void)p.get("zzzzzzzzzzzzzzzzzzzzzzzzzzzz"); });
+  const auto far = test::expect_invalid([&] { (void)p.get("zzzzzzzzzzzzzzzzzzzzzzzzzzzz"); });
   EXPECT_FALSE(contains(far.allowed(), "did you mean")) << far.allowed();
 }
 
 TEST(FirmParams, ValidateNamesTheFirstParameterOutOfRange) {
   FirmParams p;
   p.hire_speed = 1.5;
-  const auto e = expect_invalid([&] { p.validate(); });
+  const auto e = test::expect_invalid([&] { p.validate(); });
   EXPECT_EQ(e.field(), "hire_speed");
   EXPECT_EQ(e.value(), "1.5");
   FirmParams q;
   q.kur_term_months = 12.5;
-  EXPECT_EQ(expect_invalid([&] { q.validate(); }).field(), "kur_term_months");
+  EXPECT_EQ(test::expect_invalid([&] { q.validate(); }).field(), "kur_term_months");
 }
 
 TEST(ClosestName, SuggestsOnlyNearbyNames) {
@@ -197,23 +186,23 @@ TEST(PopulationSpecByName, SetWritesTheRightMember) {
 TEST(PopulationSpecByName, SetRejectsOutOfRangeAndNonIntegerValues) {
   PopulationSpec spec = test::small_spec();
   {
-    const auto e = expect_invalid([&] { spec.set("registered_share", 1.5); });
+    const auto e = test::expect_invalid([&] { spec.set("registered_share", 1.5); });
     EXPECT_EQ(e.field(), "registered_share");
     EXPECT_TRUE(contains(e.what(), "1.5")) << e.what();
     EXPECT_TRUE(contains(e.what(), "[0, 1]")) << e.what();
   }
   {
-    const auto e = expect_invalid([&] { spec.set("micro_revenue_mean_rp_year", -5); });
+    const auto e = test::expect_invalid([&] { spec.set("micro_revenue_mean_rp_year", -5); });
     EXPECT_EQ(e.field(), "micro_revenue_mean_rp_year");
     EXPECT_TRUE(contains(e.what(), "-5")) << e.what();
   }
   {
-    const auto e = expect_invalid([&] { spec.set("sector.trade.margin", 0.95); });
+    const auto e = test::expect_invalid([&] { spec.set("sector.trade.margin", 0.95); });
     EXPECT_EQ(e.field(), "sector.trade.margin");
     EXPECT_TRUE(contains(e.what(), "[0, 0.9]")) << e.what();
   }
   {
-    const auto e = expect_invalid([&] { spec.set("initial_kur_term_months", 12.5); });
+    const auto e = test::expect_invalid([&] { spec.set("initial_kur_term_months", 12.5); });
     EXPECT_EQ(e.field(), "initial_kur_term_months");
     EXPECT_TRUE(contains(e.allowed(), "whole number")) << e.allowed();
   }
@@ -223,12 +212,12 @@ TEST(PopulationSpecByName, SetRejectsOutOfRangeAndNonIntegerValues) {
 
 TEST(PopulationSpecByName, UnknownNamesGiveADidYouMeanHint) {
   PopulationSpec spec = test::small_spec();
-  const auto e = expect_invalid([&] { spec.set("registred_share", 0.5); });
+  const auto e = test::expect_invalid([&] { spec.set("registred_share", 0.5); });
   EXPECT_EQ(e.value(), "'registred_share'");
   EXPECT_TRUE(contains(e.allowed(), "did you mean 'registered_share'")) << e.allowed();
-  const auto s = expect_invalid([&] { (void)spec.get("sector.trad.margin"); });
+  const auto s = test::expect_invalid([&] { (void)spec.get("sector.trad.margin"); });
   EXPECT_TRUE(contains(s.allowed(), "did you mean 'sector.trade.margin'")) << s.allowed();
-  const auto c = expect_invalid([&] { (void)spec.get("micro_revenue_mean_rp_yer"); });
+  const auto c = test::expect_invalid([&] { (void)spec.get("micro_revenue_mean_rp_yer"); });
   EXPECT_TRUE(contains(c.allowed(), "did you mean 'micro_revenue_mean_rp_year'")) << c.allowed();
   EXPECT_THROW((void)spec.get("sector.mining.margin"), InvalidArgument);
 }

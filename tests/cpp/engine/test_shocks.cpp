@@ -13,16 +13,6 @@
 namespace msmesim {
 namespace {
 
-template <class Fn>
-InvalidArgument expect_invalid(Fn&& fn) {
-  try {
-    fn();
-  } catch (const InvalidArgument& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no InvalidArgument thrown";
-  return InvalidArgument("", "", "");
-}
 
 // ---- ShockProfile ------------------------------------------------------------------------
 
@@ -74,12 +64,12 @@ TEST(ShockProfile, ExplicitPathOverridesTheShapeAndItsLastValuePersists) {
 
 TEST(ShockProfile, ValidateNamesTheOffendingField) {
   EXPECT_NO_THROW((ShockProfile{1, 3, 6.0, {}}.validate("p")));
-  EXPECT_EQ(expect_invalid([] { ShockProfile{-1, 3, 6.0, {}}.validate("shocks[0].profile"); }).field(),
+  EXPECT_EQ(test::expect_invalid([] { ShockProfile{-1, 3, 6.0, {}}.validate("shocks[0].profile"); }).field(),
             "shocks[0].profile.ramp_months");
-  EXPECT_EQ(expect_invalid([] { ShockProfile{0, -2, 6.0, {}}.validate("p"); }).field(), "p.plateau_months");
-  EXPECT_EQ(expect_invalid([] { ShockProfile{0, 1, -1.0, {}}.validate("p"); }).field(),
+  EXPECT_EQ(test::expect_invalid([] { ShockProfile{0, -2, 6.0, {}}.validate("p"); }).field(), "p.plateau_months");
+  EXPECT_EQ(test::expect_invalid([] { ShockProfile{0, 1, -1.0, {}}.validate("p"); }).field(),
             "p.recovery_half_life_months");
-  const auto e = expect_invalid([] { ShockProfile{0, 1, 1.0, {0.5, 1.5}}.validate("p"); });
+  const auto e = test::expect_invalid([] { ShockProfile{0, 1, 1.0, {0.5, 1.5}}.validate("p"); });
   EXPECT_EQ(e.field(), "p.path[1]");
   EXPECT_EQ(e.value(), "1.5");
 }
@@ -100,18 +90,18 @@ TEST(SeverityDist, ValidateRejectsImpossibleDistributions) {
   EXPECT_NO_THROW(SeverityDist::beta(0.0, 0.0).validate("s"));
   EXPECT_NO_THROW(SeverityDist::uniform(0.0, 0.0).validate("s"));
   // A Beta's sd is below sqrt(mean (1 - mean)) = 0.5 at mean 0.5.
-  auto e = expect_invalid([] { SeverityDist::beta(0.5, 0.5).validate("shocks[1].severity"); });
+  auto e = test::expect_invalid([] { SeverityDist::beta(0.5, 0.5).validate("shocks[1].severity"); });
   EXPECT_EQ(e.field(), "shocks[1].severity.sd");
   EXPECT_EQ(e.value(), "0.5");
   EXPECT_NE(e.allowed().find("sqrt(mean (1 - mean))"), std::string::npos) << e.allowed();
-  EXPECT_EQ(expect_invalid([] { SeverityDist::beta(0.1, 0.31).validate("s"); }).field(), "s.sd");
-  EXPECT_EQ(expect_invalid([] { SeverityDist::beta(0.5, -0.1).validate("s"); }).field(), "s.sd");
-  EXPECT_EQ(expect_invalid([] { SeverityDist::beta(0.0, 0.1).validate("s"); }).field(), "s.sd");
-  EXPECT_EQ(expect_invalid([] { SeverityDist::beta(1.2, 0.1).validate("s"); }).field(), "s.mean");
-  EXPECT_EQ(expect_invalid([] { SeverityDist::fixed(1.5).validate("s"); }).field(), "s.value");
-  EXPECT_EQ(expect_invalid([] { SeverityDist::fixed(-0.1).validate("s"); }).field(), "s.value");
-  EXPECT_EQ(expect_invalid([] { SeverityDist::uniform(0.5, 0.2).validate("s"); }).field(), "s.high");
-  EXPECT_EQ(expect_invalid([] { SeverityDist::uniform(-0.5, 0.2).validate("s"); }).field(), "s.low");
+  EXPECT_EQ(test::expect_invalid([] { SeverityDist::beta(0.1, 0.31).validate("s"); }).field(), "s.sd");
+  EXPECT_EQ(test::expect_invalid([] { SeverityDist::beta(0.5, -0.1).validate("s"); }).field(), "s.sd");
+  EXPECT_EQ(test::expect_invalid([] { SeverityDist::beta(0.0, 0.1).validate("s"); }).field(), "s.sd");
+  EXPECT_EQ(test::expect_invalid([] { SeverityDist::beta(1.2, 0.1).validate("s"); }).field(), "s.mean");
+  EXPECT_EQ(test::expect_invalid([] { SeverityDist::fixed(1.5).validate("s"); }).field(), "s.value");
+  EXPECT_EQ(test::expect_invalid([] { SeverityDist::fixed(-0.1).validate("s"); }).field(), "s.value");
+  EXPECT_EQ(test::expect_invalid([] { SeverityDist::uniform(0.5, 0.2).validate("s"); }).field(), "s.high");
+  EXPECT_EQ(test::expect_invalid([] { SeverityDist::uniform(-0.5, 0.2).validate("s"); }).field(), "s.low");
 }
 
 TEST(SeverityDist, DrawnSeveritiesFollowTheDistribution) {
@@ -264,23 +254,23 @@ TEST(ScenarioValidate, AcceptsThePreset) { EXPECT_NO_THROW(presets::bogor_covid1
 TEST(ScenarioValidate, NamesTheInvalidField) {
   Scenario sc;
   sc.months = 0;
-  auto e = expect_invalid([&] { sc.validate(); });
+  auto e = test::expect_invalid([&] { sc.validate(); });
   EXPECT_EQ(e.field(), "months");
   EXPECT_EQ(e.value(), "0");
   sc.months = kMaxMonths + 1;
-  EXPECT_EQ(expect_invalid([&] { sc.validate(); }).field(), "months");
+  EXPECT_EQ(test::expect_invalid([&] { sc.validate(); }).field(), "months");
 
   sc = Scenario{};
   sc.class_review_months = 0;
-  EXPECT_EQ(expect_invalid([&] { sc.validate(); }).field(), "class_review_months");
+  EXPECT_EQ(test::expect_invalid([&] { sc.validate(); }).field(), "class_review_months");
 
   sc = Scenario{};
   sc.start.month = 13;
-  EXPECT_EQ(expect_invalid([&] { sc.validate(); }).field(), "start");
+  EXPECT_EQ(test::expect_invalid([&] { sc.validate(); }).field(), "start");
 
   sc = Scenario{};
   sc.params.closure_after_months = 0;
-  EXPECT_EQ(expect_invalid([&] { sc.validate(); }).field(), "closure_after_months");
+  EXPECT_EQ(test::expect_invalid([&] { sc.validate(); }).field(), "closure_after_months");
 }
 
 TEST(ScenarioValidate, ShockErrorsAreNamedByIndexAndName) {
@@ -288,26 +278,26 @@ TEST(ScenarioValidate, ShockErrorsAreNamedByIndexAndName) {
   Shock s = test::fixed_shock(Channel::sales, 0.3);
   s.incidence = -0.1;
   sc.shocks = {test::fixed_shock(Channel::capital, 0.2), s};
-  auto e = expect_invalid([&] { sc.validate(); });
+  auto e = test::expect_invalid([&] { sc.validate(); });
   EXPECT_EQ(e.field(), "shocks[1].incidence");
   EXPECT_EQ(e.value(), "-0.1");
 
   sc.shocks[1].incidence = 0.5;
   sc.shocks[1].name = "lockdown";
   sc.shocks[1].severity = SeverityDist::beta(0.5, 0.6);
-  EXPECT_EQ(expect_invalid([&] { sc.validate(); }).field(), "shocks[1] ('lockdown').severity.sd");
+  EXPECT_EQ(test::expect_invalid([&] { sc.validate(); }).field(), "shocks[1] ('lockdown').severity.sd");
 
   sc.shocks[1].severity = SeverityDist::fixed(0.3);
   sc.shocks[1].incidence_by_sector = {{"trade", 1.5}};
-  EXPECT_EQ(expect_invalid([&] { sc.validate(); }).field(), "shocks[1] ('lockdown').incidence_by_sector.trade");
+  EXPECT_EQ(test::expect_invalid([&] { sc.validate(); }).field(), "shocks[1] ('lockdown').incidence_by_sector.trade");
 
   sc.shocks[1].incidence_by_sector.clear();
   sc.shocks[0].name = "lockdown";
-  EXPECT_EQ(expect_invalid([&] { sc.validate(); }).field(), "shocks[1] ('lockdown').name");
+  EXPECT_EQ(test::expect_invalid([&] { sc.validate(); }).field(), "shocks[1] ('lockdown').name");
 
   sc.shocks[0].name = "";
   sc.shocks[0].onset.month = 0;
-  EXPECT_EQ(expect_invalid([&] { sc.validate(); }).field(), "shocks[0].onset");
+  EXPECT_EQ(test::expect_invalid([&] { sc.validate(); }).field(), "shocks[0].onset");
 }
 
 TEST(ScenarioValidate, UnknownSectorOrRegionInAShockFailsWhenTheRunStarts) {
@@ -317,7 +307,7 @@ TEST(ScenarioValidate, UnknownSectorOrRegionInAShockFailsWhenTheRunStarts) {
   s.target.sectors = {"trade", "fod"};
   sc.shocks = {s};
   EXPECT_NO_THROW(sc.validate()) << "names are checked against the population only when a run starts";
-  auto e = expect_invalid([&] { Simulation sim(pop, sc); });
+  auto e = test::expect_invalid([&] { Simulation sim(pop, sc); });
   EXPECT_EQ(e.field(), "shocks[0] ('floods').target.sectors");
   EXPECT_EQ(e.value(), "'fod'");
   EXPECT_NE(e.allowed().find("trade, food, clothing"), std::string::npos) << e.allowed();
@@ -325,13 +315,13 @@ TEST(ScenarioValidate, UnknownSectorOrRegionInAShockFailsWhenTheRunStarts) {
 
   sc.shocks[0].target.sectors.clear();
   sc.shocks[0].target.regions = {"East"};
-  e = expect_invalid([&] { (void)run(pop, sc); });
+  e = test::expect_invalid([&] { (void)run(pop, sc); });
   EXPECT_EQ(e.field(), "shocks[0] ('floods').target.regions");
   EXPECT_NE(e.allowed().find("north, central, south"), std::string::npos) << e.allowed();
 
   sc.shocks[0].target.regions.clear();
   sc.shocks[0].incidence_by_sector = {{"mining", 0.5}};
-  EXPECT_EQ(expect_invalid([&] { (void)run(pop, sc); }).field(), "shocks[0] ('floods').incidence_by_sector");
+  EXPECT_EQ(test::expect_invalid([&] { (void)run(pop, sc); }).field(), "shocks[0] ('floods').incidence_by_sector");
 }
 
 // ---- zero-severity shocks ------------------------------------------------------------------------------

@@ -125,15 +125,7 @@ TEST(PopulationCsv, RoundTripKeepsTheRegimeOfTheSizeClassesWhenTheReaderIsTold) 
   // regime, so the reader is told which one its size_class column follows;
   // a PP 7/2021 population read back that way keeps consistent classes.
   const auto dir = test::test_temp_dir();
-  PopulationSpec spec = test::small_spec(300);
-  spec.regime = ClassRegime::pp7_2021;
-  for (auto& c : spec.classes) c.weight = 1.0;
-  spec.set("micro_revenue_mean_rp_year", 500e6);
-  spec.set("micro_assets_mean_rp", 300e6);
-  spec.set("small_revenue_mean_rp_year", 5e9);
-  spec.set("small_assets_mean_rp", 2e9);
-  spec.set("medium_revenue_mean_rp_year", 25e9);
-  spec.set("medium_assets_mean_rp", 7e9);
+  const PopulationSpec spec = test::pp7_spec(300);
   const Population pop = generate_population(spec, 3);
   const std::string path = (dir / "pp7.csv").string();
   save_population_csv(pop, path);

@@ -100,15 +100,7 @@ TEST(GeneratePopulation, ResultValidatesAndMatchesItsOwnClassUnderTheRegime) {
 }
 
 TEST(GeneratePopulation, RespectsThePp7RegimeBoundsWhenAskedTo) {
-  PopulationSpec spec = test::small_spec(3000);
-  spec.regime = ClassRegime::pp7_2021;
-  for (auto& c : spec.classes) c.weight = 1.0;
-  spec.set("micro_revenue_mean_rp_year", 500e6);
-  spec.set("micro_assets_mean_rp", 300e6);
-  spec.set("small_revenue_mean_rp_year", 5e9);
-  spec.set("small_assets_mean_rp", 2e9);
-  spec.set("medium_revenue_mean_rp_year", 25e9);
-  spec.set("medium_assets_mean_rp", 7e9);
+  const PopulationSpec spec = test::pp7_spec(3000);
   const Population pop = generate_population(spec, 9);
   EXPECT_EQ(pop.regime, ClassRegime::pp7_2021);
   for (std::size_t i = 0; i < pop.size(); ++i) {
