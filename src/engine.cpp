@@ -147,10 +147,24 @@ struct Simulation::Impl {
   std::vector<std::vector<double>> base_class_sector, base_region_sector;
   std::int64_t initial_employment = 0;
 
+  // Group (breakdown) totals are laid out as sector, class and region blocks
+  // of g_count metrics. While stepping, a thread accumulates either directly
+  // into those blocks (three additions per metric per firm) or, when the
+  // number of (region, sector, class) cells is small enough, into one cell
+  // per firm, expanded into the blocks once a month.
+  static constexpr std::size_t kMaxCells = 1u << 16;
+  bool use_cells = false;
+  std::size_t n_cells = 0;
+  std::vector<std::uint32_t> cell;  // per firm: (region, sector, initial class) cell index
+
+  std::uint32_t cell_index(std::size_t i) const {
+    return static_cast<std::uint32_t>((st.region[i] * n_sectors + st.sector[i]) * kSizeClasses + st.initial_class[i]);
+  }
   std::size_t group_base_sector() const { return m_count; }
   std::size_t group_base_class() const { return m_count + n_sectors * g_count; }
   std::size_t group_base_region() const { return group_base_class() + kSizeClasses * g_count; }
-  std::size_t acc_size() const { return group_base_region() + n_regions * g_count; }
+  std::size_t group_total_size() const { return group_base_region() + n_regions * g_count; }
+  std::size_t acc_size() const { return use_cells ? m_count + n_cells * g_count : group_total_size(); }
 
   Impl(const Population& p, const Scenario& s, RunOptions o) : pop(&p), sc(s), opt(std::move(o)) {
     p.validate();
@@ -175,6 +189,11 @@ struct Simulation::Impl {
     init_initial_firms();
     compute_references();
     if (sc.input_output && P.linkage_strength > 0) linkage = Linkage(*sc.input_output, p.sector_names, base_by_sector);
+    n_cells = n_regions * n_sectors * kSizeClasses;
+    use_cells = n_cells <= kMaxCells;
+    cell.assign(capacity, 0);
+    if (use_cells)
+      for (std::size_t i = 0; i < initial; ++i) cell[i] = cell_index(i);
     acc.assign(static_cast<std::size_t>(threads), std::vector<std::int64_t>(acc_size(), 0));
     monthly.reserve(static_cast<std::size_t>(sc.months));
     groups.reserve(static_cast<std::size_t>(sc.months));
@@ -396,6 +415,7 @@ struct Simulation::Impl {
       st.months_distressed[i] = 0;
       st.revenue_total_rp[i] = 0.0;
       st.last_main_problem[i] = kNoProblem;
+      if (use_cells) cell[i] = cell_index(i);
       expose(i);
     }
     return n_new;
@@ -500,6 +520,25 @@ struct Simulation::Impl {
     std::vector<std::int64_t> total(acc_size(), 0);
     for (const auto& a : acc)
       for (std::size_t k = 0; k < total.size(); ++k) total[k] += a[k];
+    if (use_cells) {
+      // Expand (region, sector, class) cells into the three breakdowns.
+      std::vector<std::int64_t> expanded(group_total_size(), 0);
+      std::copy(total.begin(), total.begin() + m_count, expanded.begin());
+      for (std::size_t r = 0; r < n_regions; ++r)
+        for (std::size_t s = 0; s < n_sectors; ++s)
+          for (std::size_t c = 0; c < static_cast<std::size_t>(kSizeClasses); ++c) {
+            const std::int64_t* cell_sum = &total[m_count + ((r * n_sectors + s) * kSizeClasses + c) * g_count];
+            std::int64_t* sec = &expanded[group_base_sector() + s * g_count];
+            std::int64_t* cls = &expanded[group_base_class() + c * g_count];
+            std::int64_t* reg = &expanded[group_base_region() + r * g_count];
+            for (std::size_t k = 0; k < static_cast<std::size_t>(g_count); ++k) {
+              sec[k] += cell_sum[k];
+              cls[k] += cell_sum[k];
+              reg[k] += cell_sum[k];
+            }
+          }
+      total = std::move(expanded);
+    }
     monthly.emplace_back(total.begin(), total.begin() + m_count);
     groups.emplace_back(total.begin() + m_count, total.end());
     entries_done.push_back(entered);
@@ -523,6 +562,8 @@ struct Simulation::Impl {
     const FirmParams K = P;
     const std::size_t base_sector = group_base_sector(), base_class = group_base_class(),
                       base_region = group_base_region();
+    const bool cells = use_cells;
+    const std::uint32_t* const cell_of = cell.data();
     const bool record = opt.record_flows;
     const bool review = ctx.review;
     const detail::PhaseAInputs in = phase_a_inputs();
@@ -562,6 +603,11 @@ struct Simulation::Impl {
     auto* const fixed_cost_rp = st.fixed_cost_rp.data();
     auto* const workers_of = st.workers.data();
     auto* const wage_rp = st.wage_rp.data();
+    // Monthly counts of this chunk, kept in locals and added once at the end.
+    std::int64_t count_active = 0, count_distressed = 0, count_employment = 0, count_closed = 0, count_affected = 0,
+                 sum_revenue_rp = 0;
+    std::int64_t count_class[kSizeClasses] = {0, 0, 0, 0};
+    std::int64_t count_problem[kChannels] = {0, 0, 0, 0};
     double sum_operating = 0, sum_draw = 0, sum_debt_paid = 0, sum_arrears = 0, sum_payables = 0,
            sum_cash = 0, sum_receivables = 0;
     double sum_credit[kLenders] = {0, 0, 0, 0};
@@ -571,13 +617,18 @@ struct Simulation::Impl {
       detail::firm_month_phase_a(in, mo, static_cast<std::uint32_t>(b0), len, pre);
       for (std::size_t j = 0; j < len; ++j) {
         const std::size_t i = b0 + j;
-        const std::size_t g_sector = base_sector + sector[i] * static_cast<std::size_t>(g_count);
-        const std::size_t g_class = base_class + initial_class[i] * static_cast<std::size_t>(g_count);
-        const std::size_t g_region = base_region + region[i] * static_cast<std::size_t>(g_count);
+        // Cell mode: one addition per metric into the firm's (region, sector,
+        // class) cell; otherwise three, into the sector, class and region blocks.
+        const std::size_t g_cell = m_count + static_cast<std::size_t>(cell_of[i]) * g_count;
         auto group_add = [&](int metric, std::int64_t v) __attribute__((always_inline)) {
-          a[g_sector + static_cast<std::size_t>(metric)] += v;
-          a[g_class + static_cast<std::size_t>(metric)] += v;
-          a[g_region + static_cast<std::size_t>(metric)] += v;
+          const auto k = static_cast<std::size_t>(metric);
+          if (cells) {
+            a[g_cell + k] += v;
+          } else {
+            a[base_sector + sector[i] * static_cast<std::size_t>(g_count) + k] += v;
+            a[base_class + initial_class[i] * static_cast<std::size_t>(g_count) + k] += v;
+            a[base_region + region[i] * static_cast<std::size_t>(g_count) + k] += v;
+          }
         };
         if (record) flows.stepped[i] = 0;
 
@@ -604,7 +655,7 @@ struct Simulation::Impl {
               // Counted open from next month; this month it is still closed.
             }
           }
-          a[m_closed] += 1;
+          ++count_closed;
           group_add(g_closed, 1);
           continue;
         }
@@ -744,8 +795,8 @@ struct Simulation::Impl {
         main_problem[i] = main < 0 ? kNoProblem : static_cast<std::uint8_t>(main);
         if (main >= 0) {
           last_main_problem[i] = static_cast<std::uint8_t>(main);
-          a[m_affected] += 1;
-          a[m_problem + main] += 1;
+          ++count_affected;
+          ++count_problem[main];
           group_add(g_affected, 1);
           group_add(g_problem + main, 1);
         }
@@ -798,7 +849,7 @@ struct Simulation::Impl {
         // Revenue is rounded per firm, as in the breakdowns, so that the
         // groups add up to the monthly total exactly.
         const std::int64_t revenue_rp = rp(revenue);
-        a[m_revenue] += revenue_rp;
+        sum_revenue_rp += revenue_rp;
         group_add(g_revenue, revenue_rp);
         sum_operating += operating_cost;
         sum_draw += draw;
@@ -816,13 +867,13 @@ struct Simulation::Impl {
         if (review) review_class(i, t_now, a, group_add);
 
         status[i] = static_cast<std::uint8_t>(unable ? FirmStatus::distressed : FirmStatus::active);
-        a[m_active] += 1;
+        ++count_active;
         group_add(g_active, 1);
-        a[m_distressed] += unable;
+        count_distressed += unable;
         group_add(g_distressed, unable);
-        a[m_employment] += workers_of[i];
+        count_employment += workers_of[i];
         group_add(g_employment, workers_of[i]);
-        a[m_class + size_class[i]] += 1;
+        ++count_class[size_class[i]];
         sum_payables += payables_rp[i];
         sum_cash += cash_rp[i];
         sum_receivables += receivables_rp[i];
@@ -833,6 +884,14 @@ struct Simulation::Impl {
     // Chunks have fixed boundaries whatever the thread count, so these sums
     // are deterministic; rounded to whole rupiah they join the integer
     // accumulators, whose totals do not depend on order.
+    a[m_active] += count_active;
+    a[m_distressed] += count_distressed;
+    a[m_employment] += count_employment;
+    a[m_closed] += count_closed;
+    a[m_affected] += count_affected;
+    a[m_revenue] += sum_revenue_rp;
+    for (int c = 0; c < kSizeClasses; ++c) a[m_class + c] += count_class[c];
+    for (int ch = 0; ch < kChannels; ++ch) a[m_problem + ch] += count_problem[ch];
     a[m_operating] += std::llround(sum_operating);
     a[m_draw] += std::llround(sum_draw);
     a[m_debt_paid] += std::llround(sum_debt_paid);
