@@ -513,7 +513,7 @@ struct Simulation::Impl {
     const MonthContext ctx = month_context();
     for (auto& a : acc) std::fill(a.begin(), a.end(), 0);
     const std::size_t n = st.count;
-    detail::parallel_chunks(n, 8192, threads, [&](int worker, std::size_t b, std::size_t e) {
+    detail::parallel_chunks(n, kChunk, threads, [&](int worker, std::size_t b, std::size_t e) {
       step_chunk(b, e, ctx, acc[static_cast<std::size_t>(worker)].data());
     });
     // Reduce (integer sums: order does not matter).
@@ -549,6 +549,9 @@ struct Simulation::Impl {
   }
 
   static constexpr std::size_t kBatch = detail::kDrawBatch;
+  // Firms per chunk. Chunk boundaries never depend on the thread count, so the
+  // per-chunk money sums (rounded once per chunk) are reproducible.
+  static constexpr std::size_t kChunk = 8192;
 
   // Phase B of the monthly step for the firms [b, e): phase A
   // (kernel.cpp) computes the arithmetic of a batch of firms without

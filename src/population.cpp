@@ -311,9 +311,10 @@ void Population::validate() const {
       detail::require_range("sector_seasonality[" + std::to_string(s) + "][" + std::to_string(m) + "]",
                             sector_seasonality[s][m], 1e-9, 100.0);
   for (std::size_t i = 0; i < n; ++i) {
-    const std::string f = "firms[" + std::to_string(i) + "].";
-    auto fail = [&](const char* field, const std::string& value, const std::string& allowed) {
-      throw InvalidArgument(f + field, value, allowed);
+    // The field name is built only on failure: this loop runs over every
+    // firm at the start of every run.
+    auto fail = [i](const char* field, const std::string& value, const std::string& allowed) {
+      throw InvalidArgument("firms[" + std::to_string(i) + "]." + field, value, allowed);
     };
     if (region[i] >= region_names.size())
       fail("region", std::to_string(region[i]), "an index below " + std::to_string(region_names.size()));

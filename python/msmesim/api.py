@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._errors import invalid
 
 ProgressArg = bool | Callable[[int, int], Any] | None
 
@@ -21,16 +22,11 @@ _GROUP_NAMES = {"by_sector": "sector", "by_class": "size_class", "by_region": "r
 
 def _check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
     """Validate an integer argument; the error names it and says what is allowed."""
+    allowed = f"a whole number >= {minimum}" + ("" if maximum is None else f" and <= {maximum}")
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise _core.TypeMismatchError(
-            f"{name}: got {value!r}; allowed: a whole number >= {minimum}"
-            + ("" if maximum is None else f" and <= {maximum}")
-        )
+        raise invalid(name, value, allowed, _core.TypeMismatchError)
     if value < minimum or (maximum is not None and value > maximum):
-        allowed = f"a whole number >= {minimum}" + ("" if maximum is None else f" and <= {maximum}")
-        err = _core.InvalidArgumentError(f"{name}: got {value}; allowed: {allowed}")
-        err.field, err.value, err.allowed = name, str(value), allowed
-        raise err
+        raise invalid(name, int(value), allowed)
     return int(value)
 
 
@@ -74,10 +70,7 @@ def parameter_table(kind: Literal["firm", "population", "class", "sector"] = "fi
         "sector": _core.sector_param_table,
     }
     if kind not in rows:
-        err = _core.InvalidArgumentError(
-            f"kind: got {kind!r}; allowed: one of firm, population, class, sector"
-        )
-        raise err
+        raise invalid("kind", kind, "one of firm, population, class, sector")
     return pd.DataFrame(rows[kind]())
 
 
@@ -119,7 +112,7 @@ def _progress_callback(progress: ProgressArg, total: int, desc: str) -> tuple[An
         return update, bar.close
     if callable(progress):
         return progress, lambda: None
-    raise _core.TypeMismatchError(f"progress: got {progress!r}; allowed: True, False, None or a callable(done, total)")
+    raise invalid("progress", progress, "True, False, None or a callable(done, total)", _core.TypeMismatchError)
 
 
 class Result:
@@ -191,7 +184,7 @@ class Result:
         """The long breakdown table for a dimension."""
         tables = {"sector": "by_sector", "size_class": "by_class", "class": "by_class", "region": "by_region"}
         if by not in tables:
-            raise _core.InvalidArgumentError(f"by: got {by!r}; allowed: one of sector, size_class, region")
+            raise invalid("by", by, "one of sector, size_class, region")
         return getattr(self, tables[by])
 
     @property
@@ -276,9 +269,9 @@ def run(
     to cancel. Ctrl-C interrupts within a month (KeyboardInterrupt).
     """
     if not isinstance(population, _core.Population):
-        raise _core.TypeMismatchError(f"population: got {type(population).__name__}; allowed: msmesim.Population")
+        raise invalid("population", type(population).__name__, "an msmesim.Population", _core.TypeMismatchError)
     if not isinstance(scenario, _core.Scenario):
-        raise _core.TypeMismatchError(f"scenario: got {type(scenario).__name__}; allowed: msmesim.Scenario")
+        raise invalid("scenario", type(scenario).__name__, "an msmesim.Scenario", _core.TypeMismatchError)
     _check_int("seed", seed, 0, 2**64 - 1)
     _check_int("replication", replication, 0, 2**32 - 1)
     _check_int("threads", threads, 0)

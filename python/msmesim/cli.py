@@ -9,11 +9,13 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from typing import Sequence
 
 from . import _core
+from ._errors import invalid
 from .api import generate_population, load_population_csv, run, write_outputs
 
 
@@ -67,9 +69,8 @@ def _parser() -> argparse.ArgumentParser:
 def _population(args: argparse.Namespace) -> _core.Population:
     if args.population_csv:
         if args.firms is not None or args.region:
-            raise _core.InvalidArgumentError(
-                "--population-csv: got a file together with --firms/--region; allowed: one or the other"
-            )
+            raise invalid("--population-csv", args.population_csv,
+                          "a registry file or the synthetic population (--firms, --region), not both")
         return load_population_csv(args.population_csv)
     total = args.firms if args.firms is not None else _core.BOGOR_FIRMS
     spec = _core.bogor_population_spec(total)
@@ -78,15 +79,11 @@ def _population(args: argparse.Namespace) -> _core.Population:
         weights = {r.name: r.weight for r in spec.regions}
         for name in args.region:
             if name not in weights:
-                import difflib
-
                 hint = difflib.get_close_matches(name, known, n=1)
                 allowed = "a Bogor kecamatan: " + ", ".join(known)
                 if hint:
                     allowed += f" (did you mean {hint[0]!r}?)"
-                err = _core.InvalidArgumentError(f"--region: got {name!r}; allowed: {allowed}")
-                err.field, err.value, err.allowed = "--region", name, allowed
-                raise err
+                raise invalid("--region", name, allowed)
         keep = [r for r in spec.regions if r.name in set(args.region)]
         share = sum(r.weight for r in keep) / sum(weights.values())
         spec.regions = keep

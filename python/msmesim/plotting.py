@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import _core
+from ._errors import invalid
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import Result
@@ -54,7 +55,7 @@ def plot_result(result: "Result", kind: str = "overview", **kwargs: Any) -> Any:
         ax.set_title("Closures by kecamatan")
         fig.tight_layout()
         return fig
-    raise _core.InvalidArgumentError(f"kind: got {kind!r}; allowed: one of overview, main_problem, region")
+    raise invalid("kind", kind, "one of overview, main_problem, region")
 
 
 def _stacked_problems(ax: Any, m: Any, dates: Any) -> None:

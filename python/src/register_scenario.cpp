@@ -159,7 +159,8 @@ void register_scenario(py::module_& m) {
              } else if (py::isinstance<py::dict>(params)) {
                for (auto item : params.cast<py::dict>()) {
                  const auto key = py::str(item.first).cast<std::string>();
-                 if (!py::isinstance<py::int_>(item.second) && !py::isinstance<py::float_>(item.second))
+                 if (py::isinstance<py::bool_>(item.second) ||
+                     (!py::isinstance<py::int_>(item.second) && !py::isinstance<py::float_>(item.second)))
                    throw TypeMismatch("params." + key, py::repr(item.second).cast<std::string>(), "a number");
                  s.params.set(key, item.second.cast<double>());
                }

@@ -169,8 +169,13 @@ def test_unknown_region_in_a_shock_target_is_reported_with_known_names(small_pop
 
 
 def test_bad_run_arguments_are_type_or_value_errors(small_population, covid):
-    with pytest.raises(ValueError, match="threads"):
+    with pytest.raises(ms.InvalidArgumentError, match="threads") as info:
         ms.run(small_population, covid, threads=-1)
+    assert (info.value.field, info.value.value) == ("threads", "-1")
+    assert "whole number >= 0" in info.value.allowed
+    with pytest.raises(ms.TypeMismatchError) as info:
+        ms.Scenario(params={"closure_after_months": True})
+    assert info.value.field == "params.closure_after_months"
     with pytest.raises(TypeError, match="seed"):
         ms.run(small_population, covid, seed="one")
     with pytest.raises(TypeError, match="scenario"):
