@@ -685,26 +685,24 @@ struct Simulation::Impl {
         }
         const double new_credit = loans.total();
 
-        // Pay: operating costs first, then debt service, then the owner.
+        // Pay: the owner first (see phase A), then operating costs, then debt
+        // service, then arrears of earlier months; a firm stays delinquent
+        // (unable) until they are cleared.
+        const double draw = std::min(available, pre.owner_due[j]);
+        available -= draw;
+        // An unmet claim stays owed to the household (a cash squeeze does not
+        // make the owner's family need less).
+        const double owed = pre.owner_due[j] - draw;
+        owner_owed_rp[i] = owed < 0.5 ? 0.0 : owed;
         const double operating_paid = std::min(available, operating_due);
         available -= operating_paid;
         const double unpaid_operating = operating_due - operating_paid;
         const double debt_paid = std::min(available, debt_due);
         available -= debt_paid;
         const double unpaid_debt = debt_due - debt_paid;
-        // Arrears of earlier months are paid next, before the owner draws; a
-        // firm stays delinquent (unable) until they are cleared.
         const double arrears_before = debt_arrears_rp[i];
         const double catch_up = std::min(available, arrears_before);
         available -= catch_up;
-        // The owner draws subsistence whenever cash allows, but takes a share
-        // of profit only from cash above the working-capital buffer.
-        const double draw = std::min(
-            available, std::max(pre.subsistence[j], std::min(pre.profit_draw[j], std::max(0.0, available - buffer))));
-        available -= draw;
-        // Unmet subsistence stays owed to the household (a cash squeeze does
-        // not make the owner's family need less).
-        owner_owed_rp[i] = std::max(0.0, pre.subsistence[j] - draw);
         cash_rp[i] = available;
         payables_rp[i] = unpaid_operating;
         receivables_rp[i] = pre.receivables_after[j];
@@ -780,6 +778,7 @@ struct Simulation::Impl {
           flows.payables_after[i] = unpaid_operating;
           flows.debt_service_due[i] = debt_due + arrears_before;
           flows.debt_service_paid[i] = debt_paid + catch_up;
+          flows.owner_due[i] = pre.owner_due[j];
           flows.owner_draw[i] = draw;
           flows.new_credit[i] = new_credit;
         }
@@ -805,7 +804,7 @@ struct Simulation::Impl {
         }
 
         // Distress and closure.
-        const bool unable = unpaid_operating > 0.0 || debt_arrears_rp[i] > 0.0;
+        const bool unable = unpaid_operating > 0.0 || debt_arrears_rp[i] > 0.0 || owner_owed_rp[i] > 0.0;
         if (unable) {
           if (months_unable[i] < 255) ++months_unable[i];
           if (first_distress_month[i] < 0) first_distress_month[i] = static_cast<std::int16_t>(t_now);

@@ -130,17 +130,23 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
                                     : min2(informal_installment_rp[i], ip + informal_interest);
     const double debt_due = loan_due + informal_due;
 
-    // The owner's withdrawal target: a share of profit, at least subsistence;
-    // subsistence the owner could not draw in earlier months is still owed.
+    // Credit need and the owner's claim. The owner is paid first (household
+    // and business money are one purse): subsistence, what could not be
+    // drawn in earlier months, and a share of profit when the firm's
+    // position after its obligations, receivables counted, exceeds the
+    // working-capital buffer. Counting receivables makes the claim the same
+    // whether customers pay now or late, so late payment squeezes suppliers
+    // and lenders rather than the owner.
     const double profit = revenue - operating_cost - loan_interest - informal_interest;
     const double base_profit = R0 * (1.0 - v - online * shipping_share) - (base_workers - 1.0) * wage - fixed;
-    const double subsistence = subsistence_share * max2(base_profit, 0.0) + owner_owed_rp[i];
+    const double subsistence = subsistence_share * max2(base_profit, 0.0);
     const double profit_draw = owner_draw_share * max2(profit, 0.0);
-    const double draw_target = max2(profit_draw, subsistence);
-
-    // Credit need.
     const double available = cash_rp[i] + received;
     const double buffer = buffer_months * (wages + fixed + debt_due);
+    const double obligations = operating_due + debt_due + debt_arrears_rp[i];
+    const double owed = owner_owed_rp[i];
+    const double position = available + delayed - obligations - owed;
+    const double owner_due = owed + max2(subsistence, min2(profit_draw, max2(0.0, position - buffer)));
 
     out.cap_sev[j] = cap_sev;
     out.productivity[j] = productivity;
@@ -155,14 +161,12 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
     out.informal_interest[j] = informal_interest;
     out.informal_due[j] = informal_due;
     out.profit[j] = profit;
-    out.draw_target[j] = draw_target;
-    out.profit_draw[j] = profit_draw;
-    out.subsistence[j] = subsistence;
+    out.owner_due[j] = owner_due;
     out.available[j] = available;
     out.buffer[j] = buffer;
     // Arrears from earlier months are owed too: a delinquent firm seeks
     // credit to clear them.
-    out.shortfall[j] = operating_due + debt_due + debt_arrears_rp[i] + buffer - available;
+    out.shortfall[j] = owner_due + obligations + buffer - available;
     // Cost of each channel this month (credit refused because of the shock
     // is added to the capital cost in phase B).
     out.cost_sales[j] = demand_free * (1.0 - sales_keep);

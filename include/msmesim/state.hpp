@@ -84,6 +84,7 @@ struct FirmFlows {
   std::vector<double> operating_paid;  ///< paid this month, including earlier payables
   std::vector<double> payables_before, payables_after;
   std::vector<double> debt_service_due, debt_service_paid;
+  std::vector<double> owner_due;  ///< the owner's claim, paid first (owed from earlier months included)
   std::vector<double> owner_draw, new_credit;
 
   void resize(std::size_t capacity);

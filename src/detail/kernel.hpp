@@ -78,9 +78,7 @@ struct PhaseAOut {
   double loan_interest[kDrawBatch], loan_due[kDrawBatch];
   double informal_interest[kDrawBatch], informal_due[kDrawBatch];
   double profit[kDrawBatch];
-  double draw_target[kDrawBatch];
-  double profit_draw[kDrawBatch];  ///< the owner's share of the month's profit
-  double subsistence[kDrawBatch];  ///< this month's subsistence plus what is owed
+  double owner_due[kDrawBatch];  ///< the owner's claim this month, paid first (what is owed included)
   double available[kDrawBatch];
   double buffer[kDrawBatch];
   double shortfall[kDrawBatch];

@@ -71,3 +71,10 @@ def test_version():
 def test_default_run_is_the_full_bogor_preset():
     proc = msmesim("run")
     assert "751,888 firms" in proc.stdout and "36 months from 2020-01" in proc.stdout
+    # The README shows this summary: it must be the one the engine prints now
+    # (all but the timing line).
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    shown = readme.split("## The default run", 1)[1].split("```text", 1)[1].split("```", 1)[0]
+    expected = [line for line in shown.strip().splitlines() if not line.strip().startswith("Run ")]
+    printed = [line for line in proc.stdout.strip().splitlines() if not line.strip().startswith("Run ")]
+    assert printed[-len(expected):] == expected

@@ -75,10 +75,11 @@ TEST(CreditAndLabour, InvariantsHoldEveryMonthOfTheBogorCovidPreset) {
       // Credit is sought only to cover a shortfall and never exceeds the request.
       const double wages = (w_before - 1.0) * st.wage_rp[i];
       const double buffer = P.cash_buffer_months * (wages + st.fixed_cost_rp[i] + f.debt_service_due[i]);
-      const double shortfall = f.operating_cost[i] + f.payables_before[i] + f.debt_service_due[i] + buffer -
-                               (f.cash_before[i] + f.revenue_received[i]);
+      const double shortfall = f.owner_due[i] + f.operating_cost[i] + f.payables_before[i] + f.debt_service_due[i] +
+                               buffer - (f.cash_before[i] + f.revenue_received[i]);
       if (f.new_credit[i] > 0) {
-        if (!(shortfall > 0)) fail(m, i, "credit without a shortfall");
+        // (The engine sums the terms in another order: allow a thousandth of a rupiah.)
+        if (!(shortfall > -1e-3)) fail(m, i, "credit without a shortfall");
         const double request = std::max(shortfall, request_months * st.base_revenue_rp[i]);
         if (f.new_credit[i] > request * (1 + 1e-12)) fail(m, i, "credit above the request");
       }
@@ -110,7 +111,7 @@ TEST(CreditAndLabour, InvariantsHoldEveryMonthOfTheBogorCovidPreset) {
         if (f.new_credit[i] <= 0.0) fail(m, i, "a new informal loan without new credit");
       }
       // Labour: lay off only in distress or at a loss, hire only when able to pay.
-      const bool unable = f.payables_after[i] > 0.0 || st.debt_arrears_rp[i] > 0.0;
+      const bool unable = f.payables_after[i] > 0.0 || st.debt_arrears_rp[i] > 0.0 || st.owner_owed_rp[i] > 0.0;
       // A loss means revenue below operating costs plus interest, and interest
       // is at most the debt service due.
       const bool maybe_loss = f.revenue[i] - f.operating_cost[i] < f.debt_service_due[i] + 1e-6;

@@ -407,8 +407,8 @@ void expect_not_fewer(const std::vector<double>& weak, const std::vector<double>
                                   << strong[m] << " vs " << weak[m] << ")";
 }
 
-// Sales, distribution and raw-material shocks: a stronger shock never closes
-// fewer firms, month by month, on the same seed.
+// A stronger shock never closes fewer firms, month by month, on the same seed,
+// on every channel.
 class StrongerShock : public ::testing::TestWithParam<Channel> {};
 
 TEST_P(StrongerShock, DoubleTheSeverityNeverClosesFewerFirms) {
@@ -440,22 +440,28 @@ TEST_P(StrongerShock, AnyShockClosesAtLeastAsManyFirmsAsNoShock) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Engine, StrongerShock,
-                         ::testing::Values(Channel::sales, Channel::distribution, Channel::raw_materials),
-                         [](const ::testing::TestParamInfo<Channel>& p) { return std::string(to_string(p.param)); });
-
-// The capital channel works through cash timing (delayed receivables) and
-// credit; for nearby severities a few firms (about 0.1 %) can close a month
-// later under the stronger shock (docs/model.md §13). A clearly stronger
-// capital shock closes more firms every month.
-TEST(StrongerShock, MuchStrongerCapitalShockClosesMoreFirmsEveryMonth) {
-  for (std::uint64_t seed : {16u, 17u, 18u}) {
-    expect_not_fewer(closed_by_month(Channel::capital, 0.0, 1.0, seed), closed_by_month(Channel::capital, 0.6, 1.0, seed),
-                     "seed " + std::to_string(seed) + ", capital 0 vs 0.6");
-    expect_not_fewer(closed_by_month(Channel::capital, 0.3, 1.0, seed), closed_by_month(Channel::capital, 0.9, 1.0, seed),
-                     "seed " + std::to_string(seed) + ", capital 0.3 vs 0.9");
+// Severities 0, 0.1, ..., 0.9 in turn: each step up never closes fewer firms
+// in any month, on every channel and several seeds. The capital channel is
+// the delicate one: it moves cash in time (delayed receivables) rather than
+// destroying it, which is monotone only because the owner's claim does not
+// depend on when customers pay (docs/model.md §5).
+TEST_P(StrongerShock, EveryStepUpInSeverityClosesAtLeastAsManyFirms) {
+  const Channel ch = GetParam();
+  for (std::uint64_t seed : {31u, 32u, 33u}) {
+    std::vector<double> previous = closed_by_month(ch, 0.0, 1.0, seed);
+    for (int k = 1; k <= 9; ++k) {
+      auto closed = closed_by_month(ch, 0.1 * k, 1.0, seed);
+      expect_not_fewer(previous, closed,
+                       "seed " + std::to_string(seed) + ", severity " + detail::format_value(0.1 * k));
+      previous = std::move(closed);
+    }
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Engine, StrongerShock,
+                         ::testing::Values(Channel::sales, Channel::capital, Channel::distribution,
+                                           Channel::raw_materials),
+                         [](const ::testing::TestParamInfo<Channel>& p) { return std::string(to_string(p.param)); });
 
 // The COVID-19 preset with every severity scaled by 0, 0.5, 1 and 1.5: more
 // shock never closes fewer firms, month by month, for several seeds.
