@@ -5,6 +5,7 @@
 #include <boost/math/distributions/poisson.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 
@@ -105,11 +106,28 @@ struct CompiledShock {
   }
 };
 
+/// The terms of an annuity loan: monthly rate, months, and the annuity
+/// denominator 1 - (1 + r)^-months, computed once per lender and run (pow is
+/// too slow to call for every credit application).
+struct Annuity {
+  double r = 0.0;
+  int months = 0;
+  double denominator = 1.0;
+
+  Annuity() = default;
+  Annuity(double rate_year, int term) : r(rate_year / 12.0), months(term) {
+    if (months > 0 && r > 0.0) denominator = 1.0 - std::pow(1.0 + r, -months);
+  }
+  /// The monthly installment that repays `principal` over the term.
+  double installment(double principal) const {
+    if (months <= 0) return principal * (1.0 + r);
+    if (r <= 0.0) return principal / months;
+    return principal * r / denominator;
+  }
+};
+
 double installment(double principal, double rate_year, int months) {
-  const double r = rate_year / 12.0;
-  if (months <= 0) return principal * (1.0 + r);
-  if (r <= 0.0) return principal / months;
-  return principal * r / (1.0 - std::pow(1.0 + r, -months));
+  return Annuity(rate_year, months).installment(principal);
 }
 
 }  // namespace
@@ -122,6 +140,9 @@ struct Simulation::Impl {
   RunOptions opt;
   int threads = 1;
   FirmParams P;
+  /// Loan terms by lender, at the rate as given (the repayment-capacity test)
+  /// and at the rate as stored with a formal loan (a float).
+  std::array<Annuity, kLenders> annuity, annuity_stored;
 
   FirmState st;
   FirmFlows flows;
@@ -173,6 +194,13 @@ struct Simulation::Impl {
       throw InvalidArgument("threads", std::to_string(opt.threads), "an integer >= 0 (0 uses every core)");
     threads = detail::resolve_threads(opt.threads);
     P = sc.params;
+    const double rates[kLenders] = {P.coop_rate_year, P.kur_rate_year, P.bank_rate_year, P.informal_rate_year};
+    const double terms[kLenders] = {P.coop_term_months, P.kur_term_months, P.bank_term_months, P.informal_term_months};
+    for (int l = 0; l < kLenders; ++l) {
+      const auto li = static_cast<std::size_t>(l);
+      annuity[li] = Annuity(rates[l], static_cast<int>(terms[l]));
+      annuity_stored[li] = Annuity(static_cast<double>(static_cast<float>(rates[l])), static_cast<int>(terms[l]));
+    }
     n_sectors = p.sector_names.size();
     n_regions = p.region_names.size();
     initial = p.size();
@@ -615,30 +643,36 @@ struct Simulation::Impl {
            sum_cash = 0, sum_receivables = 0;
     double sum_credit[kLenders] = {0, 0, 0, 0};
     detail::PhaseAOut pre;
+    // Per-batch results passed between the passes of phase B.
+    NewLoans new_loans[kBatch];
+    detail::PayOut paid;
+    const detail::MoneyState money{cash_rp,     payables_rp, receivables_rp,    owner_owed_rp,    debt_arrears_rp,
+                                   level_rp,    expected_rp, revenue_window_rp, revenue_total_rp};
     for (std::size_t b0 = b; b0 < e; b0 += kBatch) {
       const std::size_t len = std::min(kBatch, e - b0);
       detail::firm_month_phase_a(in, mo, static_cast<std::uint32_t>(b0), len, pre);
+      // Phase B runs in four passes over the batch, each with few live
+      // arrays: (1) closed firms and credit, sparse; (2) payments and the
+      // money state, branch-free so that it vectorises; (3) debt service;
+      // (4) distress, labour, closure and the month's counts.
+      alignas(64) double open_d[kBatch], credit[kBatch], denied[kBatch];
+      // Pass 1.
       for (std::size_t j = 0; j < len; ++j) {
         const std::size_t i = b0 + j;
-        // Cell mode: one addition per metric into the firm's (region, sector,
-        // class) cell; otherwise three, into the sector, class and region blocks.
-        const std::size_t g_cell = m_count + static_cast<std::size_t>(cell_of[i]) * g_count;
-        auto group_add = [&](int metric, std::int64_t v) __attribute__((always_inline)) {
-          const auto k = static_cast<std::size_t>(metric);
-          if (cells) {
-            a[g_cell + k] += v;
-          } else {
-            a[base_sector + sector[i] * static_cast<std::size_t>(g_count) + k] += v;
-            a[base_class + initial_class[i] * static_cast<std::size_t>(g_count) + k] += v;
-            a[base_region + region[i] * static_cast<std::size_t>(g_count) + k] += v;
-          }
-        };
-        if (record) flows.stepped[i] = 0;
-
-        if (status[i] == static_cast<std::uint8_t>(FirmStatus::closed)) {
-          // Re-entry (off by default): a closed firm may reopen once its market
-          // has recovered; it restarts with one worker, no debt and a month of
-          // outflows in cash.
+        const bool open = status[i] != static_cast<std::uint8_t>(FirmStatus::closed);
+        open_d[j] = open ? 1.0 : 0.0;
+        credit[j] = 0.0;
+        denied[j] = 0.0;
+        if (record) {
+          flows.stepped[i] = 0;
+          flows.cash_before[i] = cash_rp[i];
+          flows.payables_before[i] = payables_rp[i];
+          flows.debt_service_due[i] = pre.loan_due[j] + pre.informal_due[j] + debt_arrears_rp[i];
+        }
+        if (!open) {
+          // Re-entry (off by default): a closed firm may reopen once its
+          // market has recovered; it restarts with one worker, no debt and a
+          // month of outflows in cash. It counts as open from next month.
           if (K.reentry_monthly_prob > 0.0 && pre.sales_keep[j] >= K.reentry_min_demand) {
             const auto w = detail::philox_words(opt.seed, opt.replication, static_cast<std::uint32_t>(i),
                                                 static_cast<std::uint32_t>(t_now),
@@ -655,65 +689,37 @@ struct Simulation::Impl {
               expected_rp[i] = level_rp[i];
               closure_month[i] = -1;
               a[m_reopened] += 1;
-              // Counted open from next month; this month it is still closed.
             }
           }
-          ++count_closed;
-          group_add(g_closed, 1);
           continue;
         }
-
-        const int workers = workers_of[i];
-        const double revenue = pre.revenue[j];
-        const double operating_cost = pre.operating_cost[j];
-        const double operating_due = pre.operating_due[j];
-        const double loan_interest = pre.loan_interest[j], loan_due = pre.loan_due[j];
-        const double informal_interest = pre.informal_interest[j], informal_due = pre.informal_due[j];
-        const double debt_due = loan_due + informal_due;
-        const double buffer = pre.buffer[j];
-        double lp = loan_principal_rp[i], ip = informal_principal_rp[i];
-        double available = pre.available[j];
-        const double cash_before = cash_rp[i];
-        const double payables_before = payables_rp[i];
-
-        // Credit: sought when obligations plus a buffer exceed the cash at hand.
-        double credit_denied_by_shock = 0.0;
-        NewLoans loans;
+        // Credit: sought when obligations plus a buffer exceed the cash at
+        // hand. New loans are installed in pass 3, after this month's
+        // payments, so that their service starts next month.
         if (pre.shortfall[j] > 0.0) {
-          loans = seek_credit(i, t_now, pre.shortfall[j], pre.cap_sev[j], a, credit_denied_by_shock);
-          available += loans.total();
+          new_loans[j] = seek_credit(i, t_now, pre.shortfall[j], pre.cap_sev[j], a, denied[j]);
+          credit[j] = new_loans[j].total();
         }
-        const double new_credit = loans.total();
+      }
 
-        // Pay: the owner first (see phase A), then operating costs, then debt
-        // service, then arrears of earlier months; a firm stays delinquent
-        // (unable) until they are cleared.
-        const double draw = std::min(available, pre.owner_due[j]);
-        available -= draw;
-        // An unmet claim stays owed to the household (a cash squeeze does not
-        // make the owner's family need less).
-        const double owed = pre.owner_due[j] - draw;
-        owner_owed_rp[i] = owed < 0.5 ? 0.0 : owed;
-        const double operating_paid = std::min(available, operating_due);
-        available -= operating_paid;
-        const double unpaid_operating = operating_due - operating_paid;
-        const double debt_paid = std::min(available, debt_due);
-        available -= debt_paid;
-        const double unpaid_debt = debt_due - debt_paid;
+      // Pass 2 (kernel.cpp): payments and the money state.
+      detail::firm_month_pay(money, static_cast<std::uint32_t>(b0), len, open_d, credit, denied, pre, paid);
+
+      // Pass 3: apply debt payments, the formal loan first. A shortfall is
+      // capitalised (arrears) and the term does not advance; paying arrears
+      // repays the capitalised amounts. Then install the new loans.
+      for (std::size_t j = 0; j < len; ++j) {
+        if (open_d[j] == 0.0) continue;
+        const std::size_t i = b0 + j;
+        const double loan_due = pre.loan_due[j], informal_due = pre.informal_due[j];
+        const double unpaid_debt = paid.unpaid_debt[j], catch_up = paid.catch_up[j];
         const double arrears_before = debt_arrears_rp[i];
-        const double catch_up = std::min(available, arrears_before);
-        available -= catch_up;
-        cash_rp[i] = available;
-        payables_rp[i] = unpaid_operating;
-        receivables_rp[i] = pre.receivables_after[j];
-
-        // Apply debt payments: the formal loan first. A shortfall is
-        // capitalised (arrears) and the term does not advance.
-        double pay_left = debt_paid;
+        double lp = loan_principal_rp[i], ip = informal_principal_rp[i];
+        double pay_left = paid.debt_paid[j];
         if (loan_due > 0.0) {
           const double pay = std::min(pay_left, loan_due);
           pay_left -= pay;
-          lp += loan_interest - pay;
+          lp += pre.loan_interest[j] - pay;
           if (pay >= loan_due && loan_months_left[i] > 0) --loan_months_left[i];
           if (lp < 0.5) {
             lp = 0.0;
@@ -723,7 +729,7 @@ struct Simulation::Impl {
         }
         if (informal_due > 0.0) {
           const double pay = std::min(pay_left, informal_due);
-          ip += informal_interest - pay;
+          ip += pre.informal_interest[j] - pay;
           if (pay >= informal_due && informal_months_left[i] > 0) --informal_months_left[i];
           if (ip < 0.5) {
             ip = 0.0;
@@ -731,7 +737,6 @@ struct Simulation::Impl {
             informal_installment_rp[i] = 0.0;
           }
         }
-        // Paying arrears repays the capitalised amounts: formal loan first.
         {
           const double to_formal = std::min(catch_up, lp);
           lp -= to_formal;
@@ -751,101 +756,116 @@ struct Simulation::Impl {
         }
         loan_principal_rp[i] = lp;
         informal_principal_rp[i] = ip;
-        // New loans start after this month's payments (their slots were empty).
-        if (loans.formal_rp > 0.0) {
-          loan_principal_rp[i] = loans.formal_rp;
-          loan_rate_year[i] = static_cast<float>(loans.formal_rate_year);
-          loan_months_left[i] = static_cast<std::uint16_t>(loans.formal_term);
-          loan_lender[i] = static_cast<std::uint8_t>(loans.formal_lender);
-          loan_installment_rp[i] = installment(loans.formal_rp, loan_rate_year[i], loans.formal_term);
-          if (loans.formal_lender == Lender::kur) ever_kur[i] = 1;
+        if (credit[j] > 0.0) {
+          const NewLoans& loans = new_loans[j];
+          if (loans.formal_rp > 0.0) {
+            loan_principal_rp[i] = loans.formal_rp;
+            loan_rate_year[i] = static_cast<float>(loans.formal_rate_year);
+            loan_months_left[i] = static_cast<std::uint16_t>(loans.formal_term);
+            loan_lender[i] = static_cast<std::uint8_t>(loans.formal_lender);
+            loan_installment_rp[i] =
+                annuity_stored[static_cast<std::size_t>(loans.formal_lender)].installment(loans.formal_rp);
+            if (loans.formal_lender == Lender::kur) ever_kur[i] = 1;
+          }
+          if (loans.informal_rp > 0.0) {
+            informal_principal_rp[i] = loans.informal_rp;
+            informal_months_left[i] = static_cast<std::uint16_t>(loans.informal_term);
+            informal_installment_rp[i] =
+                annuity[static_cast<std::size_t>(Lender::informal)].installment(loans.informal_rp);
+          }
         }
-        if (loans.informal_rp > 0.0) {
-          informal_principal_rp[i] = loans.informal_rp;
-          informal_months_left[i] = static_cast<std::uint16_t>(loans.informal_term);
-          informal_installment_rp[i] = installment(loans.informal_rp, loans.informal_rate_year, loans.informal_term);
-        }
+      }
 
+      // Pass 4: distress, labour, closure, class review and the counts.
+      for (std::size_t j = 0; j < len; ++j) {
+        const std::size_t i = b0 + j;
+        // Cell mode: one addition per metric into the firm's (region, sector,
+        // class) cell; otherwise three, into the sector, class and region blocks.
+        const std::size_t g_cell = m_count + static_cast<std::size_t>(cell_of[i]) * g_count;
+        auto group_add = [&](int metric, std::int64_t v) __attribute__((always_inline)) {
+          const auto k = static_cast<std::size_t>(metric);
+          if (cells) {
+            a[g_cell + k] += v;
+          } else {
+            a[base_sector + sector[i] * static_cast<std::size_t>(g_count) + k] += v;
+            a[base_class + initial_class[i] * static_cast<std::size_t>(g_count) + k] += v;
+            a[base_region + region[i] * static_cast<std::size_t>(g_count) + k] += v;
+          }
+        };
+        if (open_d[j] == 0.0) {
+          ++count_closed;
+          group_add(g_closed, 1);
+          continue;
+        }
+        const double revenue = pre.revenue[j];
+        const double operating_cost = pre.operating_cost[j];
+        const double unpaid_operating = payables_rp[i];
         if (record) {
           flows.stepped[i] = 1;
-          flows.cash_before[i] = cash_before;
           flows.cash_after[i] = cash_rp[i];
           flows.revenue[i] = revenue;
           flows.revenue_received[i] = pre.received[j];
           flows.operating_cost[i] = operating_cost;
-          flows.operating_paid[i] = operating_paid;
-          flows.payables_before[i] = payables_before;
+          flows.operating_paid[i] = paid.operating_paid[j];
           flows.payables_after[i] = unpaid_operating;
-          flows.debt_service_due[i] = debt_due + arrears_before;
-          flows.debt_service_paid[i] = debt_paid + catch_up;
+          flows.debt_service_paid[i] = paid.debt_paid[j] + paid.catch_up[j];
           flows.owner_due[i] = pre.owner_due[j];
-          flows.owner_draw[i] = draw;
-          flows.new_credit[i] = new_credit;
+          flows.owner_draw[i] = paid.draw[j];
+          flows.new_credit[i] = credit[j];
         }
 
-        // Main problem: the channel that cost the firm most this month (Rp);
-        // ties go to the first channel.
-        const double cost[kChannels] = {pre.cost_sales[j], pre.cost_capital[j] + credit_denied_by_shock,
-                                        pre.cost_distribution[j], pre.cost_raw[j]};
-        int main = -1;
-        double worst = 0.0;
-        for (int ch = 0; ch < kChannels; ++ch) {
-          const bool more = cost[ch] > worst;
-          worst = more ? cost[ch] : worst;
-          main = more ? ch : main;
-        }
-        main_problem[i] = main < 0 ? kNoProblem : static_cast<std::uint8_t>(main);
-        if (main >= 0) {
-          last_main_problem[i] = static_cast<std::uint8_t>(main);
-          ++count_affected;
-          ++count_problem[main];
-          group_add(g_affected, 1);
-          group_add(g_problem + main, 1);
-        }
+        // Whether a firm is affected, unable to pay, or over-staffed is close
+        // to a coin toss from one firm to the next in a shock, so these
+        // updates are written as selects rather than branches.
+        const int main = static_cast<int>(paid.main_problem[j]);
+        const bool affected = main >= 0;
+        const int problem = affected ? main : 0;
+        main_problem[i] = affected ? static_cast<std::uint8_t>(main) : kNoProblem;
+        last_main_problem[i] = affected ? static_cast<std::uint8_t>(main) : last_main_problem[i];
+        count_affected += affected;
+        count_problem[problem] += affected;
+        group_add(g_affected, affected);
+        group_add(g_problem + problem, affected);
 
-        // Distress and closure.
-        const bool unable = unpaid_operating > 0.0 || debt_arrears_rp[i] > 0.0 || owner_owed_rp[i] > 0.0;
-        if (unable) {
-          if (months_unable[i] < 255) ++months_unable[i];
-          if (first_distress_month[i] < 0) first_distress_month[i] = static_cast<std::int16_t>(t_now);
-          if (months_distressed[i] < 65535) ++months_distressed[i];
-        } else {
-          months_unable[i] = 0;
+        // Distress: unpaid operating costs, arrears, or an owner still owed;
+        // a firm stays delinquent until its arrears are cleared.
+        const bool unable = (unpaid_operating > 0.0) | (debt_arrears_rp[i] > 0.0) | (owner_owed_rp[i] > 0.0);
+        {
+          const int unable_before = months_unable[i];
+          months_unable[i] = static_cast<std::uint8_t>(unable ? unable_before + (unable_before < 255) : 0);
+          const std::int16_t first = first_distress_month[i];
+          first_distress_month[i] = (unable & (first < 0)) ? static_cast<std::int16_t>(t_now) : first;
+          const int distressed_before = months_distressed[i];
+          months_distressed[i] = static_cast<std::uint16_t>(distressed_before + (unable & (distressed_before < 65535)));
         }
 
         // Labour: the workforce the expected revenue needs at normal
         // productivity. Lay off down to it after a lag when losing money or
         // in distress; hire towards it when expected demand exceeds capacity
         // (slack included) and the firm is healthy.
+        const int workers = workers_of[i];
         const double expected = pre.expected_next[j];
-        expected_rp[i] = expected;
         const int need = std::max(1, ceil_positive(pre.need_workers[j]));
         int new_workers = workers;
-        if ((unable || pre.profit[j] < 0.0) && workers > need) {
-          if (months_overstaffed[i] < 255) ++months_overstaffed[i];
-          if (months_overstaffed[i] > K.layoff_lag_months) {
+        const bool overstaffed = (unable | (pre.profit[j] < 0.0)) & (workers > need);
+        const int over_before = months_overstaffed[i];
+        int over = overstaffed ? over_before + (over_before < 255) : 0;
+        if (overstaffed) {
+          if (over > K.layoff_lag_months) {
             new_workers -= ceil_positive(K.layoff_speed * (workers - need));
-            months_overstaffed[i] = 0;
+            over = 0;
           }
-        } else {
-          months_overstaffed[i] = 0;
-          if (!unable && expected > pre.capacity_free[j] && workers < need && cash_rp[i] >= buffer) {
-            // Hire towards the need, but only as many as the expected revenue
-            // pays for: gross margin after fixed costs covers the wage bill.
-            const int target = std::min(65535, workers + ceil_positive(K.hire_speed * (need - workers)));
-            const double margin = expected * (1.0 - variable_cost_share[i]) - fixed_cost_rp[i];
-            const double wage = wage_rp[i];
-            const int affordable = wage > 0.0 ? 1 + static_cast<int>(std::min(margin / wage, 65534.0)) : 65535;
-            new_workers = std::max(workers, std::min(target, affordable));
-          }
+        } else if (!unable && expected > pre.capacity_free[j] && workers < need && cash_rp[i] >= pre.buffer[j]) {
+          // Hire towards the need, but only as many as the expected revenue
+          // pays for: gross margin after fixed costs covers the wage bill.
+          const int target = std::min(65535, workers + ceil_positive(K.hire_speed * (need - workers)));
+          const double margin = expected * (1.0 - variable_cost_share[i]) - fixed_cost_rp[i];
+          const double wage = wage_rp[i];
+          const int affordable = wage > 0.0 ? 1 + static_cast<int>(std::min(margin / wage, 65534.0)) : 65535;
+          new_workers = std::max(workers, std::min(target, affordable));
         }
+        months_overstaffed[i] = static_cast<std::uint8_t>(over);
         workers_of[i] = static_cast<std::uint16_t>(std::max(1, new_workers));
-
-        // Underlying revenue follows a random walk in logs (Gibrat).
-        level_rp[i] = pre.level_next[j];
-
-        revenue_window_rp[i] += revenue;
-        revenue_total_rp[i] += revenue;
 
         // Accumulate the month's flows (money in double within the chunk).
         // Revenue is rounded per firm, as in the breakdowns, so that the
@@ -854,9 +874,9 @@ struct Simulation::Impl {
         sum_revenue_rp += revenue_rp;
         group_add(g_revenue, revenue_rp);
         sum_operating += operating_cost;
-        sum_draw += draw;
-        sum_debt_paid += debt_paid + catch_up;
-        sum_arrears += unpaid_debt;
+        sum_draw += paid.draw[j];
+        sum_debt_paid += paid.debt_paid[j] + paid.catch_up[j];
+        sum_arrears += paid.unpaid_debt[j];
 
         if (months_unable[i] >= K.closure_after_months) {
           close_firm(i, t_now, a);
@@ -991,7 +1011,7 @@ struct Simulation::Impl {
       // Repayment capacity: the installment, with the debt service already
       // owed, must fit in a share of the firm's pre-shock profit.
       const double capacity_rp = std::max(0.0, P.max_debt_service_share * base_profit - existing_service);
-      const double per_rupiah = installment(1.0, rate, static_cast<int>(term));
+      const double per_rupiah = annuity[static_cast<std::size_t>(l)].installment(1.0);
       const double affordable = per_rupiah > 0.0 ? capacity_rp / per_rupiah : 0.0;
       const double amount = std::min({need, ceiling, affordable});
       if (amount <= 0.0) continue;

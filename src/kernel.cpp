@@ -6,13 +6,6 @@
 
 namespace msmesim::detail {
 
-namespace {
-// min and max that the vectoriser maps to minpd/maxpd (same results as
-// std::min/std::max for the non-NaN values used here).
-inline double min2(double a, double b) { return b < a ? b : a; }
-inline double max2(double a, double b) { return a < b ? b : a; }
-}  // namespace
-
 __attribute__((target_clones("default", "avx2", "avx512f")))
 void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint32_t first, std::size_t len,
                         PhaseAOut& out) {
@@ -179,6 +172,55 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
     out.expected_next[j] = expected_next;
     out.need_workers[j] = expected_next / productivity - 1e-9;  // ceiled in phase B
     out.level_next[j] = level_rp[i] * walk[j];
+  }
+}
+
+__attribute__((target_clones("default", "avx2", "avx512f")))
+void firm_month_pay(const MoneyState& st, std::uint32_t first, std::size_t len, const double* open_d,
+                    const double* credit, const double* denied, const PhaseAOut& pre, PayOut& out) {
+  double* const cash_rp = st.cash_rp;
+  double* const payables_rp = st.payables_rp;
+  double* const receivables_rp = st.receivables_rp;
+  double* const owner_owed_rp = st.owner_owed_rp;
+  const double* const debt_arrears_rp = st.debt_arrears_rp;
+  double* const level_rp = st.level_rp;
+  double* const expected_rp = st.expected_rp;
+  double* const revenue_window_rp = st.revenue_window_rp;
+  double* const revenue_total_rp = st.revenue_total_rp;
+  // Every value is loaded unconditionally and then selected, so that the
+  // loop has no control flow and vectorises (blends need AVX).
+#pragma GCC ivdep
+  for (std::size_t j = 0; j < len; ++j) {
+    const std::size_t i = first + j;
+    const bool open = open_d[j] != 0.0;
+    const Payments paid = pay_month(pre.available[j] + credit[j], pre.owner_due[j], pre.operating_due[j],
+                                    pre.loan_due[j] + pre.informal_due[j], debt_arrears_rp[i]);
+    // An unmet claim stays owed to the household (a cash squeeze does not
+    // make the owner's family need less).
+    const double owed = paid.owed < 0.5 ? 0.0 : paid.owed;
+    const double owed_before = owner_owed_rp[i], cash_before = cash_rp[i], payables_before = payables_rp[i],
+                 receivables_before = receivables_rp[i], receivables_after = pre.receivables_after[j];
+    owner_owed_rp[i] = open ? owed : owed_before;
+    cash_rp[i] = open ? paid.cash_after : cash_before;
+    payables_rp[i] = open ? paid.unpaid_operating : payables_before;
+    receivables_rp[i] = open ? receivables_after : receivables_before;
+    out.draw[j] = paid.draw;
+    out.operating_paid[j] = paid.operating_paid;
+    out.debt_paid[j] = paid.debt_paid;
+    out.unpaid_debt[j] = paid.unpaid_debt;
+    out.catch_up[j] = paid.catch_up;
+    // Underlying revenue follows a random walk in logs (Gibrat); expected
+    // revenue is smoothed (phase A).
+    const double level_before = level_rp[i], level_next = pre.level_next[j];
+    const double expected_before = expected_rp[i], expected_next = pre.expected_next[j];
+    const double month_revenue = pre.revenue[j];
+    level_rp[i] = open ? level_next : level_before;
+    expected_rp[i] = open ? expected_next : expected_before;
+    const double revenue = open ? month_revenue : 0.0;
+    revenue_window_rp[i] += revenue;
+    revenue_total_rp[i] += revenue;
+    out.main_problem[j] =
+        main_channel(pre.cost_sales[j], pre.cost_capital[j] + denied[j], pre.cost_distribution[j], pre.cost_raw[j]);
   }
 }
 

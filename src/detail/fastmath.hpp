@@ -30,9 +30,11 @@ inline double fast_log(double x) {
   double e = std::bit_cast<double>(0x4330000000000000ULL | ((bits >> 52) & 0x7ffULL)) - kTwo52 - 1023.0;
   double m = std::bit_cast<double>((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);  // [1, 2)
   // Centre the mantissa on 1: m in [sqrt(1/2), sqrt(2)).
+  // (Selects of constants, not conditional arithmetic, so that loops over
+  // this function vectorise without masked instructions.)
   const bool big = m > 1.4142135623730951;
-  m = big ? 0.5 * m : m;
-  e = big ? e + 1.0 : e;
+  m = m * (big ? 0.5 : 1.0);
+  e = e + (big ? 1.0 : 0.0);
   const double f = m - 1.0;
   const double s = f / (2.0 + f);  // |s| <= 0.1716
   const double z = s * s;
@@ -100,10 +102,15 @@ inline void fast_sincos_turns(double u, double& c, double& s) {
   cp = cp * r2 + 1.0 / 24.0;
   cp = cp * r2 - 0.5;
   const double cos_r = 1.0 + r2 * cp;
-  // Rotate by q quarter turns: (cos, sin)(r + k pi/2).
+  // Rotate by q quarter turns: (cos, sin)(r + k pi/2) = (a, b) with a, b the
+  // pair (cos r, sin r), swapped for odd k, and signs set by bit patterns
+  // (no branches: k is a coin toss from one draw to the next).
   const auto k = low_bits_of_whole(q) & 3;
-  c = k == 0 ? cos_r : k == 1 ? -sin_r : k == 2 ? -cos_r : sin_r;
-  s = k == 0 ? sin_r : k == 1 ? cos_r : k == 2 ? -sin_r : -cos_r;
+  const std::uint64_t swap = 0 - (k & 1);  // all ones for odd k
+  const auto cb = std::bit_cast<std::uint64_t>(cos_r), sb = std::bit_cast<std::uint64_t>(sin_r);
+  const std::uint64_t a = (cb & ~swap) | (sb & swap), b = (sb & ~swap) | (cb & swap);
+  c = std::bit_cast<double>(a ^ (((k + 1) & 2) << 62));  // negative for k = 1, 2
+  s = std::bit_cast<double>(b ^ ((k & 2) << 62));        // negative for k = 2, 3
 }
 
 }  // namespace msmesim::detail

@@ -14,6 +14,54 @@
 
 namespace msmesim::detail {
 
+// min and max that the vectoriser maps to minpd/maxpd (the same results as
+// std::min/std::max for the non-NaN values used here).
+inline double min2(double a, double b) { return b < a ? b : a; }
+inline double max2(double a, double b) { return a < b ? b : a; }
+
+/// A month's payments out of the cash `available`, in order: the owner's
+/// claim, operating costs (with earlier payables), the month's debt service,
+/// arrears of earlier months (docs/model.md §5). Phase B applies it to the
+/// cash with any new credit.
+struct Payments {
+  double draw, owed;                        ///< to the owner; still owed to the owner
+  double operating_paid, unpaid_operating;  ///< of operating costs and earlier payables
+  double debt_paid, unpaid_debt;            ///< of this month's debt service
+  double catch_up;                          ///< arrears of earlier months repaid
+  double cash_after;
+};
+
+inline Payments pay_month(double available, double owner_due, double operating_due, double debt_due,
+                          double arrears_before) {
+  Payments p;
+  p.draw = min2(available, owner_due);
+  available -= p.draw;
+  p.owed = owner_due - p.draw;
+  p.operating_paid = min2(available, operating_due);
+  available -= p.operating_paid;
+  p.unpaid_operating = operating_due - p.operating_paid;
+  p.debt_paid = min2(available, debt_due);
+  available -= p.debt_paid;
+  p.unpaid_debt = debt_due - p.debt_paid;
+  p.catch_up = min2(available, arrears_before);
+  p.cash_after = available - p.catch_up;
+  return p;
+}
+
+/// The main problem: the channel (0-3) that cost the firm most this month,
+/// ties to the first; -1 when no channel cost anything. As a double, so that
+/// a vectorised loop needs no mixed-width selects.
+inline double main_channel(double sales, double capital, double distribution, double raw) {
+  double main = -1.0, worst = 0.0;
+  const double cost[4] = {sales, capital, distribution, raw};
+  for (int ch = 0; ch < 4; ++ch) {
+    const bool more = cost[ch] > worst;
+    worst = more ? cost[ch] : worst;
+    main = more ? static_cast<double>(ch) : main;
+  }
+  return main;
+}
+
 /// Read-only views of the state arrays phase A needs.
 struct PhaseAInputs {
   const std::uint8_t* sector;
@@ -90,5 +138,34 @@ struct PhaseAOut {
 
 void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& month, std::uint32_t first, std::size_t len,
                         PhaseAOut& out);
+
+/// The state arrays the month's payments change (debt arrears only read).
+struct MoneyState {
+  double* cash_rp;
+  double* payables_rp;
+  double* receivables_rp;
+  double* owner_owed_rp;
+  const double* debt_arrears_rp;
+  double* level_rp;
+  double* expected_rp;
+  double* revenue_window_rp;
+  double* revenue_total_rp;
+};
+
+/// Payments of a batch, for the later passes of phase B.
+struct PayOut {
+  double draw[kDrawBatch], operating_paid[kDrawBatch], debt_paid[kDrawBatch], unpaid_debt[kDrawBatch],
+      catch_up[kDrawBatch];
+  double main_problem[kDrawBatch];  ///< main_channel (-1: none)
+};
+
+/// Pass 2 of phase B for firms first .. first+len-1: each open firm (open[j]
+/// is 1.0) pays out of its cash plus new credit (pay_month); its cash,
+/// payables, receivables, what it owes its owner, its revenue level,
+/// expectation and revenue totals are updated, and its main problem is
+/// classified with the credit refused because of the capital shock
+/// (denied[j]) added to the capital channel. Closed firms keep their state.
+void firm_month_pay(const MoneyState& st, std::uint32_t first, std::size_t len, const double* open,
+                    const double* credit, const double* denied, const PhaseAOut& pre, PayOut& out);
 
 }  // namespace msmesim::detail
