@@ -648,6 +648,8 @@ struct Simulation::Impl {
     detail::PayOut paid;
     const detail::MoneyState money{cash_rp,     payables_rp, receivables_rp,    owner_owed_rp,    debt_arrears_rp,
                                    level_rp,    expected_rp, revenue_window_rp, revenue_total_rp};
+    const detail::DebtState debt{loan_principal_rp, loan_installment_rp, informal_principal_rp, informal_installment_rp,
+                                 debt_arrears_rp};
     for (std::size_t b0 = b; b0 < e; b0 += kBatch) {
       const std::size_t len = std::min(kBatch, e - b0);
       detail::firm_month_phase_a(in, mo, static_cast<std::uint32_t>(b0), len, pre);
@@ -705,57 +707,21 @@ struct Simulation::Impl {
       // Pass 2 (kernel.cpp): payments and the money state.
       detail::firm_month_pay(money, static_cast<std::uint32_t>(b0), len, open_d, credit, denied, pre, paid);
 
-      // Pass 3: apply debt payments, the formal loan first. A shortfall is
-      // capitalised (arrears) and the term does not advance; paying arrears
-      // repays the capitalised amounts. Then install the new loans.
+      // Pass 3 (kernel.cpp): debt service; then the loan terms and the new
+      // loans, installed after this month's payments so that their service
+      // starts next month.
+      detail::firm_month_debt(debt, static_cast<std::uint32_t>(b0), len, open_d, pre, paid);
       for (std::size_t j = 0; j < len; ++j) {
-        if (open_d[j] == 0.0) continue;
         const std::size_t i = b0 + j;
-        const double loan_due = pre.loan_due[j], informal_due = pre.informal_due[j];
-        const double unpaid_debt = paid.unpaid_debt[j], catch_up = paid.catch_up[j];
-        const double arrears_before = debt_arrears_rp[i];
-        double lp = loan_principal_rp[i], ip = informal_principal_rp[i];
-        double pay_left = paid.debt_paid[j];
-        if (loan_due > 0.0) {
-          const double pay = std::min(pay_left, loan_due);
-          pay_left -= pay;
-          lp += pre.loan_interest[j] - pay;
-          if (pay >= loan_due && loan_months_left[i] > 0) --loan_months_left[i];
-          if (lp < 0.5) {
-            lp = 0.0;
-            loan_months_left[i] = 0;
-            loan_installment_rp[i] = 0.0;
-          }
-        }
-        if (informal_due > 0.0) {
-          const double pay = std::min(pay_left, informal_due);
-          ip += pre.informal_interest[j] - pay;
-          if (pay >= informal_due && informal_months_left[i] > 0) --informal_months_left[i];
-          if (ip < 0.5) {
-            ip = 0.0;
-            informal_months_left[i] = 0;
-            informal_installment_rp[i] = 0.0;
-          }
-        }
-        {
-          const double to_formal = std::min(catch_up, lp);
-          lp -= to_formal;
-          ip = std::max(0.0, ip - (catch_up - to_formal));
-          const double arrears = std::min(arrears_before - catch_up + unpaid_debt, lp + ip);
-          debt_arrears_rp[i] = arrears < 0.5 ? 0.0 : arrears;
-          if (lp < 0.5) {
-            lp = 0.0;
-            loan_months_left[i] = 0;
-            loan_installment_rp[i] = 0.0;
-          }
-          if (ip < 0.5) {
-            ip = 0.0;
-            informal_months_left[i] = 0;
-            informal_installment_rp[i] = 0.0;
-          }
-        }
-        loan_principal_rp[i] = lp;
-        informal_principal_rp[i] = ip;
+        // (Integer arithmetic, no branches: 0 keeps the term, 1 serves a
+        // month of it, 2 ends it.)
+        const auto step_term = [](std::uint16_t months, double what) -> std::uint16_t {
+          const int code = static_cast<int>(what), m = months;
+          const int served = (code == 1) & (m > 0);
+          return static_cast<std::uint16_t>((m - served) & -static_cast<int>(code != 2));
+        };
+        loan_months_left[i] = step_term(loan_months_left[i], paid.formal_term[j]);
+        informal_months_left[i] = step_term(informal_months_left[i], paid.informal_term[j]);
         if (credit[j] > 0.0) {
           const NewLoans& loans = new_loans[j];
           if (loans.formal_rp > 0.0) {

@@ -224,4 +224,54 @@ void firm_month_pay(const MoneyState& st, std::uint32_t first, std::size_t len, 
   }
 }
 
+__attribute__((target_clones("default", "avx2", "avx512f")))
+void firm_month_debt(const DebtState& st, std::uint32_t first, std::size_t len, const double* open_d,
+                     const PhaseAOut& pre, PayOut& out) {
+  double* const loan_principal_rp = st.loan_principal_rp;
+  double* const loan_installment_rp = st.loan_installment_rp;
+  double* const informal_principal_rp = st.informal_principal_rp;
+  double* const informal_installment_rp = st.informal_installment_rp;
+  double* const debt_arrears_rp = st.debt_arrears_rp;
+  // Branch-free (whether a firm holds a loan is a coin toss from one firm
+  // to the next): every value is computed and the results selected.
+#pragma GCC ivdep
+  for (std::size_t j = 0; j < len; ++j) {
+    const std::size_t i = first + j;
+    const bool open = open_d[j] != 0.0;
+    const double loan_due = pre.loan_due[j], informal_due = pre.informal_due[j];
+    const double debt_paid = out.debt_paid[j], catch_up = out.catch_up[j], unpaid_debt = out.unpaid_debt[j];
+    const double lp0 = loan_principal_rp[i], ip0 = informal_principal_rp[i], arrears_before = debt_arrears_rp[i];
+    const double loan_installment = loan_installment_rp[i], informal_installment = informal_installment_rp[i];
+    // The formal loan's service, then the informal loan's.
+    const bool has_formal = loan_due > 0.0;
+    const double pay_formal = min2(debt_paid, loan_due);
+    const double pay_left = has_formal ? debt_paid - pay_formal : debt_paid;
+    double lp = has_formal ? lp0 + (pre.loan_interest[j] - pay_formal) : lp0;
+    const double formal_served = has_formal ? (pay_formal >= loan_due ? 1.0 : 0.0) : 0.0;
+    lp = has_formal ? (lp < 0.5 ? 0.0 : lp) : lp;
+    const bool has_informal = informal_due > 0.0;
+    const double pay_informal = min2(pay_left, informal_due);
+    double ip = has_informal ? ip0 + (pre.informal_interest[j] - pay_informal) : ip0;
+    const double informal_served = has_informal ? (pay_informal >= informal_due ? 1.0 : 0.0) : 0.0;
+    ip = has_informal ? (ip < 0.5 ? 0.0 : ip) : ip;
+    // Arrears: what is caught up repays the formal loan first.
+    const double to_formal = min2(catch_up, lp);
+    lp -= to_formal;
+    ip = max2(0.0, ip - (catch_up - to_formal));
+    const double arrears = min2(arrears_before - catch_up + unpaid_debt, lp + ip);
+    const bool formal_repaid = lp < 0.5, informal_repaid = ip < 0.5;
+    lp = formal_repaid ? 0.0 : lp;
+    ip = informal_repaid ? 0.0 : ip;
+    debt_arrears_rp[i] = open ? (arrears < 0.5 ? 0.0 : arrears) : arrears_before;
+    loan_principal_rp[i] = open ? lp : lp0;
+    informal_principal_rp[i] = open ? ip : ip0;
+    loan_installment_rp[i] = open ? (formal_repaid ? 0.0 : loan_installment) : loan_installment;
+    informal_installment_rp[i] = open ? (informal_repaid ? 0.0 : informal_installment) : informal_installment;
+    const double formal_term = formal_repaid ? 2.0 : formal_served;
+    const double informal_term = informal_repaid ? 2.0 : informal_served;
+    out.formal_term[j] = open ? formal_term : 0.0;
+    out.informal_term[j] = open ? informal_term : 0.0;
+  }
+}
+
 }  // namespace msmesim::detail

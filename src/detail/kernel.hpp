@@ -157,6 +157,9 @@ struct PayOut {
   double draw[kDrawBatch], operating_paid[kDrawBatch], debt_paid[kDrawBatch], unpaid_debt[kDrawBatch],
       catch_up[kDrawBatch];
   double main_problem[kDrawBatch];  ///< main_channel (-1: none)
+  /// What firm_month_debt did to the terms of the formal and informal loan:
+  /// 0 nothing, 1 one month served, 2 repaid (no term left).
+  double formal_term[kDrawBatch], informal_term[kDrawBatch];
 };
 
 /// Pass 2 of phase B for firms first .. first+len-1: each open firm (open[j]
@@ -167,5 +170,23 @@ struct PayOut {
 /// (denied[j]) added to the capital channel. Closed firms keep their state.
 void firm_month_pay(const MoneyState& st, std::uint32_t first, std::size_t len, const double* open,
                     const double* credit, const double* denied, const PhaseAOut& pre, PayOut& out);
+
+/// The debt state firm_month_debt changes.
+struct DebtState {
+  double* loan_principal_rp;
+  double* loan_installment_rp;
+  double* informal_principal_rp;
+  double* informal_installment_rp;
+  double* debt_arrears_rp;
+};
+
+/// Pass 3 of phase B: applies the month's debt payments (out.debt_paid,
+/// catch_up, unpaid_debt) of each open firm, the formal loan first. Unpaid
+/// service is capitalised (arrears) and the term does not advance; paying
+/// arrears repays the capitalised amounts; a loan below half a rupiah is
+/// repaid. The terms (16-bit counts) are left to the caller: out.formal_term
+/// and out.informal_term say what to do with them.
+void firm_month_debt(const DebtState& st, std::uint32_t first, std::size_t len, const double* open,
+                     const PhaseAOut& pre, PayOut& out);
 
 }  // namespace msmesim::detail
