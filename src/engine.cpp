@@ -143,6 +143,8 @@ struct Simulation::Impl {
   /// Loan terms by lender, at the rate as given (the repayment-capacity test)
   /// and at the rate as stored with a formal loan (a float).
   std::array<Annuity, kLenders> annuity, annuity_stored;
+  /// Per-firm constants of the run (derive_constants).
+  std::vector<double> productivity_rp, base_profit_rp;
 
   FirmState st;
   FirmFlows flows;
@@ -214,6 +216,8 @@ struct Simulation::Impl {
                             "a rate that keeps the population below " + std::to_string(kMaxFirms) + " firms");
     st.resize(capacity, shocks.size());
     if (opt.record_flows) flows.resize(capacity);
+    productivity_rp.assign(capacity, 0.0);
+    base_profit_rp.assign(capacity, 0.0);
     init_initial_firms();
     compute_references();
     if (sc.input_output && P.linkage_strength > 0) linkage = Linkage(*sc.input_output, p.sector_names, base_by_sector);
@@ -288,6 +292,18 @@ struct Simulation::Impl {
       for (std::size_t i = 0; i < initial; ++i) micro_templates.push_back(static_cast<std::uint32_t>(i));
   }
 
+  // Constants of a firm for the run: baseline revenue per worker and
+  // pre-shock monthly profit (docs/model.md §5), kept so that the monthly
+  // step need not recompute them.
+  void derive_constants(std::size_t i) {
+    const double R0 = st.base_revenue_rp[i];
+    const double base_workers = static_cast<double>(st.base_workers[i]);
+    productivity_rp[i] = R0 / base_workers;
+    base_profit_rp[i] = R0 * (1.0 - static_cast<double>(st.variable_cost_share[i]) -
+                              static_cast<double>(st.online_share[i]) * P.shipping_cost_share) -
+                        (base_workers - 1.0) * st.wage_rp[i] - st.fixed_cost_rp[i];
+  }
+
   void expose(std::size_t i) {
     for (std::size_t k = 0; k < shocks.size(); ++k) {
       const auto& cs = shocks[k];
@@ -358,6 +374,7 @@ struct Simulation::Impl {
         st.months_distressed[i] = 0;
         st.revenue_total_rp[i] = 0.0;
         st.last_main_problem[i] = kNoProblem;
+        derive_constants(i);
         expose(i);
       }
     });
@@ -444,6 +461,7 @@ struct Simulation::Impl {
       st.revenue_total_rp[i] = 0.0;
       st.last_main_problem[i] = kNoProblem;
       if (use_cells) cell[i] = cell_index(i);
+      derive_constants(i);
       expose(i);
     }
     return n_new;
@@ -892,12 +910,13 @@ struct Simulation::Impl {
 
   detail::PhaseAInputs phase_a_inputs() const {
     return {st.sector.data(),          st.online_share.data(),        st.variable_cost_share.data(),
-            st.base_revenue_rp.data(), st.base_workers.data(),        st.workers.data(),
+            st.workers.data(),
             st.level_rp.data(),        st.expected_rp.data(),         st.wage_rp.data(),
             st.fixed_cost_rp.data(),   st.payables_rp.data(),         st.receivables_rp.data(),
             st.cash_rp.data(),         st.owner_owed_rp.data(),       st.loan_principal_rp.data(),   st.loan_rate_year.data(),
             st.loan_installment_rp.data(), st.loan_months_left.data(), st.informal_principal_rp.data(), st.debt_arrears_rp.data(),
-            st.informal_installment_rp.data(), st.informal_months_left.data()};
+            st.informal_installment_rp.data(), st.informal_months_left.data(), productivity_rp.data(),
+            base_profit_rp.data()};
   }
 
   // Loans granted this month; installed after the month's payments so that
@@ -930,8 +949,7 @@ struct Simulation::Impl {
     const auto cls = static_cast<SizeClass>(st.size_class[i]);
     NewLoans out;
     double need = std::max(shortfall, P.credit_request_revenue_months * R0);
-    const double base_profit = R0 * (1.0 - st.variable_cost_share[i] - st.online_share[i] * P.shipping_cost_share) -
-                               (st.base_workers[i] - 1) * st.wage_rp[i] - st.fixed_cost_rp[i];
+    const double base_profit = base_profit_rp[i];
     double existing_service = st.loan_installment_rp[i] + st.informal_installment_rp[i];
     for (Lender l : kAllLenders) {
       if (need <= 0.0) break;

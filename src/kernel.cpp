@@ -52,8 +52,8 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
   const std::uint8_t* const sector = in.sector;
   const float* const online_share = in.online_share;
   const float* const variable_cost_share = in.variable_cost_share;
-  const double* const base_revenue_rp = in.base_revenue_rp;
-  const std::uint16_t* const base_workers_of = in.base_workers;
+  const double* const productivity_rp = in.productivity_rp;
+  const double* const base_profit_rp = in.base_profit_rp;
   const std::uint16_t* const workers_of = in.workers;
   const double* const level_rp = in.level_rp;
   const double* const expected_rp = in.expected_rp;
@@ -82,9 +82,7 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
     const double raw_sev = 1.0 - keep_raw[j];
 
     // Revenue: demand, distribution blockage, capacity.
-    const double R0 = base_revenue_rp[i];
-    const double base_workers = static_cast<double>(base_workers_of[i]);
-    const double productivity = R0 / base_workers;
+    const double productivity = productivity_rp[i];
     const double demand_free = level_rp[i] * season[sector[i]] * noise[j];
     const double demand = demand_free * sales_keep;
     const double online = static_cast<double>(online_share[i]);
@@ -131,7 +129,7 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
     // whether customers pay now or late, so late payment squeezes suppliers
     // and lenders rather than the owner.
     const double profit = revenue - operating_cost - loan_interest - informal_interest;
-    const double base_profit = R0 * (1.0 - v - online * shipping_share) - (base_workers - 1.0) * wage - fixed;
+    const double base_profit = base_profit_rp[i];
     const double subsistence = subsistence_share * max2(base_profit, 0.0);
     const double profit_draw = owner_draw_share * max2(profit, 0.0);
     const double available = cash_rp[i] + received;

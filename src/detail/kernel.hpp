@@ -67,8 +67,6 @@ struct PhaseAInputs {
   const std::uint8_t* sector;
   const float* online_share;
   const float* variable_cost_share;
-  const double* base_revenue_rp;
-  const std::uint16_t* base_workers;
   const std::uint16_t* workers;
   const double* level_rp;
   const double* expected_rp;
@@ -86,6 +84,8 @@ struct PhaseAInputs {
   const double* debt_arrears_rp;
   const double* informal_installment_rp;
   const std::uint16_t* informal_months_left;
+  const double* productivity_rp;  ///< baseline revenue per worker
+  const double* base_profit_rp;   ///< pre-shock monthly profit
 };
 
 /// A shock active this month: each firm's severity and the intensity.
