@@ -140,7 +140,8 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
     const double owner_due = owed + max2(subsistence, min2(profit_draw, max2(0.0, position - buffer)));
 
     out.cap_sev[j] = cap_sev;
-    out.productivity[j] = productivity;
+    out.demand_free[j] = demand_free;
+    out.reachable[j] = reachable;
     out.capacity_free[j] = capacity_free;
     out.revenue[j] = revenue;
     out.operating_cost[j] = operating_cost;
@@ -158,6 +159,21 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
     // Arrears from earlier months are owed too: a delinquent firm seeks
     // credit to clear them.
     out.shortfall[j] = owner_due + obligations + buffer - available;
+  }
+  // A second loop for the channel costs and next month's expectations: one
+  // loop for everything needs more vector registers than there are.
+#pragma GCC ivdep
+  for (std::size_t j = 0; j < len; ++j) {
+    const std::size_t i = first + j;
+    const double sales_keep = keep_sales[j], dist_keep = keep_dist[j];
+    const double dist_block = 1.0 - dist_keep;
+    const double raw_sev = 1.0 - keep_raw[j];
+    const double demand_free = out.demand_free[j], reachable = out.reachable[j];
+    const double demand = demand_free * sales_keep;
+    const double online = static_cast<double>(online_share[i]);
+    const double v = static_cast<double>(variable_cost_share[i]);
+    const double revenue = out.revenue[j], capacity_free = out.capacity_free[j], delayed = out.receivables_after[j];
+    const double productivity = productivity_rp[i];
     // Cost of each channel this month (credit refused because of the shock
     // is added to the capital cost in phase B).
     out.cost_sales[j] = demand_free * (1.0 - sales_keep);

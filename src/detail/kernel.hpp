@@ -116,7 +116,8 @@ struct PhaseAMonth {
 struct PhaseAOut {
   double sales_keep[kDrawBatch], cap_keep[kDrawBatch], dist_keep[kDrawBatch], raw_keep[kDrawBatch];
   double cap_sev[kDrawBatch];
-  double productivity[kDrawBatch];
+  double demand_free[kDrawBatch];  ///< demand before the sales shock
+  double reachable[kDrawBatch];    ///< demand the firm can reach (before its capacity)
   double capacity_free[kDrawBatch];
   double revenue[kDrawBatch];
   double operating_cost[kDrawBatch];
