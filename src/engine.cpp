@@ -667,7 +667,7 @@ struct Simulation::Impl {
     const detail::MoneyState money{cash_rp,     payables_rp, receivables_rp,    owner_owed_rp,    debt_arrears_rp,
                                    level_rp,    expected_rp, revenue_window_rp, revenue_total_rp};
     const detail::DebtState debt{loan_principal_rp, loan_installment_rp, informal_principal_rp, informal_installment_rp,
-                                 debt_arrears_rp};
+                                 debt_arrears_rp,   loan_months_left,    informal_months_left};
     for (std::size_t b0 = b; b0 < e; b0 += kBatch) {
       const std::size_t len = std::min(kBatch, e - b0);
       detail::firm_month_phase_a(in, mo, static_cast<std::uint32_t>(b0), len, pre);
@@ -730,17 +730,9 @@ struct Simulation::Impl {
       // starts next month.
       detail::firm_month_debt(debt, static_cast<std::uint32_t>(b0), len, open_d, pre, paid);
       for (std::size_t j = 0; j < len; ++j) {
+        if (credit[j] == 0.0) continue;
         const std::size_t i = b0 + j;
-        // (Integer arithmetic, no branches: 0 keeps the term, 1 serves a
-        // month of it, 2 ends it.)
-        const auto step_term = [](std::uint16_t months, double what) -> std::uint16_t {
-          const int code = static_cast<int>(what), m = months;
-          const int served = (code == 1) & (m > 0);
-          return static_cast<std::uint16_t>((m - served) & -static_cast<int>(code != 2));
-        };
-        loan_months_left[i] = step_term(loan_months_left[i], paid.formal_term[j]);
-        informal_months_left[i] = step_term(informal_months_left[i], paid.informal_term[j]);
-        if (credit[j] > 0.0) {
+        {
           const NewLoans& loans = new_loans[j];
           if (loans.formal_rp > 0.0) {
             loan_principal_rp[i] = loans.formal_rp;

@@ -286,6 +286,20 @@ void firm_month_debt(const DebtState& st, std::uint32_t first, std::size_t len, 
     out.formal_term[j] = open ? formal_term : 0.0;
     out.informal_term[j] = open ? informal_term : 0.0;
   }
+  // The terms, in a loop of their own (16-bit counts): 0 keeps a term, 1
+  // serves a month of it, 2 ends it.
+  std::uint16_t* const loan_months_left = st.loan_months_left;
+  std::uint16_t* const informal_months_left = st.informal_months_left;
+#pragma GCC ivdep
+  for (std::size_t j = 0; j < len; ++j) {
+    const std::size_t i = first + j;
+    const int formal = static_cast<int>(out.formal_term[j]), informal = static_cast<int>(out.informal_term[j]);
+    const int m_formal = loan_months_left[i], m_informal = informal_months_left[i];
+    const int formal_left = formal == 2 ? 0 : m_formal - ((formal == 1) & (m_formal > 0));
+    const int informal_left = informal == 2 ? 0 : m_informal - ((informal == 1) & (m_informal > 0));
+    loan_months_left[i] = static_cast<std::uint16_t>(formal_left);
+    informal_months_left[i] = static_cast<std::uint16_t>(informal_left);
+  }
 }
 
 }  // namespace msmesim::detail

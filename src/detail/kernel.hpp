@@ -158,7 +158,7 @@ struct PayOut {
   double draw[kDrawBatch], operating_paid[kDrawBatch], debt_paid[kDrawBatch], unpaid_debt[kDrawBatch],
       catch_up[kDrawBatch];
   double main_problem[kDrawBatch];  ///< main_channel (-1: none)
-  /// What firm_month_debt did to the terms of the formal and informal loan:
+  /// What firm_month_debt does to the terms of the formal and informal loan:
   /// 0 nothing, 1 one month served, 2 repaid (no term left).
   double formal_term[kDrawBatch], informal_term[kDrawBatch];
 };
@@ -179,6 +179,8 @@ struct DebtState {
   double* informal_principal_rp;
   double* informal_installment_rp;
   double* debt_arrears_rp;
+  std::uint16_t* loan_months_left;
+  std::uint16_t* informal_months_left;
 };
 
 /// Pass 3 of phase B: applies the month's debt payments (out.debt_paid,
