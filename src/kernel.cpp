@@ -1,5 +1,6 @@
-// Phase A of the monthly firm step (see detail/kernel.hpp). The formulas are
-// those of docs/model.md §5-§8; phase B in engine.cpp uses the results.
+// The vectorised kernels of the monthly firm step (see detail/kernel.hpp):
+// phase A and the payment and debt passes of phase B. The formulas are those
+// of docs/model.md §5-§8.
 #include "detail/kernel.hpp"
 
 #include "detail/fastmath.hpp"
@@ -241,6 +242,7 @@ void firm_month_pay(const MoneyState& st, std::uint32_t first, std::size_t len, 
 __attribute__((target_clones("default", "avx2", "avx512f")))
 void firm_month_debt(const DebtState& st, std::uint32_t first, std::size_t len, const double* open_d,
                      const PhaseAOut& pre, PayOut& out) {
+  alignas(64) double formal_term_of[kDrawBatch], informal_term_of[kDrawBatch];
   double* const loan_principal_rp = st.loan_principal_rp;
   double* const loan_installment_rp = st.loan_installment_rp;
   double* const informal_principal_rp = st.informal_principal_rp;
@@ -281,10 +283,12 @@ void firm_month_debt(const DebtState& st, std::uint32_t first, std::size_t len, 
     informal_principal_rp[i] = open ? ip : ip0;
     loan_installment_rp[i] = open ? (formal_repaid ? 0.0 : loan_installment) : loan_installment;
     informal_installment_rp[i] = open ? (informal_repaid ? 0.0 : informal_installment) : informal_installment;
+    // What to do with each loan's term (a 16-bit count, updated below): 0
+    // nothing, 1 one month served, 2 repaid.
     const double formal_term = formal_repaid ? 2.0 : formal_served;
     const double informal_term = informal_repaid ? 2.0 : informal_served;
-    out.formal_term[j] = open ? formal_term : 0.0;
-    out.informal_term[j] = open ? informal_term : 0.0;
+    formal_term_of[j] = open ? formal_term : 0.0;
+    informal_term_of[j] = open ? informal_term : 0.0;
   }
   // The terms, in a loop of their own (16-bit counts): 0 keeps a term, 1
   // serves a month of it, 2 ends it.
@@ -293,7 +297,7 @@ void firm_month_debt(const DebtState& st, std::uint32_t first, std::size_t len, 
 #pragma GCC ivdep
   for (std::size_t j = 0; j < len; ++j) {
     const std::size_t i = first + j;
-    const int formal = static_cast<int>(out.formal_term[j]), informal = static_cast<int>(out.informal_term[j]);
+    const int formal = static_cast<int>(formal_term_of[j]), informal = static_cast<int>(informal_term_of[j]);
     const int m_formal = loan_months_left[i], m_informal = informal_months_left[i];
     const int formal_left = formal == 2 ? 0 : m_formal - ((formal == 1) & (m_formal > 0));
     const int informal_left = informal == 2 ? 0 : m_informal - ((informal == 1) & (m_informal > 0));

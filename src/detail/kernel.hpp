@@ -1,10 +1,12 @@
-// Phase A of the monthly firm step: everything about a firm's month that is
-// plain arithmetic on its own state — shock factors, demand, revenue, costs,
-// receivables, debt due, the owner's draw target, the credit shortfall and
-// the cost of each shock channel — for a batch of firms, without branches,
-// so the compiler vectorises it across firms. Phase B (engine.cpp) then does
-// the branching part (credit, payments, distress, labour, closure) firm by
-// firm. Compiled for several instruction sets; results are bit-identical.
+// The vectorised kernels of the monthly firm step, for a batch of firms,
+// without branches so that the compiler vectorises them across firms.
+// Phase A: everything about a firm's month that is plain arithmetic on its
+// own state — shock factors, demand, revenue, costs, receivables, debt due,
+// the owner's claim, the credit shortfall and the cost of each shock channel.
+// Phase B (engine.cpp) then runs in passes: credit, firm by firm; payments
+// (firm_month_pay) and debt service (firm_month_debt) here; distress,
+// labour, closure and counts, firm by firm. Compiled for several
+// instruction sets; results are bit-identical.
 #pragma once
 
 #include <cstddef>
@@ -158,9 +160,6 @@ struct PayOut {
   double draw[kDrawBatch], operating_paid[kDrawBatch], debt_paid[kDrawBatch], unpaid_debt[kDrawBatch],
       catch_up[kDrawBatch];
   double main_problem[kDrawBatch];  ///< main_channel (-1: none)
-  /// What firm_month_debt does to the terms of the formal and informal loan:
-  /// 0 nothing, 1 one month served, 2 repaid (no term left).
-  double formal_term[kDrawBatch], informal_term[kDrawBatch];
 };
 
 /// Pass 2 of phase B for firms first .. first+len-1: each open firm (open[j]
@@ -187,8 +186,8 @@ struct DebtState {
 /// catch_up, unpaid_debt) of each open firm, the formal loan first. Unpaid
 /// service is capitalised (arrears) and the term does not advance; paying
 /// arrears repays the capitalised amounts; a loan below half a rupiah is
-/// repaid. The terms (16-bit counts) are left to the caller: out.formal_term
-/// and out.informal_term say what to do with them.
+/// repaid. A loan's term advances by a month when its service was paid in
+/// full and ends when it is repaid.
 void firm_month_debt(const DebtState& st, std::uint32_t first, std::size_t len, const double* open,
                      const PhaseAOut& pre, PayOut& out);
 
