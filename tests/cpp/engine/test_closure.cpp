@@ -161,5 +161,37 @@ TEST(ClosureRuleCounter, ClosureWritesOffTheOutstandingLoanAsADefault) {
   EXPECT_GT(r.monthly.numbers("arrears_rp")[0], 0.0);
 }
 
+// The owner is paid first (docs/model.md §5): in a slump firm 2's revenue
+// goes to its owner's subsistence before its suppliers; what the owner could
+// not draw is owed and claimed the next month; owing the owner is distress.
+TEST(OwnerClaim, IsPaidBeforeSuppliersAndWhatIsUnpaidIsOwed) {
+  const Population pop = three_firms();
+  RunOptions opt;
+  opt.record_flows = true;
+  Simulation sim(pop, closure_scenario(8, {1.0, 1.0, 0.0}), opt);
+  const FirmParams P;  // the scenario's parameters are the defaults
+  // Pre-shock profit: revenue 10 M at a variable-cost share of 0.3 (a
+  // float), fixed cost 2 M, no paid workers, no online sales.
+  const double subsistence = P.subsistence_share * (10e6 * (1.0 - static_cast<double>(0.3f)) - 2e6);
+  sim.step();
+  {
+    const FirmFlows& f = sim.flows();
+    const double cash_in = f.cash_before[kShortShock] + f.revenue_received[kShortShock];
+    ASSERT_LT(cash_in, subsistence) << "the slump leaves less than the owner's subsistence";
+    EXPECT_NEAR(f.owner_due[kShortShock], subsistence, 1e-6);
+    EXPECT_EQ(f.owner_draw[kShortShock], cash_in) << "all cash goes to the owner";
+    EXPECT_EQ(f.operating_paid[kShortShock], 0.0) << "nothing is left for the suppliers";
+    EXPECT_EQ(f.payables_after[kShortShock], f.operating_cost[kShortShock]);
+    EXPECT_NEAR(sim.state().owner_owed_rp[kShortShock], subsistence - cash_in, 1e-6);
+    EXPECT_EQ(sim.state().status[kShortShock], static_cast<std::uint8_t>(FirmStatus::distressed));
+  }
+  const double owed = sim.state().owner_owed_rp[kShortShock];
+  sim.step();
+  EXPECT_NEAR(sim.flows().owner_due[kShortShock], owed + subsistence, 1e-6) << "the unpaid claim carries over";
+  // The healthy firm pays its owner and its suppliers in full.
+  EXPECT_EQ(sim.flows().payables_after[kHealthy], 0.0);
+  EXPECT_EQ(sim.state().owner_owed_rp[kHealthy], 0.0);
+}
+
 }  // namespace
 }  // namespace msmesim
