@@ -24,9 +24,4 @@ struct FirmMonthDrawSpec {
 void firm_month_draws(const FirmMonthDrawSpec& spec, std::uint32_t first, std::size_t len, double* noise,
                       double* walk);
 
-/// Philox4x32-10 over `len` lanes whose counters differ only in word 0
-/// (first, first+1, ...): writes words 0 and 1 of each result.
-void philox_lanes(std::uint64_t seed, std::uint32_t first, std::uint32_t c1, std::uint32_t c2, std::uint32_t c3,
-                  std::size_t len, std::uint32_t* w0, std::uint32_t* w1);
-
 }  // namespace msmesim::detail
