@@ -1,8 +1,9 @@
 // The hot random draws of the monthly step, written so the compiler
 // vectorises them across firms: Philox4x32-10 round by round over a batch of
-// counters, then Box-Muller with the libm-free functions of fastmath.hpp.
-// Compiled for several instruction sets (target_clones); the arithmetic is
-// exactly rounded and never fused, so every clone gives the same bits.
+// counters, then Box-Muller in single precision with the libm-free functions
+// of fastmath.hpp. Compiled for several instruction sets (target_clones); the
+// arithmetic is exactly rounded and never fused, so every clone gives the
+// same bits.
 #include "detail/draws.hpp"
 
 #include <bit>
@@ -21,11 +22,6 @@ namespace msmesim::detail {
 namespace {
 constexpr std::uint32_t kM0 = 0xD2511F53u, kM1 = 0xCD9E8D57u;  // Philox4x32 multipliers
 constexpr std::uint32_t kW0 = 0x9E3779B9u, kW1 = 0xBB67AE85u;  // Weyl key increments
-
-// uint32 -> double without a (non-vectorisable on SSE2) unsigned conversion.
-inline double u32_to_double(std::uint32_t x) {
-  return std::bit_cast<double>(0x4330000000000000ULL | static_cast<std::uint64_t>(x)) - kTwo52;
-}
 
 // Philox4x32-10 over `len` lanes held as four arrays of counter words, in
 // place. The portable loop vectorises, but compilers build the 32 x 32 -> 64
@@ -150,16 +146,18 @@ void firm_month_draws(const FirmMonthDrawSpec& spec, std::uint32_t first, std::s
     w1[2 * k + 1] = c3[k];
   }
   const std::size_t offset = first & 1;  // an odd first firm starts on the block's second half
-  const double nsd = spec.noise_sd, nshift = spec.noise_shift, wsd = spec.walk_sd, wshift = spec.walk_shift;
+  // Single precision: the draws need a few digits, and float vectors hold
+  // twice the lanes. The uniforms take the top 23 bits of each word.
+  const auto nsd = static_cast<float>(spec.noise_sd), nshift = static_cast<float>(spec.noise_shift),
+             wsd = static_cast<float>(spec.walk_sd), wshift = static_cast<float>(spec.walk_shift);
   for (std::size_t j = 0; j < len; ++j) {
-    // Uniforms in (0, 1): (word + 0.5) / 2^32, as to_unit().
-    const double u0 = (u32_to_double(w0[j + offset]) + 0.5) * (1.0 / 4294967296.0);
-    const double u1 = (u32_to_double(w1[j + offset]) + 0.5) * (1.0 / 4294967296.0);
-    const double radius = __builtin_sqrt(-2.0 * fast_log(u0));
-    double c, s;
+    const float u0 = unit_from_top23(w0[j + offset]);
+    const float u1 = unit_from_top23(w1[j + offset]);
+    const float radius = __builtin_sqrtf(-2.0f * fast_log(u0));
+    float c, s;
     fast_sincos_turns(u1, c, s);
-    noise[j] = fast_exp(nsd * (radius * c) + nshift);
-    walk[j] = fast_exp(wsd * (radius * s) + wshift);
+    noise[j] = static_cast<double>(fast_exp(nsd * (radius * c) + nshift));
+    walk[j] = static_cast<double>(fast_exp(wsd * (radius * s) + wshift));
   }
 }
 

@@ -3,8 +3,6 @@
 // of docs/model.md §5-§8.
 #include "detail/kernel.hpp"
 
-#include "detail/fastmath.hpp"
-
 namespace msmesim::detail {
 
 __attribute__((target_clones("default", "avx2", "avx512f")))

@@ -18,9 +18,11 @@ struct FirmMonthDrawSpec {
 };
 
 /// For firms first .. first+len-1 (len <= kDrawBatch): two standard normals
-/// each (Box-Muller on two words of a Philox4x32-10 block; a block serves two
-/// consecutive firms), turned into the revenue noise and the growth step. Bitwise identical to the scalar definition on
-/// every instruction set (no fused multiply-add, exact conversions).
+/// each (Box-Muller in single precision on the top 23 bits of two words of a
+/// Philox4x32-10 block; a block serves two consecutive firms), turned into the
+/// revenue noise and the growth step. Bitwise identical to the scalar
+/// definition on every instruction set (no fused multiply-add, exact
+/// conversions).
 void firm_month_draws(const FirmMonthDrawSpec& spec, std::uint32_t first, std::size_t len, double* noise,
                       double* walk);
 
