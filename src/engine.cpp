@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "detail/coop_book.hpp"
 #include "detail/distributions.hpp"
 #include "detail/draws.hpp"
 #include "detail/kernel.hpp"
@@ -50,7 +51,13 @@ enum MonthlyMetric : int {
   m_debt_paid,
   m_receivables,
   m_transitions,  // + from * 4 + to
-  m_count = m_transitions + kSizeClasses * kSizeClasses
+  // Member firms of a cooperative (non-members are the rest).
+  m_member_active = m_transitions + kSizeClasses * kSizeClasses,
+  m_member_distressed,
+  m_member_closed,
+  m_member_employment,
+  m_member_revenue,
+  m_count
 };
 
 enum GroupMetric : int {
@@ -155,6 +162,19 @@ struct Simulation::Impl {
   Linkage linkage;
   std::size_t n_sectors = 0, n_regions = 0;
   std::vector<std::vector<double>> mean_severity;  // [shock][sector] over initial firms
+  std::vector<double> sector_share;                // initial firms by sector, shares
+
+  // Cooperatives (docs/model.md §14): their books, and per firm the year's
+  // transactions with its cooperative and which joint effects apply to it
+  // (bit 0 joint buying, bit 1 joint selling).
+  detail::CoopBook coop;
+  std::size_t n_coops = 0;
+  std::vector<double> coop_txn_rp;
+  std::vector<std::uint8_t> joint;
+  std::vector<detail::CoopTotals> coop_total;                     // [month]
+  std::vector<std::vector<detail::CoopTotals>> coop_by_type;      // [month][type]
+  std::vector<std::vector<detail::CoopTotals>> coop_by_region;    // [month][region]
+  std::vector<std::vector<detail::CoopTotals>> coop_panel;        // [month][cooperative], if asked for
 
   int t = 0;
   bool finished = false;
@@ -188,6 +208,8 @@ struct Simulation::Impl {
   std::size_t group_base_region() const { return group_base_class() + kSizeClasses * g_count; }
   std::size_t group_total_size() const { return group_base_region() + n_regions * g_count; }
   std::size_t acc_size() const { return use_cells ? m_count + n_cells * g_count : group_total_size(); }
+  // The cooperatives' sums follow the group block in each accumulator.
+  std::size_t coop_base() const { return acc_size(); }
 
   Impl(const Population& p, const Scenario& s, RunOptions o) : pop(&p), sc(s), opt(std::move(o)) {
     p.validate();
@@ -226,9 +248,54 @@ struct Simulation::Impl {
     cell.assign(capacity, 0);
     if (use_cells)
       for (std::size_t i = 0; i < initial; ++i) cell[i] = cell_index(i);
-    acc.assign(static_cast<std::size_t>(threads), std::vector<std::int64_t>(acc_size(), 0));
+    init_cooperatives();
+    acc.assign(static_cast<std::size_t>(threads),
+               std::vector<std::int64_t>(acc_size() + n_coops * detail::kCoopFields, 0));
     monthly.reserve(static_cast<std::size_t>(sc.months));
     groups.reserve(static_cast<std::size_t>(sc.months));
+  }
+
+  // The cooperatives' books, and the joint buying and selling their member
+  // firms enjoy while the cooperative is active.
+  void init_cooperatives() {
+    n_coops = pop->cooperatives.size();
+    const std::size_t capacity = st.region.size();
+    coop_txn_rp.assign(capacity, 0.0);
+    joint.assign(capacity, 0);
+    if (n_coops == 0) return;
+    std::vector<std::int64_t> members(n_coops, 0);
+    std::vector<double> firm_loans(n_coops, 0.0);
+    for (std::size_t i = 0; i < initial; ++i) {
+      const auto c = st.cooperative[i];
+      if (c < 0) continue;
+      ++members[static_cast<std::size_t>(c)];
+      if (st.loan_lender[i] == static_cast<std::uint8_t>(Lender::cooperative))
+        firm_loans[static_cast<std::size_t>(c)] += st.loan_principal_rp[i];
+    }
+    coop = detail::CoopBook(pop->cooperatives, members, firm_loans, P);
+    for (std::size_t i = 0; i < initial; ++i)
+      if (st.cooperative[i] >= 0) apply_joint(i);
+  }
+
+  // Sets firm i's joint effects to what its cooperative offers now.
+  void apply_joint(std::size_t i) {
+    const auto c = static_cast<std::size_t>(st.cooperative[i]);
+    const std::uint8_t want =
+        static_cast<std::uint8_t>((coop.joint_buying(c) ? 1u : 0u) | (coop.joint_selling(c) ? 2u : 0u));
+    const std::uint8_t had = joint[i];
+    if (want == had) return;
+    const double buying = (want & 1u) ? 1.0 - P.joint_buying_discount * P.joint_buying_share : 1.0;
+    st.variable_cost_share[i] = static_cast<float>(static_cast<double>(pop->variable_cost_share[i]) * buying);
+    const double uplift = 1.0 + P.joint_selling_uplift;
+    if ((want & 2u) && !(had & 2u)) {
+      st.level_rp[i] *= uplift;
+      st.expected_rp[i] *= uplift;
+    } else if (!(want & 2u) && (had & 2u)) {
+      st.level_rp[i] /= uplift;
+      st.expected_rp[i] /= uplift;
+    }
+    joint[i] = want;
+    derive_constants(i);
   }
 
   std::int64_t total_entries() const {
@@ -399,6 +466,9 @@ struct Simulation::Impl {
     for (std::size_t k = 0; k < shocks.size(); ++k)
       for (std::size_t s = 0; s < n_sectors; ++s)
         if (count[s] > 0) mean_severity[k][s] /= count[s];
+    sector_share.assign(n_sectors, 0.0);
+    for (std::size_t s = 0; s < n_sectors; ++s)
+      sector_share[s] = initial > 0 ? count[s] / static_cast<double>(initial) : 0.0;
   }
 
   // Admits this month's entrants: each resembles a randomly chosen initial
@@ -422,7 +492,7 @@ struct Simulation::Impl {
       st.assets_rp[i] = st.assets_rp[j] * f;
       st.base_revenue_rp[i] = std::max(st.base_revenue_rp[j] * f, 1.0);
       st.base_workers[i] = 1;
-      st.variable_cost_share[i] = st.variable_cost_share[j];
+      st.variable_cost_share[i] = pop->variable_cost_share[j];
       st.fixed_cost_rp[i] = st.fixed_cost_rp[j] * f;
       st.wage_rp[i] = st.wage_rp[j];
       st.online_share[i] = st.online_share[j];
@@ -563,9 +633,11 @@ struct Simulation::Impl {
       step_chunk(b, e, ctx, acc[static_cast<std::size_t>(worker)].data());
     });
     // Reduce (integer sums: order does not matter).
-    std::vector<std::int64_t> total(acc_size(), 0);
+    std::vector<std::int64_t> total(acc_size() + n_coops * detail::kCoopFields, 0);
     for (const auto& a : acc)
       for (std::size_t k = 0; k < total.size(); ++k) total[k] += a[k];
+    if (n_coops > 0) step_cooperatives(ctx, total.data() + coop_base());
+    total.resize(acc_size());
     if (use_cells) {
       // Expand (region, sector, class) cells into the three breakdowns.
       std::vector<std::int64_t> expanded(group_total_size(), 0);
@@ -592,6 +664,65 @@ struct Simulation::Impl {
     for (std::size_t s = 0; s < n_sectors; ++s) expected[s] = base_by_sector[s] * ctx.season[s];
     expected_sector.push_back(std::move(expected));
     ++t;
+  }
+
+  // Mean severity of the month's shocks on a channel over all initial firms
+  // (the regency-wide stress the cooperatives feel).
+  double channel_stress(const MonthContext& ctx, Channel channel) const {
+    double stress = 0.0;
+    for (std::size_t k = 0; k < shocks.size(); ++k) {
+      if (shocks[k].channel != channel) continue;
+      const double intensity = shocks[k].profile.intensity(ctx.t - shocks[k].onset_index);
+      if (intensity <= 0.0) continue;
+      double mean = 0.0;
+      for (std::size_t s = 0; s < n_sectors; ++s) mean += sector_share[s] * mean_severity[k][s];
+      stress += intensity * mean;
+    }
+    return std::min(stress, 1.0);
+  }
+
+  // The cooperatives' month, after the firms': their books, and at a year
+  // end the SHU paid to member firms and the joint effects of cooperatives
+  // that became active or inactive.
+  void step_cooperatives(const MonthContext& ctx, const std::int64_t* sums) {
+    detail::CoopMonthInput in;
+    in.month = ctx.t;
+    in.year_end = ctx.calendar == 11;
+    in.capital_stress = channel_stress(ctx, Channel::capital);
+    in.sales_stress = channel_stress(ctx, Channel::sales);
+    in.seed = opt.seed;
+    in.replication = opt.replication;
+    std::vector<detail::CoopTotals> per_coop;
+    std::vector<double> shu_rate;
+    coop.month(in, sums, per_coop, shu_rate);
+    if (in.year_end) {
+      for (std::size_t i = 0; i < initial; ++i) {
+        const auto c = st.cooperative[i];
+        if (c < 0) continue;
+        if (st.status[i] != static_cast<std::uint8_t>(FirmStatus::closed)) {
+          const double shu = coop_txn_rp[i] * shu_rate[static_cast<std::size_t>(c)];
+          st.cash_rp[i] += shu;
+          if (opt.record_flows && flows.stepped[i]) {
+            flows.shu_received[i] = shu;
+            flows.cash_after[i] = st.cash_rp[i];
+          }
+        }
+        coop_txn_rp[i] = 0.0;
+        apply_joint(i);
+      }
+    }
+    detail::CoopTotals all;
+    std::vector<detail::CoopTotals> by_type(kCoopTypes), by_region(n_regions);
+    const auto& co = coop.state();
+    for (std::size_t c = 0; c < n_coops; ++c) {
+      all.add(per_coop[c]);
+      by_type[co.type[c]].add(per_coop[c]);
+      by_region[co.region[c]].add(per_coop[c]);
+    }
+    coop_total.push_back(all);
+    coop_by_type.push_back(std::move(by_type));
+    coop_by_region.push_back(std::move(by_region));
+    if (opt.cooperative_panel) coop_panel.push_back(std::move(per_coop));
   }
 
   static constexpr std::size_t kBatch = detail::kDrawBatch;
@@ -652,6 +783,11 @@ struct Simulation::Impl {
     auto* const fixed_cost_rp = st.fixed_cost_rp.data();
     auto* const workers_of = st.workers.data();
     auto* const wage_rp = st.wage_rp.data();
+    const std::int32_t* const coop_of = st.cooperative.data();
+    std::int64_t* const coop_sums = a + coop_base();
+    double* const coop_txn = coop_txn_rp.data();
+    const std::uint8_t* const joint_of = joint.data();
+    const double joint_share = K.joint_buying_share;
     // Monthly counts of this chunk, kept in locals and added once at the end.
     std::int64_t count_active = 0, count_distressed = 0, count_employment = 0, count_closed = 0, count_affected = 0,
                  sum_revenue_rp = 0;
@@ -675,7 +811,7 @@ struct Simulation::Impl {
       // arrays: (1) closed firms and credit, sparse; (2) payments and the
       // money state, branch-free so that it vectorises; (3) debt service;
       // (4) distress, labour, closure and the month's counts.
-      alignas(64) double open_d[kBatch], credit[kBatch], denied[kBatch];
+      alignas(64) double open_d[kBatch], credit[kBatch], denied[kBatch], coop_principal[kBatch];
       // Pass 1.
       for (std::size_t j = 0; j < len; ++j) {
         const std::size_t i = b0 + j;
@@ -683,8 +819,12 @@ struct Simulation::Impl {
         open_d[j] = open ? 1.0 : 0.0;
         credit[j] = 0.0;
         denied[j] = 0.0;
+        // A member's loan from its cooperative before this month's service.
+        coop_principal[j] =
+            loan_lender[i] == static_cast<std::uint8_t>(Lender::cooperative) ? loan_principal_rp[i] : 0.0;
         if (record) {
           flows.stepped[i] = 0;
+          flows.shu_received[i] = 0.0;
           flows.cash_before[i] = cash_rp[i];
           flows.payables_before[i] = payables_rp[i];
           flows.debt_service_due[i] = pre.loan_due[j] + pre.informal_due[j] + debt_arrears_rp[i];
@@ -768,9 +908,11 @@ struct Simulation::Impl {
             a[base_region + region[i] * static_cast<std::size_t>(g_count) + k] += v;
           }
         };
+        const std::int32_t member_of = coop_of[i];
         if (open_d[j] == 0.0) {
           ++count_closed;
           group_add(g_closed, 1);
+          if (member_of >= 0) a[m_member_closed] += 1;
           continue;
         }
         const double revenue = pre.revenue[j];
@@ -854,7 +996,33 @@ struct Simulation::Impl {
         sum_debt_paid += paid.debt_paid[j] + paid.catch_up[j];
         sum_arrears += paid.unpaid_debt[j];
 
+        // Dealings with the cooperative: its loan's service (unpaid interest
+        // is added to the loan), overdue service, and the transactions that
+        // earn a share of its SHU (loan interest and joint purchases).
+        std::int64_t* cs = nullptr;
+        if (member_of >= 0) {
+          cs = coop_sums + static_cast<std::size_t>(member_of) * detail::kCoopFields;
+          double txn = 0.0;
+          if (coop_principal[j] > 0.0) {
+            const double interest = pre.loan_due[j] > 0.0 ? pre.loan_interest[j] : 0.0;
+            const double after = loan_principal_rp[i];
+            cs[detail::cf_repaid_rp] += rp(std::max(0.0, coop_principal[j] - after + interest));
+            cs[detail::cf_interest_rp] += rp(interest);
+            cs[detail::cf_firm_arrears_rp] += rp(std::min(debt_arrears_rp[i], after));
+            txn += interest;
+          }
+          if (joint_of[i] & 1u) txn += joint_share * static_cast<double>(variable_cost_share[i]) * revenue;
+          const std::int64_t txn_rp = rp(txn);
+          cs[detail::cf_transactions_rp] += txn_rp;
+          coop_txn[i] += static_cast<double>(txn_rp);
+        }
+
         if (months_unable[i] >= K.closure_after_months) {
+          if (cs != nullptr) {
+            if (loan_lender[i] == static_cast<std::uint8_t>(Lender::cooperative))
+              cs[detail::cf_default_rp] += rp(loan_principal_rp[i]);
+            a[m_member_closed] += 1;
+          }
           close_firm(i, t_now, a);
           group_add(g_closed, 1);
           group_add(g_new_closures, 1);
@@ -877,6 +1045,14 @@ struct Simulation::Impl {
         sum_receivables += receivables_rp[i];
         sum_credit[loan_lender[i]] += loan_principal_rp[i];  // adds 0 without a loan
         sum_credit[static_cast<int>(Lender::informal)] += informal_principal_rp[i];
+        if (cs != nullptr) {
+          cs[detail::cf_open_members] += 1;
+          cs[detail::cf_distressed_members] += unable;
+          a[m_member_active] += 1;
+          a[m_member_distressed] += unable;
+          a[m_member_employment] += workers_of[i];
+          a[m_member_revenue] += revenue_rp;
+        }
       }
     }
     // Chunks have fixed boundaries whatever the thread count, so these sums
@@ -950,11 +1126,14 @@ struct Simulation::Impl {
       double base = 0.0, tightening = 0.0, ceiling = 0.0, rate = 0.0, term = 1.0;
       switch (l) {
         case Lender::cooperative:
-          // Only members of a cooperative can borrow from it.
+          // Only members borrow from their cooperative, within the credit
+          // line it opened for the month (its liquidity shared among its
+          // member firms), in whole rupiah.
           if (st.cooperative[i] < 0) continue;
           base = P.coop_approval;
           tightening = P.coop_tightening;
-          ceiling = P.coop_ceiling_revenue_months * R0;
+          ceiling = std::floor(std::min(P.coop_ceiling_revenue_months * R0,
+                                        coop.line_rp(static_cast<std::size_t>(st.cooperative[i]))));
           rate = P.coop_rate_year;
           term = P.coop_term_months;
           break;
@@ -989,7 +1168,8 @@ struct Simulation::Impl {
       const double capacity_rp = std::max(0.0, P.max_debt_service_share * base_profit - existing_service);
       const double per_rupiah = annuity[static_cast<std::size_t>(l)].installment(1.0);
       const double affordable = per_rupiah > 0.0 ? capacity_rp / per_rupiah : 0.0;
-      const double amount = std::min({need, ceiling, affordable});
+      double amount = std::min({need, ceiling, affordable});
+      if (l == Lender::cooperative) amount = std::floor(amount);  // whole rupiah, as the cooperative books it
       if (amount <= 0.0) continue;
       const double odds_free = base * ((formal && distressed) ? P.distressed_approval_factor : 1.0);
       const double odds = odds_free * (1.0 - tightening * cap_sev);
@@ -998,6 +1178,11 @@ struct Simulation::Impl {
         const int li = static_cast<int>(l);
         a[m_new_loans + li] += 1;
         a[m_new_credit + li] += rp(amount);
+        if (l == Lender::cooperative) {
+          std::int64_t* cs = a + coop_base() + static_cast<std::size_t>(st.cooperative[i]) * detail::kCoopFields;
+          cs[detail::cf_new_loans_rp] += rp(amount);
+          cs[detail::cf_new_loans] += 1;
+        }
         if (formal) {
           out.formal_rp = amount;
           out.formal_lender = l;
@@ -1187,6 +1372,99 @@ RunResult Simulation::Impl::build_result(bool move_state) {
     cols.push_back(make_column("downgrades", col_i(m_downgrades), "firms"));
     for (auto c : kAllSizeClasses)
       cols.push_back(make_column("firms_" + std::string(to_string(c)), col_i(m_class + static_cast<int>(c)), "firms"));
+    // Member firms of cooperatives and the rest, side by side.
+    auto rest = [&](int all, int members) {
+      std::vector<std::int64_t> v(T);
+      for (std::size_t m = 0; m < T; ++m)
+        v[m] = monthly[m][static_cast<std::size_t>(all)] - monthly[m][static_cast<std::size_t>(members)];
+      return v;
+    };
+    const std::pair<const char*, std::pair<int, int>> member_cols[] = {
+        {"active_firms", {m_active, m_member_active}},
+        {"distressed_firms", {m_distressed, m_member_distressed}},
+        {"closed_firms", {m_closed, m_member_closed}},
+        {"employment", {m_employment, m_member_employment}},
+        {"revenue_rp", {m_revenue, m_member_revenue}}};
+    for (const auto& [name, pair] : member_cols) {
+      const std::string unit = std::string(name) == "employment" ? "workers" : std::string(name) == "revenue_rp" ? "Rp" : "firms";
+      cols.push_back(make_column("member_" + std::string(name), col_i(pair.second), unit));
+      cols.push_back(make_column("nonmember_" + std::string(name), rest(pair.first, pair.second), unit));
+    }
+  }
+
+  // Cooperatives: monthly totals, by type and by kecamatan, and the panel.
+  if (n_coops > 0) {
+    auto coop_table = [&](std::size_t n_groups, const std::vector<std::string>* names, auto get) {
+      Table tb;
+      const std::size_t rows = T * n_groups;
+      std::vector<std::int32_t> month(rows);
+      std::vector<std::uint16_t> group(rows);
+      std::vector<const detail::CoopTotals*> row_of(rows);
+      for (std::size_t m = 0; m < T; ++m)
+        for (std::size_t g = 0; g < n_groups; ++g) {
+          const std::size_t row = m * n_groups + g;
+          month[row] = static_cast<std::int32_t>(m);
+          group[row] = static_cast<std::uint16_t>(g);
+          row_of[row] = &get(m, g);
+        }
+      tb.columns.push_back(make_column("month", month));
+      if (names != nullptr) tb.columns.push_back(make_categorical("group", group, *names));
+      auto counts = [&](const char* name, std::int64_t detail::CoopTotals::*f, const char* unit) {
+        std::vector<std::int64_t> v(rows);
+        for (std::size_t k = 0; k < rows; ++k) v[k] = row_of[k]->*f;
+        tb.columns.push_back(make_column(name, std::move(v), unit));
+      };
+      auto money = [&](const char* name, double detail::CoopTotals::*f) {
+        std::vector<double> v(rows);
+        for (std::size_t k = 0; k < rows; ++k) v[k] = row_of[k]->*f;
+        tb.columns.push_back(make_column(name, std::move(v), "Rp"));
+      };
+      counts("cooperatives", &detail::CoopTotals::cooperatives, "cooperatives");
+      counts("active", &detail::CoopTotals::active, "cooperatives");
+      counts("healthy", &detail::CoopTotals::healthy, "cooperatives");
+      counts("stressed", &detail::CoopTotals::stressed, "cooperatives");
+      counts("rat_held", &detail::CoopTotals::rat_held, "cooperatives");
+      counts("member_firms_open", &detail::CoopTotals::member_firms_open, "firms");
+      counts("new_loans_firms", &detail::CoopTotals::new_loans_firms, "loans");
+      money("cash_rp", &detail::CoopTotals::cash_rp);
+      money("lendable_rp", &detail::CoopTotals::lendable_rp);
+      money("deposits_rp", &detail::CoopTotals::deposits_rp);
+      money("deposit_inflow_rp", &detail::CoopTotals::deposit_inflow_rp);
+      money("withdrawals_rp", &detail::CoopTotals::withdrawals_rp);
+      money("withdrawals_unmet_rp", &detail::CoopTotals::withdrawals_unmet_rp);
+      money("loans_rp", &detail::CoopTotals::loans_rp);
+      money("firm_loans_rp", &detail::CoopTotals::firm_loans_rp);
+      money("new_loans_firms_rp", &detail::CoopTotals::new_loans_firms_rp);
+      money("new_loans_households_rp", &detail::CoopTotals::new_loans_households_rp);
+      money("arrears_rp", &detail::CoopTotals::arrears_rp);
+      money("defaults_rp", &detail::CoopTotals::defaults_rp);
+      money("own_capital_rp", &detail::CoopTotals::own_capital_rp);
+      money("borrowed_rp", &detail::CoopTotals::borrowed_rp);
+      money("surplus_rp", &detail::CoopTotals::surplus_rp);
+      money("shu_paid_rp", &detail::CoopTotals::shu_paid_rp);
+      money("business_volume_rp", &detail::CoopTotals::business_volume_rp);
+      return tb;
+    };
+    std::vector<std::string> type_names;
+    for (auto ty : kAllCoopTypes) type_names.emplace_back(to_string(ty));
+    r.cooperatives_monthly = coop_table(1, nullptr, [&](std::size_t m, std::size_t) -> const detail::CoopTotals& {
+      return coop_total[m];
+    });
+    r.cooperatives_by_type = coop_table(kCoopTypes, &type_names, [&](std::size_t m, std::size_t g) -> const detail::CoopTotals& {
+      return coop_by_type[m][g];
+    });
+    r.cooperatives_by_region = coop_table(n_regions, &pop->region_names,
+                                          [&](std::size_t m, std::size_t g) -> const detail::CoopTotals& {
+                                            return coop_by_region[m][g];
+                                          });
+    if (!coop_panel.empty()) {
+      r.cooperatives_panel = coop_table(n_coops, nullptr, [&](std::size_t m, std::size_t g) -> const detail::CoopTotals& {
+        return coop_panel[m][g];
+      });
+      std::vector<std::int32_t> id(T * n_coops);
+      for (std::size_t k = 0; k < id.size(); ++k) id[k] = static_cast<std::int32_t>(k % n_coops);
+      r.cooperatives_panel.columns.insert(r.cooperatives_panel.columns.begin() + 1, make_column("cooperative", id));
+    }
   }
 
   // Breakdowns (long form).
@@ -1328,6 +1606,9 @@ void Simulation::run() {
 
 const FirmState& Simulation::state() const { return impl_->st; }
 const FirmFlows& Simulation::flows() const { return impl_->flows; }
+const Cooperatives& Simulation::cooperatives() const {
+  return impl_->n_coops > 0 ? impl_->coop.state() : impl_->pop->cooperatives;
+}
 
 RunResult Simulation::result() {
   if (impl_->finished) throw Error("result() can be taken once");

@@ -62,6 +62,9 @@ void validate_param(const ParamInfo& info, double value, const std::string& fiel
 void FirmParams::validate() const {
   for (std::size_t i = 0; i < std::size(kFirmTable); ++i)
     validate_param(kFirmTable[i], this->*kFirmMembers[i], std::string(kFirmTable[i].name));
+  if (coop_active_rat_min > coop_active_rat_years)
+    throw InvalidArgument("coop_active_rat_min", detail::format_value(coop_active_rat_min),
+                          "at most coop_active_rat_years (" + detail::format_value(coop_active_rat_years) + ")");
 }
 
 double FirmParams::get(std::string_view name) const { return this->*kFirmMembers[index_of(name)]; }

@@ -173,6 +173,7 @@ void PopulationSpec::validate() const {
   }
   if (!(sector_weight > 0))
     throw InvalidArgument("sectors.weight", "all zero", "at least one positive weight");
+  cooperatives.validate(regions.size());
   for (std::size_t r = 0; r < std::size(kPopTable); ++r)
     validate_param(kPopTable[r], params.*kPopMembers[r], std::string(kPopTable[r].name));
   double class_weight = 0;
@@ -236,7 +237,7 @@ std::size_t Population::memory_bytes() const {
   return b(region) + b(sector) + b(size_class) + b(workers) + b(revenue_rp_month) + b(assets_rp) +
          b(variable_cost_share) + b(fixed_cost_rp_month) + b(wage_rp_month) + b(online_share) +
          b(owner_capability) + b(registered) + b(ever_kur) + b(cash_rp) + b(loan_principal_rp) +
-         b(loan_rate_year) + b(loan_months_left) + b(loan_lender) + b(cooperative);
+         b(loan_rate_year) + b(loan_months_left) + b(loan_lender) + b(cooperative) + cooperatives.memory_bytes();
 }
 
 namespace {
@@ -297,6 +298,7 @@ void Population::validate() const {
   check_len(loan_lender.size(), "loan_lender");
   check_len(cooperative.size(), "cooperative");
   if (n == 0) throw InvalidArgument("population", "0 firms", "at least one firm");
+  cooperatives.validate(region_names.size());
   if (static_cast<std::int64_t>(n) > kMaxFirms)
     throw InvalidArgument("population", std::to_string(n) + " firms", "at most " + std::to_string(kMaxFirms));
   if (region_names.empty() || region_names.size() > 65535)
@@ -347,7 +349,10 @@ void Population::validate() const {
     if (loan_lender[i] >= kLenders) fail("loan_lender", std::to_string(loan_lender[i]), "0 to 3");
     if (loan_principal_rp[i] > 0 && loan_months_left[i] < 1)
       fail("loan_months_left", std::to_string(loan_months_left[i]), "at least 1 while a loan is outstanding");
-    if (cooperative[i] < -1) fail("cooperative", std::to_string(cooperative[i]), "-1 (none) or a cooperative id >= 0");
+    if (cooperative[i] < -1 || cooperative[i] >= static_cast<std::int64_t>(cooperatives.size()))
+      fail("cooperative", std::to_string(cooperative[i]),
+           cooperatives.empty() ? std::string("-1 (the population has no cooperatives)")
+                                : "-1 (none) or a cooperative index from 0 to " + std::to_string(cooperatives.size() - 1));
   }
 }
 
@@ -525,6 +530,7 @@ Population generate_population(const PopulationSpec& spec, std::uint64_t seed, i
       pop.cooperative[i] = -1;
     }
   });
+  generate_cooperatives(spec, seed, pop);
   return pop;
 }
 

@@ -58,6 +58,25 @@ std::vector<SectorSpec> bogor_sectors() {
   return out;
 }
 
+CooperativeSpec bogor_cooperative_spec() {
+  CooperativeSpec c;
+  // Seed 000 Table 5 (condition of cooperatives, 2019).
+  c.count = 1651;
+  const auto& active = bogor_active_cooperatives_2019();  // Tables 2-3, 2019 column
+  c.active_by_region.assign(active.begin(), active.end());
+  c.members = 91555;
+  c.own_capital_rp = 248589778560.0;
+  c.external_capital_rp = 107549168854.0;
+  c.business_volume_rp_year = 550099401555.0;
+  c.shu_rp_year = 42667055523.0;
+  c.rat_last_year = 203;
+  // Table 4, 2020 column (2019 is not given): producer, consumer, marketing,
+  // service, savings & loan.
+  c.type_weights = {94, 1451, 33, 50, 62};
+  c.reference_firms = kBogorFirms;
+  return c;
+}
+
 PopulationSpec bogor_population_spec(std::int64_t firms) {
   PopulationSpec spec;
   spec.name = "Bogor Regency";
@@ -67,6 +86,7 @@ PopulationSpec bogor_population_spec(std::int64_t firms) {
   for (std::size_t k = 0; k < names.size(); ++k) spec.regions.push_back({names[k], static_cast<double>(weights[k])});
   spec.sectors = bogor_sectors();
   spec.regime = ClassRegime::law20_2008;
+  spec.cooperatives = bogor_cooperative_spec();
   return spec;
 }
 

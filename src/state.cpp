@@ -68,7 +68,7 @@ std::size_t FirmState::memory_bytes() const {
 
 void FirmFlows::resize(std::size_t capacity) {
   for (auto* v : {&cash_before, &cash_after, &revenue, &revenue_received, &operating_cost, &operating_paid,
-                  &payables_before, &payables_after, &debt_service_due, &debt_service_paid, &owner_due, &owner_draw,
+                  &payables_before, &payables_after, &debt_service_due, &debt_service_paid, &owner_due, &owner_draw, &shu_received,
                   &new_credit})
     v->assign(capacity, 0.0);
   stepped.assign(capacity, 0);

@@ -14,6 +14,8 @@ constexpr std::array<std::string_view, kChannels> kChannelNames = {"sales", "cap
                                                                    "distribution", "raw_materials"};
 constexpr std::array<std::string_view, kLenders> kLenderNames = {"cooperative", "kur", "bank",
                                                                  "informal"};
+constexpr std::array<std::string_view, kCoopTypes> kCoopTypeNames = {"producer", "consumer", "marketing",
+                                                                     "service", "savings_loan"};
 constexpr std::array<std::string_view, 3> kStatusNames = {"active", "distressed", "closed"};
 
 template <std::size_t N>
@@ -39,6 +41,7 @@ std::string_view to_string(SizeClass c) { return kClassNames.at(static_cast<std:
 std::string_view to_string(Channel c) { return kChannelNames.at(static_cast<std::size_t>(c)); }
 std::string_view to_string(Lender l) { return kLenderNames.at(static_cast<std::size_t>(l)); }
 std::string_view to_string(FirmStatus s) { return kStatusNames.at(static_cast<std::size_t>(s)); }
+std::string_view to_string(CoopType t) { return kCoopTypeNames.at(static_cast<std::size_t>(t)); }
 
 SizeClass size_class_from_string(std::string_view s, const std::string& field) {
   return static_cast<SizeClass>(find_name(kClassNames, s, field));
@@ -48,6 +51,9 @@ Channel channel_from_string(std::string_view s, const std::string& field) {
 }
 Lender lender_from_string(std::string_view s, const std::string& field) {
   return static_cast<Lender>(find_name(kLenderNames, s, field));
+}
+CoopType coop_type_from_string(std::string_view s, const std::string& field) {
+  return static_cast<CoopType>(find_name(kCoopTypeNames, s, field));
 }
 
 std::string YearMonth::to_string() const {

@@ -25,6 +25,8 @@ struct RunOptions {
   bool record_flows = false;
   /// Produce the firm-level table RunResult::firms.
   bool microdata = true;
+  /// Produce RunResult::cooperatives_panel (one row per cooperative and month).
+  bool cooperative_panel = false;
   /// Called after every month with (months done, months in all); returning
   /// false stops the run with msmesim::Cancelled.
   std::function<bool(int, int)> progress;
@@ -52,6 +54,9 @@ class Simulation {
   const FirmState& state() const;
   /// Cash flows of the latest month (empty unless record_flows).
   const FirmFlows& flows() const;
+  /// State of every cooperative after the latest month (their books, RAT
+  /// history and status).
+  const Cooperatives& cooperatives() const;
   /// Builds the result (the firm table is a copy of the state). The
   /// simulation cannot be stepped afterwards.
   RunResult result();

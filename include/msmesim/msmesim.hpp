@@ -3,6 +3,7 @@
 // programmes. This umbrella header includes the whole public API.
 #pragma once
 
+#include "msmesim/cooperative.hpp"
 #include "msmesim/engine.hpp"
 #include "msmesim/error.hpp"
 #include "msmesim/linkage.hpp"

@@ -139,7 +139,61 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
     "New firms a month, as a share of the initial population (Poisson).", \
     "Seed 000 §5.2: 20-50 new SMEs a month in Bogor; 35 / 751,888 firms.") \
   X(entrant_revenue_factor, 0.5, 0.0, 10.0, "x template revenue", false, \
-    "Revenue of an entrant relative to the existing micro firm it is modelled on.", "Assumption.")
+    "Revenue of an entrant relative to the existing micro firm it is modelled on.", "Assumption.") \
+  /* cooperatives (docs/model.md §14) */ \
+  X(coop_reserve_ratio, 0.10, 0.0, 1.0, "share of deposits", false, \
+    "Cash a cooperative keeps against its members' deposits; it lends only what it holds above this.", \
+    "Assumption (savings-and-loan cooperatives keep a liquidity reserve; the ministry's health rating scores cash against short-term liabilities).") \
+  X(coop_deposit_inflow_month, 0.010, 0.0, 1.0, "share of deposits per month", false, \
+    "Members' new voluntary deposits a month, as a share of deposits held.", "Assumption.") \
+  X(coop_withdrawal_month, 0.008, 0.0, 1.0, "share of deposits per month", false, \
+    "Members' withdrawals a month in normal times, as a share of deposits held.", "Assumption.") \
+  X(coop_withdrawal_capital_sensitivity, 0.15, 0.0, 10.0, "per unit capital stress", false, \
+    "Extra share of deposits withdrawn a month per unit of capital (liquidity) stress — the month's mean capital-shock severity.", \
+    "Seed 000 §5.2 and MODEL §3: members withdraw deposits under stress; size an assumption.") \
+  X(coop_withdrawal_distress_sensitivity, 0.05, 0.0, 10.0, "per distressed member share", false, \
+    "Extra share of deposits withdrawn a month per unit share of the cooperative's member firms in distress.", "Assumption.") \
+  X(coop_household_term_months, 12, 1, 360, "months", true, \
+    "Term of the cooperative's loans to members who run no firm of the population (households).", "Assumption.") \
+  X(coop_household_arrears, 0.03, 0.0, 1.0, "share of repayments", false, \
+    "Share of household members' scheduled repayments missed in normal times.", "Assumption.") \
+  X(coop_household_arrears_sensitivity, 0.6, 0.0, 10.0, "per unit stress", false, \
+    "Extra share of household repayments missed per unit of capital stress.", "Assumption.") \
+  X(coop_gross_margin, 0.12, 0.0, 1.0, "share of volume", false, \
+    "Gross margin of a cooperative's trading business; surplus falls by this share of lost business volume.", "Assumption.") \
+  X(coop_active_rat_years, 3, 1, 8, "book years", true, \
+    "A cooperative is active when it held its members' meeting (RAT) in at least coop_active_rat_min of the last this many book years.", \
+    "Seed 003 (three years).") \
+  X(coop_active_rat_min, 1, 1, 8, "meetings", true, \
+    "Meetings within the window an active cooperative must have held (3 with a 3-year window: seed 003's strict rule).", \
+    "Table 5: 589 active but 203 RATs in 2019 fits one meeting in three years (docs/model.md §14).") \
+  X(coop_rat_prob_routine, 0.25, 0.0, 1.0, "probability per year", false, \
+    "Odds that an active cooperative whose status is not at stake holds its annual members' meeting (RAT) for a book year.", \
+    "Assumption: with the due-year odds below, about 205 of 589 active cooperatives hold a RAT in a year without shock (Table 5: 203 in 2019).") \
+  X(coop_rat_prob_due_healthy, 0.9, 0.0, 1.0, "probability per year", false, \
+    "Odds that a sound active cooperative holds its RAT in the year it would otherwise lose its active status (solvent, liquid, with a surplus).", \
+    "Assumption (keeps the number of active cooperatives about stable without shock).") \
+  X(coop_rat_prob_due_unhealthy, 0.5, 0.0, 1.0, "probability per year", false, \
+    "As coop_rat_prob_due_healthy, for a cooperative that is not sound.", "Assumption.") \
+  X(coop_rat_prob_inactive, 0.02, 0.0, 1.0, "probability per year", false, \
+    "Odds that an inactive cooperative holds a RAT (revives).", "Assumption.") \
+  X(coop_rat_disruption, 4.0, 0.0, 20.0, "per unit stress", false, \
+    "Fall in the odds of holding a RAT per unit of the year's mean sales stress (members' meetings suspended under social restrictions).", \
+    "Calibrated: with it the Bogor COVID-19 preset goes from 589 active cooperatives (2019) to 542 at the end of 2020; seed 000 Tables 2-3 record 540.") \
+  X(coop_shu_member_share, 0.5, 0.0, 1.0, "share of SHU", false, \
+    "Share of a positive surplus (SHU) paid out to members after the RAT, in proportion to their transactions; the rest goes to reserves.", \
+    "Law 25/1992 art. 45 (SHU shared by members' services after reserves); share an assumption.") \
+  X(joint_buying_discount, 0.05, 0.0, 1.0, "share of input cost", false, \
+    "Input-cost saving on what a member firm buys through its cooperative's joint buying.", \
+    "Seed 000 §5.4 (joint buying); size an assumption.") \
+  X(joint_buying_share, 0.3, 0.0, 1.0, "share of inputs", false, \
+    "Share of a member firm's inputs bought jointly through an active producer, consumer or marketing cooperative.", "Assumption.") \
+  X(joint_selling_uplift, 0.03, 0.0, 1.0, "share of demand", false, \
+    "Extra demand for a member firm of an active producer or marketing cooperative that sells jointly (a wider market).", \
+    "Seed 000 §5.4 (joint selling); size an assumption.") \
+  X(producer_supply_share, 0.1, 0.0, 1.0, "share of volume", false, \
+    "Share of an active consumer cooperative's business volume supplied by active producer cooperatives of its kecamatan.", \
+    "Seed 000 §5.4 (a production cooperative supplies a consumer cooperative); size an assumption.")
 // clang-format on
 
 /// Behavioural parameters of firms. Defaults are the built-in values; see

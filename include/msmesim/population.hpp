@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "msmesim/cooperative.hpp"
 #include "msmesim/params.hpp"
 #include "msmesim/size_class.hpp"
 #include "msmesim/types.hpp"
@@ -133,6 +134,8 @@ struct PopulationSpec {
   /// Regime whose bounds the generated classes respect (the data behind the
   /// class defaults are from 2019, under Law 20/2008).
   ClassRegime regime = ClassRegime::law20_2008;
+  /// Cooperatives and membership (none unless cooperatives.count > 0).
+  CooperativeSpec cooperatives;
 
   /// Throws InvalidArgument naming the first invalid field.
   void validate() const;
@@ -185,7 +188,9 @@ struct Population {
   std::vector<float> loan_rate_year;            ///< its yearly rate
   std::vector<std::uint16_t> loan_months_left;  ///< its remaining term
   std::vector<std::uint8_t> loan_lender;        ///< Lender of the loan
-  std::vector<std::int32_t> cooperative;        ///< cooperative id, -1 if none
+  std::vector<std::int32_t> cooperative;        ///< index into `cooperatives`, -1 if none
+  /// The cooperatives firms may belong to (region indices as for firms).
+  Cooperatives cooperatives;
 
   std::size_t size() const noexcept { return region.size(); }
   /// Resizes every attribute vector to n.
@@ -208,13 +213,30 @@ struct Population {
 /// `threads` only changes speed, never the result.
 Population generate_population(const PopulationSpec& spec, std::uint64_t seed, int threads = 1);
 
+/// (Re)draws the cooperatives of `pop` and its firms' membership from
+/// spec.cooperatives: deterministic in (spec, seed); leaves the firms'
+/// other attributes alone. Called by generate_population.
+void generate_cooperatives(const PopulationSpec& spec, std::uint64_t seed, Population& pop);
+
 /// Reads firms from a CSV file whose columns are documented in docs/data.md.
 /// `regime` is the regime of the file's size_class column (and the one used
 /// to classify firms whose size_class is empty). Errors name the file, line,
 /// column and value.
 Population load_population_csv(const std::string& path, std::string_view name = "",
                                ClassRegime regime = ClassRegime::law20_2008);
-/// Writes a population in the format load_population_csv reads.
+/// As above, with the population's cooperatives read from `cooperatives_path`
+/// and, when `memberships_path` is not empty, the firms' memberships from that
+/// file (otherwise from the firm file's `cooperative` column). Columns are in
+/// docs/data.md; a membership naming a cooperative the file does not define is
+/// an error naming file, line, column and value.
+Population load_population_csv(const std::string& path, std::string_view name, ClassRegime regime,
+                               const std::string& cooperatives_path, const std::string& memberships_path = "");
+/// Writes a population in the format load_population_csv reads (the firms'
+/// `cooperative` column holds cooperative ids as in save_cooperatives_csv).
 void save_population_csv(const Population& pop, const std::string& path);
+/// Writes the population's cooperatives (one row each, with its id).
+void save_cooperatives_csv(const Population& pop, const std::string& path);
+/// Writes the memberships: one row per member firm (firm row, cooperative id).
+void save_memberships_csv(const Population& pop, const std::string& path);
 
 }  // namespace msmesim

@@ -68,6 +68,10 @@ struct RunResult {
   Table by_sector, by_class, by_region;
   /// One row per firm (initial firms, then entrants in order of entry).
   Table firms;
+  /// Cooperatives (empty without them): one row per month; long tables by
+  /// type and by region (column `group`); and, when asked for
+  /// (RunOptions::cooperative_panel), one row per cooperative and month.
+  Table cooperatives_monthly, cooperatives_by_type, cooperatives_by_region, cooperatives_panel;
   /// class_transitions[from][to]: re-classifications over the run, by class
   /// before and after (micro, small, medium, large).
   std::array<std::array<std::int64_t, kSizeClasses>, kSizeClasses> class_transitions{};

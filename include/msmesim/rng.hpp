@@ -23,11 +23,17 @@ enum class Purpose : std::uint32_t {
   gen_flags = 9,
   gen_cash = 10,
   gen_loan = 11,
+  gen_coop_type = 12,
+  gen_coop_size = 13,
+  gen_coop_rat = 14,
+  gen_coop_rat_years = 15,
+  gen_coop_membership = 16,
   firm_month = 200,        ///< revenue noise and the growth random walk
   firm_credit = 201,       ///< loan approvals
   firm_reentry = 202,      ///< reopening of closed firms
   entry_count = 300,       ///< how many firms enter in a month
   entrant_template = 301,  ///< which existing firm an entrant resembles
+  coop_rat = 400,          ///< whether a cooperative holds its members' meeting
   shock_base = 1000        ///< shock k uses shock_base + k
 };
 

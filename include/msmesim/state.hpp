@@ -86,6 +86,7 @@ struct FirmFlows {
   std::vector<double> debt_service_due, debt_service_paid;
   std::vector<double> owner_due;  ///< the owner's claim, paid first (owed from earlier months included)
   std::vector<double> owner_draw, new_credit;
+  std::vector<double> shu_received;  ///< the cooperative's SHU paid to a member at a book year's end
 
   void resize(std::size_t capacity);
 };

@@ -75,7 +75,7 @@ RunOptions make_options(std::uint64_t seed, std::uint32_t replication, int threa
 
 #define MSMESIM_FLOW_ARRAYS(X)                                                                                \
   X(stepped) X(cash_before) X(cash_after) X(revenue) X(revenue_received) X(operating_cost) X(operating_paid)  \
-  X(payables_before) X(payables_after) X(debt_service_due) X(debt_service_paid) X(owner_due) X(owner_draw) \
+  X(payables_before) X(payables_after) X(debt_service_due) X(debt_service_paid) X(owner_due) X(owner_draw) X(shu_received) \
       X(new_credit)
 
 }  // namespace

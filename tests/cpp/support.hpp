@@ -144,6 +144,39 @@ inline Population make_population(const std::vector<std::string>& regions, const
   return p;
 }
 
+/// Every attribute of the cooperatives of `b` equals that of `a` exactly;
+/// regions are compared by name (a loaded firm file numbers them in order of
+/// first appearance).
+inline void expect_same_cooperatives(const Population& a, const Population& b) {
+  const Cooperatives& x = a.cooperatives;
+  const Cooperatives& y = b.cooperatives;
+  ASSERT_EQ(x.size(), y.size());
+  std::size_t bad = 0;
+  for (std::size_t c = 0; c < x.size() && bad < 5; ++c) {
+    auto check = [&](bool same, const char* field) {
+      if (same) return;
+      ++bad;
+      ADD_FAILURE() << "cooperative " << c << ": " << field << " did not round-trip";
+    };
+    check(a.region_names[x.region[c]] == b.region_names[y.region[c]], "region");
+    check(x.type[c] == y.type[c], "type");
+    check(x.members[c] == y.members[c], "members");
+    check(x.own_capital_rp[c] == y.own_capital_rp[c], "own_capital_rp");
+    check(x.deposits_rp[c] == y.deposits_rp[c], "deposits_rp");
+    check(x.borrowed_rp[c] == y.borrowed_rp[c], "borrowed_rp");
+    check(x.surplus_rp[c] == y.surplus_rp[c], "surplus_rp");
+    check(x.cash_rp[c] == y.cash_rp[c], "cash_rp");
+    check(x.loans_rp[c] == y.loans_rp[c], "loans_rp");
+    check(x.arrears_rp[c] == y.arrears_rp[c], "arrears_rp");
+    check(x.other_assets_rp[c] == y.other_assets_rp[c], "other_assets_rp");
+    check(x.business_volume_rp_year[c] == y.business_volume_rp_year[c], "business_volume_rp_year");
+    check(x.shu_rp_year[c] == y.shu_rp_year[c], "shu_rp_year");
+    check(x.rat_history[c] == y.rat_history[c], "rat_history");
+    check(x.active[c] == y.active[c], "active");
+    check(x.healthy[c] == y.healthy[c], "healthy");
+  }
+}
+
 // ---- scenarios ---------------------------------------------------------------------------
 
 /// A scenario without randomness in revenue (no noise, no random walk), no

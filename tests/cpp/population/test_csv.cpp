@@ -3,6 +3,7 @@
 
 #include <msmesim/msmesim.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -63,23 +64,49 @@ void expect_same_firms(const Population& a, const Population& b) {
             std::set<std::string>(b.sector_names.begin(), b.sector_names.end()));
 }
 
+std::string read_text(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(f)), {});
+}
+
+// Firms, cooperatives and memberships of `pop` written to `dir`.
+struct SavedTrio {
+  std::string firms, cooperatives, memberships;
+};
+SavedTrio save_trio(const Population& pop, const fs::path& dir, const std::string& prefix = "") {
+  SavedTrio t{(dir / (prefix + "firms.csv")).string(), (dir / (prefix + "cooperatives.csv")).string(),
+              (dir / (prefix + "memberships.csv")).string()};
+  save_population_csv(pop, t.firms);
+  save_cooperatives_csv(pop, t.cooperatives);
+  save_memberships_csv(pop, t.memberships);
+  for (const auto* p : {&t.firms, &t.cooperatives, &t.memberships})
+    EXPECT_FALSE(fs::exists(*p + ".tmp")) << "the temporary file is renamed into place: " << *p;
+  return t;
+}
+
 TEST(PopulationCsv, GeneratedPopulationRoundTripsEveryAttributeExactly) {
   const auto dir = test::test_temp_dir();
   const Population pop = generate_population(presets::bogor_population_spec(3000), 8);
-  const std::string path = (dir / "firms.csv").string();
-  save_population_csv(pop, path);
-  EXPECT_FALSE(fs::exists(path + ".tmp")) << "the temporary file is renamed into place";
-  const Population back = load_population_csv(path, "registry");
+  ASSERT_FALSE(pop.cooperatives.empty()) << "the Bogor preset has cooperatives";
+  ASSERT_GT(std::count_if(pop.cooperative.begin(), pop.cooperative.end(), [](std::int32_t c) { return c >= 0; }), 0)
+      << "and member firms";
+  const SavedTrio files = save_trio(pop, dir);
+  const Population back = load_population_csv(files.firms, "registry", ClassRegime::law20_2008, files.cooperatives);
   EXPECT_EQ(back.name, "registry");
   EXPECT_EQ(back.regime, ClassRegime::law20_2008);
   EXPECT_NO_THROW(back.validate());
   expect_same_firms(pop, back);
-  // Saving what was loaded gives the same file again.
-  const std::string again = (dir / "again.csv").string();
-  save_population_csv(back, again);
-  std::ifstream f1(path), f2(again);
-  const std::string s1((std::istreambuf_iterator<char>(f1)), {}), s2((std::istreambuf_iterator<char>(f2)), {});
-  EXPECT_EQ(s1, s2);
+  test::expect_same_cooperatives(pop, back);
+  // The memberships file gives the same memberships as the firm file's column.
+  const Population via =
+      load_population_csv(files.firms, "registry", ClassRegime::law20_2008, files.cooperatives, files.memberships);
+  EXPECT_EQ(via.cooperative, pop.cooperative);
+  test::expect_same_cooperatives(pop, via);
+  // Saving what was loaded gives the same files again.
+  const SavedTrio again = save_trio(back, dir, "again_");
+  EXPECT_EQ(read_text(files.firms), read_text(again.firms));
+  EXPECT_EQ(read_text(files.cooperatives), read_text(again.cooperatives));
+  EXPECT_EQ(read_text(files.memberships), read_text(again.memberships));
 }
 
 TEST(PopulationCsv, HandBuiltPopulationWithAwkwardNamesLoansAndCooperativesRoundTrips) {
@@ -103,21 +130,69 @@ TEST(PopulationCsv, HandBuiltPopulationWithAwkwardNamesLoansAndCooperativesRound
   firms[2].online_share = 0.123456f;
   firms[2].owner_capability = 0.9f;
   firms[2].registered = 0;
+  firms[2].cooperative = 0;
   firms[3].loan_principal_rp = 5e5;
   firms[3].loan_rate_year = 0.3f;
   firms[3].loan_months_left = 1;
   firms[3].loan_lender = Lender::informal;
+  firms[3].cooperative = 12;
   firms[4].cash_rp = 0.0;
   firms[4].variable_cost_share = 0.0f;
   firms[4].fixed_cost_rp_month = 0.0;
-  const Population pop = test::make_population({"Kota \"Baru\", Bogor", "two\nlines", "plain"},
-                                               {"trade", "food, and drink"}, firms);
-  const std::string path = (dir / "awkward.csv").string();
-  save_population_csv(pop, path);
-  const Population back = load_population_csv(path);
-  EXPECT_EQ(back.name, path) << "without a name the path names the population";
+  Population pop = test::make_population({"Kota \"Baru\", Bogor", "two\nlines", "plain"},
+                                         {"trade", "food, and drink"}, firms);
+  // Thirteen cooperatives with awkward numbers: thirds, losses (negative own
+  // capital, surplus and SHU), arrears, every RAT pattern and both flags.
+  Cooperatives& co = pop.cooperatives;
+  co.resize(13);
+  for (std::size_t c = 0; c < co.size(); ++c) {
+    const double k = static_cast<double>(c + 1);
+    co.region[c] = static_cast<std::uint16_t>(c % 3);
+    co.type[c] = static_cast<std::uint8_t>(c % kCoopTypes);
+    co.members[c] = static_cast<std::int32_t>(20 + 7 * c);
+    co.own_capital_rp[c] = c == 4 ? -1e6 / 3.0 : k * 1e9 / 3.0;
+    co.deposits_rp[c] = k * 12'345'678.9;
+    co.borrowed_rp[c] = c % 2 ? 0.0 : k * 1e7 / 7.0;
+    co.surplus_rp[c] = c == 5 ? -2.5e5 : k * 0.1;
+    co.cash_rp[c] = k * 1e6 + 0.3;
+    co.loans_rp[c] = k * 5e6 / 3.0;
+    co.arrears_rp[c] = co.loans_rp[c] / 9.0;
+    co.other_assets_rp[c] =
+        co.deposits_rp[c] + co.borrowed_rp[c] + co.own_capital_rp[c] + co.surplus_rp[c] - co.cash_rp[c] - co.loans_rp[c];
+    co.business_volume_rp_year[c] = k * 1e8 / 3.0;
+    co.shu_rp_year[c] = c == 6 ? -1e5 / 3.0 : k * 1e6 / 7.0;
+    co.rat_history[c] = static_cast<std::uint8_t>(c * 37 % 256);
+    co.active[c] = c % 4 == 3 ? 0 : 1;
+    co.healthy[c] = c % 3 == 0 ? 1 : 0;
+  }
+  co.rat_history[12] = 255;
+  ASSERT_NO_THROW(pop.validate());
+  const SavedTrio files = save_trio(pop, dir);
+  const Population back = load_population_csv(files.firms, "", ClassRegime::law20_2008, files.cooperatives);
+  EXPECT_EQ(back.name, files.firms) << "without a name the path names the population";
   expect_same_firms(pop, back);
   EXPECT_EQ(back.region_names, pop.region_names);
+  test::expect_same_cooperatives(pop, back);
+  const Population via =
+      load_population_csv(files.firms, "", ClassRegime::law20_2008, files.cooperatives, files.memberships);
+  expect_same_firms(pop, via);
+  test::expect_same_cooperatives(pop, via);
+  EXPECT_EQ(read_text(files.memberships), "firm,cooperative_id\n1,12\n2,0\n3,12\n");
+}
+
+TEST(PopulationCsv, PopulationWithoutCooperativesRoundTripsWithTheThreeArgumentLoader) {
+  const auto dir = test::test_temp_dir();
+  const Population pop = generate_population(test::small_spec(500), 4);
+  ASSERT_TRUE(pop.cooperatives.empty());
+  const SavedTrio files = save_trio(pop, dir);
+  const Population back = load_population_csv(files.firms);
+  expect_same_firms(pop, back);
+  EXPECT_TRUE(back.cooperatives.empty());
+  // The (empty) cooperatives and memberships files load too.
+  const Population via = load_population_csv(files.firms, "", ClassRegime::law20_2008, files.cooperatives,
+                                             files.memberships);
+  expect_same_firms(pop, via);
+  EXPECT_TRUE(via.cooperatives.empty());
 }
 
 TEST(PopulationCsv, RoundTripKeepsTheRegimeOfTheSizeClassesWhenTheReaderIsTold) {

@@ -1,0 +1,268 @@
+// The cooperatives' monthly step (docs/model.md §14).
+#include "detail/coop_book.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+#include "detail/philox.hpp"
+#include "msmesim/rng.hpp"
+
+namespace msmesim::detail {
+
+void CoopTotals::add(const CoopTotals& o) {
+  cooperatives += o.cooperatives;
+  active += o.active;
+  healthy += o.healthy;
+  stressed += o.stressed;
+  rat_held += o.rat_held;
+  member_firms_open += o.member_firms_open;
+  new_loans_firms += o.new_loans_firms;
+  cash_rp += o.cash_rp;
+  deposits_rp += o.deposits_rp;
+  deposit_inflow_rp += o.deposit_inflow_rp;
+  withdrawals_rp += o.withdrawals_rp;
+  withdrawals_unmet_rp += o.withdrawals_unmet_rp;
+  loans_rp += o.loans_rp;
+  firm_loans_rp += o.firm_loans_rp;
+  new_loans_firms_rp += o.new_loans_firms_rp;
+  new_loans_households_rp += o.new_loans_households_rp;
+  lendable_rp += o.lendable_rp;
+  arrears_rp += o.arrears_rp;
+  defaults_rp += o.defaults_rp;
+  own_capital_rp += o.own_capital_rp;
+  borrowed_rp += o.borrowed_rp;
+  surplus_rp += o.surplus_rp;
+  shu_paid_rp += o.shu_paid_rp;
+  business_volume_rp += o.business_volume_rp;
+}
+
+namespace {
+bool buys_jointly(std::uint8_t type) {
+  const auto t = static_cast<CoopType>(type);
+  return t == CoopType::producer || t == CoopType::consumer || t == CoopType::marketing;
+}
+bool sells_jointly(std::uint8_t type) {
+  const auto t = static_cast<CoopType>(type);
+  return t == CoopType::producer || t == CoopType::marketing;
+}
+}  // namespace
+
+CoopBook::CoopBook(const Cooperatives& initial, const std::vector<std::int64_t>& member_firms,
+                   const std::vector<double>& firm_loans_rp, const FirmParams& P)
+    : P_(P), co_(initial) {
+  const std::size_t n = co_.size();
+  firm_loans_.resize(n);
+  for (std::size_t c = 0; c < n; ++c) firm_loans_[c] = std::min(firm_loans_rp[c], co_.loans_rp[c]);
+  line_.assign(n, 0.0);
+  lendable_.assign(n, 0.0);
+  volume_base_m_.resize(n);
+  trade_base_m_.resize(n);
+  volume_ytd_.assign(n, 0.0);
+  transactions_ytd_.assign(n, 0.0);
+  open_members_ = member_firms;
+  for (std::size_t c = 0; c < n; ++c) {
+    volume_base_m_[c] = co_.business_volume_rp_year[c] / 12.0;
+    // Trading surplus: the SHU of the last book year less the interest its
+    // loan book earns, so that a year without shock repeats the SHU.
+    const double interest_m = co_.loans_rp[c] * P_.coop_rate_year / 12.0 * (1.0 - P_.coop_household_arrears);
+    trade_base_m_[c] = co_.shu_rp_year[c] / 12.0 - interest_m;
+    initial_deposits_ += co_.deposits_rp[c];
+    open_lines(c, open_members_[c]);
+  }
+}
+
+bool CoopBook::joint_buying(std::size_t c) const { return co_.active[c] && buys_jointly(co_.type[c]); }
+bool CoopBook::joint_selling(std::size_t c) const { return co_.active[c] && sells_jointly(co_.type[c]); }
+
+void CoopBook::open_lines(std::size_t c, std::int64_t open_members) {
+  // Lend only what is held above the reserve against deposits, and only
+  // while active; shared out as equal lines, so the members together can
+  // never borrow more than that.
+  lendable_[c] = co_.active[c] ? std::max(0.0, co_.cash_rp[c] - P_.coop_reserve_ratio * co_.deposits_rp[c]) : 0.0;
+  line_[c] = open_members > 0 ? std::floor(lendable_[c] / static_cast<double>(open_members)) : 0.0;
+}
+
+void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::vector<CoopTotals>& out,
+                     std::vector<double>& shu_per_transaction) {
+  const std::size_t n = co_.size();
+  out.assign(n, CoopTotals{});
+  shu_per_transaction.assign(n, 0.0);
+  sales_stress_ytd_ += in.sales_stress;
+  ++months_ytd_;
+  const double cap = std::clamp(in.capital_stress, 0.0, 1.0);
+  const double demand = std::clamp(1.0 - in.sales_stress, 0.0, 10.0);
+  const double rate_m = P_.coop_rate_year / 12.0;
+
+  // Producer cooperatives supply a share of the consumer cooperatives'
+  // volume in their kecamatan (seed 000 §5.4).
+  std::vector<double> supply_region, producers_region;
+  std::size_t regions = 0;
+  for (std::size_t c = 0; c < n; ++c) regions = std::max<std::size_t>(regions, co_.region[c] + 1u);
+  supply_region.assign(regions, 0.0);
+  producers_region.assign(regions, 0.0);
+  for (std::size_t c = 0; c < n; ++c) {
+    if (!co_.active[c]) continue;
+    if (co_.type[c] == static_cast<std::uint8_t>(CoopType::consumer))
+      supply_region[co_.region[c]] += P_.producer_supply_share * volume_base_m_[c] * demand;
+    if (co_.type[c] == static_cast<std::uint8_t>(CoopType::producer)) producers_region[co_.region[c]] += 1.0;
+  }
+
+  for (std::size_t c = 0; c < n; ++c) {
+    const std::int64_t* s = sums + c * kCoopFields;
+    CoopTotals& o = out[c];
+    double& cash = co_.cash_rp[c];
+    double& loans = co_.loans_rp[c];
+    double& surplus = co_.surplus_rp[c];
+    double& deposits = co_.deposits_rp[c];
+    const bool active = co_.active[c] != 0;
+
+    // Member firms: new loans (within last month's lines), service received,
+    // interest accrued (unpaid interest is added to the loan), write-offs.
+    const auto new_loans = static_cast<double>(s[cf_new_loans_rp]);
+    const auto repaid = static_cast<double>(s[cf_repaid_rp]);
+    const auto interest = static_cast<double>(s[cf_interest_rp]);
+    const auto defaults = static_cast<double>(s[cf_default_rp]);
+    cash -= new_loans;
+    loans += new_loans;
+    firm_loans_[c] += new_loans;
+    cash += repaid;
+    loans -= repaid - interest;
+    firm_loans_[c] -= repaid - interest;
+    surplus += interest;
+    loans -= defaults;
+    firm_loans_[c] -= defaults;
+    surplus -= defaults;
+
+    // Members who run no firm of the population (households): scheduled
+    // repayment of their loans, part missed under stress.
+    const double household = std::max(0.0, loans - firm_loans_[c]);
+    const double miss = std::clamp(P_.coop_household_arrears + P_.coop_household_arrears_sensitivity * cap, 0.0, 1.0);
+    const double principal_paid = household / P_.coop_household_term_months * (1.0 - miss);
+    const double interest_paid = household * rate_m * (1.0 - miss);
+    cash += principal_paid + interest_paid;
+    loans -= principal_paid;
+    surplus += interest_paid;
+    const double household_arrears = (household - principal_paid) * miss;
+
+    // Trading: the surplus moves with the business volume.
+    double volume = 0.0;
+    if (active) {
+      volume = volume_base_m_[c] * demand;
+      if (co_.type[c] == static_cast<std::uint8_t>(CoopType::producer) && producers_region[co_.region[c]] > 0)
+        volume += supply_region[co_.region[c]] / producers_region[co_.region[c]];
+      const double trade = trade_base_m_[c] + P_.coop_gross_margin * (volume - volume_base_m_[c]);
+      cash += trade;
+      surplus += trade;
+    }
+    volume_ytd_[c] += volume;
+    transactions_ytd_[c] += static_cast<double>(s[cf_transactions_rp]);
+
+    // Deposits: new savings, and withdrawals that rise with capital stress
+    // and with the members' distress; paid while cash lasts.
+    const auto open_members = s[cf_open_members];
+    const double distressed_share =
+        open_members > 0 ? static_cast<double>(s[cf_distressed_members]) / static_cast<double>(open_members) : 0.0;
+    const double inflow = deposits * P_.coop_deposit_inflow_month;
+    const double rate_out = std::clamp(P_.coop_withdrawal_month + P_.coop_withdrawal_capital_sensitivity * cap +
+                                           P_.coop_withdrawal_distress_sensitivity * distressed_share,
+                                       0.0, 1.0);
+    const double asked = (deposits + inflow) * rate_out;
+    const double paid = std::min(asked, cash + inflow);
+    deposits += inflow - paid;
+    cash += inflow - paid;
+    deposits_in_ += inflow;
+    deposits_out_ += paid;
+
+    // A trading loss beyond the cash at hand is financed by borrowing.
+    if (cash < 0.0) {
+      co_.borrowed_rp[c] -= cash;
+      cash = 0.0;
+    }
+
+    // Households borrow again what they repaid, within liquidity.
+    const double room = active ? std::max(0.0, cash - P_.coop_reserve_ratio * deposits) : 0.0;
+    const double household_new = std::min(principal_paid, room);
+    cash -= household_new;
+    loans += household_new;
+
+    o.cooperatives = 1;
+    o.stressed = (asked - paid > 0.5 || cash < P_.coop_reserve_ratio * deposits) ? 1 : 0;
+    o.member_firms_open = open_members;
+    o.new_loans_firms = s[cf_new_loans];
+    o.deposit_inflow_rp = inflow;
+    o.withdrawals_rp = paid;
+    o.withdrawals_unmet_rp = asked - paid;
+    o.new_loans_firms_rp = new_loans;
+    o.new_loans_households_rp = household_new;
+    o.lendable_rp = lendable_[c];
+    o.defaults_rp = defaults;
+    o.business_volume_rp = volume;
+    co_.arrears_rp[c] = std::min(loans, static_cast<double>(s[cf_firm_arrears_rp]) + household_arrears);
+
+    // Year end: the members' meeting (RAT) for the book year, SHU, status.
+    if (in.year_end) {
+      const double stress_year = months_ytd_ > 0 ? sales_stress_ytd_ / months_ytd_ : 0.0;
+      const bool solvent = co_.own_capital_rp[c] + surplus > 0.0;
+      const bool liquid = cash >= P_.coop_reserve_ratio * deposits;
+      const bool sound = solvent && liquid && surplus > 0.0;
+      // A meeting is routine unless, without one this year, the cooperative
+      // would fall below the meetings an active one needs in the window.
+      const int years = static_cast<int>(P_.coop_active_rat_years);
+      const unsigned kept = (1u << (years - 1)) - 1u;  // earlier years still in the window next year
+      const bool due = std::popcount(static_cast<unsigned>(co_.rat_history[c]) & kept) <
+                       static_cast<int>(P_.coop_active_rat_min);
+      double p = P_.coop_rat_prob_inactive;
+      if (active) p = !due ? P_.coop_rat_prob_routine : (sound ? P_.coop_rat_prob_due_healthy : P_.coop_rat_prob_due_unhealthy);
+      p *= std::max(0.0, 1.0 - P_.coop_rat_disruption * stress_year);
+      const auto w = philox_words(in.seed, in.replication, static_cast<std::uint32_t>(c),
+                                  static_cast<std::uint32_t>(in.month), static_cast<std::uint32_t>(Purpose::coop_rat));
+      const bool held = to_unit(w[0]) < p;
+      co_.rat_history[c] = static_cast<std::uint8_t>((co_.rat_history[c] << 1) | (held ? 1u : 0u));
+      const unsigned window = (1u << years) - 1u;
+      co_.active[c] =
+          std::popcount(static_cast<unsigned>(co_.rat_history[c]) & window) >= static_cast<int>(P_.coop_active_rat_min)
+              ? 1
+              : 0;
+      o.rat_held = held ? 1 : 0;
+      // The SHU: a share of a positive surplus to the members, by their
+      // transactions (only when the RAT decides it); the rest to reserves.
+      co_.shu_rp_year[c] = surplus;
+      co_.business_volume_rp_year[c] = volume_ytd_[c];
+      double payout = 0.0;
+      if (held && surplus > 0.0) {
+        payout = std::min(P_.coop_shu_member_share * surplus, cash);
+        const double all_transactions = volume_ytd_[c] + std::max(0.0, transactions_ytd_[c]);
+        if (all_transactions > 0.0) shu_per_transaction[c] = payout / all_transactions;
+      }
+      cash -= payout;
+      co_.own_capital_rp[c] += surplus - payout;
+      surplus = 0.0;
+      o.shu_paid_rp = payout;
+      co_.healthy[c] = (co_.active[c] && sound) ? 1 : 0;
+      volume_ytd_[c] = 0.0;
+      transactions_ytd_[c] = 0.0;
+    }
+
+    // Next month's lines, from the cash now held.
+    open_members_[c] = open_members;
+    open_lines(c, open_members);
+
+    o.active = co_.active[c];
+    o.healthy = co_.healthy[c];
+    o.cash_rp = cash;
+    o.deposits_rp = deposits;
+    o.loans_rp = loans;
+    o.firm_loans_rp = firm_loans_[c];
+    o.arrears_rp = co_.arrears_rp[c];
+    o.own_capital_rp = co_.own_capital_rp[c];
+    o.borrowed_rp = co_.borrowed_rp[c];
+    o.surplus_rp = surplus;
+  }
+  if (in.year_end) {
+    sales_stress_ytd_ = 0.0;
+    months_ytd_ = 0;
+  }
+}
+
+}  // namespace msmesim::detail

@@ -1,0 +1,103 @@
+// The cooperatives' side of a run (docs/model.md §14): their balance sheets
+// month by month, the credit lines they open to member firms, deposits and
+// withdrawals, household loans, trading surplus, and the yearly members'
+// meeting (RAT), SHU and status. Stepped once a month, cooperative by
+// cooperative, after the firms; the firms' dealings with their cooperative
+// arrive as whole-rupiah sums per cooperative (CoopField), which do not
+// depend on the thread count.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "msmesim/cooperative.hpp"
+#include "msmesim/params.hpp"
+
+namespace msmesim::detail {
+
+/// Per-cooperative sums from the firm step, kCoopFields per cooperative.
+enum CoopField : int {
+  cf_new_loans_rp,        ///< lent to member firms this month
+  cf_new_loans,           ///< number of those loans
+  cf_repaid_rp,           ///< member firms' loan service received (principal and interest)
+  cf_interest_rp,         ///< interest accrued on member firms' loans
+  cf_default_rp,          ///< principal written off when a borrowing member firm closed
+  cf_firm_arrears_rp,     ///< member firms' overdue service to the cooperative (a stock)
+  cf_open_members,        ///< open member firms at month end
+  cf_distressed_members,  ///< of which unable to pay
+  cf_transactions_rp,     ///< member firms' transactions with the cooperative (for SHU)
+  kCoopFields
+};
+
+/// Month-level inputs of the cooperative step.
+struct CoopMonthInput {
+  int month = 0;                 ///< month index of the run
+  bool year_end = false;         ///< the book year closes (December)
+  double capital_stress = 0.0;   ///< mean capital-shock severity this month (0-1)
+  double sales_stress = 0.0;     ///< mean sales-shock loss this month (0-1)
+  std::uint64_t seed = 0;
+  std::uint32_t replication = 0;
+};
+
+/// Totals of the month over a group of cooperatives.
+struct CoopTotals {
+  std::int64_t cooperatives = 0, active = 0, healthy = 0, stressed = 0, rat_held = 0, member_firms_open = 0,
+               new_loans_firms = 0;
+  double cash_rp = 0, deposits_rp = 0, deposit_inflow_rp = 0, withdrawals_rp = 0, withdrawals_unmet_rp = 0,
+         loans_rp = 0, firm_loans_rp = 0, new_loans_firms_rp = 0, new_loans_households_rp = 0, lendable_rp = 0,
+         arrears_rp = 0, defaults_rp = 0, own_capital_rp = 0, borrowed_rp = 0, surplus_rp = 0, shu_paid_rp = 0,
+         business_volume_rp = 0;
+  void add(const CoopTotals& o);
+};
+
+class CoopBook {
+ public:
+  CoopBook() = default;
+  /// `member_firms`: member firms per cooperative; `firm_loans_rp`: what
+  /// member firms owe each cooperative at the start (part of its loans).
+  CoopBook(const Cooperatives& initial, const std::vector<std::int64_t>& member_firms,
+           const std::vector<double>& firm_loans_rp, const FirmParams& P);
+
+  bool empty() const { return co_.empty(); }
+  std::size_t size() const { return co_.size(); }
+  const Cooperatives& state() const { return co_; }
+  /// This month's credit line per member firm of cooperative c (0 when the
+  /// cooperative is inactive or has nothing to lend). Lines times open
+  /// member firms never exceed what the cooperative can lend.
+  double line_rp(std::size_t c) const { return line_[c]; }
+  /// What cooperative c could lend at the start of this month.
+  double lendable_rp(std::size_t c) const { return lendable_[c]; }
+  /// Whether cooperative c buys (sells) jointly for its members now.
+  bool joint_buying(std::size_t c) const;
+  bool joint_selling(std::size_t c) const;
+
+  /// One month: applies the firm sums (kCoopFields per cooperative), then the
+  /// households' loans, trading, deposits and, at a year end, the RAT. Fills
+  /// per-cooperative results (`out`, one per cooperative) and, at a year
+  /// end, the SHU owed to member firms per unit of their transactions
+  /// (`shu_per_transaction`, one per cooperative; 0 otherwise).
+  void month(const CoopMonthInput& in, const std::int64_t* sums, std::vector<CoopTotals>& out,
+             std::vector<double>& shu_per_transaction);
+
+  /// Cumulative deposits paid in and withdrawn since the start (conservation).
+  double deposits_in_rp() const { return deposits_in_; }
+  double deposits_out_rp() const { return deposits_out_; }
+  double initial_deposits_rp() const { return initial_deposits_; }
+
+ private:
+  void open_lines(std::size_t c, std::int64_t open_members);
+
+  FirmParams P_;
+  Cooperatives co_;
+  std::vector<double> firm_loans_;       // part of loans_rp lent to member firms
+  std::vector<double> line_, lendable_;  // this month
+  std::vector<double> volume_base_m_;    // monthly business volume before the shock
+  std::vector<double> trade_base_m_;     // monthly trading surplus before the shock
+  std::vector<double> volume_ytd_, transactions_ytd_;
+  std::vector<std::int64_t> open_members_;
+  double sales_stress_ytd_ = 0.0;
+  int months_ytd_ = 0;
+  double deposits_in_ = 0.0, deposits_out_ = 0.0, initial_deposits_ = 0.0;
+};
+
+}  // namespace msmesim::detail

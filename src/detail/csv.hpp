@@ -1,0 +1,95 @@
+// CSV helpers shared by the firm, cooperative and membership files: an
+// RFC 4180 reader (comma-separated; double-quoted fields may contain commas,
+// quotes and newlines), header mapping against a column table, typed field
+// access with ParseError messages, and atomic writes.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <ostream>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "msmesim/population.hpp"
+
+namespace msmesim::detail::csv {
+
+/// One record of a CSV file and the (1-based) line on which it starts.
+struct Record {
+  std::int64_t line = 0;
+  std::vector<std::string> fields;
+};
+
+/// Reads every non-blank record of `path` (a UTF-8 BOM is skipped; CRLF is
+/// accepted). Throws IoError if the file cannot be opened and ParseError for
+/// an unterminated quoted field.
+std::vector<Record> read_csv(const std::string& path);
+
+/// `s` without leading and trailing white space.
+std::string trim(std::string s);
+/// Shortest text that reads back as exactly `v`.
+std::string format_number(double v);
+/// `s`, double-quoted if it contains a comma, quote or line break.
+std::string csv_quote(const std::string& s);
+
+/// A column a file may have.
+struct ColumnDef {
+  const char* name;
+  bool required;
+};
+
+/// Maps the header's columns to `cols`: the result holds, for each column of
+/// `cols`, its field position or -1 if absent. Columns prefixed `x_` are
+/// skipped; unknown (with a did-you-mean hint), repeated and missing required
+/// columns are ParseErrors naming `path` and the header's line.
+std::vector<int> map_header(const std::string& path, const Record& header, std::span<const ColumnDef> cols);
+
+/// Throws ParseError unless `rec` has as many fields as the header.
+void check_field_count(const std::string& path, const Record& rec, const Record& header);
+
+/// Typed access to the fields of one record; failures are ParseErrors naming
+/// the file, the record's line, the column and the value.
+struct Reader {
+  const std::string& path;
+  const Record& rec;
+  const std::vector<int>& index;
+  std::span<const ColumnDef> cols;
+
+  const std::string* raw(int c) const;
+  [[noreturn]] void fail(int c, const std::string& value, const std::string& allowed) const;
+  /// The column exists and the field is not blank.
+  bool present(int c) const;
+  /// The trimmed field; blank in a required column is an error.
+  std::string text(int c) const;
+  /// A finite number in [lo, hi]; `fallback` when blank or absent (an error
+  /// for a required column).
+  double number(int c, double lo, double hi, double fallback, const char* allowed) const;
+  /// A whole number in [lo, hi]; `fallback` when blank or absent.
+  std::int64_t integer(int c, std::int64_t lo, std::int64_t hi, std::int64_t fallback, const char* allowed) const;
+  /// 0/1, true/false, yes/no or y/n (any case); `fallback` when blank or absent.
+  std::uint8_t flag(int c, std::uint8_t fallback) const;
+};
+
+/// Writes `path` through a temporary file `path`.tmp renamed into place, so
+/// that readers never see a half-written file. `body` writes the content.
+void write_atomically(const std::string& path, const std::function<void(std::ostream&)>& body);
+
+/// A firm's entry in the `cooperative` column of a firm file: the firm's
+/// row, the line it is on, the id and the id as written.
+struct CoopRef {
+  std::size_t firm = 0;
+  std::int64_t line = 0;
+  std::int64_t id = -1;
+  std::string text;
+};
+
+/// Reads the firms of a firm file (population_csv.cpp) with every firm's
+/// `cooperative` set to -1 and without validating. With `refs`, the
+/// cooperative ids the file gives (other than -1 or empty) are appended to
+/// it, in firm order; without, such an id is a ParseError.
+Population read_firms(const std::string& path, std::string_view name, ClassRegime regime,
+                      std::vector<CoopRef>* refs);
+
+}  // namespace msmesim::detail::csv
