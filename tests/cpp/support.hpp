@@ -312,6 +312,10 @@ inline bool results_identical(const RunResult& a, const RunResult& b) {
   ok = tables_identical(a.by_class, b.by_class, "by_class") && ok;
   ok = tables_identical(a.by_region, b.by_region, "by_region") && ok;
   ok = tables_identical(a.firms, b.firms, "firms") && ok;
+  ok = tables_identical(a.cooperatives_monthly, b.cooperatives_monthly, "cooperatives_monthly") && ok;
+  ok = tables_identical(a.cooperatives_by_type, b.cooperatives_by_type, "cooperatives_by_type") && ok;
+  ok = tables_identical(a.cooperatives_by_region, b.cooperatives_by_region, "cooperatives_by_region") && ok;
+  ok = tables_identical(a.cooperatives_panel, b.cooperatives_panel, "cooperatives_panel") && ok;
   return ok;
 }
 

@@ -28,6 +28,7 @@ RunResult run_with(const Population& pop, const Scenario& sc, int threads, std::
   opt.seed = seed;
   opt.replication = replication;
   opt.threads = threads;
+  opt.cooperative_panel = true;
   return run(pop, sc, opt);
 }
 
@@ -42,6 +43,11 @@ TEST(Determinism, OneTwoAndEightThreadsGiveBitwiseIdenticalResults) {
   double entries = 0;
   for (double e : one.monthly.numbers("entries")) entries += e;
   EXPECT_GT(entries, 0.0);
+  // The cooperatives lend to members, so their books take part.
+  EXPECT_EQ(one.cooperatives_panel.rows(), 24u * big_population().cooperatives.size());
+  double coop_loans = 0;
+  for (double x : one.monthly.numbers("new_loans_cooperative")) coop_loans += x;
+  EXPECT_GT(coop_loans, 0.0);
   EXPECT_TRUE(test::results_identical(one, two));
   EXPECT_TRUE(test::results_identical(one, eight));
 }
