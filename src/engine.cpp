@@ -788,6 +788,7 @@ struct Simulation::Impl {
     double* const coop_txn = coop_txn_rp.data();
     const std::uint8_t* const joint_of = joint.data();
     const double joint_share = K.joint_buying_share;
+    const bool has_members = n_coops > 0;
     // Monthly counts of this chunk, kept in locals and added once at the end.
     std::int64_t count_active = 0, count_distressed = 0, count_employment = 0, count_closed = 0, count_affected = 0,
                  sum_revenue_rp = 0;
@@ -892,6 +893,32 @@ struct Simulation::Impl {
         }
       }
 
+      // Pass 3c: dealings with the cooperative — its loan's service (unpaid
+      // interest is added to the loan), overdue service, and the
+      // transactions that earn a share of its SHU (loan interest and joint
+      // purchases). Write-offs are booked by close_firm.
+      if (has_members)
+        for (std::size_t j = 0; j < len; ++j) {
+          const std::size_t i = b0 + j;
+          const std::int32_t member_of = coop_of[i];
+          if (member_of < 0 || open_d[j] == 0.0) continue;
+          std::int64_t* cs = coop_sums + static_cast<std::size_t>(member_of) * detail::kCoopFields;
+          double txn = 0.0;
+          if (coop_principal[j] > 0.0) {
+            const double interest = pre.loan_due[j] > 0.0 ? pre.loan_interest[j] : 0.0;
+            // (No new formal loan was installed: the slot was taken.)
+            const double after = loan_principal_rp[i];
+            cs[detail::cf_repaid_rp] += rp(std::max(0.0, coop_principal[j] - after + interest));
+            cs[detail::cf_interest_rp] += rp(interest);
+            cs[detail::cf_firm_arrears_rp] += rp(std::min(debt_arrears_rp[i], after));
+            txn += interest;
+          }
+          if (joint_of[i] & 1u) txn += joint_share * static_cast<double>(variable_cost_share[i]) * pre.revenue[j];
+          const std::int64_t txn_rp = rp(txn);
+          cs[detail::cf_transactions_rp] += txn_rp;
+          coop_txn[i] += static_cast<double>(txn_rp);
+        }
+
       // Pass 4: distress, labour, closure, class review and the counts.
       for (std::size_t j = 0; j < len; ++j) {
         const std::size_t i = b0 + j;
@@ -908,11 +935,9 @@ struct Simulation::Impl {
             a[base_region + region[i] * static_cast<std::size_t>(g_count) + k] += v;
           }
         };
-        const std::int32_t member_of = coop_of[i];
         if (open_d[j] == 0.0) {
           ++count_closed;
           group_add(g_closed, 1);
-          if (member_of >= 0) a[m_member_closed] += 1;
           continue;
         }
         const double revenue = pre.revenue[j];
@@ -996,33 +1021,7 @@ struct Simulation::Impl {
         sum_debt_paid += paid.debt_paid[j] + paid.catch_up[j];
         sum_arrears += paid.unpaid_debt[j];
 
-        // Dealings with the cooperative: its loan's service (unpaid interest
-        // is added to the loan), overdue service, and the transactions that
-        // earn a share of its SHU (loan interest and joint purchases).
-        std::int64_t* cs = nullptr;
-        if (member_of >= 0) {
-          cs = coop_sums + static_cast<std::size_t>(member_of) * detail::kCoopFields;
-          double txn = 0.0;
-          if (coop_principal[j] > 0.0) {
-            const double interest = pre.loan_due[j] > 0.0 ? pre.loan_interest[j] : 0.0;
-            const double after = loan_principal_rp[i];
-            cs[detail::cf_repaid_rp] += rp(std::max(0.0, coop_principal[j] - after + interest));
-            cs[detail::cf_interest_rp] += rp(interest);
-            cs[detail::cf_firm_arrears_rp] += rp(std::min(debt_arrears_rp[i], after));
-            txn += interest;
-          }
-          if (joint_of[i] & 1u) txn += joint_share * static_cast<double>(variable_cost_share[i]) * revenue;
-          const std::int64_t txn_rp = rp(txn);
-          cs[detail::cf_transactions_rp] += txn_rp;
-          coop_txn[i] += static_cast<double>(txn_rp);
-        }
-
         if (months_unable[i] >= K.closure_after_months) {
-          if (cs != nullptr) {
-            if (loan_lender[i] == static_cast<std::uint8_t>(Lender::cooperative))
-              cs[detail::cf_default_rp] += rp(loan_principal_rp[i]);
-            a[m_member_closed] += 1;
-          }
           close_firm(i, t_now, a);
           group_add(g_closed, 1);
           group_add(g_new_closures, 1);
@@ -1045,15 +1044,33 @@ struct Simulation::Impl {
         sum_receivables += receivables_rp[i];
         sum_credit[loan_lender[i]] += loan_principal_rp[i];  // adds 0 without a loan
         sum_credit[static_cast<int>(Lender::informal)] += informal_principal_rp[i];
-        if (cs != nullptr) {
-          cs[detail::cf_open_members] += 1;
-          cs[detail::cf_distressed_members] += unable;
-          a[m_member_active] += 1;
-          a[m_member_distressed] += unable;
-          a[m_member_employment] += workers_of[i];
-          a[m_member_revenue] += revenue_rp;
-        }
       }
+
+      // Pass 5: member firms' counts for their cooperative and the
+      // member/non-member outcomes (sparse: most firms are no members).
+      if (has_members)
+        for (std::size_t j = 0; j < len; ++j) {
+          const std::size_t i = b0 + j;
+          const std::int32_t member_of = coop_of[i];
+          if (member_of < 0) continue;
+          if (open_d[j] == 0.0) {
+            a[m_member_closed] += 1;
+            continue;
+          }
+          a[m_member_revenue] += rp(pre.revenue[j]);
+          const auto s_i = static_cast<FirmStatus>(status[i]);
+          if (s_i == FirmStatus::closed) {
+            a[m_member_closed] += 1;
+            continue;
+          }
+          const bool distressed = s_i == FirmStatus::distressed;
+          std::int64_t* cs = coop_sums + static_cast<std::size_t>(member_of) * detail::kCoopFields;
+          cs[detail::cf_open_members] += 1;
+          cs[detail::cf_distressed_members] += distressed;
+          a[m_member_active] += 1;
+          a[m_member_distressed] += distressed;
+          a[m_member_employment] += workers_of[i];
+        }
     }
     // Chunks have fixed boundaries whatever the thread count, so these sums
     // are deterministic; rounded to whole rupiah they join the integer
@@ -1204,6 +1221,11 @@ struct Simulation::Impl {
   }
 
   void close_firm(std::size_t i, int t_now, std::int64_t* a) {
+    // A borrowing member's cooperative writes its loan off.
+    if (st.cooperative[i] >= 0 && st.loan_principal_rp[i] > 0.0 &&
+        st.loan_lender[i] == static_cast<std::uint8_t>(Lender::cooperative))
+      a[coop_base() + static_cast<std::size_t>(st.cooperative[i]) * detail::kCoopFields + detail::cf_default_rp] +=
+          rp(st.loan_principal_rp[i]);
     st.status[i] = static_cast<std::uint8_t>(FirmStatus::closed);
     st.closure_month[i] = static_cast<std::int16_t>(t_now);
     if (st.loan_principal_rp[i] > 0.0) a[m_defaults + st.loan_lender[i]] += rp(st.loan_principal_rp[i]);

@@ -201,6 +201,27 @@ std::string RunResult::summary() const {
       << format_double(std::round(amount / 1e8) / 10) << " B)";
   }
   o << "\n";
+  if (cooperatives_monthly.rows() > 0) {
+    // Active cooperatives at the start, at each year end, and their deposits.
+    const auto coops_active = cooperatives_monthly.numbers("active");
+    const auto deposits = cooperatives_monthly.numbers("deposits_rp");
+    const auto members_open = monthly.numbers("member_active_firms");
+    const auto members_closed = monthly.numbers("member_closed_firms");
+    const auto others_open = monthly.numbers("nonmember_active_firms");
+    const auto others_closed = monthly.numbers("nonmember_closed_firms");
+    o << "  Cooperatives    active " << thousands(coops_active.front());
+    for (std::size_t m = 0; m < coops_active.size(); ++m)
+      if (start.plus(static_cast<int>(m)).month == 12 || m + 1 == coops_active.size())
+        o << " -> " << thousands(coops_active[m]) << " (" << start.plus(static_cast<int>(m)).to_string() << ")";
+    o << "; deposits " << std::showpos << format_double(std::round(1000.0 * (deposits.back() / deposits.front() - 1.0)) / 10)
+      << std::noshowpos << " %\n";
+    auto closed_share = [](double open, double shut) { return open + shut > 0 ? 100.0 * shut / (open + shut) : 0.0; };
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "  Members         %.1f %% of member firms closed, %.1f %% of the others\n",
+                  closed_share(members_open.back(), members_closed.back()),
+                  closed_share(others_open.back(), others_closed.back()));
+    o << buf;
+  }
   if (elapsed_seconds > 0) {
     char buf[160];
     std::snprintf(buf, sizeof buf, "  Run             %.3f s, %.1f M firm-months/s on %d thread(s)\n", elapsed_seconds,

@@ -148,7 +148,7 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
     "Members' new voluntary deposits a month, as a share of deposits held.", "Assumption.") \
   X(coop_withdrawal_month, 0.008, 0.0, 1.0, "share of deposits per month", false, \
     "Members' withdrawals a month in normal times, as a share of deposits held.", "Assumption.") \
-  X(coop_withdrawal_capital_sensitivity, 0.15, 0.0, 10.0, "per unit capital stress", false, \
+  X(coop_withdrawal_capital_sensitivity, 0.05, 0.0, 10.0, "per unit capital stress", false, \
     "Extra share of deposits withdrawn a month per unit of capital (liquidity) stress — the month's mean capital-shock severity.", \
     "Seed 000 §5.2 and MODEL §3: members withdraw deposits under stress; size an assumption.") \
   X(coop_withdrawal_distress_sensitivity, 0.05, 0.0, 10.0, "per distressed member share", false, \

@@ -11,6 +11,7 @@ Quick start::
     result.by_region        # long DataFrame: month x kecamatan
     result.firms            # firm-level microdata
     print(result.summary())
+    ms.cooperatives_frame(population)   # the cooperatives (koperasi), one row each
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ except ImportError as exc:  # pragma: no cover - only when the extension is miss
 
 from ._core import (
     CancelledError,
+    Cooperatives,
+    CooperativeSpec,
     Error,
     FileError,
     FirmParams,
@@ -47,14 +50,17 @@ from ._core import (
     class_regimes,
     class_thresholds,
     classify,
+    coop_types,
     lenders,
     size_classes,
 )
 from . import presets
 from .api import (
     Result,
+    cooperatives_frame,
     generate_population,
     load_population_csv,
+    memberships_frame,
     parameter_table,
     population_frame,
     run,
@@ -64,6 +70,8 @@ __version__: str = _core.__version__
 
 __all__ = [
     "CancelledError",
+    "CooperativeSpec",
+    "Cooperatives",
     "Error",
     "FileError",
     "FirmParams",
@@ -86,9 +94,12 @@ __all__ = [
     "class_regimes",
     "class_thresholds",
     "classify",
+    "coop_types",
+    "cooperatives_frame",
     "generate_population",
     "lenders",
     "load_population_csv",
+    "memberships_frame",
     "parameter_table",
     "population_frame",
     "presets",

@@ -58,6 +58,290 @@ class FirmParams:
         ...
     def validate(self) -> None:
         ...
+class CooperativeSpec:
+    """
+    How to generate the cooperatives of a synthetic population (docs/model.md §14). With count = 0 the population has none.
+    """
+    def __copy__(self) -> CooperativeSpec:
+        ...
+    def __deepcopy__(self, arg0: dict) -> CooperativeSpec:
+        ...
+    def __init__(self) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def active_total(self) -> int:
+        """
+        Active cooperatives in all: the sum of active_by_region, or `active`.
+        """
+    def validate(self, regions: int) -> None:
+        """
+        Raise InvalidArgumentError naming the first invalid field; `regions` is the number of regions of the population spec.
+        """
+    @property
+    def active(self) -> int:
+        """
+        Active cooperatives in all, used when active_by_region is empty.
+        """
+    @active.setter
+    def active(self, arg0: int) -> None:
+        ...
+    @property
+    def active_by_region(self) -> list[int]:
+        """
+        Active cooperatives per region, met exactly (one entry per region of the population spec); when empty, `active` is apportioned by region weight. Assign a new list to change it.
+        """
+    @active_by_region.setter
+    def active_by_region(self, arg0: collections.abc.Sequence[int]) -> None:
+        ...
+    @property
+    def active_rat_min(self) -> int:
+        """
+        RATs within the window that make a cooperative active.
+        """
+    @active_rat_min.setter
+    def active_rat_min(self, arg0: int) -> None:
+        ...
+    @property
+    def active_rat_years(self) -> int:
+        """
+        Window of book years for activity: active = at least active_rat_min RATs in the last active_rat_years years.
+        """
+    @active_rat_years.setter
+    def active_rat_years(self, arg0: int) -> None:
+        ...
+    @property
+    def business_volume_rp_year(self) -> float:
+        """
+        Total business volume of the last book year, Rp.
+        """
+    @business_volume_rp_year.setter
+    def business_volume_rp_year(self, arg0: float) -> None:
+        ...
+    @property
+    def cash_share_of_funds(self) -> float:
+        """
+        Liquid share of the balance sheet.
+        """
+    @cash_share_of_funds.setter
+    def cash_share_of_funds(self, arg0: float) -> None:
+        ...
+    @property
+    def count(self) -> int:
+        """
+        Registered cooperatives (0: none).
+        """
+    @count.setter
+    def count(self, arg0: int) -> None:
+        ...
+    @property
+    def deposit_share_of_external(self) -> float:
+        """
+        Members' deposits within external capital.
+        """
+    @deposit_share_of_external.setter
+    def deposit_share_of_external(self, arg0: float) -> None:
+        ...
+    @property
+    def external_capital_rp(self) -> float:
+        """
+        Total external capital (modal luar: deposits + borrowed), Rp.
+        """
+    @external_capital_rp.setter
+    def external_capital_rp(self, arg0: float) -> None:
+        ...
+    @property
+    def firm_member_share(self) -> float:
+        """
+        Share of members who run a firm of the population (member firms).
+        """
+    @firm_member_share.setter
+    def firm_member_share(self, arg0: float) -> None:
+        ...
+    @property
+    def inactive_size_factor(self) -> float:
+        """
+        Capital of an inactive cooperative relative to an active one.
+        """
+    @inactive_size_factor.setter
+    def inactive_size_factor(self, arg0: float) -> None:
+        ...
+    @property
+    def loan_share_of_funds(self) -> list[float]:
+        """
+        Loans to members as a share of the balance sheet, as 5 floats in coop_types() order.
+        """
+    @loan_share_of_funds.setter
+    def loan_share_of_funds(self, arg0: collections.abc.Sequence[float]) -> None:
+        ...
+    @property
+    def members(self) -> int:
+        """
+        Member persons in all cooperatives.
+        """
+    @members.setter
+    def members(self, arg0: int) -> None:
+        ...
+    @property
+    def members_sigma_log(self) -> float:
+        """
+        Dispersion (log-sd) of membership.
+        """
+    @members_sigma_log.setter
+    def members_sigma_log(self, arg0: float) -> None:
+        ...
+    @property
+    def min_members(self) -> int:
+        """
+        Members of the smallest cooperative.
+        """
+    @min_members.setter
+    def min_members(self, arg0: int) -> None:
+        ...
+    @property
+    def own_capital_rp(self) -> float:
+        """
+        Total own capital (modal sendiri), Rp.
+        """
+    @own_capital_rp.setter
+    def own_capital_rp(self, arg0: float) -> None:
+        ...
+    @property
+    def rat_last_year(self) -> int:
+        """
+        Active cooperatives that held their members' meeting (RAT) last year.
+        """
+    @rat_last_year.setter
+    def rat_last_year(self, arg0: int) -> None:
+        ...
+    @property
+    def reference_firms(self) -> int:
+        """
+        Population size the member figures refer to; member firms scale with firms / reference_firms (0: no scaling).
+        """
+    @reference_firms.setter
+    def reference_firms(self, arg0: int) -> None:
+        ...
+    @property
+    def shu_rp_year(self) -> float:
+        """
+        Total SHU (surplus) of the last book year, Rp.
+        """
+    @shu_rp_year.setter
+    def shu_rp_year(self, arg0: float) -> None:
+        ...
+    @property
+    def size_sigma_log(self) -> float:
+        """
+        Dispersion (log-sd) of cooperative size (capital).
+        """
+    @size_sigma_log.setter
+    def size_sigma_log(self, arg0: float) -> None:
+        ...
+    @property
+    def type_weights(self) -> list[float]:
+        """
+        Relative number of cooperatives of each type, as 5 floats in coop_types() order (apportioned exactly).
+        """
+    @type_weights.setter
+    def type_weights(self, arg0: collections.abc.Sequence[float]) -> None:
+        ...
+    @property
+    def volume_weight(self) -> list[float]:
+        """
+        Business volume per rupiah of capital, relative, as 5 floats in coop_types() order.
+        """
+    @volume_weight.setter
+    def volume_weight(self, arg0: collections.abc.Sequence[float]) -> None:
+        ...
+class Cooperatives:
+    """
+    Initial state of every cooperative, one array per attribute (money in Rp). The balance sheet balances: cash + loans + other assets = deposits + borrowed + own capital + surplus.
+    """
+    @staticmethod
+    def array_names() -> list[str]:
+        ...
+    def __copy__(self) -> Cooperatives:
+        ...
+    def __deepcopy__(self, arg0: dict) -> Cooperatives:
+        ...
+    def __init__(self) -> None:
+        ...
+    def __len__(self) -> int:
+        ...
+    def balance_gap_rp(self, c: int) -> float:
+        """
+        Assets minus liabilities and equity of cooperative c (zero when the books balance).
+        """
+    def copy(self) -> Cooperatives:
+        ...
+    def external_capital_rp(self, c: int) -> float:
+        """
+        External capital (modal luar) of cooperative c: deposits plus borrowed funds.
+        """
+    def memory_bytes(self) -> int:
+        """
+        Bytes held by the attribute arrays.
+        """
+    def resize(self, n: int) -> None:
+        """
+        Resize every attribute array to n (new entries zero).
+        """
+    def validate(self, regions: int) -> None:
+        """
+        Check lengths, index and value ranges and that every balance sheet balances; `regions` is the number of regions of the population.
+        """
+    @property
+    def active(self) -> numpy.ndarray:
+        ...
+    @property
+    def arrears_rp(self) -> numpy.ndarray:
+        ...
+    @property
+    def borrowed_rp(self) -> numpy.ndarray:
+        ...
+    @property
+    def business_volume_rp_year(self) -> numpy.ndarray:
+        ...
+    @property
+    def cash_rp(self) -> numpy.ndarray:
+        ...
+    @property
+    def deposits_rp(self) -> numpy.ndarray:
+        ...
+    @property
+    def healthy(self) -> numpy.ndarray:
+        ...
+    @property
+    def loans_rp(self) -> numpy.ndarray:
+        ...
+    @property
+    def members(self) -> numpy.ndarray:
+        ...
+    @property
+    def other_assets_rp(self) -> numpy.ndarray:
+        ...
+    @property
+    def own_capital_rp(self) -> numpy.ndarray:
+        ...
+    @property
+    def rat_history(self) -> numpy.ndarray:
+        ...
+    @property
+    def region(self) -> numpy.ndarray:
+        ...
+    @property
+    def shu_rp_year(self) -> numpy.ndarray:
+        ...
+    @property
+    def size(self) -> int:
+        ...
+    @property
+    def surplus_rp(self) -> numpy.ndarray:
+        ...
+    @property
+    def type(self) -> numpy.ndarray:
+        ...
 class RegionSpec:
     """
     A region (kecamatan) and its weight.
@@ -161,6 +445,14 @@ class PopulationSpec:
     def validate(self) -> None:
         ...
     @property
+    def cooperatives(self) -> CooperativeSpec:
+        """
+        CooperativeSpec of the population's cooperatives (none unless count > 0); edited in place.
+        """
+    @cooperatives.setter
+    def cooperatives(self, arg0: CooperativeSpec) -> None:
+        ...
+    @property
     def firms(self) -> int:
         ...
     @firms.setter
@@ -192,9 +484,9 @@ class Population:
     def array_names() -> list[str]:
         ...
     @staticmethod
-    def from_csv(path: str, name: str = '', regime: str = 'law20_2008') -> Population:
+    def from_csv(path: str, name: str = '', regime: str = 'law20_2008', *, cooperatives: str | None = None, memberships: str | None = None) -> Population:
         """
-        Read firms from a CSV file (columns in docs/data.md); `regime` is that of its size_class column.
+        Read firms from a CSV file (columns in docs/data.md); `regime` is that of its size_class column. With `cooperatives`, the population's cooperatives come from that file and the memberships from `memberships` (or, without it, from the firm file's cooperative column).
         """
     @staticmethod
     def generate(spec: PopulationSpec, seed: int, threads: int = 1) -> Population:
@@ -209,14 +501,24 @@ class Population:
         ...
     def __len__(self) -> int:
         ...
+    def cooperatives_to_csv(self, path: str) -> None:
+        """
+        Write the population's cooperatives, one row each with its id (columns in docs/data.md).
+        """
     def copy(self) -> Population:
         ...
+    def memberships_to_csv(self, path: str) -> None:
+        """
+        Write the memberships: one row per member firm (firm row, cooperative id).
+        """
     def memory_bytes(self) -> int:
         ...
     def resize(self, n: int) -> None:
         ...
     def to_csv(self, path: str) -> None:
-        ...
+        """
+        Write the firms in the format from_csv reads (cooperative ids as in cooperatives_to_csv).
+        """
     def validate(self) -> None:
         ...
     @property
@@ -227,6 +529,14 @@ class Population:
         ...
     @property
     def cooperative(self) -> numpy.ndarray:
+        ...
+    @property
+    def cooperatives(self) -> Cooperatives:
+        """
+        The population's Cooperatives (kept alive by the population; its arrays are views). Firms refer to them by index in `cooperative`.
+        """
+    @cooperatives.setter
+    def cooperatives(self, arg0: Cooperatives) -> None:
         ...
     @property
     def ever_kur(self) -> numpy.ndarray:
@@ -468,7 +778,7 @@ class RunResult:
         ...
     def table_columns(self, which: str) -> list:
         """
-        Columns of a table ('monthly', 'by_sector', 'by_class', 'by_region', 'firms') as (name, array, categories, unit); arrays are read-only views of the result.
+        Columns of a table ('monthly', 'by_sector', 'by_class', 'by_region', 'firms', 'cooperatives_monthly', 'cooperatives_by_type', 'cooperatives_by_region', 'cooperatives_panel') as (name, array, categories, unit); arrays are read-only views of the result.
         """
     def write_csv(self, which: str, path: str, prefix: collections.abc.Sequence[tuple[str, str]] = []) -> None:
         ...
@@ -542,6 +852,11 @@ class Simulation:
         Step one month.
         """
     @property
+    def cooperatives(self) -> Cooperatives:
+        """
+        State of every cooperative after the latest month (read the arrays before stepping again).
+        """
+    @property
     def done(self) -> bool:
         ...
     @property
@@ -557,6 +872,10 @@ def bogor_active_cooperatives_2019() -> list[int]:
     ...
 def bogor_active_cooperatives_2020() -> list[int]:
     ...
+def bogor_cooperative_spec() -> CooperativeSpec:
+    """
+    Bogor's cooperatives in 2019: 1,651 cooperatives, 589 active by kecamatan, 91,555 members.
+    """
 def bogor_covid19_scenario(months: int = 36) -> Scenario:
     ...
 def bogor_input_output() -> InputOutput:
@@ -595,6 +914,10 @@ def classify_codes(regime: str, criterion: str, assets_rp: typing.Annotated[nump
     """
     Vectorised classify: class codes (0 micro .. 3 large) for arrays of firms.
     """
+def coop_types() -> list[str]:
+    """
+    Cooperative types, in code order (the order of CooperativeSpec's per-type lists).
+    """
 def covid19_shocks() -> list[Shock]:
     ...
 def firm_param_table() -> list:
@@ -611,7 +934,7 @@ def population_param_table() -> list:
     """
 def preset_names() -> list[str]:
     ...
-def run(population: Population, scenario: Scenario, *, seed: int = 1, replication: int = 0, threads: int = 1, microdata: bool = True, progress: typing.Any = None) -> RunResult:
+def run(population: Population, scenario: Scenario, *, seed: int = 1, replication: int = 0, threads: int = 1, microdata: bool = True, cooperative_panel: bool = False, progress: typing.Any = None) -> RunResult:
     """
     Run a scenario on a population to the end. progress(done, total) is called after every month; returning False cancels (CancelledError); Ctrl-C raises KeyboardInterrupt within a month.
     """

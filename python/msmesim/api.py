@@ -17,7 +17,9 @@ from ._errors import invalid
 ProgressArg = bool | Callable[[int, int], Any] | None
 
 _TABLES = ("monthly", "by_sector", "by_class", "by_region", "firms")
-_GROUP_NAMES = {"by_sector": "sector", "by_class": "size_class", "by_region": "region"}
+_GROUP_NAMES = {"by_sector": "sector", "by_class": "size_class", "by_region": "region",
+                "cooperatives_by_type": "type", "cooperatives_by_region": "region"}
+_COOP_TABLES = ("cooperatives_monthly", "cooperatives_by_type", "cooperatives_by_region")
 
 
 def _check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
@@ -38,14 +40,28 @@ def generate_population(spec: _core.PopulationSpec, seed: int = 1, threads: int 
 
 
 def load_population_csv(
-    path: str | os.PathLike[str], name: str = "", regime: str = "law20_2008"
+    path: str | os.PathLike[str],
+    name: str = "",
+    regime: str = "law20_2008",
+    *,
+    cooperatives: str | os.PathLike[str] | None = None,
+    memberships: str | os.PathLike[str] | None = None,
 ) -> _core.Population:
     """Read firms from a CSV registry extract (columns in docs/data.md).
 
     ``regime`` is the size-class regime of the file's ``size_class`` column
     (``law20_2008`` or ``pp7_2021``), also used to classify rows without one.
+    With ``cooperatives`` the population's cooperatives are read from that
+    file (as written by ``Population.cooperatives_to_csv``) and the firms'
+    memberships from ``memberships`` (as written by
+    ``Population.memberships_to_csv``) or, without it, from the firm file's
+    ``cooperative`` column.
     """
-    return _core.Population.from_csv(os.fspath(path), name, regime)
+    return _core.Population.from_csv(
+        os.fspath(path), name, regime,
+        cooperatives=None if cooperatives is None else os.fspath(cooperatives),
+        memberships=None if memberships is None else os.fspath(memberships),
+    )
 
 
 def population_frame(population: _core.Population) -> pd.DataFrame:
@@ -59,6 +75,68 @@ def population_frame(population: _core.Population) -> pd.DataFrame:
     frame["size_class"] = pd.Categorical.from_codes(frame["size_class"].astype(np.int8), _core.size_classes())
     frame["loan_lender"] = pd.Categorical.from_codes(frame["loan_lender"].astype(np.int8), _core.lenders())
     return frame
+
+
+#: Money columns of cooperatives_frame, in order (Rp; external_capital_rp is derived).
+_COOPERATIVE_MONEY = (
+    "own_capital_rp", "deposits_rp", "borrowed_rp", "external_capital_rp", "surplus_rp", "cash_rp", "loans_rp",
+    "arrears_rp", "other_assets_rp", "business_volume_rp_year", "shu_rp_year",
+)
+
+
+def _member_firms(population: _core.Population) -> np.ndarray:
+    """Member firms per cooperative (int64, one entry per cooperative)."""
+    n = len(population.cooperatives)
+    coop = population.cooperative
+    members = coop[coop >= 0]
+    if members.size and int(members.max()) >= n:
+        raise invalid("cooperative", int(members.max()),
+                      f"-1 (none) or a cooperative index below {n} (the population's cooperatives)")
+    return np.bincount(members, minlength=n).astype(np.int64, copy=False)
+
+
+def cooperatives_frame(population: _core.Population) -> pd.DataFrame:
+    """The population's cooperatives as a DataFrame, one row each.
+
+    The index ``cooperative`` is the cooperative's index (the value of the
+    firms' ``cooperative`` attribute). Columns: ``region`` (kecamatan name)
+    and ``type`` as categoricals (types in :func:`coop_types` order),
+    ``members`` (persons), ``member_firms`` (firms of the population that
+    belong to it), the balance sheet and book-year figures in rupiah
+    (``own_capital_rp``, ``deposits_rp``, ``borrowed_rp``,
+    ``external_capital_rp`` = deposits + borrowed, ``surplus_rp``,
+    ``cash_rp``, ``loans_rp``, ``arrears_rp``, ``other_assets_rp``,
+    ``business_volume_rp_year``, ``shu_rp_year``), ``rat_history`` (bit k:
+    members' meeting held k+1 years ago), and ``active`` and ``healthy`` as
+    bool. Numeric columns are built from the C++ arrays without Python loops.
+    """
+    co = population.cooperatives
+    n = len(co)
+    data: dict[str, Any] = {
+        "region": pd.Categorical.from_codes(co.region.astype(np.int32), population.region_names),
+        "type": pd.Categorical.from_codes(co.type.astype(np.int8), _core.coop_types()),
+        "members": co.members,
+        "member_firms": _member_firms(population),
+    }
+    for name in _COOPERATIVE_MONEY:
+        data[name] = co.deposits_rp + co.borrowed_rp if name == "external_capital_rp" else getattr(co, name)
+    data["rat_history"] = co.rat_history
+    data["active"] = co.active.astype(bool)
+    data["healthy"] = co.healthy.astype(bool)
+    return pd.DataFrame(data, index=pd.RangeIndex(n, name="cooperative"), copy=False)
+
+
+def memberships_frame(population: _core.Population) -> pd.DataFrame:
+    """One row per member firm: ``firm`` (row of the population),
+    ``cooperative`` (index into its cooperatives) and ``region`` (the firm's
+    kecamatan, a categorical; the cooperative's region too)."""
+    _member_firms(population)  # checks the indices
+    firm = np.flatnonzero(population.cooperative >= 0)
+    return pd.DataFrame({
+        "firm": firm.astype(np.int64, copy=False),
+        "cooperative": population.cooperative[firm],
+        "region": pd.Categorical.from_codes(population.region[firm].astype(np.int32), population.region_names),
+    })
 
 
 def parameter_table(kind: Literal["firm", "population", "class", "sector"] = "firm") -> pd.DataFrame:
@@ -180,6 +258,42 @@ class Result:
         """Firm-level microdata: one row per firm (initial firms, then entrants)."""
         return _table_frame(self.raw, "firms")
 
+    @property
+    def cooperatives(self) -> pd.DataFrame:
+        """The cooperatives month by month (empty without cooperatives): active,
+        healthy and stressed cooperatives, liquidity, deposits and withdrawals,
+        loans, arrears, SHU (docs/model.md §14)."""
+        return _table_frame(self.raw, "cooperatives_monthly")
+
+    @property
+    def cooperatives_by_type(self) -> pd.DataFrame:
+        """The cooperatives' monthly figures by type (long form, column ``type``)."""
+        return _table_frame(self.raw, "cooperatives_by_type")
+
+    @property
+    def cooperatives_by_region(self) -> pd.DataFrame:
+        """The cooperatives' monthly figures by kecamatan (long form, column ``region``)."""
+        return _table_frame(self.raw, "cooperatives_by_region")
+
+    @property
+    def cooperatives_panel(self) -> pd.DataFrame:
+        """One row per cooperative and month (run with ``cooperative_panel=True``)."""
+        return _table_frame(self.raw, "cooperatives_panel")
+
+    def members_vs_nonmembers(self) -> pd.DataFrame:
+        """Member firms of cooperatives and the other firms side by side: one row
+        per month and group (``member`` / ``nonmember``) with active, distressed
+        and closed firms, employment and revenue."""
+        m = self.monthly
+        parts = []
+        for group in ("member", "nonmember"):
+            cols = {f"{group}_{c}": c for c in ("active_firms", "distressed_firms", "closed_firms", "employment",
+                                                 "revenue_rp")}
+            part = m[["month", "date", *cols]].rename(columns=cols)
+            part.insert(2, "group", group)
+            parts.append(part)
+        return pd.concat(parts, ignore_index=True).sort_values(["month", "group"], ignore_index=True)
+
     def breakdown(self, by: Literal["sector", "size_class", "region"]) -> pd.DataFrame:
         """The long breakdown table for a dimension."""
         tables = {"sector": "by_sector", "size_class": "by_class", "class": "by_class", "region": "by_region"}
@@ -260,6 +374,7 @@ def run(
     replication: int = 0,
     threads: int = 1,
     microdata: bool = True,
+    cooperative_panel: bool = False,
     progress: ProgressArg = False,
 ) -> Result:
     """Run ``scenario`` on ``population`` and return a :class:`Result`.
@@ -278,7 +393,7 @@ def run(
     callback, close = _progress_callback(progress, scenario.months, scenario.name)
     try:
         raw = _core.run(population, scenario, seed=seed, replication=replication, threads=threads,
-                        microdata=microdata, progress=callback)
+                        microdata=microdata, cooperative_panel=cooperative_panel, progress=callback)
     finally:
         close()
     return Result(raw)
@@ -286,19 +401,24 @@ def run(
 
 def write_outputs(results: list[Result], directory: str | os.PathLike[str], microdata: bool = False) -> list[Path]:
     """Write results in long form: monthly.csv, by_sector.csv, by_class.csv,
-    by_region.csv (and firms.csv with ``microdata``), each prefixed with the
-    columns scenario and replication. Files are written to a temporary name and
-    renamed into place."""
+    by_region.csv (and firms.csv with ``microdata``), and for populations with
+    cooperatives cooperatives.csv, cooperatives_by_type.csv and
+    cooperatives_by_region.csv, each prefixed with the columns scenario and
+    replication. Files are written to a temporary name and renamed into place."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     tables = ["monthly", "by_sector", "by_class", "by_region"] + (["firms"] if microdata else [])
+    if any(len(r.cooperatives) for r in results):
+        tables += list(_COOP_TABLES)
+    file_of = {"cooperatives_monthly": "cooperatives"}
     for which in tables:
-        path = out / f"{which}.csv"
-        tmp = out / f".{which}.csv.tmp"
+        name = file_of.get(which, which)
+        path = out / f"{name}.csv"
+        tmp = out / f".{name}.csv.tmp"
         parts = []
         for r in results:
-            frame = getattr(r, which)
+            frame = _table_frame(r.raw, which) if which in _COOP_TABLES else getattr(r, which)
             frame = frame.assign(scenario=r.scenario, replication=r.replication)
             cols = ["scenario", "replication"] + [c for c in frame.columns if c not in ("scenario", "replication")]
             parts.append(frame[cols])

@@ -54,8 +54,14 @@ def _parser() -> argparse.ArgumentParser:
                    help="simulate only these kecamatan (repeatable); firms keep their share of --firms")
     r.add_argument("--population-csv", default=None, metavar="FILE",
                    help="use firms from a CSV registry extract instead of the synthetic Bogor population")
+    r.add_argument("--cooperatives-csv", default=None, metavar="FILE",
+                   help="with --population-csv: the registry's cooperatives (format in docs/data.md)")
+    r.add_argument("--memberships-csv", default=None, metavar="FILE",
+                   help="with --cooperatives-csv: the firms' memberships (default: the firm file's cooperative "
+                        "column)")
     r.add_argument("--out", default=None, metavar="DIR",
-                   help="write monthly.csv, by_sector.csv, by_class.csv, by_region.csv and run.json to DIR")
+                   help="write monthly.csv, by_sector.csv, by_class.csv, by_region.csv, the cooperatives' "
+                        "cooperatives.csv, cooperatives_by_type.csv, cooperatives_by_region.csv and run.json to DIR")
     r.add_argument("--microdata", action="store_true", help="with --out, also write firms.csv (one row per firm)")
     r.add_argument("--quiet", action="store_true", help="print nothing but errors")
     r.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
@@ -66,12 +72,50 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _restrict_cooperatives(coops: _core.CooperativeSpec, keep_index: list[int], firm_share: float) -> None:
+    """Limit a cooperative spec to the regions ``keep_index`` (in place).
+
+    Their active cooperatives are kept exactly; the other regency totals
+    (cooperatives, members, capital, volume, SHU, RATs) scale with the kept
+    share of active cooperatives (of firms when the spec has no per-region
+    counts), and the member firms' reference population with ``firm_share``.
+    """
+    if coops.count == 0:
+        return
+    if coops.active_by_region:
+        total_active = coops.active_total()
+        coops.active_by_region = [coops.active_by_region[i] for i in keep_index]
+        share = coops.active_total() / total_active if total_active else firm_share
+    else:
+        share = firm_share
+        coops.active = round(coops.active * share)
+    active = coops.active_total()
+    coops.count = max(active, 1, round(coops.count * share))
+    coops.members = max(coops.min_members * coops.count, round(coops.members * share))
+    coops.own_capital_rp *= share
+    coops.external_capital_rp *= share
+    coops.business_volume_rp_year *= share
+    coops.shu_rp_year *= share
+    coops.rat_last_year = min(active, round(coops.rat_last_year * share))
+    if coops.active_rat_min > 1:
+        coops.rat_last_year = active  # every active cooperative held its RAT last year
+    if coops.reference_firms:
+        coops.reference_firms = max(1, round(coops.reference_firms * firm_share))
+
+
 def _population(args: argparse.Namespace) -> _core.Population:
     if args.population_csv:
         if args.firms is not None or args.region:
             raise invalid("--population-csv", args.population_csv,
                           "a registry file or the synthetic population (--firms, --region), not both")
-        return load_population_csv(args.population_csv)
+        if args.memberships_csv and not args.cooperatives_csv:
+            raise invalid("--memberships-csv", args.memberships_csv, "a memberships file with --cooperatives-csv")
+        return load_population_csv(args.population_csv, cooperatives=args.cooperatives_csv,
+                                   memberships=args.memberships_csv)
+    if args.cooperatives_csv or args.memberships_csv:
+        option = "--cooperatives-csv" if args.cooperatives_csv else "--memberships-csv"
+        raise invalid(option, args.cooperatives_csv or args.memberships_csv,
+                      "a cooperatives file for a registry given with --population-csv")
     total = args.firms if args.firms is not None else _core.BOGOR_FIRMS
     spec = _core.bogor_population_spec(total)
     if args.region:
@@ -84,8 +128,11 @@ def _population(args: argparse.Namespace) -> _core.Population:
                 if hint:
                     allowed += f" (did you mean {hint[0]!r}?)"
                 raise invalid("--region", name, allowed)
-        keep = [r for r in spec.regions if r.name in set(args.region)]
+        chosen = set(args.region)
+        keep_index = [i for i, r in enumerate(spec.regions) if r.name in chosen]
+        keep = [spec.regions[i] for i in keep_index]
         share = sum(r.weight for r in keep) / sum(weights.values())
+        _restrict_cooperatives(spec.cooperatives, keep_index, share)
         spec.regions = keep
         spec.firms = max(1, round(total * share))
         spec.name = f"{spec.name} ({', '.join(r.name for r in keep)})"

@@ -39,6 +39,13 @@ def bogor_sectors() -> list[_core.SectorSpec]:
     return _core.bogor_sectors()
 
 
+def bogor_cooperative_spec() -> _core.CooperativeSpec:
+    """Bogor's cooperatives in 2019 (seed 000 Tables 2-5): 1,651 cooperatives,
+    589 active by kecamatan, 91,555 members and the capital, business volume
+    and SHU totals. Part of ``bogor_population_spec()``."""
+    return _core.bogor_cooperative_spec()
+
+
 def bogor_population_spec(firms: int = BOGOR_FIRMS) -> _core.PopulationSpec:
     """The Bogor population spec with ``firms`` firms (default: all 751,888)."""
     return _core.bogor_population_spec(firms)
@@ -63,6 +70,7 @@ __all__ = [
     "BOGOR_FIRMS",
     "bogor_active_cooperatives_2019",
     "bogor_active_cooperatives_2020",
+    "bogor_cooperative_spec",
     "bogor_covid19_scenario",
     "bogor_input_output",
     "bogor_kecamatan",

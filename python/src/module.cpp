@@ -9,6 +9,7 @@ PYBIND11_MODULE(_core, m) {
   msmesim::python::register_errors(m);
   msmesim::python::register_types(m);
   msmesim::python::register_params(m);
+  msmesim::python::register_cooperatives(m);  // before Population, whose properties return its classes
   msmesim::python::register_population(m);
   msmesim::python::register_scenario(m);
   msmesim::python::register_engine(m);

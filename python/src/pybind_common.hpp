@@ -26,6 +26,7 @@ py::array vector_view(std::vector<T>& v, py::handle owner, bool writeable = true
 void register_errors(py::module_& m);
 void register_types(py::module_& m);
 void register_params(py::module_& m);
+void register_cooperatives(py::module_& m);
 void register_population(py::module_& m);
 void register_scenario(py::module_& m);
 void register_engine(py::module_& m);

@@ -37,7 +37,13 @@ Table& table_by_name(RunResult& r, const std::string& which) {
   if (which == "by_class") return r.by_class;
   if (which == "by_region") return r.by_region;
   if (which == "firms") return r.firms;
-  throw InvalidArgument("table", "'" + which + "'", "one of monthly, by_sector, by_class, by_region, firms");
+  if (which == "cooperatives_monthly") return r.cooperatives_monthly;
+  if (which == "cooperatives_by_type") return r.cooperatives_by_type;
+  if (which == "cooperatives_by_region") return r.cooperatives_by_region;
+  if (which == "cooperatives_panel") return r.cooperatives_panel;
+  throw InvalidArgument("table", "'" + which + "'",
+                        "one of monthly, by_sector, by_class, by_region, firms, cooperatives_monthly, "
+                        "cooperatives_by_type, cooperatives_by_region, cooperatives_panel");
 }
 
 // Wraps a Python progress callable: called with the GIL held after every
@@ -53,8 +59,9 @@ std::function<bool(int, int)> progress_adapter(py::object progress) {
 }
 
 RunOptions make_options(std::uint64_t seed, std::uint32_t replication, int threads, bool microdata,
-                        bool record_flows) {
+                        bool record_flows, bool cooperative_panel = false) {
   RunOptions o;
+  o.cooperative_panel = cooperative_panel;
   o.seed = seed;
   o.replication = replication;
   o.threads = threads;
@@ -103,7 +110,8 @@ void register_engine(py::module_& m) {
             return table_columns(table_by_name(self.cast<RunResult&>(), which), self);
           },
           py::arg("which"),
-          "Columns of a table ('monthly', 'by_sector', 'by_class', 'by_region', 'firms') as (name, array, "
+          "Columns of a table ('monthly', 'by_sector', 'by_class', 'by_region', 'firms', 'cooperatives_monthly', "
+          "'cooperatives_by_type', 'cooperatives_by_region', 'cooperatives_panel') as (name, array, "
           "categories, unit); arrays are read-only views of the result.")
       .def(
           "write_csv",
@@ -118,8 +126,8 @@ void register_engine(py::module_& m) {
   m.def(
       "run",
       [](const Population& population, const Scenario& scenario, std::uint64_t seed, std::uint32_t replication,
-         int threads, bool microdata, py::object progress) {
-        RunOptions o = make_options(seed, replication, threads, microdata, false);
+         int threads, bool microdata, bool cooperative_panel, py::object progress) {
+        RunOptions o = make_options(seed, replication, threads, microdata, false, cooperative_panel);
         o.progress = progress_adapter(std::move(progress));
         // Safe without the GIL: the engine touches only C++ objects, which the
         // caller's references keep alive; Python is re-entered only through
@@ -128,7 +136,8 @@ void register_engine(py::module_& m) {
         return run(population, scenario, o);
       },
       py::arg("population"), py::arg("scenario"), py::kw_only(), py::arg("seed") = 1, py::arg("replication") = 0,
-      py::arg("threads") = 1, py::arg("microdata") = true, py::arg("progress") = py::none(),
+      py::arg("threads") = 1, py::arg("microdata") = true, py::arg("cooperative_panel") = false,
+      py::arg("progress") = py::none(),
       "Run a scenario on a population to the end. progress(done, total) is called after every month; "
       "returning False cancels (CancelledError); Ctrl-C raises KeyboardInterrupt within a month.");
 
@@ -158,7 +167,11 @@ void register_engine(py::module_& m) {
           },
           py::arg("progress") = py::none(), "Step to the end.")
       .def("result", &Simulation::result, py::call_guard<py::gil_scoped_release>())
-      .def_property_readonly("firm_count", [](const Simulation& s) { return s.state().count; });
+      .def_property_readonly("firm_count", [](const Simulation& s) { return s.state().count; })
+      .def_property_readonly(
+          "cooperatives", [](const Simulation& s) -> const Cooperatives& { return s.cooperatives(); },
+          py::return_value_policy::reference_internal,
+          "State of every cooperative after the latest month (read the arrays before stepping again).");
   sim.def(
       "state",
       [](py::object self, const std::string& name) -> py::array {

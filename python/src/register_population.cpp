@@ -1,6 +1,9 @@
 // Population specs and populations. Attribute arrays are NumPy views of the
 // C++ vectors (no copy); writing to them changes the population.
+#include <msmesim/error.hpp>
 #include <msmesim/population.hpp>
+
+#include <optional>
 
 #include "pybind_common.hpp"
 
@@ -43,6 +46,8 @@ void register_population(py::module_& m) {
       .def("set", &PopulationSpec::set, py::arg("name"), py::arg("value"))
       .def("__getitem__", &PopulationSpec::get)
       .def("__setitem__", &PopulationSpec::set)
+      .def_readwrite("cooperatives", &PopulationSpec::cooperatives,
+                     "CooperativeSpec of the population's cooperatives (none unless count > 0); edited in place.")
       .def("parameter_names", &PopulationSpec::parameter_names)
       .def("validate", &PopulationSpec::validate)
       .def("__copy__", [](const PopulationSpec& s) { return s; })
@@ -68,16 +73,34 @@ void register_population(py::module_& m) {
       .def_static("generate", &generate_population, py::arg("spec"), py::arg("seed"), py::arg("threads") = 1,
                   py::call_guard<py::gil_scoped_release>(),
                   "Draw a synthetic population from a spec (deterministic in spec and seed).")
+      .def_property(
+          "cooperatives", [](Population& p) -> Cooperatives& { return p.cooperatives; },
+          [](Population& p, const Cooperatives& c) { p.cooperatives = c; }, py::return_value_policy::reference_internal,
+          "The population's Cooperatives (kept alive by the population; its arrays are views). Firms refer to them "
+          "by index in `cooperative`.")
       .def_static(
           "from_csv",
-          [](const std::string& path, const std::string& name, const std::string& regime) {
+          [](const std::string& path, const std::string& name, const std::string& regime,
+             const std::optional<std::string>& cooperatives, const std::optional<std::string>& memberships) {
             const auto r = class_regime_from_string(regime, "regime");
+            if (memberships && !cooperatives)
+              throw InvalidArgument("memberships", *memberships,
+                                    "a memberships file only together with a cooperatives file (cooperatives=...)");
             py::gil_scoped_release release;
+            if (cooperatives) return load_population_csv(path, name, r, *cooperatives, memberships.value_or(""));
             return load_population_csv(path, name, r);
           },
-          py::arg("path"), py::arg("name") = "", py::arg("regime") = "law20_2008",
-          "Read firms from a CSV file (columns in docs/data.md); `regime` is that of its size_class column.")
-      .def("to_csv", &save_population_csv, py::arg("path"), py::call_guard<py::gil_scoped_release>());
+          py::arg("path"), py::arg("name") = "", py::arg("regime") = "law20_2008", py::kw_only(),
+          py::arg("cooperatives") = py::none(), py::arg("memberships") = py::none(),
+          "Read firms from a CSV file (columns in docs/data.md); `regime` is that of its size_class column. With "
+          "`cooperatives`, the population's cooperatives come from that file and the memberships from "
+          "`memberships` (or, without it, from the firm file's cooperative column).")
+      .def("to_csv", &save_population_csv, py::arg("path"), py::call_guard<py::gil_scoped_release>(),
+           "Write the firms in the format from_csv reads (cooperative ids as in cooperatives_to_csv).")
+      .def("cooperatives_to_csv", &save_cooperatives_csv, py::arg("path"), py::call_guard<py::gil_scoped_release>(),
+           "Write the population's cooperatives, one row each with its id (columns in docs/data.md).")
+      .def("memberships_to_csv", &save_memberships_csv, py::arg("path"), py::call_guard<py::gil_scoped_release>(),
+           "Write the memberships: one row per member firm (firm row, cooperative id).");
 #define MSMESIM_POPULATION_ARRAY(field)                                                                   \
   pop.def_property_readonly(#field, [](py::object self) {                                                \
     return vector_view(self.cast<Population&>().field, self);                                            \

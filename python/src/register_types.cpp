@@ -1,5 +1,5 @@
-// Vocabulary: size classes, channels, lenders and the class regimes, as the
-// snake_case strings Python users write.
+// Vocabulary: size classes, channels, lenders, cooperative types and the class
+// regimes, as the snake_case strings Python users write.
 #include <msmesim/error.hpp>
 #include <msmesim/size_class.hpp>
 #include <msmesim/types.hpp>
@@ -21,6 +21,8 @@ void register_types(py::module_& m) {
   m.def("size_classes", [] { return names_of(kAllSizeClasses); }, "Size class names, smallest first.");
   m.def("channels", [] { return names_of(kAllChannels); }, "Shock channel names.");
   m.def("lenders", [] { return names_of(kAllLenders); }, "Lender kinds, in the order firms try them.");
+  m.def("coop_types", [] { return names_of(kAllCoopTypes); },
+        "Cooperative types, in code order (the order of CooperativeSpec's per-type lists).");
   m.def("class_regimes", [] { return std::vector<std::string>{"law20_2008", "pp7_2021", "bps_workers"}; },
         "Size-class regimes.");
   m.def("class_criteria", [] { return std::vector<std::string>{"higher_of", "turnover", "assets"}; },

@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import msmesim as ms
+
 
 def msmesim(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     proc = subprocess.run([sys.executable, "-m", "msmesim", *args], capture_output=True, text=True, timeout=600)
@@ -42,6 +44,7 @@ def test_run_writes_long_form_outputs(tmp_path: Path):
         (["--threads", "-1"], "--threads: got -1"),
         (["--region", "Atlantis"], "--region: got 'Atlantis'; allowed: a Bogor kecamatan"),
         (["--region", "Cibinongg"], "did you mean 'Cibinong'"),
+        (["--cooperatives-csv", "coops.csv"], "--cooperatives-csv: got 'coops.csv'; allowed: a cooperatives file"),
     ],
 )
 def test_invalid_arguments_name_the_argument_and_what_is_allowed(args, needle):
@@ -57,6 +60,38 @@ def test_region_restricts_the_population():
     assert "(Citeureup, Cibinong)" in title
     # Their share of the 589 active cooperatives of 2019 (weights of the preset): 118/589.
     assert "(4,007 firms)" in title
+
+
+def test_region_keeps_the_cooperatives_of_its_kecamatan():
+    from msmesim import cli
+
+    spec = ms.presets.bogor_population_spec(20000)
+    names = ms.presets.bogor_kecamatan()
+    keep = [names.index("Cibinong"), names.index("Citeureup")]
+    active = [ms.presets.bogor_active_cooperatives_2019()[i] for i in keep]
+    share = sum(active) / 589
+    cli._restrict_cooperatives(spec.cooperatives, keep, share)
+    spec.regions = [spec.regions[i] for i in keep]
+    spec.firms = round(20000 * share)
+    pop = ms.generate_population(spec, seed=1)
+    co = ms.cooperatives_frame(pop)
+    assert co[co["active"]].groupby("region", observed=False).size().tolist() == active
+    assert len(co) == round(1651 * share)
+    assert co["own_capital_rp"].sum() == pytest.approx(248_589_778_560 * share, rel=1e-6)
+    assert co["member_firms"].sum() == round(91_555 * 0.5 * 20000 / ms.presets.BOGOR_FIRMS * share)
+
+
+def test_registry_with_cooperatives(tmp_path: Path):
+    pop = ms.generate_population(ms.presets.bogor_population_spec(2000), seed=3)
+    firms, coops, members = tmp_path / "firms.csv", tmp_path / "coops.csv", tmp_path / "members.csv"
+    pop.to_csv(str(firms))
+    pop.cooperatives_to_csv(str(coops))
+    pop.memberships_to_csv(str(members))
+    proc = msmesim("run", "--months", "2", "--population-csv", str(firms), "--cooperatives-csv", str(coops),
+                   "--memberships-csv", str(members))
+    assert "(2,000 firms)" in proc.stdout.splitlines()[0]
+    proc = msmesim("run", "--population-csv", str(firms), "--memberships-csv", str(members), check=False)
+    assert proc.returncode == 2 and "--memberships-csv" in proc.stderr
 
 
 def test_presets_lists_the_default():

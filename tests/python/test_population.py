@@ -50,16 +50,26 @@ def test_population_frame_has_categorical_names(small_population):
 
 
 def test_csv_round_trip_is_exact(small_population, tmp_path: Path):
-    path = tmp_path / "firms.csv"
+    path, coops = tmp_path / "firms.csv", tmp_path / "cooperatives.csv"
     small_population.to_csv(str(path))
-    back = ms.load_population_csv(path, name="registry")
+    small_population.cooperatives_to_csv(str(coops))  # the firms' cooperative column refers to it
+    back = ms.load_population_csv(path, name="registry", cooperatives=coops)
     assert len(back) == len(small_population)
-    for name in ("workers", "revenue_rp_month", "assets_rp", "cash_rp", "loan_principal_rp", "online_share"):
+    for name in ("workers", "revenue_rp_month", "assets_rp", "cash_rp", "loan_principal_rp", "online_share",
+                 "cooperative"):
         np.testing.assert_array_equal(getattr(back, name), getattr(small_population, name))
     names = lambda p, codes, table: [table[c] for c in codes]  # noqa: E731
     assert names(back, back.region, back.region_names) == names(
         small_population, small_population.region, small_population.region_names
     )
+
+
+def test_csv_with_memberships_needs_the_cooperatives_file(small_population, tmp_path: Path):
+    path = tmp_path / "firms.csv"
+    small_population.to_csv(str(path))
+    with pytest.raises(ms.ParseError, match="cooperatives file") as info:
+        ms.load_population_csv(path)
+    assert info.value.column == "cooperative"
 
 
 def test_csv_malformed_row_names_file_line_column_and_value(tmp_path: Path):
