@@ -61,6 +61,7 @@ CoopBook::CoopBook(const Cooperatives& initial, const std::vector<std::int64_t>&
   volume_ytd_.assign(n, 0.0);
   transactions_ytd_.assign(n, 0.0);
   open_members_ = member_firms;
+  for (std::size_t c = 0; c < n; ++c) regions_ = std::max<std::size_t>(regions_, co_.region[c] + 1u);
   for (std::size_t c = 0; c < n; ++c) {
     volume_base_m_[c] = co_.business_volume_rp_year[c] / 12.0;
     // Trading surplus: the SHU of the last book year less the interest its
@@ -96,11 +97,7 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
 
   // Producer cooperatives supply a share of the consumer cooperatives'
   // volume in their kecamatan (seed 000 §5.4).
-  std::vector<double> supply_region, producers_region;
-  std::size_t regions = 0;
-  for (std::size_t c = 0; c < n; ++c) regions = std::max<std::size_t>(regions, co_.region[c] + 1u);
-  supply_region.assign(regions, 0.0);
-  producers_region.assign(regions, 0.0);
+  std::vector<double> supply_region(regions_, 0.0), producers_region(regions_, 0.0);
   for (std::size_t c = 0; c < n; ++c) {
     if (!co_.active[c]) continue;
     if (co_.type[c] == static_cast<std::uint8_t>(CoopType::consumer))

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "detail/distributions.hpp"
@@ -100,24 +101,20 @@ void Cooperatives::validate(std::size_t regions) const {
 }
 
 void CooperativeSpec::validate(std::size_t regions) const {
-  auto fail = [](const std::string& field, const std::string& value, const std::string& allowed) {
-    throw InvalidArgument("cooperatives." + field, value, allowed);
+  using detail::require_range;
+  const std::string f = "cooperatives.";
+  auto fail = [&](const std::string& field, const std::string& value, const std::string& allowed) {
+    throw InvalidArgument(f + field, value, allowed);
   };
-  auto share = [&](const char* field, double v) {
-    if (!(v >= 0 && v <= 1)) fail(field, detail::format_value(v), "a share in [0, 1]");
-  };
-  auto money = [&](const char* field, double v) {
-    if (!(std::isfinite(v) && v >= 0)) fail(field, detail::format_value(v), "a finite number >= 0 (Rp)");
-  };
-  if (count < 0 || count > 2147483647) fail("count", std::to_string(count), "a whole number from 0 to 2147483647");
+  require_range(f + "count", count, std::int64_t{0}, std::int64_t{2147483647});
   if (count == 0) return;
   if (!active_by_region.empty()) {
     if (active_by_region.size() != regions)
       fail("active_by_region", std::to_string(active_by_region.size()) + " values",
            std::to_string(regions) + " values, one per region of the population");
     for (std::size_t r = 0; r < regions; ++r)
-      if (active_by_region[r] < 0)
-        fail("active_by_region[" + std::to_string(r) + "]", std::to_string(active_by_region[r]), "a whole number >= 0");
+      require_range(f + "active_by_region[" + std::to_string(r) + "]", active_by_region[r], std::int64_t{0},
+                    std::numeric_limits<std::int64_t>::max());
   }
   const std::int64_t act = active_total();
   if (act < 0 || act > count)
@@ -126,45 +123,38 @@ void CooperativeSpec::validate(std::size_t regions) const {
   double tw = 0;
   for (int k = 0; k < kCoopTypes; ++k) {
     const double v = type_weights[static_cast<std::size_t>(k)];
-    if (!(std::isfinite(v) && v >= 0))
-      fail("type_weights." + std::string(to_string(static_cast<CoopType>(k))), detail::format_value(v), "a weight >= 0");
+    require_range(f + "type_weights." + std::string(to_string(static_cast<CoopType>(k))), v, 0.0, kInf);
     tw += v;
   }
   if (!(tw > 0)) fail("type_weights", "all zero", "at least one positive weight");
-  if (min_members < 0) fail("min_members", std::to_string(min_members), "a whole number >= 0");
+  require_range(f + "min_members", min_members, std::int64_t{0}, std::int64_t{2147483647});
   if (members < min_members * count)
     fail("members", std::to_string(members),
          "at least min_members x count (" + std::to_string(min_members * count) + ")");
-  money("own_capital_rp", own_capital_rp);
-  money("external_capital_rp", external_capital_rp);
-  money("business_volume_rp_year", business_volume_rp_year);
-  money("shu_rp_year", shu_rp_year);
-  if (rat_last_year < 0 || rat_last_year > act)
-    fail("rat_last_year", std::to_string(rat_last_year), "from 0 to the active cooperatives (" + std::to_string(act) + ")");
-  if (active_rat_years < 1 || active_rat_years > 8)
-    fail("active_rat_years", std::to_string(active_rat_years), "1 to 8 book years");
-  if (active_rat_min < 1 || active_rat_min > active_rat_years)
-    fail("active_rat_min", std::to_string(active_rat_min), "1 to active_rat_years (" + std::to_string(active_rat_years) + ")");
+  for (const auto& [name, v] : {std::pair<const char*, double>{"own_capital_rp", own_capital_rp},
+                                {"external_capital_rp", external_capital_rp},
+                                {"business_volume_rp_year", business_volume_rp_year},
+                                {"shu_rp_year", shu_rp_year}})
+    require_range(f + name, v, 0.0, kInf);
+  require_range(f + "active_rat_years", std::int64_t{active_rat_years}, std::int64_t{1}, std::int64_t{8});
+  require_range(f + "active_rat_min", std::int64_t{active_rat_min}, std::int64_t{1}, std::int64_t{active_rat_years});
+  require_range(f + "rat_last_year", rat_last_year, std::int64_t{0}, act);
   if (active_rat_min > 1 && rat_last_year < act)
     fail("rat_last_year", std::to_string(rat_last_year),
          "all active cooperatives (" + std::to_string(act) + ") when an active one needs more than one RAT in the window");
-  share("firm_member_share", firm_member_share);
-  if (reference_firms < 0) fail("reference_firms", std::to_string(reference_firms), "a whole number >= 0 (0: no scaling)");
-  if (!(size_sigma_log >= 0 && size_sigma_log <= 5)) fail("size_sigma_log", detail::format_value(size_sigma_log), "a value in [0, 5]");
-  if (!(members_sigma_log >= 0 && members_sigma_log <= 5))
-    fail("members_sigma_log", detail::format_value(members_sigma_log), "a value in [0, 5]");
+  require_range(f + "firm_member_share", firm_member_share, 0.0, 1.0);
+  require_range(f + "reference_firms", reference_firms, std::int64_t{0}, kMaxFirms);
+  require_range(f + "size_sigma_log", size_sigma_log, 0.0, 5.0);
+  require_range(f + "members_sigma_log", members_sigma_log, 0.0, 5.0);
   if (!(inactive_size_factor > 0 && inactive_size_factor <= 1))
     fail("inactive_size_factor", detail::format_value(inactive_size_factor), "a factor in (0, 1]");
-  share("deposit_share_of_external", deposit_share_of_external);
-  share("cash_share_of_funds", cash_share_of_funds);
+  require_range(f + "deposit_share_of_external", deposit_share_of_external, 0.0, 1.0);
+  require_range(f + "cash_share_of_funds", cash_share_of_funds, 0.0, 1.0);
   for (int k = 0; k < kCoopTypes; ++k) {
     const auto t = static_cast<std::size_t>(k);
     const std::string tn(to_string(static_cast<CoopType>(k)));
-    const double l = loan_share_of_funds[t];
-    if (!(l >= 0 && l + cash_share_of_funds <= 1))
-      fail("loan_share_of_funds." + tn, detail::format_value(l), "a share >= 0 with cash_share_of_funds at most 1");
-    if (!(std::isfinite(volume_weight[t]) && volume_weight[t] >= 0))
-      fail("volume_weight." + tn, detail::format_value(volume_weight[t]), "a weight >= 0");
+    require_range(f + "loan_share_of_funds." + tn, loan_share_of_funds[t], 0.0, 1.0 - cash_share_of_funds);
+    require_range(f + "volume_weight." + tn, volume_weight[t], 0.0, kInf);
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <chrono>
 #include <cmath>
 
@@ -271,6 +272,20 @@ struct Simulation::Impl {
       ++members[static_cast<std::size_t>(c)];
       if (st.loan_lender[i] == static_cast<std::uint8_t>(Lender::cooperative))
         firm_loans[static_cast<std::size_t>(c)] += st.loan_principal_rp[i];
+    }
+    // The population's active flags must follow the run's rule for being
+    // active, or the first year end would silently redefine them.
+    const auto& co = pop->cooperatives;
+    const unsigned window = (1u << static_cast<int>(P.coop_active_rat_years)) - 1u;
+    for (std::size_t c = 0; c < n_coops; ++c) {
+      const int held = std::popcount(static_cast<unsigned>(co.rat_history[c]) & window);
+      if ((held >= static_cast<int>(P.coop_active_rat_min)) != (co.active[c] != 0))
+        throw InvalidArgument(
+            "coop_active_rat_min", detail::format_value(P.coop_active_rat_min),
+            "a rule under which the population's cooperatives are active as they are (cooperative " +
+                std::to_string(c) + " is " + (co.active[c] ? "active" : "inactive") + " with " + std::to_string(held) +
+                " RAT(s) in the last " + detail::format_value(P.coop_active_rat_years) +
+                " years); match the population's rule (CooperativeSpec.active_rat_min, active_rat_years)");
     }
     coop = detail::CoopBook(pop->cooperatives, members, firm_loans, P);
     for (std::size_t i = 0; i < initial; ++i)

@@ -4,9 +4,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 
+#include "detail/csv.hpp"
 #include "msmesim/error.hpp"
 
 namespace msmesim {
@@ -34,15 +34,6 @@ std::string format_double(double x) {
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof buf, x);
   return std::string(buf, res.ptr);
-}
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 }  // namespace
 
@@ -87,31 +78,27 @@ std::vector<double> Table::numbers(std::string_view name) const {
 }
 
 void Table::write_csv(const std::string& path, const std::vector<std::pair<std::string, std::string>>& prefix) const {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw IoError(path + ": cannot open for writing");
+  using detail::csv::csv_quote;
+  detail::csv::write_atomically(path, [&](std::ostream& out) {
     bool first = true;
     for (const auto& [k, v] : prefix) {
-      out << (first ? "" : ",") << csv_field(k);
+      out << (first ? "" : ",") << csv_quote(k);
       first = false;
     }
     for (const auto& c : columns) {
-      out << (first ? "" : ",") << csv_field(c.name);
+      out << (first ? "" : ",") << csv_quote(c.name);
       first = false;
     }
     out << '\n';
     std::string pre;
-    for (const auto& [k, v] : prefix) pre += csv_field(v) + ",";
+    for (const auto& [k, v] : prefix) pre += csv_quote(v) + ",";
     const std::size_t n = rows();
     for (std::size_t r = 0; r < n; ++r) {
       out << pre;
-      for (std::size_t k = 0; k < columns.size(); ++k) out << (k ? "," : "") << csv_field(columns[k].text(r));
+      for (std::size_t k = 0; k < columns.size(); ++k) out << (k ? "," : "") << csv_quote(columns[k].text(r));
       out << '\n';
     }
-    if (!out) throw IoError(path + ": write failed");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw IoError(path + ": cannot rename " + tmp + " into place");
+  });
 }
 
 double RunResult::firm_months_per_second() const {

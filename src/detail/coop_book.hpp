@@ -95,6 +95,7 @@ class CoopBook {
   std::vector<double> trade_base_m_;     // monthly trading surplus before the shock
   std::vector<double> volume_ytd_, transactions_ytd_;
   std::vector<std::int64_t> open_members_;
+  std::size_t regions_ = 0;
   double sales_stress_ytd_ = 0.0;
   int months_ytd_ = 0;
   double deposits_in_ = 0.0, deposits_out_ = 0.0, initial_deposits_ = 0.0;

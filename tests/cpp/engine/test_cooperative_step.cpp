@@ -195,3 +195,126 @@ TEST(CooperativeStep, WithoutCooperativesTheTablesAreEmptyAndNobodyBorrowsFromOn
 
 }  // namespace
 }  // namespace msmesim
+
+// ---- hand-built cooperatives -------------------------------------------------------
+
+namespace msmesim {
+namespace {
+
+// One cooperative of `type` per entry of `types` in region 0, each with
+// balanced books (cash 200 M, loans 100 M, funds from own capital and
+// deposits) and a RAT last year; `members[k]` is the cooperative of firm k.
+Population world(const std::vector<CoopType>& types, const std::vector<std::int32_t>& members) {
+  std::vector<test::FirmInit> firms(members.size());
+  for (std::size_t k = 0; k < members.size(); ++k) firms[k].cooperative = members[k];
+  Population pop = test::make_population({"r0"}, {"trade"}, firms);
+  auto& co = pop.cooperatives;
+  co.resize(types.size());
+  for (std::size_t c = 0; c < types.size(); ++c) {
+    co.type[c] = static_cast<std::uint8_t>(types[c]);
+    co.members[c] = 50;
+    co.own_capital_rp[c] = 200e6;
+    co.deposits_rp[c] = 100e6;
+    co.cash_rp[c] = 200e6;
+    co.loans_rp[c] = 100e6;
+    co.business_volume_rp_year[c] = 600e6;
+    co.shu_rp_year[c] = 30e6;
+    co.rat_history[c] = 1;
+    co.active[c] = 1;
+    co.healthy[c] = 1;
+  }
+  pop.validate();
+  return pop;
+}
+
+TEST(JointBuyingAndSelling, ApplyToMembersOfActiveCooperativesOfTheRightTypes) {
+  // Cooperatives: 0 consumer (buys jointly), 1 marketing (buys and sells),
+  // 2 savings & loan (neither). Firm 3 is no member.
+  const Population pop = world({CoopType::consumer, CoopType::marketing, CoopType::savings_loan}, {0, 1, 2, -1});
+  const Scenario sc = test::quiet_scenario(1);
+  const FirmParams& P = sc.params;
+  Simulation sim(pop, sc);
+  const FirmState& st = sim.state();
+  const double base_v = pop.variable_cost_share[0];
+  const auto bought = static_cast<float>(base_v * (1.0 - P.joint_buying_discount * P.joint_buying_share));
+  EXPECT_EQ(st.variable_cost_share[0], bought);
+  EXPECT_EQ(st.variable_cost_share[1], bought);
+  EXPECT_EQ(st.variable_cost_share[2], pop.variable_cost_share[2]);
+  EXPECT_EQ(st.variable_cost_share[3], pop.variable_cost_share[3]);
+  const double R = pop.revenue_rp_month[0];
+  EXPECT_EQ(st.level_rp[0], R);
+  EXPECT_DOUBLE_EQ(st.level_rp[1], R * (1.0 + P.joint_selling_uplift));
+  EXPECT_EQ(st.level_rp[2], R);
+  EXPECT_EQ(st.level_rp[3], R);
+}
+
+TEST(JointBuyingAndSelling, EndWhenTheCooperativeBecomesInactive) {
+  // A marketing cooperative whose only meeting in the window is two years
+  // old: without a meeting this year it is no longer active.
+  Population pop = world({CoopType::marketing}, {0, -1});
+  pop.cooperatives.rat_history[0] = 4;
+  Scenario sc = test::quiet_scenario(13);
+  sc.params.coop_rat_prob_due_healthy = 0.0;
+  sc.params.coop_rat_prob_due_unhealthy = 0.0;
+  Simulation sim(pop, sc);
+  EXPECT_NE(sim.state().variable_cost_share[0], pop.variable_cost_share[0]);
+  for (int m = 0; m < 12; ++m) sim.step();
+  EXPECT_EQ(sim.cooperatives().active[0], 0);
+  EXPECT_EQ(sim.state().variable_cost_share[0], pop.variable_cost_share[0]);
+  // Its demand is back to what the firm alone would have (no noise, no drift).
+  EXPECT_DOUBLE_EQ(sim.state().level_rp[0], sim.state().level_rp[1]);
+}
+
+TEST(ProducerCooperatives, SupplyTheConsumerCooperativesOfTheirKecamatan) {
+  const Population pop = world({CoopType::producer, CoopType::consumer}, {-1});
+  Scenario without = test::quiet_scenario(3), with = without;
+  without.params.producer_supply_share = 0.0;
+  with.params.producer_supply_share = 0.2;
+  RunOptions opt;
+  opt.cooperative_panel = true;
+  const auto a = run(pop, without, opt).cooperatives_panel.numbers("business_volume_rp");
+  const auto b = run(pop, with, opt).cooperatives_panel.numbers("business_volume_rp");
+  EXPECT_DOUBLE_EQ(a[0], 50e6);  // 600 M a year, a twelfth a month
+  EXPECT_DOUBLE_EQ(b[0], 50e6 + 0.2 * 50e6);
+  EXPECT_DOUBLE_EQ(b[1], a[1]);  // the consumer's own volume is unchanged
+}
+
+TEST(CooperativeShu, GoesOnlyToMembersWithTransactions) {
+  // A savings & loan cooperative (no joint buying): members' transactions
+  // are the interest they pay it. Firm 0 has a cooperative loan, firm 1
+  // none (and, with ample cash, never borrows).
+  std::vector<std::int32_t> members = {0, 0};
+  Population pop = world({CoopType::savings_loan}, members);
+  pop.loan_principal_rp[0] = 20e6;
+  pop.loan_rate_year[0] = 0.18f;
+  pop.loan_months_left[0] = 24;
+  pop.loan_lender[0] = static_cast<std::uint8_t>(Lender::cooperative);
+  pop.cash_rp[0] = pop.cash_rp[1] = 500e6;
+  pop.validate();
+  Scenario sc = test::quiet_scenario(12);
+  sc.params.coop_rat_prob_routine = 1.0;
+  RunOptions opt;
+  opt.record_flows = true;
+  Simulation sim(pop, sc, opt);
+  for (int m = 0; m < 12; ++m) sim.step();
+  EXPECT_GT(sim.flows().shu_received[0], 0.0);
+  EXPECT_EQ(sim.flows().shu_received[1], 0.0);
+  EXPECT_EQ(sim.cooperatives().rat_history[0] & 1, 1);
+}
+
+TEST(CooperativeRules, ARunWhoseActiveRuleContradictsThePopulationIsRefused) {
+  Population pop = world({CoopType::consumer}, {0});
+  Scenario sc = test::quiet_scenario(3);
+  sc.params.coop_active_rat_min = 3;  // the cooperative held one meeting in three years
+  const auto e = test::expect_invalid([&] { Simulation sim(pop, sc); });
+  EXPECT_EQ(e.field(), "coop_active_rat_min");
+  EXPECT_EQ(e.value(), "3");
+  EXPECT_NE(e.allowed().find("cooperative 0 is active with 1 RAT(s)"), std::string::npos) << e.allowed();
+  sc.params.coop_active_rat_years = 2;
+  const auto e2 = test::expect_invalid([&] { sc.params.validate(); });
+  EXPECT_EQ(e2.field(), "coop_active_rat_min");
+  EXPECT_NE(e2.allowed().find("coop_active_rat_years"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace msmesim
