@@ -35,6 +35,11 @@ void CoopTotals::add(const CoopTotals& o) {
   surplus_rp += o.surplus_rp;
   shu_paid_rp += o.shu_paid_rp;
   business_volume_rp += o.business_volume_rp;
+  member_credit_unmet_rp += o.member_credit_unmet_rp;
+  joint_lent_rp += o.joint_lent_rp;
+  joint_borrowed_rp += o.joint_borrowed_rp;
+  joint_placed_rp += o.joint_placed_rp;
+  joint_received_rp += o.joint_received_rp;
 }
 
 namespace {
@@ -61,6 +66,9 @@ CoopBook::CoopBook(const Cooperatives& initial, const std::vector<std::int64_t>&
   volume_ytd_.assign(n, 0.0);
   transactions_ytd_.assign(n, 0.0);
   open_members_ = member_firms;
+  joint_lent_.assign(n, 0.0);
+  joint_borrowed_.assign(n, 0.0);
+  stressed_.assign(n, 0);
   for (std::size_t c = 0; c < n; ++c) regions_ = std::max<std::size_t>(regions_, co_.region[c] + 1u);
   for (std::size_t c = 0; c < n; ++c) {
     volume_base_m_[c] = co_.business_volume_rp_year[c] / 12.0;
@@ -185,6 +193,8 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
 
     o.cooperatives = 1;
     o.stressed = (asked - paid > 0.5 || cash < P_.coop_reserve_ratio * deposits) ? 1 : 0;
+    stressed_[c] = static_cast<std::uint8_t>(o.stressed);
+    o.member_credit_unmet_rp = static_cast<double>(s[cf_credit_unmet_rp]);
     o.member_firms_open = open_members;
     o.new_loans_firms = s[cf_new_loans];
     o.deposit_inflow_rp = inflow;
@@ -241,10 +251,17 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
       transactions_ytd_[c] = 0.0;
     }
 
-    // Next month's lines, from the cash now held.
     open_members_[c] = open_members;
-    open_lines(c, open_members);
+  }
 
+  if (P_.joint_financing_share > 0.0) joint_financing(sums, out);
+
+  for (std::size_t c = 0; c < n; ++c) {
+    // Next month's lines, from the cash now held.
+    open_lines(c, open_members_[c]);
+    CoopTotals& o = out[c];
+    const double cash = co_.cash_rp[c], loans = co_.loans_rp[c], surplus = co_.surplus_rp[c],
+                 deposits = co_.deposits_rp[c];
     o.active = co_.active[c];
     o.healthy = co_.healthy[c];
     o.cash_rp = cash;
@@ -255,10 +272,96 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
     o.own_capital_rp = co_.own_capital_rp[c];
     o.borrowed_rp = co_.borrowed_rp[c];
     o.surplus_rp = surplus;
+    o.joint_lent_rp = joint_lent_[c];
+    o.joint_borrowed_rp = joint_borrowed_[c];
   }
   if (in.year_end) {
     sales_stress_ytd_ = 0.0;
     months_ytd_ = 0;
+  }
+}
+
+void CoopBook::joint_financing(const std::int64_t* sums, std::vector<CoopTotals>& out) {
+  // Seed 000 §5.4: financing (savings-and-loan) cooperatives share capital
+  // with the others of their network. Positions are pooled per network: a
+  // lender's claim is its share of what the network's borrowers owe, so
+  // service received and interest accrued are shared out by claims, and
+  // what is lent equals what is owed in every network.
+  const std::size_t n = co_.size();
+  const std::size_t networks = P_.joint_financing_scope == 0 ? std::max<std::size_t>(regions_, 1) : 1;
+  auto network = [&](std::size_t c) -> std::size_t { return networks == 1 ? 0 : co_.region[c]; };
+  const auto savings_loan = static_cast<std::uint8_t>(CoopType::savings_loan);
+  const double rate_m = P_.joint_financing_rate_year / 12.0;
+  const double term = P_.joint_financing_term_months;
+
+  // Service of what borrowers owe: interest accrues, 1/term of the debt
+  // and the interest are paid while cash lasts, the rest is added to the debt.
+  std::vector<double> claims(networks, 0.0), accrued(networks, 0.0), received(networks, 0.0);
+  for (std::size_t c = 0; c < n; ++c) claims[network(c)] += joint_lent_[c];
+  for (std::size_t c = 0; c < n; ++c) {
+    double& owed = joint_borrowed_[c];
+    if (owed <= 0.0) continue;
+    const double interest = owed * rate_m;
+    const double paid = std::min(interest + owed / term, co_.cash_rp[c]);
+    co_.cash_rp[c] -= paid;
+    co_.surplus_rp[c] -= interest;
+    owed += interest - paid;
+    co_.borrowed_rp[c] += interest - paid;
+    accrued[network(c)] += interest;
+    received[network(c)] += paid;
+  }
+  for (std::size_t c = 0; c < n; ++c) {
+    if (joint_lent_[c] <= 0.0) continue;
+    const std::size_t g = network(c);
+    const double share = joint_lent_[c] / claims[g];
+    const double growth = share * (accrued[g] - received[g]);
+    joint_lent_[c] += growth;
+    co_.other_assets_rp[c] += growth;
+    co_.surplus_rp[c] += share * accrued[g];
+    co_.cash_rp[c] += share * received[g];
+  }
+
+  // New placements. Lenders: active, unstressed, solvent savings-and-loan
+  // cooperatives, up to joint_financing_share of their free funds (so never
+  // below their reserve). Borrowers: the other active, solvent
+  // cooperatives, for what their member firms asked beyond their lines,
+  // their unmet withdrawals and the gap to their reserve, within
+  // joint_financing_capital_multiple x own capital. Both sides pro rata.
+  std::vector<double> supply(n, 0.0), need(n, 0.0), supply_net(networks, 0.0), need_net(networks, 0.0);
+  for (std::size_t c = 0; c < n; ++c) {
+    if (!co_.active[c] || co_.own_capital_rp[c] + co_.surplus_rp[c] <= 0.0) continue;
+    const double reserve = P_.coop_reserve_ratio * co_.deposits_rp[c];
+    if (co_.type[c] == savings_loan) {
+      if (stressed_[c]) continue;
+      const double free = std::max(0.0, co_.cash_rp[c] - reserve);
+      supply[c] = std::min(free, std::max(0.0, P_.joint_financing_share * (free + joint_lent_[c]) - joint_lent_[c]));
+      supply_net[network(c)] += supply[c];
+    } else {
+      const double room =
+          std::max(0.0, P_.joint_financing_capital_multiple * co_.own_capital_rp[c] - joint_borrowed_[c]);
+      const double wanted = static_cast<double>(sums[c * kCoopFields + cf_credit_unmet_rp]) +
+                            out[c].withdrawals_unmet_rp + std::max(0.0, reserve - co_.cash_rp[c]);
+      need[c] = std::min(room, wanted);
+      need_net[network(c)] += need[c];
+    }
+  }
+  for (std::size_t c = 0; c < n; ++c) {
+    const std::size_t g = network(c);
+    const double flow = std::min(supply_net[g], need_net[g]);
+    if (flow <= 0.0) continue;
+    if (supply[c] > 0.0) {
+      const double placed = flow * (supply[c] / supply_net[g]);
+      co_.cash_rp[c] -= placed;
+      co_.other_assets_rp[c] += placed;
+      joint_lent_[c] += placed;
+      out[c].joint_placed_rp = placed;
+    } else if (need[c] > 0.0) {
+      const double got = flow * (need[c] / need_net[g]);
+      co_.cash_rp[c] += got;
+      co_.borrowed_rp[c] += got;
+      joint_borrowed_[c] += got;
+      out[c].joint_received_rp = got;
+    }
   }
 }
 

@@ -1201,7 +1201,15 @@ struct Simulation::Impl {
       const double per_rupiah = annuity[static_cast<std::size_t>(l)].installment(1.0);
       const double affordable = per_rupiah > 0.0 ? capacity_rp / per_rupiah : 0.0;
       double amount = std::min({need, ceiling, affordable});
-      if (l == Lender::cooperative) amount = std::floor(amount);  // whole rupiah, as the cooperative books it
+      if (l == Lender::cooperative) {
+        amount = std::floor(amount);  // whole rupiah, as the cooperative books it
+        // What the member would have asked for without the line: the
+        // cooperative's unmet demand, which joint financing can fill.
+        const double wanted = std::floor(std::min({need, P.coop_ceiling_revenue_months * R0, affordable}));
+        if (wanted > amount)
+          a[coop_base() + static_cast<std::size_t>(st.cooperative[i]) * detail::kCoopFields +
+            detail::cf_credit_unmet_rp] += rp(wanted - amount);
+      }
       if (amount <= 0.0) continue;
       const double odds_free = base * ((formal && distressed) ? P.distressed_approval_factor : 1.0);
       const double odds = odds_free * (1.0 - tightening * cap_sev);
@@ -1480,6 +1488,11 @@ RunResult Simulation::Impl::build_result(bool move_state) {
       money("surplus_rp", &detail::CoopTotals::surplus_rp);
       money("shu_paid_rp", &detail::CoopTotals::shu_paid_rp);
       money("business_volume_rp", &detail::CoopTotals::business_volume_rp);
+      money("member_credit_unmet_rp", &detail::CoopTotals::member_credit_unmet_rp);
+      money("joint_lent_rp", &detail::CoopTotals::joint_lent_rp);
+      money("joint_borrowed_rp", &detail::CoopTotals::joint_borrowed_rp);
+      money("joint_placed_rp", &detail::CoopTotals::joint_placed_rp);
+      money("joint_received_rp", &detail::CoopTotals::joint_received_rp);
       return tb;
     };
     std::vector<std::string> type_names;

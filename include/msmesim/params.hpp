@@ -193,7 +193,21 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
     "Seed 000 §5.4 (joint selling); size an assumption.") \
   X(producer_supply_share, 0.1, 0.0, 1.0, "share of volume", false, \
     "Share of an active consumer cooperative's business volume supplied by active producer cooperatives of its kecamatan.", \
-    "Seed 000 §5.4 (a production cooperative supplies a consumer cooperative); size an assumption.")
+    "Seed 000 §5.4 (a production cooperative supplies a consumer cooperative); size an assumption.") \
+  X(joint_financing_share, 0.0, 0.0, 1.0, "share of free funds", false, \
+    "Share of an active savings-and-loan cooperative's free funds (cash above its reserve plus what it has already placed) that it places with other cooperatives through joint financing; 0 switches joint financing off.", \
+    "Seed 000 §5.4 (financing cooperatives share capital with production cooperatives; proposed there, so off in the Bogor preset).") \
+  X(joint_financing_rate_year, 0.12, 0.0, 5.0, "1/year", false, \
+    "Interest a cooperative pays on joint financing from other cooperatives.", \
+    "Assumption (below the 18 % cooperatives charge their members).") \
+  X(joint_financing_term_months, 24, 1, 360, "months", true, \
+    "A borrowing cooperative repays 1/term of its joint-financing debt a month, with the interest.", "Assumption.") \
+  X(joint_financing_capital_multiple, 1.0, 0.0, 100.0, "x own capital", false, \
+    "A cooperative owes through joint financing at most this multiple of its own capital.", \
+    "Assumption (lenders share capital with cooperatives of sound equity).") \
+  X(joint_financing_scope, 1, 0, 1, "0 or 1", true, \
+    "Network of joint financing: 0 the cooperatives of each kecamatan, 1 all the population's cooperatives (the regency).", \
+    "Seed 000 §5.4 (cooperative networking); the regency network an assumption.")
 // clang-format on
 
 /// Behavioural parameters of firms. Defaults are the built-in values; see

@@ -26,6 +26,7 @@ enum CoopField : int {
   cf_open_members,        ///< open member firms at month end
   cf_distressed_members,  ///< of which unable to pay
   cf_transactions_rp,     ///< member firms' transactions with the cooperative (for SHU)
+  cf_credit_unmet_rp,     ///< credit member firms asked for beyond their line
   kCoopFields
 };
 
@@ -46,7 +47,8 @@ struct CoopTotals {
   double cash_rp = 0, deposits_rp = 0, deposit_inflow_rp = 0, withdrawals_rp = 0, withdrawals_unmet_rp = 0,
          loans_rp = 0, firm_loans_rp = 0, new_loans_firms_rp = 0, new_loans_households_rp = 0, lendable_rp = 0,
          arrears_rp = 0, defaults_rp = 0, own_capital_rp = 0, borrowed_rp = 0, surplus_rp = 0, shu_paid_rp = 0,
-         business_volume_rp = 0;
+         business_volume_rp = 0, member_credit_unmet_rp = 0, joint_lent_rp = 0, joint_borrowed_rp = 0,
+         joint_placed_rp = 0, joint_received_rp = 0;
   void add(const CoopTotals& o);
 };
 
@@ -79,6 +81,12 @@ class CoopBook {
   void month(const CoopMonthInput& in, const std::int64_t* sums, std::vector<CoopTotals>& out,
              std::vector<double>& shu_per_transaction);
 
+  /// Joint financing (docs/model.md §14): what cooperative c has placed
+  /// with other cooperatives (within its other assets) and owes them
+  /// (within its borrowed funds).
+  double joint_lent_rp(std::size_t c) const { return joint_lent_[c]; }
+  double joint_borrowed_rp(std::size_t c) const { return joint_borrowed_[c]; }
+
   /// Cumulative deposits paid in and withdrawn since the start (conservation).
   double deposits_in_rp() const { return deposits_in_; }
   double deposits_out_rp() const { return deposits_out_; }
@@ -86,6 +94,10 @@ class CoopBook {
 
  private:
   void open_lines(std::size_t c, std::int64_t open_members);
+  /// Joint financing among the cooperatives of each network: service of
+  /// what they owe each other, then new placements from the liquid
+  /// savings-and-loan cooperatives to the others' unmet needs.
+  void joint_financing(const std::int64_t* sums, std::vector<CoopTotals>& out);
 
   FirmParams P_;
   Cooperatives co_;
@@ -95,6 +107,8 @@ class CoopBook {
   std::vector<double> trade_base_m_;     // monthly trading surplus before the shock
   std::vector<double> volume_ytd_, transactions_ytd_;
   std::vector<std::int64_t> open_members_;
+  std::vector<double> joint_lent_, joint_borrowed_;  // joint financing among cooperatives
+  std::vector<std::uint8_t> stressed_;                // this month
   std::size_t regions_ = 0;
   double sales_stress_ytd_ = 0.0;
   int months_ytd_ = 0;
