@@ -5,6 +5,8 @@
 #include <bit>
 #include <cmath>
 
+#include <boost/math/distributions/poisson.hpp>
+
 #include "detail/philox.hpp"
 #include "msmesim/rng.hpp"
 
@@ -12,6 +14,7 @@ namespace msmesim::detail {
 
 void CoopTotals::add(const CoopTotals& o) {
   cooperatives += o.cooperatives;
+  founded += o.founded;
   active += o.active;
   healthy += o.healthy;
   stressed += o.stressed;
@@ -53,10 +56,44 @@ bool sells_jointly(std::uint8_t type) {
 }
 }  // namespace
 
+namespace {
+using PoissonDist = boost::math::poisson_distribution<
+    double, boost::math::policies::policy<boost::math::policies::discrete_quantile<boost::math::policies::integer_round_up>,
+                                          boost::math::policies::promote_double<false>>>;
+
+/// Cooperatives founded in a month at rate lambda from the uniform u.
+std::size_t foundings(double lambda, double u) {
+  if (lambda <= 0.0) return 0;
+  return static_cast<std::size_t>(boost::math::quantile(PoissonDist(lambda), u));
+}
+}  // namespace
+
 CoopBook::CoopBook(const Cooperatives& initial, const std::vector<std::int64_t>& member_firms,
-                   const std::vector<double>& firm_loans_rp, const FirmParams& P)
-    : P_(P), co_(initial) {
+                   const std::vector<double>& firm_loans_rp, const FirmParams& P, int months)
+    : P_(P), co_(initial), initial_(initial.size()) {
   const std::size_t n = co_.size();
+  // New cooperatives resemble an initial active one; room for the most a
+  // month can found (the Poisson quantile of the largest uniform draw) in
+  // every month.
+  for (std::size_t c = 0; c < n; ++c)
+    if (co_.active[c] && co_.members[c] > 0) {
+      const double m = co_.members[c];
+      templates_.push_back({static_cast<std::uint32_t>(c), co_.own_capital_rp[c] / m, co_.deposits_rp[c] / m,
+                            co_.business_volume_rp_year[c] / m, co_.shu_rp_year[c] / m});
+    }
+  const std::size_t most = templates_.empty()
+                               ? 0
+                               : foundings(P_.coop_entry_rate_month * static_cast<double>(n), to_unit(0xFFFFFFFFu));
+  const std::size_t capacity = n + most * static_cast<std::size_t>(std::max(months, 0));
+  capacity_ = capacity;
+  co_.reserve(capacity);
+  for (auto* v : {&firm_loans_, &line_, &lendable_, &volume_base_m_, &trade_base_m_, &volume_ytd_, &transactions_ytd_,
+                  &joint_lent_, &joint_borrowed_})
+    v->reserve(capacity);
+  open_members_.reserve(capacity);
+  stressed_.reserve(capacity);
+  founded_this_year_.reserve(capacity);
+  founded_this_year_.assign(n, 0);
   firm_loans_.resize(n);
   for (std::size_t c = 0; c < n; ++c) firm_loans_[c] = std::min(firm_loans_rp[c], co_.loans_rp[c]);
   line_.assign(n, 0.0);
@@ -92,10 +129,62 @@ void CoopBook::open_lines(std::size_t c, std::int64_t open_members) {
   line_[c] = open_members > 0 ? std::floor(lendable_[c] / static_cast<double>(open_members)) : 0.0;
 }
 
+std::size_t CoopBook::found(const CoopMonthInput& in) {
+  if (templates_.empty() || P_.coop_entry_rate_month <= 0.0) return 0;
+  const double lambda = P_.coop_entry_rate_month * static_cast<double>(initial_) *
+                        std::max(0.0, 1.0 - P_.coop_entry_disruption * in.sales_stress);
+  const auto w = philox_words(in.seed, in.replication, 0, static_cast<std::uint32_t>(in.month),
+                              static_cast<std::uint32_t>(Purpose::coop_entry_count));
+  const std::size_t k = std::min(foundings(lambda, to_unit(w[0])), capacity_ - co_.size());
+  const double members = P_.coop_entrant_members;
+  for (std::size_t e = 0; e < k; ++e) {
+    const std::size_t c = co_.size();
+    const auto wt = philox_words(in.seed, in.replication, static_cast<std::uint32_t>(c),
+                                 static_cast<std::uint32_t>(in.month),
+                                 static_cast<std::uint32_t>(Purpose::coop_entrant_template));
+    const Template& tp = templates_[static_cast<std::size_t>((static_cast<std::uint64_t>(wt[0]) * templates_.size()) >> 32)];
+    co_.resize(c + 1);
+    co_.region[c] = co_.region[tp.index];
+    co_.type[c] = co_.type[tp.index];
+    co_.members[c] = static_cast<std::int32_t>(members);
+    // The founders pay in their capital and deposits, held as cash; the
+    // business of the template per member, from the first month.
+    co_.own_capital_rp[c] = members * tp.per_member_own;
+    co_.deposits_rp[c] = members * tp.per_member_deposits;
+    co_.cash_rp[c] = co_.own_capital_rp[c] + co_.deposits_rp[c];
+    co_.business_volume_rp_year[c] = members * tp.per_member_volume;
+    co_.shu_rp_year[c] = members * tp.per_member_shu;
+    co_.active[c] = 1;
+    co_.healthy[c] = 0;  // decided at its first year end
+    firm_loans_.push_back(0.0);
+    line_.push_back(0.0);
+    lendable_.push_back(0.0);
+    volume_base_m_.push_back(co_.business_volume_rp_year[c] / 12.0);
+    trade_base_m_.push_back(co_.shu_rp_year[c] / 12.0);
+    volume_ytd_.push_back(0.0);
+    transactions_ytd_.push_back(0.0);
+    open_members_.push_back(0);
+    joint_lent_.push_back(0.0);
+    joint_borrowed_.push_back(0.0);
+    stressed_.push_back(0);
+    founded_this_year_.push_back(1);
+  }
+  return k;
+}
+
 void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::vector<CoopTotals>& out,
                      std::vector<double>& shu_per_transaction) {
+  const std::size_t before = co_.size();
+  found(in);
   const std::size_t n = co_.size();
   out.assign(n, CoopTotals{});
+  for (std::size_t c = before; c < n; ++c) {
+    // The founders' deposits are paid in this month.
+    out[c].founded = 1;
+    out[c].deposit_inflow_rp = co_.deposits_rp[c];
+    deposits_in_ += co_.deposits_rp[c];
+  }
+  static constexpr std::int64_t kNoSums[kCoopFields] = {};
   shu_per_transaction.assign(n, 0.0);
   sales_stress_ytd_ += in.sales_stress;
   ++months_ytd_;
@@ -114,7 +203,7 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
   }
 
   for (std::size_t c = 0; c < n; ++c) {
-    const std::int64_t* s = sums + c * kCoopFields;
+    const std::int64_t* s = c < initial_ ? sums + c * kCoopFields : kNoSums;  // no member firms
     CoopTotals& o = out[c];
     double& cash = co_.cash_rp[c];
     double& loans = co_.loans_rp[c];
@@ -197,7 +286,7 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
     o.member_credit_unmet_rp = static_cast<double>(s[cf_credit_unmet_rp]);
     o.member_firms_open = open_members;
     o.new_loans_firms = s[cf_new_loans];
-    o.deposit_inflow_rp = inflow;
+    o.deposit_inflow_rp += inflow;
     o.withdrawals_rp = paid;
     o.withdrawals_unmet_rp = asked - paid;
     o.new_loans_firms_rp = new_loans;
@@ -224,7 +313,9 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
       p *= std::max(0.0, 1.0 - P_.coop_rat_disruption * stress_year);
       const auto w = philox_words(in.seed, in.replication, static_cast<std::uint32_t>(c),
                                   static_cast<std::uint32_t>(in.month), static_cast<std::uint32_t>(Purpose::coop_rat));
-      const bool held = to_unit(w[0]) < p;
+      // A cooperative founded this book year held its founding meeting.
+      const bool held = founded_this_year_[c] != 0 || to_unit(w[0]) < p;
+      founded_this_year_[c] = 0;
       co_.rat_history[c] = static_cast<std::uint8_t>((co_.rat_history[c] << 1) | (held ? 1u : 0u));
       const unsigned window = (1u << years) - 1u;
       co_.active[c] =
@@ -339,7 +430,8 @@ void CoopBook::joint_financing(const std::int64_t* sums, std::vector<CoopTotals>
     } else {
       const double room =
           std::max(0.0, P_.joint_financing_capital_multiple * co_.own_capital_rp[c] - joint_borrowed_[c]);
-      const double wanted = static_cast<double>(sums[c * kCoopFields + cf_credit_unmet_rp]) +
+      const double asked_by_members = c < initial_ ? static_cast<double>(sums[c * kCoopFields + cf_credit_unmet_rp]) : 0.0;
+      const double wanted = asked_by_members +
                             out[c].withdrawals_unmet_rp + std::max(0.0, reserve - co_.cash_rp[c]);
       need[c] = std::min(room, wanted);
       need_net[network(c)] += need[c];

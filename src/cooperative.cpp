@@ -33,6 +33,25 @@ void Cooperatives::resize(std::size_t n) {
   healthy.resize(n);
 }
 
+void Cooperatives::reserve(std::size_t n) {
+  region.reserve(n);
+  type.reserve(n);
+  members.reserve(n);
+  own_capital_rp.reserve(n);
+  deposits_rp.reserve(n);
+  borrowed_rp.reserve(n);
+  surplus_rp.reserve(n);
+  cash_rp.reserve(n);
+  loans_rp.reserve(n);
+  arrears_rp.reserve(n);
+  other_assets_rp.reserve(n);
+  business_volume_rp_year.reserve(n);
+  shu_rp_year.reserve(n);
+  rat_history.reserve(n);
+  active.reserve(n);
+  healthy.reserve(n);
+}
+
 std::size_t Cooperatives::memory_bytes() const {
   auto b = [](const auto& v) { return v.size() * sizeof(v[0]); };
   return b(region) + b(type) + b(members) + b(own_capital_rp) + b(deposits_rp) + b(borrowed_rp) + b(surplus_rp) +

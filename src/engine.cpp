@@ -287,7 +287,7 @@ struct Simulation::Impl {
                 " RAT(s) in the last " + detail::format_value(P.coop_active_rat_years) +
                 " years); match the population's rule (CooperativeSpec.active_rat_min, active_rat_years)");
     }
-    coop = detail::CoopBook(pop->cooperatives, members, firm_loans, P);
+    coop = detail::CoopBook(pop->cooperatives, members, firm_loans, P, sc.months);
     for (std::size_t i = 0; i < initial; ++i)
       if (st.cooperative[i] >= 0) apply_joint(i);
   }
@@ -729,7 +729,7 @@ struct Simulation::Impl {
     detail::CoopTotals all;
     std::vector<detail::CoopTotals> by_type(kCoopTypes), by_region(n_regions);
     const auto& co = coop.state();
-    for (std::size_t c = 0; c < n_coops; ++c) {
+    for (std::size_t c = 0; c < per_coop.size(); ++c) {
       all.add(per_coop[c]);
       by_type[co.type[c]].add(per_coop[c]);
       by_region[co.region[c]].add(per_coop[c]);
@@ -1465,6 +1465,7 @@ RunResult Simulation::Impl::build_result(bool move_state) {
         tb.columns.push_back(make_column(name, std::move(v), "Rp"));
       };
       counts("cooperatives", &detail::CoopTotals::cooperatives, "cooperatives");
+      counts("founded", &detail::CoopTotals::founded, "cooperatives");
       counts("active", &detail::CoopTotals::active, "cooperatives");
       counts("healthy", &detail::CoopTotals::healthy, "cooperatives");
       counts("stressed", &detail::CoopTotals::stressed, "cooperatives");
@@ -1508,12 +1509,25 @@ RunResult Simulation::Impl::build_result(bool move_state) {
                                             return coop_by_region[m][g];
                                           });
     if (!coop_panel.empty()) {
-      r.cooperatives_panel = coop_table(n_coops, nullptr, [&](std::size_t m, std::size_t g) -> const detail::CoopTotals& {
-        return coop_panel[m][g];
+      // Every cooperative that existed in the run, in every month (all
+      // zero before a new cooperative was founded).
+      const std::size_t n_panel = coop_panel.back().size();
+      static const detail::CoopTotals none{};
+      r.cooperatives_panel = coop_table(n_panel, nullptr, [&](std::size_t m, std::size_t g) -> const detail::CoopTotals& {
+        return g < coop_panel[m].size() ? coop_panel[m][g] : none;
       });
-      std::vector<std::int32_t> id(T * n_coops);
-      for (std::size_t k = 0; k < id.size(); ++k) id[k] = static_cast<std::int32_t>(k % n_coops);
-      r.cooperatives_panel.columns.insert(r.cooperatives_panel.columns.begin() + 1, make_column("cooperative", id));
+      std::vector<std::int32_t> id(T * n_panel);
+      for (std::size_t k = 0; k < id.size(); ++k) id[k] = static_cast<std::int32_t>(k % n_panel);
+      const auto& co = coop.state();
+      std::vector<std::uint16_t> region(id.size()), type(id.size());
+      for (std::size_t k = 0; k < id.size(); ++k) {
+        region[k] = co.region[k % n_panel];
+        type[k] = co.type[k % n_panel];
+      }
+      auto& cols = r.cooperatives_panel.columns;
+      cols.insert(cols.begin() + 1, make_column("cooperative", id));
+      cols.insert(cols.begin() + 2, make_categorical("region", region, pop->region_names));
+      cols.insert(cols.begin() + 3, make_categorical("type", type, type_names));
     }
   }
 

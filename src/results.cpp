@@ -196,11 +196,14 @@ std::string RunResult::summary() const {
     const auto members_closed = monthly.numbers("member_closed_firms");
     const auto others_open = monthly.numbers("nonmember_active_firms");
     const auto others_closed = monthly.numbers("nonmember_closed_firms");
-    o << "  Cooperatives    active " << thousands(coops_active.front());
+    const auto founded = cooperatives_monthly.numbers("founded");
+    const auto registered = cooperatives_monthly.numbers("cooperatives");
+    o << "  Cooperatives    active " << thousands(coops_active.front() - founded.front());  // before the first month
     for (std::size_t m = 0; m < coops_active.size(); ++m)
       if (start.plus(static_cast<int>(m)).month == 12 || m + 1 == coops_active.size())
         o << " -> " << thousands(coops_active[m]) << " (" << start.plus(static_cast<int>(m)).to_string() << ")";
-    o << "; deposits " << std::showpos << format_double(std::round(1000.0 * (deposits.back() / deposits.front() - 1.0)) / 10)
+    o << "; registered " << thousands(registered.front() - founded.front()) << " -> " << thousands(registered.back())
+      << "; deposits " << std::showpos << format_double(std::round(1000.0 * (deposits.back() / deposits.front() - 1.0)) / 10)
       << std::noshowpos << " %\n";
     auto closed_share = [](double open, double shut) { return open + shut > 0 ? 100.0 * shut / (open + shut) : 0.0; };
     char buf[200];

@@ -47,6 +47,8 @@ struct Cooperatives {
   bool empty() const noexcept { return region.empty(); }
   /// Resizes every attribute vector to n (new entries zero).
   void resize(std::size_t n);
+  /// Reserves room for n cooperatives in every attribute vector.
+  void reserve(std::size_t n);
   /// External capital (modal luar): deposits plus borrowed funds.
   double external_capital_rp(std::size_t c) const { return deposits_rp[c] + borrowed_rp[c]; }
   /// Assets minus liabilities and equity (zero when the books balance).

@@ -167,19 +167,28 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
   X(coop_active_rat_min, 1, 1, 8, "meetings", true, \
     "Meetings within the window an active cooperative must have held (3 with a 3-year window: seed 003's strict rule).", \
     "Table 5: 589 active but 203 RATs in 2019 fits one meeting in three years (docs/model.md §14).") \
-  X(coop_rat_prob_routine, 0.25, 0.0, 1.0, "probability per year", false, \
+  X(coop_rat_prob_routine, 0.3, 0.0, 1.0, "probability per year", false, \
     "Odds that an active cooperative whose status is not at stake holds its annual members' meeting (RAT) for a book year.", \
-    "Assumption: with the due-year odds below, about 205 of 589 active cooperatives hold a RAT in a year without shock (Table 5: 203 in 2019).") \
-  X(coop_rat_prob_due_healthy, 0.9, 0.0, 1.0, "probability per year", false, \
+    "Assumption: with the due-year odds below, about 210 cooperatives hold a RAT in a year without shock besides the new ones' founding meetings (Table 5: 203 in 2019).") \
+  X(coop_rat_prob_due_healthy, 0.5, 0.0, 1.0, "probability per year", false, \
     "Odds that a sound active cooperative holds its RAT in the year it would otherwise lose its active status (solvent, liquid, with a surplus).", \
-    "Assumption (keeps the number of active cooperatives about stable without shock).") \
-  X(coop_rat_prob_due_unhealthy, 0.5, 0.0, 1.0, "probability per year", false, \
+    "Assumption: with about 60 cooperatives founded a year, keeps the number of active ones near 589-640 over three years without shock.") \
+  X(coop_rat_prob_due_unhealthy, 0.3, 0.0, 1.0, "probability per year", false, \
     "As coop_rat_prob_due_healthy, for a cooperative that is not sound.", "Assumption.") \
   X(coop_rat_prob_inactive, 0.02, 0.0, 1.0, "probability per year", false, \
     "Odds that an inactive cooperative holds a RAT (revives).", "Assumption.") \
-  X(coop_rat_disruption, 4.0, 0.0, 20.0, "per unit stress", false, \
+  X(coop_rat_disruption, 6.7, 0.0, 20.0, "per unit stress", false, \
     "Fall in the odds of holding a RAT per unit of the year's mean sales stress (members' meetings suspended under social restrictions).", \
-    "Calibrated: with it the Bogor COVID-19 preset goes from 589 active cooperatives (2019) to 542 at the end of 2020; seed 000 Tables 2-3 record 540.") \
+    "Calibrated: with it the Bogor COVID-19 preset goes from 589 active cooperatives (2019) to 540 at the end of 2020 (mean of seeds 1-5); seed 000 Tables 2-3 record 540.") \
+  X(coop_entry_rate_month, 0.002978, 0.0, 1.0, "new cooperatives per initial cooperative per month", false, \
+    "Cooperatives founded a month, as a share of the initial cooperatives (Poisson), before the disruption below.", \
+    "Seed 000 §5.2 and Table 5: about 5 a month, 59 new cooperatives in 2019; 59 / 1,651 / 12.") \
+  X(coop_entry_disruption, 2.5, 0.0, 20.0, "per unit stress", false, \
+    "Fall in the founding rate per unit of the month's mean sales stress.", \
+    "Calibrated: seed 000 Tables 4-5 give 1,651 cooperatives in 2019 and 1,690 in 2020, 39 founded in 2020 against 59 in 2019; the preset founds 39 in 2020 (mean of seeds 1-5).") \
+  X(coop_entrant_members, 20, 1, 100000, "members", true, \
+    "Members of a new cooperative; its capital, deposits and business are those of an existing active cooperative per member.", \
+    "Law 25/1992 art. 6: a primary cooperative is founded by at least 20 persons.") \
   X(coop_shu_member_share, 0.5, 0.0, 1.0, "share of SHU", false, \
     "Share of a positive surplus (SHU) paid out to members after the RAT, in proportion to their transactions; the rest goes to reserves.", \
     "Law 25/1992 art. 45 (SHU shared by members' services after reserves); share an assumption.") \

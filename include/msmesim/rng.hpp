@@ -34,6 +34,8 @@ enum class Purpose : std::uint32_t {
   entry_count = 300,       ///< how many firms enter in a month
   entrant_template = 301,  ///< which existing firm an entrant resembles
   coop_rat = 400,          ///< whether a cooperative holds its members' meeting
+  coop_entry_count = 401,  ///< how many cooperatives are founded in a month
+  coop_entrant_template = 402,  ///< which existing cooperative a new one resembles
   shock_base = 1000        ///< shock k uses shock_base + k
 };
 

@@ -277,7 +277,11 @@ class Result:
 
     @property
     def cooperatives_panel(self) -> pd.DataFrame:
-        """One row per cooperative and month (run with ``cooperative_panel=True``)."""
+        """One row per cooperative and month (run with ``cooperative_panel=True``).
+
+        Covers the initial cooperatives and every one founded in the run (its
+        rows are zero before its founding month), with ``region`` and ``type``.
+        """
         return _table_frame(self.raw, "cooperatives_panel")
 
     def members_vs_nonmembers(self) -> pd.DataFrame:

