@@ -10,12 +10,14 @@
 #include <chrono>
 #include <cmath>
 
+#include "detail/annuity.hpp"
 #include "detail/coop_book.hpp"
 #include "detail/distributions.hpp"
 #include "detail/draws.hpp"
 #include "detail/kernel.hpp"
 #include "detail/parallel.hpp"
 #include "detail/philox.hpp"
+#include "detail/programme_book.hpp"
 #include "msmesim/error.hpp"
 #include "msmesim/rng.hpp"
 
@@ -117,22 +119,7 @@ struct CompiledShock {
 /// The terms of an annuity loan: monthly rate, months, and the annuity
 /// denominator 1 - (1 + r)^-months, computed once per lender and run (pow is
 /// too slow to call for every credit application).
-struct Annuity {
-  double r = 0.0;
-  int months = 0;
-  double denominator = 1.0;
-
-  Annuity() = default;
-  Annuity(double rate_year, int term) : r(rate_year / 12.0), months(term) {
-    if (months > 0 && r > 0.0) denominator = 1.0 - std::pow(1.0 + r, -months);
-  }
-  /// The monthly installment that repays `principal` over the term.
-  double installment(double principal) const {
-    if (months <= 0) return principal * (1.0 + r);
-    if (r <= 0.0) return principal / months;
-    return principal * r / denominator;
-  }
-};
+using detail::Annuity;
 
 double installment(double principal, double rate_year, int months) {
   return Annuity(rate_year, months).installment(principal);
@@ -176,6 +163,9 @@ struct Simulation::Impl {
   std::vector<std::vector<detail::CoopTotals>> coop_by_type;      // [month][type]
   std::vector<std::vector<detail::CoopTotals>> coop_by_region;    // [month][region]
   std::vector<std::vector<detail::CoopTotals>> coop_panel;        // [month][cooperative], if asked for
+  // Support programmes and the government ledger (empty without programmes).
+  detail::ProgrammeBook programmes;
+  std::vector<std::uint32_t> changed_firms;
 
   int t = 0;
   bool finished = false;
@@ -250,6 +240,9 @@ struct Simulation::Impl {
     if (use_cells)
       for (std::size_t i = 0; i < initial; ++i) cell[i] = cell_index(i);
     init_cooperatives();
+    if (!sc.programmes.empty())
+      programmes = detail::ProgrammeBook(sc.programmes, *pop, P, sc.start, capacity, opt.seed, opt.replication,
+                                         threads, kChunk);
     acc.assign(static_cast<std::size_t>(threads),
                std::vector<std::int64_t>(acc_size() + n_coops * detail::kCoopFields, 0));
     monthly.reserve(static_cast<std::size_t>(sc.months));
@@ -641,12 +634,19 @@ struct Simulation::Impl {
   void step_month() {
     if (finished || t >= sc.months) throw Error("the run is complete; no month left to step");
     const auto entered = admit_entrants();
+    if (!programmes.empty()) {
+      // Programmes act before the firms' month: awards, running benefits.
+      changed_firms.clear();
+      programmes.begin_month(t, st, changed_firms);
+      for (const std::uint32_t i : changed_firms) derive_constants(i);
+    }
     const MonthContext ctx = month_context();
     for (auto& a : acc) std::fill(a.begin(), a.end(), 0);
     const std::size_t n = st.count;
     detail::parallel_chunks(n, kChunk, threads, [&](int worker, std::size_t b, std::size_t e) {
       step_chunk(b, e, ctx, acc[static_cast<std::size_t>(worker)].data());
     });
+    if (!programmes.empty()) programmes.end_month(t, st);
     // Reduce (integer sums: order does not matter).
     std::vector<std::int64_t> total(acc_size() + n_coops * detail::kCoopFields, 0);
     for (const auto& a : acc)
@@ -895,8 +895,13 @@ struct Simulation::Impl {
             loan_rate_year[i] = static_cast<float>(loans.formal_rate_year);
             loan_months_left[i] = static_cast<std::uint16_t>(loans.formal_term);
             loan_lender[i] = static_cast<std::uint8_t>(loans.formal_lender);
-            loan_installment_rp[i] =
-                annuity_stored[static_cast<std::size_t>(loans.formal_lender)].installment(loans.formal_rp);
+            if (loans.formal_subsidised) {
+              loan_installment_rp[i] = programmes.kur_offer(i)->annuity_stored.installment(loans.formal_rp);
+              programmes.taken(b / kChunk).push_back({static_cast<std::uint32_t>(i), loans.formal_rp});
+            } else {
+              loan_installment_rp[i] =
+                  annuity_stored[static_cast<std::size_t>(loans.formal_lender)].installment(loans.formal_rp);
+            }
             if (loans.formal_lender == Lender::kur) ever_kur[i] = 1;
           }
           if (loans.informal_rp > 0.0) {
@@ -1126,6 +1131,7 @@ struct Simulation::Impl {
     Lender formal_lender = Lender::bank;
     double formal_rate_year = 0.0;
     int formal_term = 0;
+    bool formal_subsidised = false;  ///< a KUR loan under a subsidy offer
     double informal_rp = 0.0;
     double informal_rate_year = 0.0;
     int informal_term = 0;
@@ -1151,6 +1157,7 @@ struct Simulation::Impl {
     double need = std::max(shortfall, P.credit_request_revenue_months * R0);
     const double base_profit = base_profit_rp[i];
     double existing_service = st.loan_installment_rp[i] + st.informal_installment_rp[i];
+    const detail::KurOffer* offer = nullptr;
     for (Lender l : kAllLenders) {
       if (need <= 0.0) break;
       const bool formal = l != Lender::informal;
@@ -1174,8 +1181,16 @@ struct Simulation::Impl {
           if (P.kur_requires_registered > 0 && !st.registered[i]) continue;
           base = P.kur_approval;
           tightening = P.kur_tightening;
-          ceiling = cls == SizeClass::micro ? P.kur_ceiling_micro_rp : P.kur_ceiling_small_rp;
-          rate = P.kur_rate_year;
+          // A subsidy offer (docs/model.md §15) lowers the rate the firm
+          // pays and sets the programme's ceilings.
+          offer = programmes.empty() ? nullptr : programmes.kur_offer(i);
+          if (offer != nullptr) {
+            ceiling = cls == SizeClass::micro ? offer->ceiling_micro_rp : offer->ceiling_small_rp;
+            rate = offer->rate_year;
+          } else {
+            ceiling = cls == SizeClass::micro ? P.kur_ceiling_micro_rp : P.kur_ceiling_small_rp;
+            rate = P.kur_rate_year;
+          }
           term = P.kur_term_months;
           break;
         case Lender::bank:
@@ -1198,7 +1213,9 @@ struct Simulation::Impl {
       // Repayment capacity: the installment, with the debt service already
       // owed, must fit in a share of the firm's pre-shock profit.
       const double capacity_rp = std::max(0.0, P.max_debt_service_share * base_profit - existing_service);
-      const double per_rupiah = annuity[static_cast<std::size_t>(l)].installment(1.0);
+      const bool subsidised = l == Lender::kur && offer != nullptr;
+      const double per_rupiah =
+          subsidised ? offer->annuity.installment(1.0) : annuity[static_cast<std::size_t>(l)].installment(1.0);
       const double affordable = per_rupiah > 0.0 ? capacity_rp / per_rupiah : 0.0;
       double amount = std::min({need, ceiling, affordable});
       if (l == Lender::cooperative) {
@@ -1228,6 +1245,7 @@ struct Simulation::Impl {
           out.formal_lender = l;
           out.formal_rate_year = rate;
           out.formal_term = static_cast<int>(term);
+          out.formal_subsidised = subsidised;
           formal_free = false;
         } else {
           out.informal_rp = amount;
@@ -1529,6 +1547,103 @@ RunResult Simulation::Impl::build_result(bool move_state) {
       cols.insert(cols.begin() + 2, make_categorical("region", region, pop->region_names));
       cols.insert(cols.begin() + 3, make_categorical("type", type, type_names));
     }
+  }
+
+  // Programmes: reach and money by month, the ledger, the payments.
+  if (!programmes.empty()) {
+    const auto& book = programmes;
+    std::vector<std::string> prog_names;
+    for (std::size_t k = 0; k < book.size(); ++k) prog_names.push_back(book.spec(k).name);
+    const auto& months = book.months();
+    const std::size_t P_n = book.size(), rows = months.size() * P_n;
+    std::vector<std::int32_t> month(rows);
+    std::vector<std::uint16_t> prog(rows), kind(rows);
+    std::vector<std::string> kind_names;
+    for (auto k : kAllProgrammeKinds) kind_names.emplace_back(to_string(k));
+    for (std::size_t m = 0; m < months.size(); ++m)
+      for (std::size_t k = 0; k < P_n; ++k) {
+        month[m * P_n + k] = static_cast<std::int32_t>(m);
+        prog[m * P_n + k] = static_cast<std::uint16_t>(k);
+        kind[m * P_n + k] = static_cast<std::uint16_t>(book.spec(k).kind);
+      }
+    Table& tb = r.programmes_monthly;
+    tb.columns.push_back(make_column("month", month));
+    tb.columns.push_back(make_categorical("programme", prog, prog_names));
+    tb.columns.push_back(make_categorical("kind", kind, kind_names));
+    auto counts = [&](const char* name, std::int64_t detail::ProgrammeMonth::*f, const char* unit) {
+      std::vector<std::int64_t> v(rows);
+      for (std::size_t m = 0; m < months.size(); ++m)
+        for (std::size_t k = 0; k < P_n; ++k) v[m * P_n + k] = months[m][k].*f;
+      tb.columns.push_back(make_column(name, std::move(v), unit));
+    };
+    auto money = [&](const char* name, double detail::ProgrammeMonth::*f) {
+      std::vector<double> v(rows);
+      for (std::size_t m = 0; m < months.size(); ++m)
+        for (std::size_t k = 0; k < P_n; ++k) v[m * P_n + k] = months[m][k].*f;
+      tb.columns.push_back(make_column(name, std::move(v), "Rp"));
+    };
+    counts("eligible", &detail::ProgrammeMonth::eligible, "firms");
+    counts("applicants", &detail::ProgrammeMonth::applicants, "firms");
+    counts("new_recipients", &detail::ProgrammeMonth::new_recipients, "firms");
+    counts("beneficiaries", &detail::ProgrammeMonth::beneficiaries, "firms");
+    counts("rejected_budget", &detail::ProgrammeMonth::rejected_budget, "firms");
+    counts("rejected_capacity", &detail::ProgrammeMonth::rejected_capacity, "firms");
+    counts("rejected_quota", &detail::ProgrammeMonth::rejected_quota, "firms");
+    money("transfer_rp", &detail::ProgrammeMonth::transfer_rp);
+    money("admin_rp", &detail::ProgrammeMonth::admin_rp);
+    money("leakage_rp", &detail::ProgrammeMonth::leakage_rp);
+    money("committed_rp", &detail::ProgrammeMonth::committed_rp);
+    money("spent_to_date_rp", &detail::ProgrammeMonth::spent_to_date_rp);
+    money("budget_left_rp", &detail::ProgrammeMonth::budget_left_rp);
+    money("resale_proceeds_rp", &detail::ProgrammeMonth::resale_proceeds_rp);
+
+    const auto& ledger = book.ledger();
+    const std::size_t L = ledger.size();
+    std::vector<std::int32_t> l_month(L);
+    std::vector<std::uint16_t> l_prog(L), l_region(L);
+    std::vector<std::uint8_t> l_class(L), l_sector(L);
+    std::vector<double> l_transfer(L), l_admin(L), l_leak(L);
+    for (std::size_t k = 0; k < L; ++k) {
+      const auto& row = ledger[k];
+      l_month[k] = row.month;
+      l_prog[k] = row.programme;
+      l_region[k] = row.region;
+      l_class[k] = row.size_class;
+      l_sector[k] = row.sector;
+      l_transfer[k] = row.transfer_rp;
+      l_admin[k] = row.admin_rp;
+      l_leak[k] = row.leakage_rp;
+    }
+    Table& lt = r.programme_ledger;
+    lt.columns.push_back(make_column("month", std::move(l_month)));
+    lt.columns.push_back(make_categorical("programme", std::move(l_prog), prog_names));
+    lt.columns.push_back(make_categorical("region", std::move(l_region), pop->region_names));
+    lt.columns.push_back(make_categorical("size_class", std::move(l_class), names_of_classes()));
+    lt.columns.push_back(make_categorical("sector", std::move(l_sector), pop->sector_names));
+    lt.columns.push_back(make_column("transfer_rp", std::move(l_transfer), "Rp"));
+    lt.columns.push_back(make_column("admin_rp", std::move(l_admin), "Rp"));
+    lt.columns.push_back(make_column("leakage_rp", std::move(l_leak), "Rp"));
+
+    const auto& pays = book.payments();
+    const std::size_t N = pays.size();
+    std::vector<std::int32_t> p_month(N), p_firm(N);
+    std::vector<std::uint16_t> p_prog(N);
+    std::vector<double> p_transfer(N), p_admin(N), p_leak(N);
+    for (std::size_t k = 0; k < N; ++k) {
+      p_month[k] = pays[k].month;
+      p_prog[k] = pays[k].programme;
+      p_firm[k] = static_cast<std::int32_t>(pays[k].firm);
+      p_transfer[k] = pays[k].transfer_rp;
+      p_admin[k] = pays[k].admin_rp;
+      p_leak[k] = pays[k].leakage_rp;
+    }
+    Table& pt = r.programme_payments;
+    pt.columns.push_back(make_column("month", std::move(p_month)));
+    pt.columns.push_back(make_categorical("programme", std::move(p_prog), prog_names));
+    pt.columns.push_back(make_column("firm", std::move(p_firm)));
+    pt.columns.push_back(make_column("transfer_rp", std::move(p_transfer), "Rp"));
+    pt.columns.push_back(make_column("admin_rp", std::move(p_admin), "Rp"));
+    pt.columns.push_back(make_column("leakage_rp", std::move(p_leak), "Rp"));
   }
 
   // Breakdowns (long form).

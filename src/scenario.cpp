@@ -21,6 +21,15 @@ void Scenario::validate() const {
       throw InvalidArgument(f + ".name", "'" + shocks[k].name + "'", "a name not used by another shock");
   }
   if (input_output) input_output->validate();
+  if (programmes.size() > 1000)
+    throw InvalidArgument("programmes", std::to_string(programmes.size()) + " programmes", "at most 1000 programmes");
+  std::set<std::string> programme_names;
+  for (std::size_t k = 0; k < programmes.size(); ++k) {
+    const std::string f = "programmes[" + std::to_string(k) + "]";
+    programmes[k].validate(f);
+    if (!programme_names.insert(programmes[k].name).second)
+      throw InvalidArgument(f + ".name", "'" + programmes[k].name + "'", "a name not used by another programme");
+  }
 }
 
 }  // namespace msmesim

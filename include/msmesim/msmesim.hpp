@@ -10,6 +10,7 @@
 #include "msmesim/params.hpp"
 #include "msmesim/population.hpp"
 #include "msmesim/presets.hpp"
+#include "msmesim/programme.hpp"
 #include "msmesim/results.hpp"
 #include "msmesim/rng.hpp"
 #include "msmesim/scenario.hpp"

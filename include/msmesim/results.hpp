@@ -72,6 +72,11 @@ struct RunResult {
   /// type and by region (column `group`); and, when asked for
   /// (RunOptions::cooperative_panel), one row per cooperative and month.
   Table cooperatives_monthly, cooperatives_by_type, cooperatives_by_region, cooperatives_panel;
+  /// Programmes (docs/model.md §15): reach and money per programme and
+  /// month; the government ledger by programme, month, region, size class
+  /// and sector (transfers, administrative cost and leakage); every payment
+  /// to a recipient firm.
+  Table programmes_monthly, programme_ledger, programme_payments;
   /// class_transitions[from][to]: re-classifications over the run, by class
   /// before and after (micro, small, medium, large).
   std::array<std::array<std::int64_t, kSizeClasses>, kSizeClasses> class_transitions{};

@@ -10,6 +10,7 @@
 
 #include "msmesim/linkage.hpp"
 #include "msmesim/params.hpp"
+#include "msmesim/programme.hpp"
 #include "msmesim/shock.hpp"
 #include "msmesim/size_class.hpp"
 #include "msmesim/types.hpp"
@@ -24,6 +25,8 @@ struct Scenario {
   YearMonth start{2020, 1};
   int months = 36;
   std::vector<Shock> shocks;
+  /// Support programmes (docs/model.md §15), in the order they are served.
+  std::vector<Programme> programmes;
   FirmParams params;
   /// Input-output table for sector spill-overs; none: no spill-overs.
   std::optional<InputOutput> input_output;

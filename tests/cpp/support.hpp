@@ -316,6 +316,9 @@ inline bool results_identical(const RunResult& a, const RunResult& b) {
   ok = tables_identical(a.cooperatives_by_type, b.cooperatives_by_type, "cooperatives_by_type") && ok;
   ok = tables_identical(a.cooperatives_by_region, b.cooperatives_by_region, "cooperatives_by_region") && ok;
   ok = tables_identical(a.cooperatives_panel, b.cooperatives_panel, "cooperatives_panel") && ok;
+  ok = tables_identical(a.programmes_monthly, b.programmes_monthly, "programmes_monthly") && ok;
+  ok = tables_identical(a.programme_ledger, b.programme_ledger, "programme_ledger") && ok;
+  ok = tables_identical(a.programme_payments, b.programme_payments, "programme_payments") && ok;
   return ok;
 }
 

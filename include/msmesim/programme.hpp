@@ -1,0 +1,125 @@
+// Support programmes (MODEL §5, docs/model.md §15): what a government puts
+// money into, for whom and under which rules. A programme has a kind (its
+// mechanism), a window of months in which it takes new recipients, a
+// budget and optional quota, eligibility built from composable conditions,
+// an allocation rule when applicants exceed what is left, an uptake
+// probability (how well it is known), a monthly capacity, administrative
+// cost and leakage; kind-specific parameters are set by name
+// (programme_params lists them with defaults, ranges and sources).
+// Programmes stack; the engine never spends beyond a budget.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "msmesim/types.hpp"
+
+namespace msmesim {
+
+/// The mechanism of a programme (docs/model.md §15).
+enum class ProgrammeKind : std::uint8_t {
+  cash_grant,        ///< one-off transfer (BPUM-style)
+  kur_subsidy,       ///< KUR loans at a subsidised rate; the government pays the difference
+  shipping_voucher,  ///< pays shipping on online sales, monthly
+  digital_training,  ///< batches of training; success depends on owner capability
+  market_access,     ///< bazaars, exhibitions, local-procurement rules: demand for targeted firms
+  shop_rental,       ///< pays part of the fixed cost (shop rent), monthly
+};
+inline constexpr int kProgrammeKinds = 6;
+inline constexpr ProgrammeKind kAllProgrammeKinds[] = {
+    ProgrammeKind::cash_grant,       ProgrammeKind::kur_subsidy,   ProgrammeKind::shipping_voucher,
+    ProgrammeKind::digital_training, ProgrammeKind::market_access, ProgrammeKind::shop_rental};
+std::string_view to_string(ProgrammeKind kind);
+/// Parses a kind name; throws InvalidArgument naming `field`.
+ProgrammeKind programme_kind_from_string(std::string_view name, const std::string& field = "kind");
+
+/// Who is served first when applicants exceed what is left of the budget,
+/// quota or monthly capacity.
+enum class Allocation : std::uint8_t {
+  first_come,       ///< in order of first application (ties by a random arrival)
+  lottery,          ///< at random, drawn afresh every month
+  most_distressed,  ///< most months unable to pay first, then least cash per revenue
+  smallest_first,   ///< smallest pre-shock revenue first
+};
+inline constexpr Allocation kAllAllocations[] = {Allocation::first_come, Allocation::lottery,
+                                                 Allocation::most_distressed, Allocation::smallest_first};
+std::string_view to_string(Allocation allocation);
+Allocation allocation_from_string(std::string_view name, const std::string& field = "allocation");
+
+/// A numeric firm attribute within [min, max]; `attribute` is one of
+/// eligibility_attributes().
+struct AttributeRange {
+  std::string attribute;
+  double min = 0.0;
+  double max = 0.0;
+};
+
+/// Names of the attributes an AttributeRange may test: revenue_rp_month
+/// (pre-shock), assets_rp, workers, cash_rp, online_share, owner_capability,
+/// fixed_cost_rp_month, months_unable, age_months.
+const std::vector<std::string>& eligibility_attributes();
+
+/// Conditions a firm must all meet (empty lists and -1 mean "any").
+struct Eligibility {
+  std::vector<SizeClass> classes;    ///< current size class
+  std::vector<std::string> sectors;  ///< sector names of the population
+  std::vector<std::string> regions;  ///< region (kecamatan) names
+  int registered = -1;               ///< 1: registered only; 0: unregistered only
+  bool never_had_kur = false;        ///< only firms that never had a KUR loan
+  int cooperative_member = -1;       ///< 1: members of a cooperative only; 0: non-members only
+  int online_seller = -1;            ///< 1: firms selling online only; 0: offline only
+  bool in_distress = false;          ///< only firms unable to meet their obligations last month
+  std::vector<AttributeRange> ranges;
+
+  /// Checks what does not need the population; `field` prefixes names.
+  void validate(const std::string& field) const;
+};
+
+/// Description of one kind-specific parameter.
+struct ProgrammeParamInfo {
+  const char* name;
+  double default_value;
+  double min_value;
+  double max_value;
+  const char* unit;
+  bool integer;
+  const char* description;
+  const char* source;
+};
+
+/// The kind-specific parameters of `kind`, with defaults and sources.
+const std::vector<ProgrammeParamInfo>& programme_params(ProgrammeKind kind);
+
+struct Programme {
+  std::string name;  ///< unique within a scenario; keys the programme's random numbers
+  ProgrammeKind kind = ProgrammeKind::cash_grant;
+  YearMonth start{2020, 4};  ///< first month new recipients are taken
+  YearMonth end{2020, 12};   ///< last month new recipients are taken (monthly benefits stop after it)
+  /// Government money for the programme: transfers, administrative cost and
+  /// leakage together. 0: the programme does nothing.
+  double budget_rp = 0.0;
+  std::int64_t quota = -1;             ///< recipients in all; -1: no quota
+  double amount_rp = -1.0;             ///< per-recipient amount (per kind; -1: the kind's default)
+  Eligibility eligibility;
+  Allocation allocation = Allocation::first_come;
+  double uptake = 1.0;                 ///< share of eligible firms that know of it and would apply
+  std::int64_t monthly_capacity = -1;  ///< new recipients a month; -1: no limit
+  double admin_cost_share = 0.0;       ///< administrative cost per rupiah reaching recipients or leaking
+  double leakage_share = 0.0;          ///< share of each award that never reaches the recipient
+  std::map<std::string, double> params;  ///< kind-specific, by name; unset ones take their defaults
+
+  /// The per-recipient amount in effect (amount_rp, or the kind's default).
+  double amount() const;
+  /// A kind-specific parameter (set or default); InvalidArgument if unknown.
+  double param(std::string_view name) const;
+  /// Checks every field; `field` prefixes names (e.g. "programmes[0]").
+  void validate(const std::string& field) const;
+};
+
+/// The default per-recipient amount of a kind (Rp) and what it means.
+double default_amount_rp(ProgrammeKind kind);
+
+}  // namespace msmesim

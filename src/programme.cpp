@@ -1,0 +1,222 @@
+// Programme specifications: names, kind-specific parameters with their
+// defaults and sources, and validation (docs/model.md §15).
+#include "msmesim/programme.hpp"
+
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include "msmesim/error.hpp"
+
+namespace msmesim {
+
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+template <class E, std::size_t N>
+E from_name(std::string_view name, const E (&all)[N], const std::string& field, const char* what) {
+  std::string allowed;
+  for (E e : all) {
+    if (to_string(e) == name) return e;
+    allowed += (allowed.empty() ? "" : ", ") + std::string(to_string(e));
+  }
+  throw InvalidArgument(field, "'" + std::string(name) + "'", std::string("one of the ") + what + ": " + allowed);
+}
+}  // namespace
+
+std::string_view to_string(ProgrammeKind kind) {
+  switch (kind) {
+    case ProgrammeKind::cash_grant: return "cash_grant";
+    case ProgrammeKind::kur_subsidy: return "kur_subsidy";
+    case ProgrammeKind::shipping_voucher: return "shipping_voucher";
+    case ProgrammeKind::digital_training: return "digital_training";
+    case ProgrammeKind::market_access: return "market_access";
+    case ProgrammeKind::shop_rental: return "shop_rental";
+  }
+  return "?";
+}
+
+ProgrammeKind programme_kind_from_string(std::string_view name, const std::string& field) {
+  return from_name(name, kAllProgrammeKinds, field, "programme kinds");
+}
+
+std::string_view to_string(Allocation allocation) {
+  switch (allocation) {
+    case Allocation::first_come: return "first_come";
+    case Allocation::lottery: return "lottery";
+    case Allocation::most_distressed: return "most_distressed";
+    case Allocation::smallest_first: return "smallest_first";
+  }
+  return "?";
+}
+
+Allocation allocation_from_string(std::string_view name, const std::string& field) {
+  return from_name(name, kAllAllocations, field, "allocation rules");
+}
+
+const std::vector<std::string>& eligibility_attributes() {
+  static const std::vector<std::string> names = {"revenue_rp_month", "assets_rp",           "workers",
+                                                 "cash_rp",          "online_share",        "owner_capability",
+                                                 "fixed_cost_rp_month", "months_unable",    "age_months"};
+  return names;
+}
+
+void Eligibility::validate(const std::string& field) const {
+  auto flag = [&](const char* name, int v) {
+    if (v < -1 || v > 1) throw InvalidArgument(field + "." + name, std::to_string(v), "-1 (any), 0 or 1");
+  };
+  flag("registered", registered);
+  flag("cooperative_member", cooperative_member);
+  flag("online_seller", online_seller);
+  std::set<SizeClass> seen;
+  for (auto c : classes)
+    if (!seen.insert(c).second)
+      throw InvalidArgument(field + ".classes", "'" + std::string(to_string(c)) + "' twice", "each class at most once");
+  for (std::size_t k = 0; k < ranges.size(); ++k) {
+    const auto& r = ranges[k];
+    const std::string f = field + ".ranges[" + std::to_string(k) + "]";
+    const auto& names = eligibility_attributes();
+    bool known = false;
+    std::string allowed;
+    for (const auto& n : names) {
+      known = known || n == r.attribute;
+      allowed += (allowed.empty() ? "" : ", ") + n;
+    }
+    if (!known) throw InvalidArgument(f + ".attribute", "'" + r.attribute + "'", "one of " + allowed);
+    if (!std::isfinite(r.min) && !(std::isinf(r.min) && r.min < 0))
+      throw InvalidArgument(f + ".min", detail::format_value(r.min), "a number or -inf");
+    if (!std::isfinite(r.max) && !(std::isinf(r.max) && r.max > 0))
+      throw InvalidArgument(f + ".max", detail::format_value(r.max), "a number or inf");
+    if (r.max < r.min)
+      throw InvalidArgument(f + ".max", detail::format_value(r.max),
+                            "a number >= min (" + detail::format_value(r.min) + ")");
+  }
+}
+
+double default_amount_rp(ProgrammeKind kind) {
+  switch (kind) {
+    case ProgrammeKind::cash_grant: return 2.4e6;        // BPUM 2020: Rp 2.4 million per micro firm
+    case ProgrammeKind::kur_subsidy: return 0.0;         // set by the loan and rate_points
+    case ProgrammeKind::shipping_voucher: return 3e5;    // a month's voucher
+    case ProgrammeKind::digital_training: return 1.5e6;  // per trainee
+    case ProgrammeKind::market_access: return 1e6;       // per participating firm
+    case ProgrammeKind::shop_rental: return 1e6;         // most paid a month per firm
+  }
+  return 0.0;
+}
+
+// clang-format off
+const std::vector<ProgrammeParamInfo>& programme_params(ProgrammeKind kind) {
+  static const std::vector<ProgrammeParamInfo> none;
+  static const std::vector<ProgrammeParamInfo> kur = {
+      {"rate_points", 0.03, 0.0, 1.0, "1/year", false,
+       "Interest points the government pays on a subsidised KUR loan; the borrower pays kur_rate_year less these (never below 0).",
+       "Seed 002 (Banjarbaru KUR subsidy with Bank Kalsel); size an assumption (PEN 2020 paid 6 then 3 points)."},
+      {"subsidy_months", 0, 0, 360, "months", true,
+       "Months of the loan the subsidy covers; 0: its whole term.", "Assumption."},
+      {"ceiling_micro_rp", 50e6, 0.0, kInf, "Rp", false,
+       "Largest subsidised loan to a micro firm.", "KUR micro ceiling (kur_ceiling_micro_rp)."},
+      {"ceiling_small_rp", 500e6, 0.0, kInf, "Rp", false,
+       "Largest subsidised loan to a small firm.", "KUR small ceiling (kur_ceiling_small_rp)."},
+  };
+  static const std::vector<ProgrammeParamInfo> voucher = {
+      {"transferable", 1, 0, 1, "flag", true,
+       "1: vouchers can be passed on, and resale_share of their value is sold to others (leakage); 0: barcoded, used only by the recipient.",
+       "Seed 002: vouchers were resold; barcodes were to stop it."},
+      {"resale_share", 0.3, 0.0, 1.0, "share of value", false,
+       "Share of a transferable voucher's value its recipient sells on.", "Assumption (seed 002 reports resale, not its size)."},
+      {"resale_price", 0.5, 0.0, 1.0, "share of face value", false,
+       "What the recipient gets for a resold voucher, from the buyer (outside the ledger).", "Assumption."},
+      {"demand_uplift", 0.1, 0.0, 5.0, "share of online sales", false,
+       "Extra demand on the online part of a recipient's sales while it holds vouchers (free shipping for its buyers).",
+       "Seed 002 (sell without worrying about the burden of shipping costs); size an assumption."},
+      {"months", 0, 0, 1200, "months", true,
+       "Months a recipient receives vouchers; 0: until the programme's end.", "Assumption."},
+  };
+  static const std::vector<ProgrammeParamInfo> training = {
+      {"success_base", 0.1, 0.0, 1.0, "probability", false,
+       "Odds that a trainee with owner capability 0 starts selling online (or more) after training.",
+       "Seed 002: age and education decide success online; size an assumption."},
+      {"success_capability", 0.7, 0.0, 1.0, "probability per unit capability", false,
+       "Extra odds of success per unit of owner capability (0-1).", "Seed 002; size an assumption."},
+      {"online_gain", 0.2, 0.0, 1.0, "share of sales", false,
+       "Increase of a successful trainee's online share of sales (capped at 1).", "Assumption."},
+      {"demand_uplift", 0.03, 0.0, 5.0, "share of demand", false,
+       "Lasting extra demand of a successful trainee (a wider market online).", "Assumption."},
+  };
+  static const std::vector<ProgrammeParamInfo> market = {
+      {"demand_uplift", 0.1, 0.0, 5.0, "share of demand", false,
+       "Extra demand for a participating firm (bazaar, exhibition, purchases under a local-procurement rule).",
+       "Seed 002 (mayor's circular to buy sasirangan, purun, knitted goods); seed 000 (SME bazaars); size an assumption."},
+      {"duration_months", 3, 0, 1200, "months", true,
+       "Months the extra demand lasts from the award; 0: it lasts (a lasting procurement rule).", "Assumption."},
+  };
+  static const std::vector<ProgrammeParamInfo> rental = {
+      {"fixed_cost_cut", 0.5, 0.0, 1.0, "share of fixed cost", false,
+       "Share of a recipient's monthly fixed cost (shop rent) the programme pays, up to the amount a month.",
+       "Seed 000: shop rental facilitation in 29 of 40 kecamatan; size an assumption."},
+  };
+  switch (kind) {
+    case ProgrammeKind::cash_grant: return none;
+    case ProgrammeKind::kur_subsidy: return kur;
+    case ProgrammeKind::shipping_voucher: return voucher;
+    case ProgrammeKind::digital_training: return training;
+    case ProgrammeKind::market_access: return market;
+    case ProgrammeKind::shop_rental: return rental;
+  }
+  return none;
+}
+// clang-format on
+
+double Programme::amount() const { return amount_rp >= 0.0 ? amount_rp : default_amount_rp(kind); }
+
+double Programme::param(std::string_view key) const {
+  for (const auto& info : programme_params(kind))
+    if (key == info.name) {
+      const auto it = params.find(info.name);
+      return it == params.end() ? info.default_value : it->second;
+    }
+  std::string allowed;
+  for (const auto& info : programme_params(kind)) allowed += (allowed.empty() ? "" : ", ") + std::string(info.name);
+  throw InvalidArgument(std::string("params.") + std::string(key), "'" + std::string(key) + "'",
+                        "a parameter of " + std::string(to_string(kind)) +
+                            (allowed.empty() ? " (it has none)" : ": " + allowed));
+}
+
+void Programme::validate(const std::string& field) const {
+  if (name.empty()) throw InvalidArgument(field + ".name", "''", "a non-empty name");
+  if (start.month < 1 || start.month > 12) throw InvalidArgument(field + ".start", start.to_string(), "a month YYYY-MM");
+  if (end.month < 1 || end.month > 12) throw InvalidArgument(field + ".end", end.to_string(), "a month YYYY-MM");
+  if (end.months_since(start) < 0)
+    throw InvalidArgument(field + ".end", end.to_string(), "a month not before start (" + start.to_string() + ")");
+  detail::require_range(field + ".budget_rp", budget_rp, 0.0, kInf);
+  detail::require_range(field + ".quota", quota, std::int64_t{-1}, std::numeric_limits<std::int64_t>::max());
+  if (amount_rp != -1.0) detail::require_range(field + ".amount_rp", amount_rp, 0.0, kInf);
+  detail::require_range(field + ".uptake", uptake, 0.0, 1.0);
+  detail::require_range(field + ".monthly_capacity", monthly_capacity, std::int64_t{-1},
+                        std::numeric_limits<std::int64_t>::max());
+  detail::require_range(field + ".admin_cost_share", admin_cost_share, 0.0, 10.0);
+  detail::require_range(field + ".leakage_share", leakage_share, 0.0, 1.0);
+  eligibility.validate(field + ".eligibility");
+  const auto& infos = programme_params(kind);
+  for (const auto& [key, value] : params) {
+    const ProgrammeParamInfo* info = nullptr;
+    for (const auto& i : infos)
+      if (key == i.name) info = &i;
+    if (info == nullptr) {
+      (void)param(key);  // throws, listing the kind's parameters
+      continue;
+    }
+    const std::string f = field + ".params." + key;
+    if (info->integer) {
+      if (!std::isfinite(value) || value != std::floor(value))
+        throw InvalidArgument(f, detail::format_value(value), "an integer");
+      detail::require_range(f, static_cast<std::int64_t>(value), static_cast<std::int64_t>(info->min_value),
+                            static_cast<std::int64_t>(info->max_value));
+    } else {
+      detail::require_range(f, value, info->min_value, info->max_value);
+    }
+  }
+}
+
+}  // namespace msmesim

@@ -1,0 +1,453 @@
+// Support programmes (docs/model.md §15): validation, the ledger's
+// invariants (spending within budget, totals that agree, zero budget
+// changes nothing), and each mechanism's behaviour — the seed facts as
+// mechanisms, not numbers.
+#include <gtest/gtest.h>
+
+#include <msmesim/msmesim.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+
+#include "support.hpp"
+
+namespace msmesim {
+namespace {
+
+const Population& bogor() {
+  static const Population pop = generate_population(presets::bogor_population_spec(40000), 3, 2);
+  return pop;
+}
+
+Programme make(const std::string& name, ProgrammeKind kind, double budget, YearMonth start = {2020, 4},
+               YearMonth end = {2020, 12}) {
+  Programme p;
+  p.name = name;
+  p.kind = kind;
+  p.budget_rp = budget;
+  p.start = start;
+  p.end = end;
+  return p;
+}
+
+/// One programme of every kind, with budgets that run out.
+std::vector<Programme> every_kind() {
+  Programme grant = make("bpum", ProgrammeKind::cash_grant, 3e9, {2020, 5});
+  grant.eligibility.classes = {SizeClass::micro};
+  grant.uptake = 0.6;
+  grant.monthly_capacity = 400;
+  grant.admin_cost_share = 0.03;
+  grant.leakage_share = 0.05;
+  Programme kur = make("kur subsidy", ProgrammeKind::kur_subsidy, 2e8, {2020, 4}, {2021, 12});
+  kur.eligibility.never_had_kur = true;
+  kur.admin_cost_share = 0.01;
+  kur.params["subsidy_months"] = 6;
+  Programme voucher = make("ongkir", ProgrammeKind::shipping_voucher, 3e8, {2020, 6});
+  voucher.monthly_capacity = 100;
+  Programme training = make("digital", ProgrammeKind::digital_training, 2e8, {2020, 6}, {2021, 6});
+  training.monthly_capacity = 30;
+  training.allocation = Allocation::lottery;
+  Programme bazaar = make("bazaar", ProgrammeKind::market_access, 1e8, {2020, 8}, {2020, 8});
+  bazaar.eligibility.sectors = {"food_beverage"};
+  Programme rent = make("rent", ProgrammeKind::shop_rental, 5e8);
+  rent.allocation = Allocation::most_distressed;
+  rent.leakage_share = 0.1;
+  return {grant, kur, voucher, training, bazaar, rent};
+}
+
+RunResult run_with(const Population& pop, const Scenario& sc, int threads = 2) {
+  RunOptions opt;
+  opt.seed = 11;
+  opt.threads = threads;
+  opt.microdata = false;
+  return run(pop, sc, opt);
+}
+
+const RunResult& every_kind_run() {
+  static const RunResult r = [] {
+    Scenario sc = presets::bogor_covid19_scenario(24);
+    sc.programmes = every_kind();
+    return run_with(bogor(), sc);
+  }();
+  return r;
+}
+
+double sum(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0); }
+
+/// Sum of `col` per programme code.
+std::map<int, double> by_programme(const Table& t, const char* col) {
+  std::map<int, double> out;
+  const auto prog = t.numbers("programme"), v = t.numbers(col);
+  for (std::size_t k = 0; k < v.size(); ++k) out[static_cast<int>(prog[k])] += v[k];
+  return out;
+}
+
+// ---- validation ---------------------------------------------------------------------
+
+TEST(ProgrammeSpec, InvalidValuesNameTheField) {
+  Scenario sc = presets::bogor_covid19_scenario();
+  auto check = [&](auto change, const std::string& field, const std::string& allowed_part) {
+    Scenario s = sc;
+    s.programmes = {make("p", ProgrammeKind::cash_grant, 1e9)};
+    change(s.programmes[0]);
+    const auto e = test::expect_invalid([&] { s.validate(); });
+    EXPECT_EQ(e.field(), field);
+    EXPECT_NE(e.allowed().find(allowed_part), std::string::npos) << e.allowed();
+  };
+  check([](Programme& p) { p.budget_rp = -1; }, "programmes[0].budget_rp", ">= 0");
+  check([](Programme& p) { p.end = {2020, 1}; }, "programmes[0].end", "not before start");
+  check([](Programme& p) { p.uptake = 1.5; }, "programmes[0].uptake", "[0, 1]");
+  check([](Programme& p) { p.leakage_share = -0.1; }, "programmes[0].leakage_share", "[0, 1]");
+  check([](Programme& p) { p.monthly_capacity = -5; }, "programmes[0].monthly_capacity", "integer");
+  check([](Programme& p) { p.name.clear(); }, "programmes[0].name", "non-empty");
+  check([](Programme& p) { p.params["rate_points"] = 0.1; }, "params.rate_points", "it has none");
+  check(
+      [](Programme& p) {
+        p.kind = ProgrammeKind::kur_subsidy;
+        p.params["subsidy_months"] = 2.5;
+      },
+      "programmes[0].params.subsidy_months", "integer");
+  check([](Programme& p) { p.eligibility.ranges = {{"height", 0, 1}}; }, "programmes[0].eligibility.ranges[0].attribute",
+        "revenue_rp_month");
+  check([](Programme& p) { p.eligibility.registered = 2; }, "programmes[0].eligibility.registered", "-1 (any)");
+  // Two programmes with one name.
+  Scenario twice = sc;
+  twice.programmes = {make("same", ProgrammeKind::cash_grant, 1), make("same", ProgrammeKind::shop_rental, 1)};
+  EXPECT_EQ(test::expect_invalid([&] { twice.validate(); }).field(), "programmes[1].name");
+  // Names of sectors and regions are checked against the population.
+  Scenario sector = sc;
+  sector.programmes = {make("p", ProgrammeKind::cash_grant, 1e9)};
+  sector.programmes[0].eligibility.sectors = {"fishing"};
+  const auto e = test::expect_invalid([&] { Simulation sim(bogor(), sector); });
+  EXPECT_EQ(e.field(), "programmes[0] ('p').eligibility.sectors");
+  EXPECT_EQ(e.value(), "'fishing'");
+  EXPECT_EQ(programme_kind_from_string("kur_subsidy"), ProgrammeKind::kur_subsidy);
+  EXPECT_EQ(test::expect_invalid([] { (void)allocation_from_string("random"); }).field(), "allocation");
+}
+
+// ---- invariants ---------------------------------------------------------------------
+
+TEST(ProgrammeLedger, SpendingNeverExceedsTheBudget) {
+  const RunResult& r = every_kind_run();
+  const auto& t = r.programmes_monthly;
+  const auto prog = t.numbers("programme"), spent = t.numbers("spent_to_date_rp"),
+             committed = t.numbers("committed_rp"), left = t.numbers("budget_left_rp");
+  const auto programmes = every_kind();
+  std::vector<double> last(programmes.size(), 0.0);
+  for (std::size_t k = 0; k < spent.size(); ++k) {
+    const auto p = static_cast<std::size_t>(prog[k]);
+    const double budget = programmes[p].budget_rp;
+    ASSERT_LE(spent[k] + committed[k], budget * (1 + 1e-12)) << programmes[p].name << " row " << k;
+    ASSERT_GE(left[k], -1e-6 * budget);
+    ASSERT_GE(spent[k], last[p]);  // cumulative
+    last[p] = spent[k];
+  }
+  // Every programme spent something, and the tight ones ran out.
+  for (std::size_t p = 0; p < programmes.size(); ++p) EXPECT_GT(last[p], 0.0) << programmes[p].name;
+  const auto rejected = by_programme(t, "rejected_budget");
+  EXPECT_GT(rejected.at(0), 0.0);  // the grant
+  EXPECT_GT(rejected.at(5), 0.0);  // the rent
+}
+
+TEST(ProgrammeLedger, LedgerPaymentsAndMonthlyTotalsAgree) {
+  const RunResult& r = every_kind_run();
+  for (const char* col : {"transfer_rp", "admin_rp", "leakage_rp"}) {
+    const auto monthly = by_programme(r.programmes_monthly, col), ledger = by_programme(r.programme_ledger, col),
+               payments = by_programme(r.programme_payments, col);
+    for (const auto& [p, x] : monthly) {
+      EXPECT_NEAR(ledger.count(p) ? ledger.at(p) : 0.0, x, 1e-9 * std::max(1.0, x)) << col << " programme " << p;
+      EXPECT_NEAR(payments.count(p) ? payments.at(p) : 0.0, x, 1e-9 * std::max(1.0, x)) << col << " programme " << p;
+    }
+  }
+  // Spent to date = transfers + administrative cost + leakage so far.
+  const auto& t = r.programmes_monthly;
+  const std::size_t n = every_kind().size();
+  const auto spent = t.numbers("spent_to_date_rp"), tr = t.numbers("transfer_rp"), ad = t.numbers("admin_rp"),
+             lk = t.numbers("leakage_rp");
+  std::vector<double> cumulative(n, 0.0);
+  for (std::size_t k = 0; k < spent.size(); ++k) {
+    cumulative[k % n] += tr[k] + ad[k] + lk[k];
+    ASSERT_NEAR(spent[k], cumulative[k % n], 1e-6 * std::max(1.0, spent[k])) << "row " << k;
+  }
+  // The administrative cost is its share of what was paid out.
+  const auto admin = by_programme(t, "admin_rp"), transfer = by_programme(t, "transfer_rp"),
+             leak = by_programme(t, "leakage_rp");
+  EXPECT_NEAR(admin.at(0), 0.03 * (transfer.at(0) + leak.at(0)), 1e-6 * admin.at(0));
+  EXPECT_NEAR(leak.at(0), 0.05 / 0.95 * transfer.at(0), 1e-6 * leak.at(0));
+}
+
+TEST(ProgrammeLedger, CashTransfersReachTheRecipientsCash) {
+  // Hand-built firms with ample cash: the grant adds exactly what reaches
+  // them to their cash before the month's flows.
+  std::vector<test::FirmInit> firms(6);
+  Population pop = test::make_population({"r0"}, {"trade"}, firms);
+  Scenario without = test::quiet_scenario(3);
+  Scenario with = without;
+  Programme grant = make("grant", ProgrammeKind::cash_grant, 1e9, {2020, 2}, {2020, 2});
+  grant.leakage_share = 0.25;
+  grant.monthly_capacity = 4;
+  with.programmes = {grant};
+  RunOptions opt;
+  opt.record_flows = true;
+  Simulation a(pop, without, opt), b(pop, with, opt);
+  for (int m = 0; m < 2; ++m) {
+    a.step();
+    b.step();
+  }
+  const RunResult rb = b.result();
+  const auto firm = rb.programme_payments.numbers("firm"), transfer = rb.programme_payments.numbers("transfer_rp");
+  ASSERT_EQ(firm.size(), 4u);
+  double received = 0.0;
+  for (std::size_t i = 0; i < 6; ++i) received += b.flows().cash_before[i] - a.flows().cash_before[i];
+  EXPECT_NEAR(received, sum(transfer), 1e-6);
+  EXPECT_DOUBLE_EQ(transfer[0], 2.4e6 * 0.75);
+}
+
+TEST(ProgrammeLedger, AZeroBudgetChangesNothing) {
+  Scenario plain = presets::bogor_covid19_scenario(24);
+  Scenario zero = plain;
+  zero.programmes = every_kind();
+  for (auto& p : zero.programmes) p.budget_rp = 0.0;
+  const RunResult a = run_with(bogor(), plain), b = run_with(bogor(), zero);
+  EXPECT_TRUE(test::tables_identical(a.monthly, b.monthly, "monthly"));
+  EXPECT_TRUE(test::tables_identical(a.by_region, b.by_region, "by_region"));
+  EXPECT_TRUE(test::tables_identical(a.cooperatives_monthly, b.cooperatives_monthly, "cooperatives_monthly"));
+  EXPECT_EQ(sum(b.programmes_monthly.numbers("spent_to_date_rp")), 0.0);
+  EXPECT_EQ(b.programme_payments.rows(), 0u);
+}
+
+TEST(ProgrammeLedger, AnyThreadCountGivesTheSameResult) {
+  Scenario sc = presets::bogor_covid19_scenario(24);
+  sc.programmes = every_kind();
+  EXPECT_TRUE(test::results_identical(run_with(bogor(), sc, 1), every_kind_run()));
+}
+
+TEST(ProgrammeLedger, CapacityAndQuotaHold) {
+  const RunResult& r = every_kind_run();
+  const auto prog = r.programmes_monthly.numbers("programme"), fresh = r.programmes_monthly.numbers("new_recipients");
+  for (std::size_t k = 0; k < fresh.size(); ++k) {
+    const double cap = prog[k] == 0 ? 400.0 : prog[k] == 3 ? 30.0 : 1e18;
+    ASSERT_LE(fresh[k], cap) << "row " << k;
+  }
+  Scenario sc = presets::bogor_covid19_scenario(12);
+  Programme q = make("quota", ProgrammeKind::cash_grant, 1e12);
+  q.quota = 250;
+  sc.programmes = {q};
+  const RunResult rq = run_with(bogor(), sc);
+  EXPECT_EQ(sum(rq.programmes_monthly.numbers("new_recipients")), 250.0);
+  EXPECT_GT(sum(rq.programmes_monthly.numbers("rejected_quota")), 0.0);
+}
+
+TEST(ProgrammeLedger, UptakeIsTheShareOfEligibleFirmsThatApply) {
+  const auto& t = every_kind_run().programmes_monthly;
+  const auto prog = t.numbers("programme"), eligible = t.numbers("eligible"), applicants = t.numbers("applicants");
+  // The grant's first month (May 2020, month 4): uptake 0.6.
+  for (std::size_t k = 0; k < prog.size(); ++k)
+    if (prog[k] == 0 && eligible[k] > 0) {
+      EXPECT_NEAR(applicants[k] / eligible[k], 0.6, 0.02);
+      break;
+    }
+}
+
+// ---- mechanisms ------------------------------------------------------------------------
+
+TEST(ProgrammeAllocation, SmallestFirstAndMostDistressedServeTheRightFirms) {
+  std::vector<test::FirmInit> firms(3);
+  firms[0].revenue_rp_month = 30e6;
+  firms[1].revenue_rp_month = 10e6;
+  firms[2].revenue_rp_month = 20e6;
+  Population pop = test::make_population({"r0"}, {"trade"}, firms);
+  Scenario sc = test::quiet_scenario(2);
+  Programme p = make("one", ProgrammeKind::cash_grant, 1e9, {2020, 1}, {2020, 1});
+  p.monthly_capacity = 1;
+  p.allocation = Allocation::smallest_first;
+  sc.programmes = {p};
+  const auto firm = run(pop, sc).programme_payments.numbers("firm");
+  ASSERT_EQ(firm.size(), 1u);
+  EXPECT_EQ(firm[0], 1.0);
+  // Most distressed: the firm with the least cash per revenue.
+  pop.cash_rp = {50e6, 60e6, 5e6};
+  sc.programmes[0].allocation = Allocation::most_distressed;
+  EXPECT_EQ(run(pop, sc).programme_payments.numbers("firm")[0], 2.0);
+}
+
+TEST(KurSubsidy, TheNeverHadKurRuleLeavesTheBudgetUnspentWhereMostFirmsHadKur) {
+  // Seed 002: only 12 micro firms got the subsidy because it required never
+  // having had KUR, and most micro firms had. The same rule on a population
+  // where most firms had KUR and on one where few had.
+  auto with_kur_share = [](double share) {
+    Population pop = bogor();
+    for (std::size_t i = 0; i < pop.size(); ++i)
+      pop.ever_kur[i] = (static_cast<double>((i * 2654435761u) % 1000) / 1000.0) < share ? 1 : 0;
+    return pop;
+  };
+  Scenario sc = presets::bogor_covid19_scenario(24);
+  Programme kur = make("kur", ProgrammeKind::kur_subsidy, 1e9, {2020, 4}, {2021, 12});
+  kur.eligibility.never_had_kur = true;
+  kur.eligibility.classes = {SizeClass::micro};
+  sc.programmes = {kur};
+  const Population most = with_kur_share(0.9), few = with_kur_share(0.1);
+  const RunResult a = run_with(most, sc), b = run_with(few, sc);
+  const double got_a = sum(a.programmes_monthly.numbers("new_recipients")),
+               got_b = sum(b.programmes_monthly.numbers("new_recipients"));
+  EXPECT_GT(got_b, 4.0 * got_a);
+  EXPECT_GT(got_a, 0.0);
+  const double left_a = a.programmes_monthly.numbers("budget_left_rp").back();
+  EXPECT_GT(left_a, 0.9 * 1e9);  // mostly unspent
+}
+
+TEST(KurSubsidy, SubsidisedLoansCarryTheLowerRateAndTheGovernmentPaysThePoints) {
+  std::vector<test::FirmInit> firms(1);
+  firms[0].cash_rp = 0.0;
+  firms[0].revenue_rp_month = 10e6;
+  Population pop = test::make_population({"r0"}, {"trade"}, firms);
+  Scenario sc = test::quiet_scenario(12);
+  sc.params.coop_approval = 0.0;
+  sc.params.kur_approval = 1.0;
+  sc.params.cash_buffer_months = 6;  // it wants a larger buffer than it holds: it borrows
+  Programme kur = make("kur", ProgrammeKind::kur_subsidy, 1e9, {2020, 1}, {2020, 1});
+  kur.params["rate_points"] = 0.04;
+  kur.params["subsidy_months"] = 3;
+  sc.programmes = {kur};
+  Simulation sim(pop, sc);
+  sim.step();
+  const FirmState& st = sim.state();
+  ASSERT_EQ(st.loan_lender[0], static_cast<std::uint8_t>(Lender::kur));
+  const double principal = st.loan_principal_rp[0];
+  ASSERT_GT(principal, 0.0);
+  EXPECT_EQ(st.loan_rate_year[0], static_cast<float>(sc.params.kur_rate_year - 0.04));
+  sim.step();  // month 1: the first service; the government pays 4 points on the balance
+  for (int m = 2; m < 4; ++m) sim.step();
+  // After the three covered months the loan reverts to the full rate.
+  EXPECT_EQ(sim.state().loan_rate_year[0], static_cast<float>(sc.params.kur_rate_year));
+  const RunResult r = sim.result();
+  const auto month = r.programme_payments.numbers("month"), transfer = r.programme_payments.numbers("transfer_rp");
+  ASSERT_EQ(transfer.size(), 3u);
+  EXPECT_EQ(month[0], 1.0);
+  EXPECT_NEAR(transfer[0], principal * 0.04 / 12.0, 1e-6);
+  EXPECT_LT(transfer[2], transfer[0]);  // on a falling balance
+  EXPECT_EQ(r.programmes_monthly.numbers("new_recipients")[0], 1.0);
+}
+
+TEST(ShippingVoucher, TransferableVouchersLeakAndBarcodedOnesDoNot) {
+  Scenario sc = presets::bogor_covid19_scenario(12);
+  Programme v = make("ongkir", ProgrammeKind::shipping_voucher, 5e8, {2020, 6});
+  sc.programmes = {v};
+  const RunResult transferable = run_with(bogor(), sc);
+  sc.programmes[0].params["transferable"] = 0;
+  const RunResult barcoded = run_with(bogor(), sc);
+  EXPECT_GT(sum(transferable.programmes_monthly.numbers("leakage_rp")), 0.0);
+  EXPECT_GT(sum(transferable.programmes_monthly.numbers("resale_proceeds_rp")), 0.0);
+  EXPECT_EQ(sum(barcoded.programmes_monthly.numbers("leakage_rp")), 0.0);
+  EXPECT_GT(sum(barcoded.programmes_monthly.numbers("transfer_rp")), sum(transferable.programmes_monthly.numbers("transfer_rp")));
+  // Only online sellers get vouchers.
+  for (double f : barcoded.programme_payments.numbers("firm"))
+    if (f < static_cast<double>(bogor().size())) {
+      ASSERT_GT(bogor().online_share[static_cast<std::size_t>(f)], 0.0f);
+    }
+}
+
+TEST(DigitalTraining, HelpsHighCapabilityOwnersMore) {
+  Scenario sc = presets::bogor_covid19_scenario(12);
+  Programme t = make("digital", ProgrammeKind::digital_training, 1e12, {2020, 2}, {2020, 2});
+  t.monthly_capacity = 8000;
+  t.allocation = Allocation::lottery;
+  sc.programmes = {t};
+  Simulation sim(bogor(), sc);
+  sim.step();
+  sim.step();
+  const FirmState& st = sim.state();
+  int high = 0, high_ok = 0, low = 0, low_ok = 0;
+  for (std::size_t i = 0; i < bogor().size(); ++i) {
+    const bool trained = st.online_share[i] != bogor().online_share[i];
+    const float cap = bogor().owner_capability[i];
+    if (cap > 0.7f) {
+      ++high;
+      high_ok += trained;
+    } else if (cap < 0.3f) {
+      ++low;
+      low_ok += trained;
+    }
+  }
+  ASSERT_GT(high, 100);
+  ASSERT_GT(low, 100);
+  // Trainees are a lottery of the firms: the share who succeeded rises with capability.
+  EXPECT_GT(static_cast<double>(high_ok) / high, 2.0 * static_cast<double>(low_ok) / low);
+}
+
+TEST(MarketAccess, TemporaryDemandEndsAfterItsDurationAndLastingDemandStays) {
+  std::vector<test::FirmInit> firms(2);
+  Population pop = test::make_population({"r0"}, {"trade"}, firms);
+  Scenario sc = test::quiet_scenario(8);
+  Programme b = make("bazaar", ProgrammeKind::market_access, 1e9, {2020, 2}, {2020, 2});
+  b.params["duration_months"] = 3;
+  b.params["demand_uplift"] = 0.2;
+  b.monthly_capacity = 1;
+  b.allocation = Allocation::smallest_first;  // equal revenue: the lower index first
+  Programme rule = make("procurement", ProgrammeKind::market_access, 1e9, {2020, 2}, {2020, 2});
+  rule.params["duration_months"] = 0;
+  rule.params["demand_uplift"] = 0.1;
+  rule.allocation = Allocation::smallest_first;
+  rule.eligibility.ranges = {{"revenue_rp_month", 0, 1e12}};
+  sc.programmes = {b, rule};
+  Simulation sim(pop, sc);
+  const double base = pop.revenue_rp_month[0];
+  std::vector<double> level0, level1;
+  for (int m = 0; m < 8; ++m) {
+    sim.step();
+    level0.push_back(sim.state().level_rp[0]);
+    level1.push_back(sim.state().level_rp[1]);
+  }
+  // Firm 0 got both (capacity 1, lowest index first), firm 1 the lasting rule only.
+  EXPECT_DOUBLE_EQ(level0[1], base * 1.2 * 1.1);
+  EXPECT_DOUBLE_EQ(level1[1], base * 1.1);
+  EXPECT_NEAR(level0[4], base * 1.1, 1e-6);  // the bazaar's three months are over
+  EXPECT_NEAR(level0[7], base * 1.1, 1e-6);
+  EXPECT_DOUBLE_EQ(level1[7], base * 1.1);
+}
+
+TEST(ShopRental, PaysPartOfTheRentInCoveredKecamatanOnly) {
+  std::vector<test::FirmInit> firms(4);
+  firms[2].region = 1;
+  firms[3].region = 1;
+  firms[1].fixed_cost_rp_month = 4e6;
+  Population pop = test::make_population({"covered", "other"}, {"trade"}, firms);
+  Scenario sc = test::quiet_scenario(3);
+  Programme rent = make("rent", ProgrammeKind::shop_rental, 1e9, {2020, 1}, {2020, 2});
+  rent.eligibility.regions = {"covered"};
+  rent.amount_rp = 1.5e6;
+  sc.programmes = {rent};
+  const RunResult r = run(pop, sc);
+  const auto month = r.programme_payments.numbers("month"), firm = r.programme_payments.numbers("firm"),
+             transfer = r.programme_payments.numbers("transfer_rp");
+  ASSERT_EQ(firm.size(), 4u);  // two firms, two months; none in March (after the end)
+  for (std::size_t k = 0; k < firm.size(); ++k) {
+    ASSERT_LT(firm[k], 2.0);
+    ASSERT_LE(month[k], 1.0);
+    // Half the fixed cost, at most the amount.
+    EXPECT_DOUBLE_EQ(transfer[k], firm[k] == 0.0 ? 0.5 * 1e6 : 1.5e6);
+  }
+}
+
+TEST(ProgrammeBudget, MoreBudgetNeverClosesMoreFirms) {
+  // A cash grant to micro firms, most distressed first, on the same seed:
+  // a larger budget serves a superset of recipients.
+  Scenario sc = presets::bogor_covid19_scenario(24);
+  Programme g = make("grant", ProgrammeKind::cash_grant, 0.0, {2020, 4}, {2020, 9});
+  g.eligibility.classes = {SizeClass::micro};
+  g.allocation = Allocation::most_distressed;
+  g.amount_rp = 5e6;
+  double last = std::numeric_limits<double>::infinity();
+  for (double budget : {0.0, 2e9, 5e9, 10e9, 20e9}) {
+    g.budget_rp = budget;
+    sc.programmes = {g};
+    const double closed = run_with(bogor(), sc).monthly.numbers("closed_firms").back();
+    EXPECT_LE(closed, last) << "budget " << budget;
+    last = closed;
+  }
+}
+
+}  // namespace
+}  // namespace msmesim
