@@ -94,6 +94,13 @@ CoopBook::CoopBook(const Cooperatives& initial, const std::vector<std::int64_t>&
   stressed_.reserve(capacity);
   founded_this_year_.reserve(capacity);
   founded_this_year_.assign(n, 0);
+  for (auto* v : {&earmarked_, &financing_share_}) v->reserve(capacity);
+  in_network_.reserve(capacity);
+  joint_trade_.reserve(capacity);
+  earmarked_.assign(n, 0.0);
+  financing_share_.assign(n, P_.joint_financing_share);
+  in_network_.assign(n, P_.joint_financing_share > 0.0 ? 1 : 0);
+  joint_trade_.assign(n, 0);
   firm_loans_.resize(n);
   for (std::size_t c = 0; c < n; ++c) firm_loans_[c] = std::min(firm_loans_rp[c], co_.loans_rp[c]);
   line_.assign(n, 0.0);
@@ -118,14 +125,41 @@ CoopBook::CoopBook(const Cooperatives& initial, const std::vector<std::int64_t>&
   }
 }
 
-bool CoopBook::joint_buying(std::size_t c) const { return co_.active[c] && buys_jointly(co_.type[c]); }
-bool CoopBook::joint_selling(std::size_t c) const { return co_.active[c] && sells_jointly(co_.type[c]); }
+bool CoopBook::joint_buying(std::size_t c) const {
+  return co_.active[c] && (buys_jointly(co_.type[c]) || joint_trade_[c]);
+}
+bool CoopBook::joint_selling(std::size_t c) const {
+  return co_.active[c] && (sells_jointly(co_.type[c]) || joint_trade_[c]);
+}
+
+void CoopBook::add_capital(std::size_t c, double rp, bool earmarked) {
+  co_.cash_rp[c] += rp;
+  co_.own_capital_rp[c] += rp;
+  if (earmarked) earmarked_[c] += rp;
+  open_lines(c, open_members_[c]);
+}
+
+void CoopBook::revive(std::size_t c) {
+  founded_this_year_[c] = 1;
+  co_.active[c] = 1;
+  open_lines(c, open_members_[c]);
+}
+
+void CoopBook::join_network(std::size_t c, double financing_share, bool joint_trade) {
+  in_network_[c] = 1;
+  financing_share_[c] = financing_share;
+  if (joint_trade) joint_trade_[c] = 1;
+}
 
 void CoopBook::open_lines(std::size_t c, std::int64_t open_members) {
   // Lend only what is held above the reserve against deposits, and only
   // while active; shared out as equal lines, so the members together can
   // never borrow more than that.
-  lendable_[c] = co_.active[c] ? std::max(0.0, co_.cash_rp[c] - P_.coop_reserve_ratio * co_.deposits_rp[c]) : 0.0;
+  // Earmarked grant funds are for member firms whatever the reserve.
+  const double earmarked = std::min(earmarked_[c], co_.cash_rp[c]);
+  lendable_[c] = co_.active[c] ? std::max(0.0, co_.cash_rp[c] - earmarked - P_.coop_reserve_ratio * co_.deposits_rp[c]) +
+                                     earmarked
+                               : 0.0;
   line_[c] = open_members > 0 ? std::floor(lendable_[c] / static_cast<double>(open_members)) : 0.0;
 }
 
@@ -168,6 +202,10 @@ std::size_t CoopBook::found(const CoopMonthInput& in) {
     joint_borrowed_.push_back(0.0);
     stressed_.push_back(0);
     founded_this_year_.push_back(1);
+    earmarked_.push_back(0.0);
+    financing_share_.push_back(P_.joint_financing_share);
+    in_network_.push_back(P_.joint_financing_share > 0.0 ? 1 : 0);
+    joint_trade_.push_back(0);
   }
   return k;
 }
@@ -219,6 +257,7 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
     const auto defaults = static_cast<double>(s[cf_default_rp]);
     cash -= new_loans;
     loans += new_loans;
+    earmarked_[c] = std::max(0.0, earmarked_[c] - new_loans);
     firm_loans_[c] += new_loans;
     cash += repaid;
     loans -= repaid - interest;
@@ -262,7 +301,7 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
                                            P_.coop_withdrawal_distress_sensitivity * distressed_share,
                                        0.0, 1.0);
     const double asked = (deposits + inflow) * rate_out;
-    const double paid = std::min(asked, cash + inflow);
+    const double paid = std::min(asked, std::max(0.0, cash - earmarked_[c]) + inflow);
     deposits += inflow - paid;
     cash += inflow - paid;
     deposits_in_ += inflow;
@@ -275,7 +314,7 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
     }
 
     // Households borrow again what they repaid, within liquidity.
-    const double room = active ? std::max(0.0, cash - P_.coop_reserve_ratio * deposits) : 0.0;
+    const double room = active ? std::max(0.0, cash - earmarked_[c] - P_.coop_reserve_ratio * deposits) : 0.0;
     const double household_new = std::min(principal_paid, room);
     cash -= household_new;
     loans += household_new;
@@ -345,7 +384,7 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
     open_members_[c] = open_members;
   }
 
-  if (P_.joint_financing_share > 0.0) joint_financing(sums, out);
+  if (std::find(in_network_.begin(), in_network_.end(), 1) != in_network_.end()) joint_financing(sums, out);
 
   for (std::size_t c = 0; c < n; ++c) {
     // Next month's lines, from the cash now held.
@@ -420,12 +459,12 @@ void CoopBook::joint_financing(const std::int64_t* sums, std::vector<CoopTotals>
   // joint_financing_capital_multiple x own capital. Both sides pro rata.
   std::vector<double> supply(n, 0.0), need(n, 0.0), supply_net(networks, 0.0), need_net(networks, 0.0);
   for (std::size_t c = 0; c < n; ++c) {
-    if (!co_.active[c] || co_.own_capital_rp[c] + co_.surplus_rp[c] <= 0.0) continue;
+    if (!in_network_[c] || !co_.active[c] || co_.own_capital_rp[c] + co_.surplus_rp[c] <= 0.0) continue;
     const double reserve = P_.coop_reserve_ratio * co_.deposits_rp[c];
     if (co_.type[c] == savings_loan) {
       if (stressed_[c]) continue;
-      const double free = std::max(0.0, co_.cash_rp[c] - reserve);
-      supply[c] = std::min(free, std::max(0.0, P_.joint_financing_share * (free + joint_lent_[c]) - joint_lent_[c]));
+      const double free = std::max(0.0, co_.cash_rp[c] - earmarked_[c] - reserve);
+      supply[c] = std::min(free, std::max(0.0, financing_share_[c] * (free + joint_lent_[c]) - joint_lent_[c]));
       supply_net[network(c)] += supply[c];
     } else {
       const double room =

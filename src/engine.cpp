@@ -165,7 +165,11 @@ struct Simulation::Impl {
   std::vector<std::vector<detail::CoopTotals>> coop_panel;        // [month][cooperative], if asked for
   // Support programmes and the government ledger (empty without programmes).
   detail::ProgrammeBook programmes;
-  std::vector<std::uint32_t> changed_firms;
+  detail::ProgrammeEffects effects;
+  // Variable-cost share before joint buying and programmes, and the
+  // programmes' factor on it (docs/model.md §15).
+  std::vector<float> base_vcs;
+  std::vector<double> cost_factor;
 
   int t = 0;
   bool finished = false;
@@ -242,7 +246,7 @@ struct Simulation::Impl {
     init_cooperatives();
     if (!sc.programmes.empty())
       programmes = detail::ProgrammeBook(sc.programmes, *pop, P, sc.start, capacity, opt.seed, opt.replication,
-                                         threads, kChunk);
+                                         threads, kChunk, &cost_factor);
     acc.assign(static_cast<std::size_t>(threads),
                std::vector<std::int64_t>(acc_size() + n_coops * detail::kCoopFields, 0));
     monthly.reserve(static_cast<std::size_t>(sc.months));
@@ -254,6 +258,9 @@ struct Simulation::Impl {
   void init_cooperatives() {
     n_coops = pop->cooperatives.size();
     const std::size_t capacity = st.region.size();
+    base_vcs.assign(capacity, 0.0f);
+    std::copy(pop->variable_cost_share.begin(), pop->variable_cost_share.end(), base_vcs.begin());
+    cost_factor.assign(capacity, 1.0);
     coop_txn_rp.assign(capacity, 0.0);
     joint.assign(capacity, 0);
     if (n_coops == 0) return;
@@ -293,7 +300,7 @@ struct Simulation::Impl {
     const std::uint8_t had = joint[i];
     if (want == had) return;
     const double buying = (want & 1u) ? 1.0 - P.joint_buying_discount * P.joint_buying_share : 1.0;
-    st.variable_cost_share[i] = static_cast<float>(static_cast<double>(pop->variable_cost_share[i]) * buying);
+    st.variable_cost_share[i] = static_cast<float>(static_cast<double>(base_vcs[i]) * buying * cost_factor[i]);
     const double uplift = 1.0 + P.joint_selling_uplift;
     if ((want & 2u) && !(had & 2u)) {
       st.level_rp[i] *= uplift;
@@ -303,6 +310,14 @@ struct Simulation::Impl {
       st.expected_rp[i] /= uplift;
     }
     joint[i] = want;
+    derive_constants(i);
+  }
+
+  // Firm i's variable-cost share after a programme changed its factor (or
+  // its online share), and the constants that depend on it.
+  void refresh_costs(std::size_t i) {
+    const double buying = (joint[i] & 1u) ? 1.0 - P.joint_buying_discount * P.joint_buying_share : 1.0;
+    st.variable_cost_share[i] = static_cast<float>(static_cast<double>(base_vcs[i]) * buying * cost_factor[i]);
     derive_constants(i);
   }
 
@@ -501,6 +516,7 @@ struct Simulation::Impl {
       st.base_revenue_rp[i] = std::max(st.base_revenue_rp[j] * f, 1.0);
       st.base_workers[i] = 1;
       st.variable_cost_share[i] = pop->variable_cost_share[j];
+      base_vcs[i] = pop->variable_cost_share[j];
       st.fixed_cost_rp[i] = st.fixed_cost_rp[j] * f;
       st.wage_rp[i] = st.wage_rp[j];
       st.online_share[i] = st.online_share[j];
@@ -636,9 +652,15 @@ struct Simulation::Impl {
     const auto entered = admit_entrants();
     if (!programmes.empty()) {
       // Programmes act before the firms' month: awards, running benefits.
-      changed_firms.clear();
-      programmes.begin_month(t, st, changed_firms);
-      for (const std::uint32_t i : changed_firms) derive_constants(i);
+      effects.changed.clear();
+      effects.joined.clear();
+      effects.coops_changed = false;
+      programmes.begin_month(t, st, n_coops > 0 ? &coop : nullptr, effects);
+      for (const std::uint32_t i : effects.joined) apply_joint(i);
+      if (effects.coops_changed)
+        for (std::size_t i = 0; i < st.count; ++i)
+          if (st.cooperative[i] >= 0) apply_joint(i);
+      for (const std::uint32_t i : effects.changed) refresh_costs(i);
     }
     const MonthContext ctx = month_context();
     for (auto& a : acc) std::fill(a.begin(), a.end(), 0);
@@ -895,9 +917,11 @@ struct Simulation::Impl {
             loan_rate_year[i] = static_cast<float>(loans.formal_rate_year);
             loan_months_left[i] = static_cast<std::uint16_t>(loans.formal_term);
             loan_lender[i] = static_cast<std::uint8_t>(loans.formal_lender);
+            if (loans.formal_guaranteed)
+              programmes.guarantee_taken(b / kChunk).push_back({static_cast<std::uint32_t>(i), loans.formal_rp});
             if (loans.formal_subsidised) {
               loan_installment_rp[i] = programmes.kur_offer(i)->annuity_stored.installment(loans.formal_rp);
-              programmes.taken(b / kChunk).push_back({static_cast<std::uint32_t>(i), loans.formal_rp});
+              programmes.kur_taken(b / kChunk).push_back({static_cast<std::uint32_t>(i), loans.formal_rp});
             } else {
               loan_installment_rp[i] =
                   annuity_stored[static_cast<std::size_t>(loans.formal_lender)].installment(loans.formal_rp);
@@ -1132,6 +1156,7 @@ struct Simulation::Impl {
     double formal_rate_year = 0.0;
     int formal_term = 0;
     bool formal_subsidised = false;  ///< a KUR loan under a subsidy offer
+    bool formal_guaranteed = false;  ///< a KUR or bank loan under a guarantee offer
     double informal_rp = 0.0;
     double informal_rate_year = 0.0;
     int informal_term = 0;
@@ -1158,6 +1183,7 @@ struct Simulation::Impl {
     const double base_profit = base_profit_rp[i];
     double existing_service = st.loan_installment_rp[i] + st.informal_installment_rp[i];
     const detail::KurOffer* offer = nullptr;
+    const detail::GuaranteeOffer* guarantee = programmes.empty() ? nullptr : programmes.guarantee_offer(i);
     for (Lender l : kAllLenders) {
       if (need <= 0.0) break;
       const bool formal = l != Lender::informal;
@@ -1210,6 +1236,14 @@ struct Simulation::Impl {
           term = P.informal_term_months;
           break;
       }
+      // A guarantee offer (docs/model.md §15) improves the odds and the
+      // ceiling at KUR and bank lenders.
+      const bool guaranteed = guarantee != nullptr && (l == Lender::kur || l == Lender::bank);
+      if (guaranteed) {
+        base = std::min(1.0, base + guarantee->approval_boost);
+        ceiling *= guarantee->ceiling_factor;
+        tightening *= 1.0 - guarantee->tightening_relief;
+      }
       // Repayment capacity: the installment, with the debt service already
       // owed, must fit in a share of the firm's pre-shock profit.
       const double capacity_rp = std::max(0.0, P.max_debt_service_share * base_profit - existing_service);
@@ -1246,6 +1280,7 @@ struct Simulation::Impl {
           out.formal_rate_year = rate;
           out.formal_term = static_cast<int>(term);
           out.formal_subsidised = subsidised;
+          out.formal_guaranteed = guaranteed;
           formal_free = false;
         } else {
           out.informal_rp = amount;
@@ -1589,6 +1624,7 @@ RunResult Simulation::Impl::build_result(bool move_state) {
     counts("rejected_budget", &detail::ProgrammeMonth::rejected_budget, "firms");
     counts("rejected_capacity", &detail::ProgrammeMonth::rejected_capacity, "firms");
     counts("rejected_quota", &detail::ProgrammeMonth::rejected_quota, "firms");
+    counts("capacity", &detail::ProgrammeMonth::capacity, "firms");
     money("transfer_rp", &detail::ProgrammeMonth::transfer_rp);
     money("admin_rp", &detail::ProgrammeMonth::admin_rp);
     money("leakage_rp", &detail::ProgrammeMonth::leakage_rp);
@@ -1601,13 +1637,14 @@ RunResult Simulation::Impl::build_result(bool move_state) {
     const std::size_t L = ledger.size();
     std::vector<std::int32_t> l_month(L);
     std::vector<std::uint16_t> l_prog(L), l_region(L);
-    std::vector<std::uint8_t> l_class(L), l_sector(L);
+    std::vector<std::uint8_t> l_class(L), l_sector(L), l_recipient(L);
     std::vector<double> l_transfer(L), l_admin(L), l_leak(L);
     for (std::size_t k = 0; k < L; ++k) {
       const auto& row = ledger[k];
       l_month[k] = row.month;
       l_prog[k] = row.programme;
       l_region[k] = row.region;
+      l_recipient[k] = row.recipient;
       l_class[k] = row.size_class;
       l_sector[k] = row.sector;
       l_transfer[k] = row.transfer_rp;
@@ -1617,6 +1654,7 @@ RunResult Simulation::Impl::build_result(bool move_state) {
     Table& lt = r.programme_ledger;
     lt.columns.push_back(make_column("month", std::move(l_month)));
     lt.columns.push_back(make_categorical("programme", std::move(l_prog), prog_names));
+    lt.columns.push_back(make_categorical("recipient", std::move(l_recipient), {"firm", "cooperative"}));
     lt.columns.push_back(make_categorical("region", std::move(l_region), pop->region_names));
     lt.columns.push_back(make_categorical("size_class", std::move(l_class), names_of_classes()));
     lt.columns.push_back(make_categorical("sector", std::move(l_sector), pop->sector_names));
@@ -1626,13 +1664,14 @@ RunResult Simulation::Impl::build_result(bool move_state) {
 
     const auto& pays = book.payments();
     const std::size_t N = pays.size();
-    std::vector<std::int32_t> p_month(N), p_firm(N);
+    std::vector<std::int32_t> p_month(N), p_firm(N), p_coop(N);
     std::vector<std::uint16_t> p_prog(N);
     std::vector<double> p_transfer(N), p_admin(N), p_leak(N);
     for (std::size_t k = 0; k < N; ++k) {
       p_month[k] = pays[k].month;
       p_prog[k] = pays[k].programme;
-      p_firm[k] = static_cast<std::int32_t>(pays[k].firm);
+      p_firm[k] = pays[k].firm;
+      p_coop[k] = pays[k].cooperative;
       p_transfer[k] = pays[k].transfer_rp;
       p_admin[k] = pays[k].admin_rp;
       p_leak[k] = pays[k].leakage_rp;
@@ -1641,6 +1680,7 @@ RunResult Simulation::Impl::build_result(bool move_state) {
     pt.columns.push_back(make_column("month", std::move(p_month)));
     pt.columns.push_back(make_categorical("programme", std::move(p_prog), prog_names));
     pt.columns.push_back(make_column("firm", std::move(p_firm)));
+    pt.columns.push_back(make_column("cooperative", std::move(p_coop)));
     pt.columns.push_back(make_column("transfer_rp", std::move(p_transfer), "Rp"));
     pt.columns.push_back(make_column("admin_rp", std::move(p_admin), "Rp"));
     pt.columns.push_back(make_column("leakage_rp", std::move(p_leak), "Rp"));

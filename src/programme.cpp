@@ -32,8 +32,22 @@ std::string_view to_string(ProgrammeKind kind) {
     case ProgrammeKind::digital_training: return "digital_training";
     case ProgrammeKind::market_access: return "market_access";
     case ProgrammeKind::shop_rental: return "shop_rental";
+    case ProgrammeKind::credit_guarantee: return "credit_guarantee";
+    case ProgrammeKind::csr_capital: return "csr_capital";
+    case ProgrammeKind::certification: return "certification";
+    case ProgrammeKind::clinic: return "clinic";
+    case ProgrammeKind::coop_collaboration: return "coop_collaboration";
+    case ProgrammeKind::coop_network: return "coop_network";
   }
   return "?";
+}
+
+bool serves_cooperatives(ProgrammeKind kind) {
+  return kind == ProgrammeKind::csr_capital || kind == ProgrammeKind::coop_network || kind == ProgrammeKind::clinic;
+}
+
+bool serves_firms(ProgrammeKind kind) {
+  return kind != ProgrammeKind::csr_capital && kind != ProgrammeKind::coop_network;
 }
 
 ProgrammeKind programme_kind_from_string(std::string_view name, const std::string& field) {
@@ -68,6 +82,10 @@ void Eligibility::validate(const std::string& field) const {
   flag("registered", registered);
   flag("cooperative_member", cooperative_member);
   flag("online_seller", online_seller);
+  std::set<CoopType> types;
+  for (auto c : coop_types)
+    if (!types.insert(c).second)
+      throw InvalidArgument(field + ".coop_types", "'" + std::string(to_string(c)) + "' twice", "each type at most once");
   std::set<SizeClass> seen;
   for (auto c : classes)
     if (!seen.insert(c).second)
@@ -101,6 +119,12 @@ double default_amount_rp(ProgrammeKind kind) {
     case ProgrammeKind::digital_training: return 1.5e6;  // per trainee
     case ProgrammeKind::market_access: return 1e6;       // per participating firm
     case ProgrammeKind::shop_rental: return 1e6;         // most paid a month per firm
+    case ProgrammeKind::credit_guarantee: return 0.0;    // set by the loan, fee_share and coverage
+    case ProgrammeKind::csr_capital: return 100e6;       // per cooperative
+    case ProgrammeKind::certification: return 5e5;       // the IPR fee (seed 002)
+    case ProgrammeKind::clinic: return 1.5e5;            // per consultation
+    case ProgrammeKind::coop_collaboration: return 5e5;  // per firm
+    case ProgrammeKind::coop_network: return 10e6;       // facilitation per cooperative
   }
   return 0.0;
 }
@@ -156,7 +180,79 @@ const std::vector<ProgrammeParamInfo>& programme_params(ProgrammeKind kind) {
        "Share of a recipient's monthly fixed cost (shop rent) the programme pays, up to the amount a month.",
        "Seed 000: shop rental facilitation in 29 of 40 kecamatan; size an assumption."},
   };
+  static const std::vector<ProgrammeParamInfo> guarantee = {
+      {"approval_boost", 0.2, 0.0, 1.0, "probability", false,
+       "Added to a guaranteed applicant's approval odds at KUR and bank lenders (capped at 1).",
+       "Seed 000 §5.3 (credit guarantee, KUR expansion); size an assumption."},
+      {"ceiling_factor", 1.5, 1.0, 10.0, "x ceiling", false,
+       "Multiplies the KUR ceilings and the bank's ceiling for a guaranteed applicant.", "Assumption."},
+      {"tightening_relief", 0.5, 0.0, 1.0, "share", false,
+       "Share of the capital shock's tightening of approval odds the guarantee removes.", "Assumption."},
+      {"fee_share", 0.015, 0.0, 0.5, "share of the loan", false,
+       "Guarantee fee the programme pays per rupiah lent under guarantee.",
+       "Assumption (the government pays KUR's guarantee fee, imbal jasa penjaminan)."},
+      {"coverage", 0.7, 0.0, 1.0, "share of a default", false,
+       "Share of a guaranteed loan outstanding when its firm closes that the programme pays the lender.",
+       "Assumption (KUR guarantees cover 70 % of a default)."},
+  };
+  static const std::vector<ProgrammeParamInfo> csr = {
+      {"earmarked", 1, 0, 1, "flag", true,
+       "1: the cooperative may lend the funds only to its member firms (not pay withdrawals or lend to other members with them); 0: general capital.",
+       "Seed 000 §5.4 (CSR funds to finance cooperatives' capital for their members)."},
+  };
+  static const std::vector<ProgrammeParamInfo> certificate = {
+      {"price_premium", 0.05, 0.0, 1.0, "share of price", false,
+       "Higher price a certified firm gets for the same goods (revenue up, costs not).",
+       "Seed 002 (IPR and halal certification; handicraft firms grew to small after it); size an assumption."},
+      {"market_uplift", 0.0, 0.0, 5.0, "share of demand", false,
+       "Extra demand a certified firm reaches (markets that require the certificate).", "Assumption."},
+      {"per_year", 15, 0, 1000000, "firms per calendar year", true,
+       "Certifications the programme pays for in a calendar year; 0: no yearly limit.",
+       "Seed 002: at least 15 firms a year are facilitated (IPR fee Rp 500,000)."},
+  };
+  static const std::vector<ProgrammeParamInfo> clinic = {
+      {"counsellors", 1, 0, 1000, "counsellors per service", true,
+       "Counsellors serving at once, in the cooperative hours and in the SME hours each.", "Assumption."},
+      {"minutes", 30, 1, 480, "minutes", true,
+       "Length of a consultation slot (at most 30 minutes).", "Seed 003."},
+      {"coop_hours", 3, 0, 24, "hours per weekday", true,
+       "Hours a weekday for cooperatives (09.00-12.00).", "Seed 003: Monday to Friday, 09.00-12.00."},
+      {"sme_hours", 3, 0, 24, "hours per weekday", true,
+       "Hours a weekday for SMEs (13.00-16.00).", "Seed 003: Monday to Friday, 13.00-16.00."},
+      {"registration_odds", 0.5, 0.0, 1.0, "probability", false,
+       "Odds that an unregistered firm registers after its consultation (then it can borrow at KUR and banks that require it).",
+       "Seed 003 (licensing and legality help); size an assumption."},
+      {"cost_saving", 0.03, 0.0, 1.0, "share of variable cost", false,
+       "Lasting cut in a consulted firm's variable-cost share (better management): a lower failure hazard.",
+       "Seed 003; size an assumption."},
+      {"revival_odds", 0.3, 0.0, 1.0, "probability", false,
+       "Odds that an inactive cooperative holds its members' meeting after a consultation, and is active again.",
+       "Seed 003 (the clinic helps cooperatives hold their RAT); size an assumption."},
+  };
+  static const std::vector<ProgrammeParamInfo> collaboration = {
+      {"join", 1, 0, 1, "flag", true,
+       "1: a firm that is no member joins an active producer, consumer or marketing cooperative of its kecamatan (capital access and joint trade).",
+       "Seed 004: the MoU between cooperatives and micro enterprises (capital access, capacity, distribution, marketing)."},
+      {"marketing_uplift", 0.03, 0.0, 5.0, "share of demand", false,
+       "Lasting extra demand from the cooperative's marketing and distribution.", "Seed 004; size an assumption."},
+      {"capacity_saving", 0.02, 0.0, 1.0, "share of variable cost", false,
+       "Lasting cut in the variable-cost share from capacity building.", "Seed 004; size an assumption."},
+  };
+  static const std::vector<ProgrammeParamInfo> network = {
+      {"financing_share", 0.5, 0.0, 1.0, "share of free funds", false,
+       "Share of its free funds a savings & loan cooperative of the network places with the network's other cooperatives (joint financing).",
+       "Seed 000 §5.4 (joint financing among cooperatives)."},
+      {"joint_trade", 1, 0, 1, "flag", true,
+       "1: the network's cooperatives buy and sell jointly for their members, whatever their type.",
+       "Seed 000 §5.4 (joint buying and selling)."},
+  };
   switch (kind) {
+    case ProgrammeKind::credit_guarantee: return guarantee;
+    case ProgrammeKind::csr_capital: return csr;
+    case ProgrammeKind::certification: return certificate;
+    case ProgrammeKind::clinic: return clinic;
+    case ProgrammeKind::coop_collaboration: return collaboration;
+    case ProgrammeKind::coop_network: return network;
     case ProgrammeKind::cash_grant: return none;
     case ProgrammeKind::kur_subsidy: return kur;
     case ProgrammeKind::shipping_voucher: return voucher;
@@ -198,6 +294,9 @@ void Programme::validate(const std::string& field) const {
   detail::require_range(field + ".admin_cost_share", admin_cost_share, 0.0, 10.0);
   detail::require_range(field + ".leakage_share", leakage_share, 0.0, 1.0);
   eligibility.validate(field + ".eligibility");
+  if ((kind == ProgrammeKind::kur_subsidy || kind == ProgrammeKind::credit_guarantee) && leakage_share >= 1.0)
+    throw InvalidArgument(field + ".leakage_share", detail::format_value(leakage_share),
+                          "a number in [0, 1) for a " + std::string(to_string(kind)) + " (some of it must reach the loans)");
   const auto& infos = programme_params(kind);
   for (const auto& [key, value] : params) {
     const ProgrammeParamInfo* info = nullptr;

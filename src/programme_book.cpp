@@ -2,6 +2,7 @@
 #include "detail/programme_book.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -18,6 +19,11 @@ namespace {
 
 enum Attr : int { a_revenue, a_assets, a_workers, a_cash, a_online, a_capability, a_fixed, a_unable, a_age };
 
+constexpr std::int16_t kNever = std::numeric_limits<std::int16_t>::max();
+// Time words of the draws that belong to no month: a firm's awareness and
+// arrival; a cooperative's (kept apart from the firms' by the entity's top bit).
+constexpr std::uint32_t kCoopEntity = 0x80000000u;
+
 /// The stream of a programme's draws: a hash of its name, kept clear of the
 /// engine's own purposes.
 std::uint32_t purpose_of(const std::string& name) {
@@ -28,6 +34,24 @@ std::uint32_t purpose_of(const std::string& name) {
 
 bool monthly(ProgrammeKind k) { return k == ProgrammeKind::shipping_voucher || k == ProgrammeKind::shop_rental; }
 
+bool changes_demand(ProgrammeKind k) {
+  return k == ProgrammeKind::shipping_voucher || k == ProgrammeKind::digital_training ||
+         k == ProgrammeKind::market_access || k == ProgrammeKind::certification ||
+         k == ProgrammeKind::coop_collaboration;
+}
+
+/// Monday-to-Friday days of a calendar month.
+int weekdays(const YearMonth& ym) {
+  using namespace std::chrono;
+  const year_month_day first{year{ym.year}, month{static_cast<unsigned>(ym.month)}, day{1}};
+  const year_month_day_last last{year{ym.year}, month_day_last{month{static_cast<unsigned>(ym.month)}}};
+  const unsigned days = static_cast<unsigned>(last.day());
+  unsigned wd = weekday{sys_days{first}}.c_encoding();  // 0 = Sunday
+  int count = 0;
+  for (unsigned d = 0; d < days; ++d, wd = (wd + 1) % 7) count += (wd != 0 && wd != 6) ? 1 : 0;
+  return count;
+}
+
 }  // namespace
 
 struct ProgrammeBook::Prog {
@@ -36,7 +60,7 @@ struct ProgrammeBook::Prog {
   std::uint32_t purpose = 0;
   int t0 = 0, t1 = -1;  // window of new awards, month indices
   double amount = 0.0;
-  unsigned class_ok = 0;
+  unsigned class_ok = 0, type_ok = 0;
   std::vector<std::uint8_t> sector_ok, region_ok;
   struct Range {
     Attr attr;
@@ -46,12 +70,13 @@ struct ProgrammeBook::Prog {
   double spent = 0.0;      // transfers, administrative cost and leakage paid so far
   double committed = 0.0;  // promised to subsidised loans, not yet paid
   std::int64_t recipients = 0;
-  std::vector<std::int16_t> awarded;        // month of the award, -1 none
-  std::vector<std::int16_t> first_applied;  // for first_come
+  std::vector<std::int16_t> awarded;        // firms: month of the award, -1 none
+  std::vector<std::int16_t> first_applied;  // firms: for first_come
+  std::vector<std::int16_t> coop_awarded;   // cooperatives
   std::vector<double> factor;               // demand factor this programme applies
   std::vector<std::int16_t> until;          // month the benefit or effect ends (exclusive)
   std::vector<std::uint32_t> active;        // firms with a running benefit or effect
-  // KUR subsidy.
+  // Loans under offers (KUR subsidy, guarantee).
   int offer = -1;
   double points = 0.0;
   int covered = 0;
@@ -60,9 +85,13 @@ struct ProgrammeBook::Prog {
     std::uint32_t firm;
     std::uint16_t months_left;  // as last seen
     std::uint16_t covered_left;
-    double commitment;          // outlay still promised
+    double commitment;          // subsidy: outlay still promised
+    double principal;           // guarantee: as last seen
   };
   std::vector<Loan> loans;
+  // Certification's yearly count.
+  int year = 0;
+  std::int64_t this_year = 0;
 
   double left() const { return spec.budget_rp - spent - committed; }
   /// Outlay (administration and leakage included) per rupiah reaching a recipient.
@@ -71,18 +100,26 @@ struct ProgrammeBook::Prog {
 
 ProgrammeBook::ProgrammeBook() = default;
 ProgrammeBook::~ProgrammeBook() = default;
-const Programme& ProgrammeBook::spec(std::size_t k) const { return progs_[k].spec; }
 ProgrammeBook::ProgrammeBook(ProgrammeBook&&) noexcept = default;
 ProgrammeBook& ProgrammeBook::operator=(ProgrammeBook&&) noexcept = default;
+const Programme& ProgrammeBook::spec(std::size_t k) const { return progs_[k].spec; }
 
 ProgrammeBook::ProgrammeBook(const std::vector<Programme>& programmes, const Population& pop, const FirmParams& P,
                              const YearMonth& run_start, std::size_t capacity, std::uint64_t seed,
-                             std::uint32_t replication, int threads, std::size_t chunk)
-    : pop_(&pop), P_(P), seed_(seed), replication_(replication), threads_(threads), chunk_(chunk) {
+                             std::uint32_t replication, int threads, std::size_t chunk,
+                             std::vector<double>* cost_factor)
+    : n_(programmes.size()),
+      pop_(&pop),
+      P_(P),
+      start_(run_start),
+      seed_(seed),
+      replication_(replication),
+      threads_(threads),
+      chunk_(std::max<std::size_t>(chunk, 1)),
+      cost_factor_(cost_factor) {
   n_regions_ = pop.region_names.size();
   n_sectors_ = pop.sector_names.size();
   progs_.resize(programmes.size());
-  n_ = programmes.size();
   for (std::size_t k = 0; k < programmes.size(); ++k) {
     Prog& p = progs_[k];
     const Programme& s = programmes[k];
@@ -93,9 +130,10 @@ ProgrammeBook::ProgrammeBook(const std::vector<Programme>& programmes, const Pop
     p.t0 = s.start.months_since(run_start);
     p.t1 = s.end.months_since(run_start);
     p.amount = s.amount();
-    p.class_ok = 0;
     for (auto c : s.eligibility.classes) p.class_ok |= 1u << static_cast<unsigned>(c);
     if (s.eligibility.classes.empty()) p.class_ok = 0xFu;
+    for (auto c : s.eligibility.coop_types) p.type_ok |= 1u << static_cast<unsigned>(c);
+    if (s.eligibility.coop_types.empty()) p.type_ok = 0xFFu;
     p.sector_ok.assign(n_sectors_, s.eligibility.sectors.empty() ? 1 : 0);
     for (const auto& name : s.eligibility.sectors) p.sector_ok[pop.sector_index(name, f + ".eligibility.sectors")] = 1;
     p.region_ok.assign(n_regions_, s.eligibility.regions.empty() ? 1 : 0);
@@ -105,18 +143,15 @@ ProgrammeBook::ProgrammeBook(const std::vector<Programme>& programmes, const Pop
       const auto at = std::find(names.begin(), names.end(), r.attribute) - names.begin();
       p.ranges.push_back({static_cast<Attr>(at), r.min, r.max});
     }
-    p.awarded.assign(capacity, -1);
-    if (s.allocation == Allocation::first_come) p.first_applied.assign(capacity, -1);
-    const bool demand = s.kind == ProgrammeKind::shipping_voucher || s.kind == ProgrammeKind::digital_training ||
-                        s.kind == ProgrammeKind::market_access;
-    if (demand) p.factor.assign(capacity, 1.0);
+    if (serves_firms(s.kind)) {
+      p.awarded.assign(capacity, -1);
+      if (s.allocation == Allocation::first_come) p.first_applied.assign(capacity, -1);
+    }
+    if (changes_demand(s.kind)) p.factor.assign(capacity, 1.0);
     if (monthly(s.kind) || s.kind == ProgrammeKind::market_access) p.until.assign(capacity, 0);
     if (s.kind == ProgrammeKind::kur_subsidy) {
-      if (s.leakage_share >= 1.0)
-        throw InvalidArgument(f + ".leakage_share", detail::format_value(s.leakage_share),
-                              "below 1 for a kur_subsidy (a subsidy must reach some loans)");
-      p.offer = static_cast<int>(offers_.size());
-      offer_prog_.push_back(k);
+      p.offer = static_cast<int>(kur_offers_.size());
+      kur_prog_.push_back(k);
       p.points = s.param("rate_points");
       const int term = static_cast<int>(P.kur_term_months);
       p.covered = s.param("subsidy_months") > 0 ? std::min(term, static_cast<int>(s.param("subsidy_months"))) : term;
@@ -126,16 +161,30 @@ ProgrammeBook::ProgrammeBook(const std::vector<Programme>& programmes, const Pop
       o.ceiling_small_rp = s.param("ceiling_small_rp");
       o.annuity = Annuity(o.rate_year, term);
       o.annuity_stored = Annuity(static_cast<double>(static_cast<float>(o.rate_year)), term);
-      offers_.push_back(o);
+      kur_offers_.push_back(o);
+    }
+    if (s.kind == ProgrammeKind::credit_guarantee) {
+      p.offer = static_cast<int>(guarantee_offers_.size());
+      guarantee_prog_.push_back(k);
+      guarantee_offers_.push_back(
+          {s.param("approval_boost"), s.param("ceiling_factor"), s.param("tightening_relief")});
     }
   }
-  if (!offers_.empty()) {
-    if (offers_.size() > 127)
-      throw InvalidArgument("programmes", std::to_string(offers_.size()) + " kur_subsidy programmes", "at most 127");
-    offer_.assign(capacity, -1);
-    taken_.resize((capacity + chunk_ - 1) / std::max<std::size_t>(chunk_, 1) + 1);
+  const std::size_t chunks = (capacity + chunk_ - 1) / chunk_ + 1;
+  if (kur_offers_.size() > 127 || guarantee_offers_.size() > 127)
+    throw InvalidArgument("programmes", std::to_string(std::max(kur_offers_.size(), guarantee_offers_.size())) +
+                                            " programmes of one credit kind",
+                          "at most 127 kur_subsidy and 127 credit_guarantee programmes");
+  if (!kur_offers_.empty()) {
+    kur_of_.assign(capacity, -1);
+    kur_taken_.resize(chunks);
+  }
+  if (!guarantee_offers_.empty()) {
+    guarantee_of_.assign(capacity, -1);
+    guarantee_taken_.resize(chunks);
   }
   cells_.assign(progs_.size() * n_regions_ * kSizeClasses * n_sectors_ * 3, 0.0);
+  coop_cells_.assign(progs_.size() * n_regions_ * 3, 0.0);
 }
 
 void ProgrammeBook::set_factor(Prog& p, std::size_t i, FirmState& st, double factor) {
@@ -143,6 +192,12 @@ void ProgrammeBook::set_factor(Prog& p, std::size_t i, FirmState& st, double fac
   st.level_rp[i] *= ratio;
   st.expected_rp[i] *= ratio;
   p.factor[i] = factor;
+}
+
+void ProgrammeBook::lower_costs(std::size_t i, double saving, ProgrammeEffects& fx) {
+  if (saving <= 0.0 || cost_factor_ == nullptr) return;
+  (*cost_factor_)[i] *= 1.0 - saving;
+  fx.changed.push_back(static_cast<std::uint32_t>(i));
 }
 
 std::array<std::uint32_t, 4> ProgrammeBook::draw(const Prog& p, std::size_t i, std::uint32_t time) const {
@@ -164,7 +219,21 @@ void ProgrammeBook::pay(Prog& p, std::size_t i, int t, const FirmState& st, doub
   cells_[cell] += transfer;
   cells_[cell + 1] += admin;
   cells_[cell + 2] += leakage;
-  payments_.push_back({t, p.index, static_cast<std::uint32_t>(i), transfer, admin, leakage});
+  payments_.push_back({t, p.index, static_cast<std::int32_t>(i), -1, transfer, admin, leakage});
+}
+
+void ProgrammeBook::pay_coop(Prog& p, std::size_t c, int t, const CoopBook& coop, double transfer, double leakage) {
+  const double admin = (transfer + leakage) * p.spec.admin_cost_share;
+  p.spent += transfer + leakage + admin;
+  ProgrammeMonth& m = months_.back()[p.index];
+  m.transfer_rp += transfer;
+  m.leakage_rp += leakage;
+  m.admin_rp += admin;
+  const std::size_t cell = (static_cast<std::size_t>(p.index) * n_regions_ + coop.state().region[c]) * 3;
+  coop_cells_[cell] += transfer;
+  coop_cells_[cell + 1] += admin;
+  coop_cells_[cell + 2] += leakage;
+  payments_.push_back({t, p.index, -1, static_cast<std::int32_t>(c), transfer, admin, leakage});
 }
 
 bool ProgrammeBook::eligible(const Prog& p, std::size_t i, const FirmState& st, int t) const {
@@ -201,18 +270,30 @@ bool ProgrammeBook::eligible(const Prog& p, std::size_t i, const FirmState& st, 
       // A firm that can take a KUR loan: class, registration, a free
       // formal slot, and no offer of another subsidy this month.
       return cls <= static_cast<unsigned>(SizeClass::small) && (P_.kur_requires_registered <= 0 || st.registered[i]) &&
-             st.loan_principal_rp[i] <= 0.0 && offer_[i] < 0;
+             st.loan_principal_rp[i] <= 0.0 && kur_of_[i] < 0;
+    case ProgrammeKind::credit_guarantee:
+      return st.loan_principal_rp[i] <= 0.0 && guarantee_of_[i] < 0;
+    case ProgrammeKind::clinic:
+      // Firms come with a problem: no registration, or unable to pay.
+      return !st.registered[i] || st.months_unable[i] > 0;
     default: return true;
   }
 }
 
+bool ProgrammeBook::coop_eligible(const Prog& p, std::size_t c, const CoopBook& coop) const {
+  const Cooperatives& co = coop.state();
+  if (p.coop_awarded[c] >= 0 || !((p.type_ok >> co.type[c]) & 1u) || !p.region_ok[co.region[c]]) return false;
+  // The clinic serves cooperatives that are inactive or not healthy; the
+  // others, active ones.
+  if (p.spec.kind == ProgrammeKind::clinic) return !co.active[c] || !co.healthy[c];
+  return co.active[c] != 0;
+}
+
 double ProgrammeBook::cost_of(const Prog& p, std::size_t i, const FirmState& st) const {
   const double admin = 1.0 + p.spec.admin_cost_share;
-  switch (p.spec.kind) {
-    case ProgrammeKind::shop_rental:
-      return std::min(p.amount, p.spec.param("fixed_cost_cut") * st.fixed_cost_rp[i]) * admin;
-    default: return p.amount * admin;
-  }
+  if (p.spec.kind == ProgrammeKind::shop_rental)
+    return std::min(p.amount, p.spec.param("fixed_cost_cut") * st.fixed_cost_rp[i]) * admin;
+  return p.amount * admin;
 }
 
 void ProgrammeBook::pay_monthly(Prog& p, std::size_t i, int t, FirmState& st) {
@@ -236,17 +317,19 @@ void ProgrammeBook::pay_monthly(Prog& p, std::size_t i, int t, FirmState& st) {
   pay(p, i, t, st, redeemed, p.amount * leak + resold);
 }
 
-void ProgrammeBook::award(Prog& p, std::size_t i, int t, FirmState& st, std::vector<std::uint32_t>& changed) {
+void ProgrammeBook::award(Prog& p, std::size_t i, int t, FirmState& st, CoopBook* coop, ProgrammeEffects& fx) {
   ProgrammeMonth& m = months_.back()[p.index];
   const double leak = p.spec.leakage_share;
-  const auto t16 = static_cast<std::int16_t>(t);
-  constexpr std::int16_t kNever = std::numeric_limits<std::int16_t>::max();
+  const double in_kind = p.amount * (1.0 - leak), lost = p.amount * leak;
   switch (p.spec.kind) {
     case ProgrammeKind::kur_subsidy:
-      return;  // offered to every applicant in scan_and_award; awarded in end_month
+    case ProgrammeKind::credit_guarantee:
+    case ProgrammeKind::csr_capital:
+    case ProgrammeKind::coop_network:
+      return;  // offers are made in scan_firms; cooperatives in award_coop
     case ProgrammeKind::cash_grant:
-      st.cash_rp[i] += p.amount * (1.0 - leak);
-      pay(p, i, t, st, p.amount * (1.0 - leak), p.amount * leak);
+      st.cash_rp[i] += in_kind;
+      pay(p, i, t, st, in_kind, lost);
       break;
     case ProgrammeKind::shipping_voucher: {
       const int months = static_cast<int>(p.spec.param("months"));
@@ -266,19 +349,19 @@ void ProgrammeBook::award(Prog& p, std::size_t i, int t, FirmState& st, std::vec
     case ProgrammeKind::digital_training: {
       // Training is paid for whatever comes of it; success depends on the
       // owner's capability.
-      pay(p, i, t, st, p.amount * (1.0 - leak), p.amount * leak);
+      pay(p, i, t, st, in_kind, lost);
       const double odds = p.spec.param("success_base") +
                           p.spec.param("success_capability") * static_cast<double>(st.owner_capability[i]);
       if (to_unit(draw(p, i, static_cast<std::uint32_t>(t))[1]) < odds) {
         st.online_share[i] =
             static_cast<float>(std::min(1.0, static_cast<double>(st.online_share[i]) + p.spec.param("online_gain")));
         set_factor(p, i, st, 1.0 + p.spec.param("demand_uplift"));
-        changed.push_back(static_cast<std::uint32_t>(i));
+        fx.changed.push_back(static_cast<std::uint32_t>(i));
       }
       break;
     }
     case ProgrammeKind::market_access: {
-      pay(p, i, t, st, p.amount * (1.0 - leak), p.amount * leak);
+      pay(p, i, t, st, in_kind, lost);
       set_factor(p, i, st, 1.0 + p.spec.param("demand_uplift"));
       const int months = static_cast<int>(p.spec.param("duration_months"));
       if (months > 0) {
@@ -287,13 +370,148 @@ void ProgrammeBook::award(Prog& p, std::size_t i, int t, FirmState& st, std::vec
       }
       break;
     }
+    case ProgrammeKind::certification: {
+      // The fee is paid; the certified firm sells at a premium (revenue up,
+      // costs as before) and may reach new markets.
+      pay(p, i, t, st, in_kind, lost);
+      const double premium = p.spec.param("price_premium");
+      set_factor(p, i, st, (1.0 + premium) * (1.0 + p.spec.param("market_uplift")));
+      lower_costs(i, premium / (1.0 + premium), fx);
+      ++p.this_year;
+      break;
+    }
+    case ProgrammeKind::clinic: {
+      pay(p, i, t, st, in_kind, lost);
+      const auto w = draw(p, i, static_cast<std::uint32_t>(t));
+      if (!st.registered[i] && to_unit(w[1]) < p.spec.param("registration_odds")) st.registered[i] = 1;
+      lower_costs(i, p.spec.param("cost_saving"), fx);
+      break;
+    }
+    case ProgrammeKind::coop_collaboration: {
+      pay(p, i, t, st, in_kind, lost);
+      if (p.spec.param("join") > 0 && st.cooperative[i] < 0 && coop != nullptr) {
+        // An active producer, consumer or marketing cooperative of its
+        // kecamatan, at random.
+        const Cooperatives& co = coop->state();
+        std::vector<std::uint32_t> near;
+        for (std::size_t c = 0; c < coop->initial_size(); ++c)
+          if (co.active[c] && co.region[c] == st.region[i] &&
+              co.type[c] != static_cast<std::uint8_t>(CoopType::service) &&
+              co.type[c] != static_cast<std::uint8_t>(CoopType::savings_loan))
+            near.push_back(static_cast<std::uint32_t>(c));
+        if (!near.empty()) {
+          const auto pick = (static_cast<std::uint64_t>(draw(p, i, static_cast<std::uint32_t>(t))[2]) * near.size()) >> 32;
+          st.cooperative[i] = static_cast<std::int32_t>(near[static_cast<std::size_t>(pick)]);
+          fx.joined.push_back(static_cast<std::uint32_t>(i));
+        }
+      }
+      set_factor(p, i, st, 1.0 + p.spec.param("marketing_uplift"));
+      lower_costs(i, p.spec.param("capacity_saving"), fx);
+      break;
+    }
   }
-  p.awarded[i] = t16;
+  p.awarded[i] = static_cast<std::int16_t>(t);
   ++p.recipients;
   ++m.new_recipients;
 }
 
-void ProgrammeBook::scan_and_award(Prog& p, int t, FirmState& st, std::vector<std::uint32_t>& changed) {
+void ProgrammeBook::award_coop(Prog& p, std::size_t c, int t, CoopBook& coop, ProgrammeEffects& fx) {
+  ProgrammeMonth& m = months_.back()[p.index];
+  const double leak = p.spec.leakage_share;
+  const double in_kind = p.amount * (1.0 - leak), lost = p.amount * leak;
+  switch (p.spec.kind) {
+    case ProgrammeKind::csr_capital:
+      coop.add_capital(c, in_kind, p.spec.param("earmarked") > 0);
+      break;
+    case ProgrammeKind::coop_network:
+      coop.join_network(c, p.spec.param("financing_share"), p.spec.param("joint_trade") > 0);
+      fx.coops_changed = fx.coops_changed || p.spec.param("joint_trade") > 0;
+      break;
+    case ProgrammeKind::clinic:
+      if (!coop.state().active[c] &&
+          to_unit(philox_words(seed_, replication_, kCoopEntity | static_cast<std::uint32_t>(c),
+                               static_cast<std::uint32_t>(t), p.purpose)[1]) < p.spec.param("revival_odds")) {
+        coop.revive(c);
+        fx.coops_changed = true;
+      }
+      break;
+    default: return;
+  }
+  pay_coop(p, c, t, coop, in_kind, lost);
+  p.coop_awarded[c] = static_cast<std::int16_t>(t);
+  ++p.recipients;
+  ++m.new_recipients;
+}
+
+std::int64_t ProgrammeBook::clinic_slots(const Prog& p, int t, bool cooperatives) const {
+  const double hours = p.spec.param(cooperatives ? "coop_hours" : "sme_hours");
+  const double per_hour = std::floor(60.0 / p.spec.param("minutes"));
+  return static_cast<std::int64_t>(weekdays(start_.plus(t))) * static_cast<std::int64_t>(hours * per_hour) *
+         static_cast<std::int64_t>(p.spec.param("counsellors"));
+}
+
+std::vector<ProgrammeBook::Applicant> ProgrammeBook::in_order(const Prog& p, const std::vector<std::uint32_t>& ids,
+                                                              int t, const FirmState& st) const {
+  std::vector<Applicant> order;
+  order.reserve(ids.size());
+  for (const std::uint32_t i : ids) {
+    Applicant a{0.0, 0.0, i};
+    switch (p.spec.allocation) {
+      case Allocation::first_come:
+        a.first = p.first_applied[i];
+        a.second = to_unit(draw(p, i, kNoMonth)[1]);  // arrival within the month
+        break;
+      case Allocation::lottery:
+        a.first = to_unit(draw(p, i, static_cast<std::uint32_t>(t))[0]);
+        break;
+      case Allocation::most_distressed:
+        a.first = -static_cast<double>(st.months_unable[i]);
+        a.second = st.cash_rp[i] / std::max(st.base_revenue_rp[i], 1.0);
+        break;
+      case Allocation::smallest_first:
+        a.first = st.base_revenue_rp[i];
+        break;
+    }
+    order.push_back(a);
+  }
+  std::sort(order.begin(), order.end(), [](const Applicant& a, const Applicant& b) {
+    return std::tie(a.first, a.second, a.id) < std::tie(b.first, b.second, b.id);
+  });
+  return order;
+}
+
+std::vector<ProgrammeBook::Applicant> ProgrammeBook::coops_in_order(const Prog& p,
+                                                                    const std::vector<std::uint32_t>& ids, int t,
+                                                                    const CoopBook& coop) const {
+  const Cooperatives& co = coop.state();
+  std::vector<Applicant> order;
+  order.reserve(ids.size());
+  for (const std::uint32_t c : ids) {
+    Applicant a{0.0, 0.0, c};
+    const auto w = philox_words(seed_, replication_, kCoopEntity | c, static_cast<std::uint32_t>(t), p.purpose);
+    switch (p.spec.allocation) {
+      case Allocation::first_come:  // cooperatives apply once: their arrival
+        a.first = to_unit(philox_words(seed_, replication_, kCoopEntity | c, kNoMonth, p.purpose)[1]);
+        break;
+      case Allocation::lottery:
+        a.first = to_unit(w[0]);
+        break;
+      case Allocation::most_distressed:  // least cash against deposits first
+        a.first = co.cash_rp[c] / std::max(co.deposits_rp[c] + co.own_capital_rp[c], 1.0);
+        break;
+      case Allocation::smallest_first:
+        a.first = co.own_capital_rp[c];
+        break;
+    }
+    order.push_back(a);
+  }
+  std::sort(order.begin(), order.end(), [](const Applicant& a, const Applicant& b) {
+    return std::tie(a.first, a.second, a.id) < std::tie(b.first, b.second, b.id);
+  });
+  return order;
+}
+
+void ProgrammeBook::scan_firms(Prog& p, int t, FirmState& st, CoopBook* coop, ProgrammeEffects& fx) {
   ProgrammeMonth& m = months_.back()[p.index];
   // Eligible firms, and those who know of the programme and apply (a
   // persistent draw per firm: uptake is how well it is socialised), in
@@ -318,25 +536,39 @@ void ProgrammeBook::scan_and_award(Prog& p, int t, FirmState& st, std::vector<st
     m.eligible += counts[c];
     apps.insert(apps.end(), lists[c].begin(), lists[c].end());
   }
-  // (For a KUR subsidy the applicants are the firms that borrow under it:
-  // counted in end_month.)
-  if (p.spec.kind != ProgrammeKind::kur_subsidy) m.applicants = static_cast<std::int64_t>(apps.size());
 
-  if (p.spec.kind == ProgrammeKind::kur_subsidy) {
-    // Every applicant may borrow at the subsidised rate this month; the
-    // loans taken are approved after the firms' month, within budget,
-    // quota and capacity (end_month).
+  if (p.spec.kind == ProgrammeKind::kur_subsidy || p.spec.kind == ProgrammeKind::credit_guarantee) {
+    // Every applicant may borrow under the offer this month; the loans
+    // taken are approved after the firms' month, within budget, quota and
+    // capacity (end_month). The applicants are the firms that borrow.
+    auto& of = p.spec.kind == ProgrammeKind::kur_subsidy ? kur_of_ : guarantee_of_;
     for (const std::uint32_t i : apps) {
-      offer_[i] = static_cast<std::int8_t>(p.offer);
+      of[i] = static_cast<std::int8_t>(p.offer);
       p.offered.push_back(i);
     }
     return;
   }
-  std::vector<Applicant> order = in_order(p, apps, t, st);
-  const std::int64_t capacity = p.spec.monthly_capacity;
+  m.applicants += static_cast<std::int64_t>(apps.size());
+  std::int64_t capacity = p.spec.monthly_capacity;
+  if (p.spec.kind == ProgrammeKind::clinic) {
+    const std::int64_t slots = clinic_slots(p, t, false);
+    capacity = capacity < 0 ? slots : std::min(capacity, slots);
+  }
+  std::int64_t year_left = std::numeric_limits<std::int64_t>::max();
+  if (p.spec.kind == ProgrammeKind::certification && p.spec.param("per_year") > 0) {
+    const int year = start_.plus(t).year;
+    if (year != p.year) {
+      p.year = year;
+      p.this_year = 0;
+    }
+    year_left = static_cast<std::int64_t>(p.spec.param("per_year")) - p.this_year;
+    capacity = capacity < 0 ? year_left : std::min(capacity, year_left);
+  }
+  // (The clinic's cooperative slots were counted in scan_coops.)
+  m.capacity = p.spec.kind == ProgrammeKind::clinic ? std::max<std::int64_t>(m.capacity, 0) + capacity : capacity;
   std::int64_t served = 0;
-  for (const Applicant& a : order) {
-    const std::size_t i = a.firm;
+  for (const Applicant& a : in_order(p, apps, t, st)) {
+    const std::size_t i = a.id;
     if (p.spec.quota >= 0 && p.recipients >= p.spec.quota) {
       ++m.rejected_quota;
     } else if (capacity >= 0 && served >= capacity) {
@@ -344,43 +576,50 @@ void ProgrammeBook::scan_and_award(Prog& p, int t, FirmState& st, std::vector<st
     } else if (cost_of(p, i, st) > p.left() || p.left() <= 0.0) {
       ++m.rejected_budget;
     } else {
-      award(p, i, t, st, changed);
+      award(p, i, t, st, coop, fx);
       ++served;
     }
   }
 }
 
-std::vector<ProgrammeBook::Applicant> ProgrammeBook::in_order(const Prog& p, const std::vector<std::uint32_t>& firms,
-                                                               int t, const FirmState& st) const {
-  std::vector<Applicant> order;
-  order.reserve(firms.size());
-  for (const std::uint32_t i : firms) {
-    Applicant a{0.0, 0.0, i};
-    switch (p.spec.allocation) {
-      case Allocation::first_come:
-        a.first = p.first_applied[i];
-        a.second = to_unit(draw(p, i, kNoMonth)[1]);  // arrival within the month
-        break;
-      case Allocation::lottery:
-        a.first = to_unit(draw(p, i, static_cast<std::uint32_t>(t))[0]);
-        break;
-      case Allocation::most_distressed:
-        a.first = -static_cast<double>(st.months_unable[i]);
-        a.second = st.cash_rp[i] / std::max(st.base_revenue_rp[i], 1.0);
-        break;
-      case Allocation::smallest_first:
-        a.first = st.base_revenue_rp[i];
-        break;
-    }
-    order.push_back(a);
+void ProgrammeBook::scan_coops(Prog& p, int t, CoopBook& coop, ProgrammeEffects& fx) {
+  ProgrammeMonth& m = months_.back()[p.index];
+  const std::size_t n = coop.size();
+  if (p.coop_awarded.size() < n) p.coop_awarded.resize(n, -1);
+  std::vector<std::uint32_t> apps;
+  for (std::size_t c = 0; c < n; ++c) {
+    if (!coop_eligible(p, c, coop)) continue;
+    ++m.eligible;
+    if (p.spec.uptake < 1.0 &&
+        !(to_unit(philox_words(seed_, replication_, kCoopEntity | static_cast<std::uint32_t>(c), kNoMonth,
+                               p.purpose)[0]) < p.spec.uptake))
+      continue;
+    apps.push_back(static_cast<std::uint32_t>(c));
   }
-  std::sort(order.begin(), order.end(), [](const Applicant& a, const Applicant& b) {
-    return std::tie(a.first, a.second, a.firm) < std::tie(b.first, b.second, b.firm);
-  });
-  return order;
+  m.applicants += static_cast<std::int64_t>(apps.size());
+  std::int64_t capacity = p.spec.monthly_capacity;
+  if (p.spec.kind == ProgrammeKind::clinic) {
+    const std::int64_t slots = clinic_slots(p, t, true);
+    capacity = capacity < 0 ? slots : std::min(capacity, slots);
+  }
+  m.capacity = capacity;
+  const double cost = p.amount * (1.0 + p.spec.admin_cost_share);
+  std::int64_t served = 0;
+  for (const Applicant& a : coops_in_order(p, apps, t, coop)) {
+    if (p.spec.quota >= 0 && p.recipients >= p.spec.quota) {
+      ++m.rejected_quota;
+    } else if (capacity >= 0 && served >= capacity) {
+      ++m.rejected_capacity;
+    } else if (cost > p.left() || p.left() <= 0.0) {
+      ++m.rejected_budget;
+    } else {
+      award_coop(p, a.id, t, coop, fx);
+      ++served;
+    }
+  }
 }
 
-void ProgrammeBook::begin_month(int t, FirmState& st, std::vector<std::uint32_t>& changed) {
+void ProgrammeBook::begin_month(int t, FirmState& st, CoopBook* coop, ProgrammeEffects& fx) {
   months_.emplace_back(progs_.size());
   const auto closed = static_cast<std::uint8_t>(FirmStatus::closed);
   for (Prog& p : progs_) {
@@ -400,11 +639,8 @@ void ProgrammeBook::begin_month(int t, FirmState& st, std::vector<std::uint32_t>
         if (same_loan) {
           const double leak = p.spec.leakage_share;
           double transfer = st.loan_principal_rp[i] * p.points / 12.0;
-          double outlay = transfer / (1.0 - leak) * (1.0 + p.spec.admin_cost_share);
-          if (outlay > loan.commitment) {
-            transfer *= loan.commitment / outlay;
-            outlay = loan.commitment;
-          }
+          const double outlay = transfer / (1.0 - leak) * (1.0 + p.spec.admin_cost_share);
+          if (outlay > loan.commitment) transfer *= loan.commitment / outlay;
           const double before = p.spent;
           pay(p, i, t, st, transfer, transfer / (1.0 - leak) * leak);
           const double used = std::min(p.spent - before, loan.commitment);
@@ -428,6 +664,33 @@ void ProgrammeBook::begin_month(int t, FirmState& st, std::vector<std::uint32_t>
       }
       p.loans.resize(kept);
       if (p.loans.empty()) p.committed = 0.0;
+    }
+
+    // Guaranteed loans: a firm that closed with its guaranteed loan
+    // outstanding costs the programme its coverage of that loan (as
+    // outstanding at the start of the month), while the budget lasts.
+    if (kind == ProgrammeKind::credit_guarantee) {
+      std::size_t kept = 0;
+      for (auto loan : p.loans) {
+        const std::size_t i = loan.firm;
+        if (st.status[i] == closed) {
+          const double leak = p.spec.leakage_share;
+          double claim = p.spec.param("coverage") * loan.principal;
+          const double most = p.left() / p.outlay_per_recipient_rupiah();
+          claim = std::min(claim, std::max(0.0, most));
+          if (claim > 0.0) {
+            pay(p, i, t, st, claim, claim / (1.0 - leak) * leak);
+            ++m.beneficiaries;
+          }
+          continue;
+        }
+        const bool same_loan = st.loan_principal_rp[i] > 0.0 && st.loan_months_left[i] <= loan.months_left;
+        if (!same_loan) continue;  // repaid
+        loan.principal = st.loan_principal_rp[i];
+        loan.months_left = st.loan_months_left[i];
+        p.loans[kept++] = loan;
+      }
+      p.loans.resize(kept);
     }
 
     // Running benefits (vouchers, rent) and effects that expire.
@@ -458,71 +721,90 @@ void ProgrammeBook::begin_month(int t, FirmState& st, std::vector<std::uint32_t>
     // New recipients.
     const bool open_window = t >= p.t0 && t <= p.t1;
     const bool quota_left = p.spec.quota < 0 || p.recipients < p.spec.quota;
-    if (open_window && quota_left && p.left() > 0.0) scan_and_award(p, t, st, changed);
+    if (!open_window || !quota_left || p.left() <= 0.0) continue;
+    if (serves_cooperatives(kind) && coop != nullptr) scan_coops(p, t, *coop, fx);
+    if (serves_firms(kind)) scan_firms(p, t, st, coop, fx);
   }
 }
 
 void ProgrammeBook::end_month(int t, FirmState& st) {
-  // Subsidised KUR loans taken this month: approved in each programme's
-  // order of service while budget, quota and capacity last; a loan not
-  // approved stays with its bank at the full KUR rate.
-  if (!offers_.empty()) {
-    std::vector<std::vector<std::uint32_t>> firms(offers_.size());
-    std::vector<std::pair<std::uint32_t, double>> loans;
-    for (auto& list : taken_) {
-      for (const KurTaken& k : list) loans.emplace_back(k.firm, k.principal_rp);
+  // Loans taken this month under offers, approved in each programme's order
+  // of service while budget, quota and capacity last. A subsidised loan not
+  // approved stays with its bank at the full KUR rate; a guarantee not
+  // issued leaves the loan unguaranteed.
+  auto approve = [&](std::vector<std::vector<LoanTaken>>& taken, std::vector<std::int8_t>& offer_of,
+                     const std::vector<std::size_t>& prog_of, bool subsidy) {
+    std::vector<std::uint32_t> loans;
+    for (auto& list : taken) {
+      for (const LoanTaken& k : list) loans.push_back(k.firm);
       list.clear();
     }
     std::sort(loans.begin(), loans.end());
-    for (const auto& [firm, amount] : loans) firms[static_cast<std::size_t>(offer_[firm])].push_back(firm);
-    for (std::size_t o = 0; o < offers_.size(); ++o) {
-      if (firms[o].empty()) continue;
-      Prog& p = progs_[offer_prog_[o]];
+    std::vector<std::vector<std::uint32_t>> by_offer(prog_of.size());
+    for (const std::uint32_t firm : loans) by_offer[static_cast<std::size_t>(offer_of[firm])].push_back(firm);
+    for (std::size_t o = 0; o < prog_of.size(); ++o) {
+      if (by_offer[o].empty()) continue;
+      Prog& p = progs_[prog_of[o]];
       ProgrammeMonth& m = months_.back()[p.index];
-      const KurOffer& offer = offers_[o];
-      const double r = static_cast<double>(static_cast<float>(offer.rate_year)) / 12.0;
-      m.applicants += static_cast<std::int64_t>(firms[o].size());
+      m.applicants += static_cast<std::int64_t>(by_offer[o].size());
       std::int64_t served = 0;
-      for (const Applicant& a : in_order(p, firms[o], t, st)) {
-        const std::size_t i = a.firm;
+      for (const Applicant& a : in_order(p, by_offer[o], t, st)) {
+        const std::size_t i = a.id;
         const double amount = st.loan_principal_rp[i];
-        // The government's share of the interest over the covered months,
-        // on the annuity's schedule: what is promised to this loan.
-        double balance = amount, interest = 0.0;
-        const double installment = st.loan_installment_rp[i];
-        for (int j = 0; j < p.covered && balance > 0.0; ++j) {
-          interest += balance * p.points / 12.0;
-          balance -= installment - balance * r;
+        double outlay = 0.0;
+        if (subsidy) {
+          // The government's share of the interest over the covered
+          // months, on the annuity's schedule: what is promised.
+          const double r = static_cast<double>(st.loan_rate_year[i]) / 12.0;
+          double balance = amount, interest = 0.0;
+          for (int j = 0; j < p.covered && balance > 0.0; ++j) {
+            interest += balance * p.points / 12.0;
+            balance -= st.loan_installment_rp[i] - balance * r;
+          }
+          outlay = interest * p.outlay_per_recipient_rupiah();
+        } else {
+          outlay = p.spec.param("fee_share") * amount * p.outlay_per_recipient_rupiah();
         }
-        const double commitment = interest * p.outlay_per_recipient_rupiah();
         bool approved = false;
         if (p.spec.quota >= 0 && p.recipients >= p.spec.quota) {
           ++m.rejected_quota;
         } else if (p.spec.monthly_capacity >= 0 && served >= p.spec.monthly_capacity) {
           ++m.rejected_capacity;
-        } else if (commitment > p.left()) {
+        } else if (outlay > p.left()) {
           ++m.rejected_budget;
         } else {
           approved = true;
         }
         if (approved) {
-          p.committed += commitment;
-          p.loans.push_back({static_cast<std::uint32_t>(i), st.loan_months_left[i], static_cast<std::uint16_t>(p.covered),
-                             commitment});
+          if (subsidy) {
+            p.committed += outlay;
+          } else {
+            const double fee = p.spec.param("fee_share") * amount;
+            pay(p, i, t, st, fee, fee / (1.0 - p.spec.leakage_share) * p.spec.leakage_share);
+          }
+          p.loans.push_back(
+              {static_cast<std::uint32_t>(i), st.loan_months_left[i], static_cast<std::uint16_t>(p.covered), outlay, amount});
           p.awarded[i] = static_cast<std::int16_t>(t);
           ++p.recipients;
           ++m.new_recipients;
           ++served;
-        } else {
+        } else if (subsidy) {
           const auto full = static_cast<float>(P_.kur_rate_year);
           st.loan_rate_year[i] = full;
           st.loan_installment_rp[i] = Annuity(static_cast<double>(full), st.loan_months_left[i]).installment(amount);
         }
       }
     }
-  }
+  };
+  if (!kur_offers_.empty()) approve(kur_taken_, kur_of_, kur_prog_, true);
+  if (!guarantee_offers_.empty()) approve(guarantee_taken_, guarantee_of_, guarantee_prog_, false);
+
   for (Prog& p : progs_) {
-    for (const std::uint32_t i : p.offered) offer_[i] = -1;
+    auto* of = p.spec.kind == ProgrammeKind::kur_subsidy      ? &kur_of_
+               : p.spec.kind == ProgrammeKind::credit_guarantee ? &guarantee_of_
+                                                                : nullptr;
+    if (of != nullptr)
+      for (const std::uint32_t i : p.offered) (*of)[i] = -1;
     p.offered.clear();
     ProgrammeMonth& m = months_.back()[p.index];
     m.committed_rp = p.committed;
@@ -531,17 +813,24 @@ void ProgrammeBook::end_month(int t, FirmState& st) {
   }
   // The month's ledger, cell by cell.
   const std::size_t n_progs = progs_.size();
-  std::size_t cell = 0;
-  for (std::size_t k = 0; k < n_progs; ++k)
+  std::size_t cell = 0, coop_cell = 0;
+  for (std::size_t k = 0; k < n_progs; ++k) {
     for (std::size_t r = 0; r < n_regions_; ++r)
       for (std::size_t c = 0; c < static_cast<std::size_t>(kSizeClasses); ++c)
         for (std::size_t s = 0; s < n_sectors_; ++s, cell += 3) {
           if (cells_[cell] == 0.0 && cells_[cell + 1] == 0.0 && cells_[cell + 2] == 0.0) continue;
-          ledger_.push_back({t, static_cast<std::uint16_t>(k), static_cast<std::uint16_t>(r),
+          ledger_.push_back({t, static_cast<std::uint16_t>(k), static_cast<std::uint16_t>(r), 0,
                              static_cast<std::uint8_t>(c), static_cast<std::uint8_t>(s), cells_[cell], cells_[cell + 1],
                              cells_[cell + 2]});
           cells_[cell] = cells_[cell + 1] = cells_[cell + 2] = 0.0;
         }
+    for (std::size_t r = 0; r < n_regions_; ++r, coop_cell += 3) {
+      double* x = &coop_cells_[coop_cell];
+      if (x[0] == 0.0 && x[1] == 0.0 && x[2] == 0.0) continue;
+      ledger_.push_back({t, static_cast<std::uint16_t>(k), static_cast<std::uint16_t>(r), 1, 255, 255, x[0], x[1], x[2]});
+      x[0] = x[1] = x[2] = 0.0;
+    }
+  }
 }
 
 }  // namespace msmesim::detail

@@ -27,11 +27,23 @@ enum class ProgrammeKind : std::uint8_t {
   digital_training,  ///< batches of training; success depends on owner capability
   market_access,     ///< bazaars, exhibitions, local-procurement rules: demand for targeted firms
   shop_rental,       ///< pays part of the fixed cost (shop rent), monthly
+  credit_guarantee,  ///< KUR expansion: better approval odds and ceilings, a guarantee fee, claims on default
+  csr_capital,       ///< CSR (TJSL) funds into cooperatives' capital, lent to member firms only
+  certification,     ///< IPR / halal certification: a yearly quota, the fee, a price premium
+  clinic,            ///< the Clean & Clear consultation clinic: a scheduled queue for firms and cooperatives
+  coop_collaboration,  ///< cooperative-micro-enterprise MoU: membership, capacity, distribution, marketing
+  coop_network,      ///< joint financing, buying and selling among cooperatives that join a network
 };
-inline constexpr int kProgrammeKinds = 6;
+inline constexpr int kProgrammeKinds = 12;
 inline constexpr ProgrammeKind kAllProgrammeKinds[] = {
     ProgrammeKind::cash_grant,       ProgrammeKind::kur_subsidy,   ProgrammeKind::shipping_voucher,
-    ProgrammeKind::digital_training, ProgrammeKind::market_access, ProgrammeKind::shop_rental};
+    ProgrammeKind::digital_training, ProgrammeKind::market_access, ProgrammeKind::shop_rental,
+    ProgrammeKind::credit_guarantee, ProgrammeKind::csr_capital,   ProgrammeKind::certification,
+    ProgrammeKind::clinic,           ProgrammeKind::coop_collaboration, ProgrammeKind::coop_network};
+/// Whether a kind's recipients are cooperatives (csr_capital, coop_network)
+/// or, for the clinic, both firms and cooperatives.
+bool serves_cooperatives(ProgrammeKind kind);
+bool serves_firms(ProgrammeKind kind);
 std::string_view to_string(ProgrammeKind kind);
 /// Parses a kind name; throws InvalidArgument naming `field`.
 ProgrammeKind programme_kind_from_string(std::string_view name, const std::string& field = "kind");
@@ -73,6 +85,9 @@ struct Eligibility {
   int online_seller = -1;            ///< 1: firms selling online only; 0: offline only
   bool in_distress = false;          ///< only firms unable to meet their obligations last month
   std::vector<AttributeRange> ranges;
+  /// For programmes that serve cooperatives: their types (empty: any). The
+  /// regions above apply to cooperatives too.
+  std::vector<CoopType> coop_types;
 
   /// Checks what does not need the population; `field` prefixes names.
   void validate(const std::string& field) const;

@@ -93,6 +93,20 @@ class CoopBook {
   double joint_lent_rp(std::size_t c) const { return joint_lent_[c]; }
   double joint_borrowed_rp(std::size_t c) const { return joint_borrowed_[c]; }
 
+  // Programme hooks (docs/model.md §15).
+  /// Adds `rp` to cooperative c's cash and own capital (a grant); when
+  /// `earmarked`, only its member firms may borrow it.
+  void add_capital(std::size_t c, double rp, bool earmarked);
+  /// Cooperative c holds a members' meeting this book year (it is active
+  /// from now on).
+  void revive(std::size_t c);
+  /// Cooperative c joins a joint-financing network placing `financing_share`
+  /// of its free funds (savings & loan) and, with `joint_trade`, buys and
+  /// sells jointly for its members whatever its type.
+  void join_network(std::size_t c, double financing_share, bool joint_trade);
+  /// Funds of cooperative c its member firms alone may borrow.
+  double earmarked_rp(std::size_t c) const { return earmarked_[c]; }
+
   /// Cumulative deposits paid in and withdrawn since the start (conservation).
   double deposits_in_rp() const { return deposits_in_; }
   double deposits_out_rp() const { return deposits_out_; }
@@ -117,7 +131,10 @@ class CoopBook {
   std::vector<std::int64_t> open_members_;
   std::vector<double> joint_lent_, joint_borrowed_;  // joint financing among cooperatives
   std::vector<std::uint8_t> stressed_;                // this month
-  std::vector<std::uint8_t> founded_this_year_;       // its founding meeting counts as the year's RAT
+  std::vector<std::uint8_t> founded_this_year_;       // a meeting this book year (founding, or after the clinic)
+  std::vector<double> earmarked_;                     // grant funds for member firms only
+  std::vector<std::uint8_t> in_network_, joint_trade_;  // joint-financing network; joint trade by programme
+  std::vector<double> financing_share_;
   struct Template {
     std::uint32_t index;
     double per_member_own, per_member_deposits, per_member_volume, per_member_shu;

@@ -1,10 +1,10 @@
 // The programmes' side of a run (docs/model.md §15): who applies, who is
 // served within budget, quota and capacity, what each award does to the
-// firm, and the government ledger. Runs serially between the firms' months
-// except for the eligibility scan, which is parallel over chunks of firms
-// and concatenated in firm order, so results do not depend on the thread
-// count. Every random draw is keyed by the programme's name, so a programme
-// draws the same numbers whatever else a scenario contains.
+// firm or cooperative, and the government ledger. Runs serially between
+// the firms' months except for the eligibility scan, which is parallel over
+// chunks of firms and concatenated in firm order, so results do not depend
+// on the thread count. Every random draw is keyed by the programme's name,
+// so a programme draws the same numbers whatever else a scenario contains.
 #pragma once
 
 #include <array>
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "detail/annuity.hpp"
+#include "detail/coop_book.hpp"
 #include "msmesim/params.hpp"
 #include "msmesim/population.hpp"
 #include "msmesim/programme.hpp"
@@ -29,8 +30,15 @@ struct KurOffer {
   Annuity annuity_stored;  ///< at the rate as stored (float), for the installment
 };
 
-/// A subsidised KUR loan taken in the firm step.
-struct KurTaken {
+/// What a credit-guarantee offer changes at KUR and bank lenders.
+struct GuaranteeOffer {
+  double approval_boost = 0.0;
+  double ceiling_factor = 1.0;
+  double tightening_relief = 0.0;
+};
+
+/// A loan taken in the firm step under an offer (subsidy or guarantee).
+struct LoanTaken {
   std::uint32_t firm;
   double principal_rp;
 };
@@ -38,9 +46,16 @@ struct KurTaken {
 /// Reach and money of one programme in one month.
 struct ProgrammeMonth {
   std::int64_t eligible = 0, applicants = 0, new_recipients = 0, beneficiaries = 0, rejected_budget = 0,
-               rejected_capacity = 0, rejected_quota = 0;
+               rejected_capacity = 0, rejected_quota = 0, capacity = -1;
   double transfer_rp = 0, admin_rp = 0, leakage_rp = 0, committed_rp = 0, spent_to_date_rp = 0,
          budget_left_rp = 0, resale_proceeds_rp = 0;
+};
+
+/// What the engine must redo after the programmes' month begins.
+struct ProgrammeEffects {
+  std::vector<std::uint32_t> changed;  ///< firms whose costs or online share changed
+  std::vector<std::uint32_t> joined;   ///< firms that joined a cooperative
+  bool coops_changed = false;          ///< cooperatives' joint trade changed
 };
 
 class ProgrammeBook {
@@ -48,89 +63,112 @@ class ProgrammeBook {
   ProgrammeBook();
   /// Resolves names against the population (errors name the programme's
   /// field); `capacity` is the number of firms the run can hold.
+  /// `cost_factor` (one per firm) is the engine's programme factor on
+  /// variable costs, which the programmes lower.
   ProgrammeBook(const std::vector<Programme>& programmes, const Population& pop, const FirmParams& P,
                 const YearMonth& run_start, std::size_t capacity, std::uint64_t seed, std::uint32_t replication,
-                int threads, std::size_t chunk);
+                int threads, std::size_t chunk, std::vector<double>* cost_factor);
 
   bool empty() const { return n_ == 0; }
-  /// Before the firms' month t: subsidies on running loans, running
-  /// benefits, new applicants and awards. Firms whose constant attributes
-  /// changed (online share) are appended to `changed`.
-  void begin_month(int t, FirmState& st, std::vector<std::uint32_t>& changed);
-  /// The KUR-subsidy offer firm i holds this month, or nullptr.
+  std::size_t size() const { return n_; }
+  const Programme& spec(std::size_t k) const;
+
+  /// Before the firms' month t: subsidies, claims and running benefits,
+  /// then new applicants and awards. `coop` is the cooperatives' book
+  /// (nullptr without cooperatives).
+  void begin_month(int t, FirmState& st, CoopBook* coop, ProgrammeEffects& fx);
+  /// The offers firm i holds this month, or nullptr.
   const KurOffer* kur_offer(std::size_t i) const {
-    return offer_.empty() || offer_[i] < 0 ? nullptr : &offers_[static_cast<std::size_t>(offer_[i])];
+    return kur_of_.empty() || kur_of_[i] < 0 ? nullptr : &kur_offers_[static_cast<std::size_t>(kur_of_[i])];
   }
-  /// Where the firm step records subsidised KUR loans: one list per chunk.
-  std::vector<KurTaken>& taken(std::size_t chunk) { return taken_[chunk]; }
-  /// After the firms' month t: subsidised loans taken, reservations
-  /// released, the month's ledger closed.
+  const GuaranteeOffer* guarantee_offer(std::size_t i) const {
+    return guarantee_of_.empty() || guarantee_of_[i] < 0
+               ? nullptr
+               : &guarantee_offers_[static_cast<std::size_t>(guarantee_of_[i])];
+  }
+  /// Where the firm step records loans taken under offers: one list per chunk.
+  std::vector<LoanTaken>& kur_taken(std::size_t chunk) { return kur_taken_[chunk]; }
+  std::vector<LoanTaken>& guarantee_taken(std::size_t chunk) { return guarantee_taken_[chunk]; }
+  /// After the firms' month t: loans under offers approved or not, offers
+  /// withdrawn, the month's ledger closed.
   void end_month(int t, FirmState& st);
 
-  /// One row of the ledger: a month's outlay of a programme in one cell
-  /// (region, size class, sector).
+  /// One row of the ledger: a month's outlay of a programme in one cell —
+  /// firms by (region, size class, sector), cooperatives by region.
   struct LedgerRow {
     std::int32_t month;
     std::uint16_t programme, region;
-    std::uint8_t size_class, sector;
+    std::uint8_t recipient;  ///< 0 firm, 1 cooperative
+    std::uint8_t size_class, sector;  ///< 255 for cooperatives
     double transfer_rp, admin_rp, leakage_rp;
   };
-  /// One payment to (or on behalf of) a recipient firm.
+  /// One payment to (or on behalf of) a recipient.
   struct PaymentRow {
     std::int32_t month;
     std::uint16_t programme;
-    std::uint32_t firm;
+    std::int32_t firm;         ///< -1 for a cooperative
+    std::int32_t cooperative;  ///< -1 for a firm
     double transfer_rp, admin_rp, leakage_rp;
   };
   const std::vector<std::vector<ProgrammeMonth>>& months() const { return months_; }
   const std::vector<LedgerRow>& ledger() const { return ledger_; }
   const std::vector<PaymentRow>& payments() const { return payments_; }
-  std::size_t size() const { return n_; }
-  const Programme& spec(std::size_t k) const;
+
+  ~ProgrammeBook();
+  ProgrammeBook(ProgrammeBook&&) noexcept;
+  ProgrammeBook& operator=(ProgrammeBook&&) noexcept;
 
  private:
   struct Prog;
+  struct Applicant {
+    double first, second;
+    std::uint32_t id;
+  };
   bool eligible(const Prog& p, std::size_t i, const FirmState& st, int t) const;
+  bool coop_eligible(const Prog& p, std::size_t c, const CoopBook& coop) const;
   double cost_of(const Prog& p, std::size_t i, const FirmState& st) const;
-  void scan_and_award(Prog& p, int t, FirmState& st, std::vector<std::uint32_t>& changed);
-  void award(Prog& p, std::size_t i, int t, FirmState& st, std::vector<std::uint32_t>& changed);
+  void scan_firms(Prog& p, int t, FirmState& st, CoopBook* coop, ProgrammeEffects& fx);
+  void scan_coops(Prog& p, int t, CoopBook& coop, ProgrammeEffects& fx);
+  void award(Prog& p, std::size_t i, int t, FirmState& st, CoopBook* coop, ProgrammeEffects& fx);
+  void award_coop(Prog& p, std::size_t c, int t, CoopBook& coop, ProgrammeEffects& fx);
   void pay_monthly(Prog& p, std::size_t i, int t, FirmState& st);
   /// Books an outlay: `transfer` reaches firm i (in cash or in kind),
   /// `leakage` does not; administrative cost on both.
   void pay(Prog& p, std::size_t i, int t, const FirmState& st, double transfer, double leakage);
+  void pay_coop(Prog& p, std::size_t c, int t, const CoopBook& coop, double transfer, double leakage);
   void set_factor(Prog& p, std::size_t i, FirmState& st, double factor);
-  struct Applicant {
-    double first, second;
-    std::uint32_t firm;
-  };
-  /// Firms in the programme's order of service.
-  std::vector<Applicant> in_order(const Prog& p, const std::vector<std::uint32_t>& firms, int t,
-                                  const FirmState& st) const;
+  void lower_costs(std::size_t i, double saving, ProgrammeEffects& fx);
   std::array<std::uint32_t, 4> draw(const Prog& p, std::size_t i, std::uint32_t time) const;
+  /// Firms (or cooperatives) in the programme's order of service.
+  std::vector<Applicant> in_order(const Prog& p, const std::vector<std::uint32_t>& ids, int t,
+                                  const FirmState& st) const;
+  std::vector<Applicant> coops_in_order(const Prog& p, const std::vector<std::uint32_t>& ids, int t,
+                                        const CoopBook& coop) const;
+  /// Slots of the clinic this month (its schedule on the calendar).
+  std::int64_t clinic_slots(const Prog& p, int t, bool cooperatives) const;
 
   std::vector<Prog> progs_;
   std::size_t n_ = 0;
   const Population* pop_ = nullptr;
   FirmParams P_;
+  YearMonth start_;
   std::uint64_t seed_ = 0;
   std::uint32_t replication_ = 0;
   int threads_ = 1;
   std::size_t chunk_ = 1;
   std::size_t n_regions_ = 0, n_sectors_ = 0;
-  std::vector<std::int8_t> offer_;  // per firm: index into offers_ this month, -1 none
-  std::vector<KurOffer> offers_;    // one per kur_subsidy programme
-  std::vector<std::size_t> offer_prog_;  // the programme of each offer
-  std::vector<std::vector<KurTaken>> taken_;
-  // Ledger cells of the month: [programme][region][class][sector][line].
-  std::vector<double> cells_;
+  std::vector<double>* cost_factor_ = nullptr;
+  std::vector<std::int8_t> kur_of_, guarantee_of_;  // per firm: the offer held this month, -1 none
+  std::vector<KurOffer> kur_offers_;
+  std::vector<GuaranteeOffer> guarantee_offers_;
+  std::vector<std::size_t> kur_prog_, guarantee_prog_;  // the programme of each offer
+  std::vector<std::vector<LoanTaken>> kur_taken_, guarantee_taken_;
+  // Ledger cells of the month: firms [programme][region][class][sector][line],
+  // cooperatives [programme][region][line].
+  std::vector<double> cells_, coop_cells_;
   std::vector<LedgerRow> ledger_;
   std::vector<PaymentRow> payments_;
   std::vector<std::vector<ProgrammeMonth>> months_;  // [month][programme]
-
- public:
-  ~ProgrammeBook();
-  ProgrammeBook(ProgrammeBook&&) noexcept;
-  ProgrammeBook& operator=(ProgrammeBook&&) noexcept;
 };
 
 }  // namespace msmesim::detail

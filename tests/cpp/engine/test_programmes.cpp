@@ -449,5 +449,165 @@ TEST(ProgrammeBudget, MoreBudgetNeverClosesMoreFirms) {
   }
 }
 
+TEST(CreditGuarantee, MoreLoansAreApprovedAndTheProgrammePaysFeesAndClaims) {
+  Scenario without = presets::bogor_covid19_scenario(24);
+  Scenario with = without;
+  Programme g = make("guarantee", ProgrammeKind::credit_guarantee, 5e9, {2020, 3}, {2021, 6});
+  g.eligibility.classes = {SizeClass::micro, SizeClass::small};
+  with.programmes = {g};
+  const RunResult a = run_with(bogor(), without), b = run_with(bogor(), with);
+  auto loans = [](const RunResult& r) {
+    return sum(r.monthly.numbers("new_loans_kur")) + sum(r.monthly.numbers("new_loans_bank"));
+  };
+  EXPECT_GT(loans(b), 1.05 * loans(a));
+  const auto& t = b.programmes_monthly;
+  const double recipients = sum(t.numbers("new_recipients"));
+  EXPECT_GT(recipients, 100.0);
+  EXPECT_GT(sum(t.numbers("beneficiaries")), 0.0);  // claims on guaranteed loans of closed firms
+  const auto spent = t.numbers("spent_to_date_rp");
+  EXPECT_LE(spent.back(), 5e9 * (1 + 1e-12));
+  // Fees: 1.5 % of what was guaranteed, paid in the month of the loan.
+  const auto& pay = b.programme_payments;
+  EXPECT_GT(pay.rows(), recipients - 1);
+}
+
+TEST(CsrCapital, ReachesOnlyCooperativeMembers) {
+  Scenario without = presets::bogor_covid19_scenario(24);
+  Scenario with = without;
+  Programme csr = make("tjsl", ProgrammeKind::csr_capital, 20e9, {2020, 4}, {2020, 6});
+  csr.eligibility.coop_types = {CoopType::producer, CoopType::consumer, CoopType::savings_loan};
+  with.programmes = {csr};
+  RunOptions opt;
+  opt.threads = 2;
+  Simulation a(bogor(), without, opt), b(bogor(), with, opt);
+  a.run();
+  b.run();
+  // Every rupiah went to cooperatives of the chosen types.
+  const RunResult rb = b.result();
+  const auto firm = rb.programme_payments.numbers("firm"), coop = rb.programme_payments.numbers("cooperative");
+  ASSERT_GT(firm.size(), 100u);
+  for (std::size_t k = 0; k < firm.size(); ++k) {
+    ASSERT_EQ(firm[k], -1.0);
+    const auto type = static_cast<CoopType>(b.cooperatives().type[static_cast<std::size_t>(coop[k])]);
+    ASSERT_TRUE(type == CoopType::producer || type == CoopType::consumer || type == CoopType::savings_loan);
+  }
+  // Firms that are no members are exactly as without the programme; member
+  // firms borrow more from their cooperatives.
+  const FirmState &x = a.state(), &y = b.state();
+  ASSERT_EQ(x.count, y.count);
+  double member_loans_a = 0, member_loans_b = 0;
+  for (std::size_t i = 0; i < x.count; ++i) {
+    if (x.cooperative[i] < 0) {
+      ASSERT_EQ(x.cash_rp[i], y.cash_rp[i]) << "firm " << i;
+      ASSERT_EQ(x.status[i], y.status[i]) << "firm " << i;
+    }
+  }
+  const RunResult ra = a.result();
+  member_loans_a = sum(ra.monthly.numbers("new_credit_cooperative_rp"));
+  member_loans_b = sum(rb.monthly.numbers("new_credit_cooperative_rp"));
+  EXPECT_GT(member_loans_b, member_loans_a);
+}
+
+TEST(Certification, KeepsToItsYearlyQuotaAndRaisesTheCertifiedFirmsMargin) {
+  Scenario sc = presets::bogor_covid19_scenario(24);
+  Programme c = make("ipr", ProgrammeKind::certification, 1e9, {2020, 1}, {2021, 12});
+  c.eligibility.sectors = {"food_beverage"};
+  sc.programmes = {c};
+  Simulation sim(bogor(), sc);
+  sim.run();
+  const RunResult r = sim.result();
+  const auto month = r.programmes_monthly.numbers("month"), fresh = r.programmes_monthly.numbers("new_recipients");
+  double y2020 = 0, y2021 = 0;
+  for (std::size_t k = 0; k < month.size(); ++k) (month[k] < 12 ? y2020 : y2021) += fresh[k];
+  EXPECT_EQ(y2020, 15.0);  // seed 002: 15 firms a year
+  EXPECT_EQ(y2021, 15.0);
+  int checked = 0;
+  for (double f : r.programme_payments.numbers("firm")) {
+    const auto i = static_cast<std::size_t>(f);
+    if (i >= bogor().size() || bogor().cooperative[i] >= 0) continue;  // (joint buying changes members' costs too)
+    EXPECT_NEAR(sim.state().variable_cost_share[i], bogor().variable_cost_share[i] / 1.05, 1e-6);
+    ++checked;
+  }
+  EXPECT_GT(checked, 20);
+}
+
+TEST(Clinic, ThroughputNeverExceedsItsSchedule) {
+  Scenario sc = presets::bogor_covid19_scenario(12);
+  Programme clinic = make("clean-and-clear", ProgrammeKind::clinic, 1e12, {2020, 3}, {2020, 12});
+  sc.programmes = {clinic};
+  Scenario without = sc;
+  without.programmes.clear();
+  const RunResult r = run_with(bogor(), sc), a = run_with(bogor(), without);
+  const auto& t = r.programmes_monthly;
+  const auto month = t.numbers("month"), fresh = t.numbers("new_recipients"), capacity = t.numbers("capacity"),
+             waiting = t.numbers("rejected_capacity");
+  // March 2020 has 22 weekdays: 22 x 3 hours x 2 half-hour slots, for
+  // cooperatives and for SMEs.
+  EXPECT_EQ(capacity[2], 2.0 * 22 * 3 * 2);
+  for (std::size_t k = 0; k < month.size(); ++k) {
+    if (month[k] < 2) {
+      ASSERT_EQ(fresh[k], 0.0);  // before it opens
+    } else {
+      ASSERT_LE(fresh[k], capacity[k]) << "month " << month[k];
+    }
+  }
+  EXPECT_GT(waiting[2], 0.0);  // a queue
+  // Consulted firms register; consulted cooperatives revive.
+  EXPECT_GT(r.cooperatives_monthly.numbers("active")[11], a.cooperatives_monthly.numbers("active")[11]);
+  const auto pay_coop = r.programme_payments.numbers("cooperative");
+  EXPECT_GT(std::count_if(pay_coop.begin(), pay_coop.end(), [](double c) { return c >= 0; }), 100);
+}
+
+TEST(CoopCollaboration, MicroFirmsJoinACooperativeOfTheirKecamatan) {
+  Scenario sc = presets::bogor_covid19_scenario(6);
+  Programme mou = make("mou", ProgrammeKind::coop_collaboration, 1e9, {2020, 2}, {2020, 2});
+  mou.eligibility.classes = {SizeClass::micro};
+  mou.eligibility.cooperative_member = 0;
+  mou.monthly_capacity = 500;
+  sc.programmes = {mou};
+  Simulation sim(bogor(), sc);
+  sim.run();
+  const FirmState& st = sim.state();
+  const RunResult r = sim.result();
+  const auto firms = r.programme_payments.numbers("firm");
+  ASSERT_EQ(firms.size(), 500u);
+  int joined = 0;
+  for (double f : firms) {
+    const auto i = static_cast<std::size_t>(f);
+    ASSERT_EQ(bogor().cooperative[i], -1);
+    if (st.cooperative[i] < 0) continue;
+    ++joined;
+    const auto c = static_cast<std::size_t>(st.cooperative[i]);
+    EXPECT_EQ(bogor().cooperatives.region[c], st.region[i]);
+    EXPECT_TRUE(bogor().cooperatives.active[c]);
+  }
+  EXPECT_GT(joined, 400);
+  const auto members = r.monthly.numbers("member_active_firms");
+  EXPECT_GT(members[1] - members[0], 400.0);
+}
+
+TEST(CoopNetwork, JoinedCooperativesTradeJointlyAndShareFinance) {
+  Scenario sc = presets::bogor_covid19_scenario(12);
+  Programme net = make("network", ProgrammeKind::coop_network, 1e12, {2020, 1}, {2020, 1});
+  sc.programmes = {net};
+  Simulation sim(bogor(), sc);
+  sim.step();
+  // Members of savings & loan and service cooperatives now buy jointly too.
+  const FirmState& st = sim.state();
+  const double bought = 1.0 - sc.params.joint_buying_discount * sc.params.joint_buying_share;
+  int checked = 0;
+  for (std::size_t i = 0; i < bogor().size(); ++i) {
+    const auto c = bogor().cooperative[i];
+    if (c < 0 || !sim.cooperatives().active[static_cast<std::size_t>(c)]) continue;
+    if (bogor().cooperatives.type[static_cast<std::size_t>(c)] != static_cast<std::uint8_t>(CoopType::savings_loan)) continue;
+    EXPECT_FLOAT_EQ(st.variable_cost_share[i], static_cast<float>(bogor().variable_cost_share[i] * bought));
+    ++checked;
+  }
+  EXPECT_GT(checked, 10);
+  for (int m = 1; m < 12; ++m) sim.step();
+  const RunResult r = sim.result();
+  EXPECT_GT(sum(r.cooperatives_monthly.numbers("joint_placed_rp")), 0.0);
+}
+
 }  // namespace
 }  // namespace msmesim
