@@ -86,6 +86,22 @@ def render() -> str:
     ]
     for r in _core.sector_param_table():
         out.append(f"| `{r['name']}` | [{fmt(r['min'])}, {fmt(r['max'])}] | {cell(r['unit'])} | {cell(r['description'])} |")
+    out += [
+        "",
+        "## Programmes (`Programme.params`, by kind)",
+        "",
+        "Set them as keyword arguments of the kind's constructor (`ms.programmes.kur_subsidy(rate_points=0.04)`)",
+        "or in C++ as `programme.params[\"rate_points\"] = 0.04`. The rules every programme shares (window,",
+        "budget, quota, eligibility, uptake, allocation, capacity, administrative cost, leakage) and each",
+        "mechanism are in [model.md](model.md#15-programmes).",
+    ]
+    for kind in _core.programme_kinds():
+        amount = _core.default_amount_rp(kind)
+        out += ["", f"### `{kind}`", "", f"Default amount: Rp {fmt(amount)}." if amount > 0 else
+                "No per-recipient amount: what it pays follows from the loans."]
+        rows = _core.programme_params(kind)
+        if rows:
+            out += ["", *table(rows)]
     out.append("")
     return "\n".join(out)
 

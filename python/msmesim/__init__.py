@@ -12,6 +12,15 @@ Quick start::
     result.firms            # firm-level microdata
     print(result.summary())
     ms.cooperatives_frame(population)   # the cooperatives (koperasi), one row each
+
+Support programmes (``ms.programmes``)::
+
+    scenario.programmes = [ms.programmes.cash_grant(
+        "bpum", start="2020-05", end="2020-12", budget_rp=5e9,
+        eligibility=ms.programmes.eligible(classes=["micro"]))]
+    result = ms.run(population, scenario)
+    result.programmes               # reach and money per programme and month
+    result.programme_summary()      # one row per programme
 """
 
 from __future__ import annotations
@@ -27,9 +36,11 @@ except ImportError as exc:  # pragma: no cover - only when the extension is miss
     ) from exc
 
 from ._core import (
+    AttributeRange,
     CancelledError,
     Cooperatives,
     CooperativeSpec,
+    Eligibility,
     Error,
     FileError,
     FirmParams,
@@ -38,6 +49,7 @@ from ._core import (
     ParseError,
     Population,
     PopulationSpec,
+    Programme,
     RegionSpec,
     Scenario,
     SectorSpec,
@@ -45,16 +57,21 @@ from ._core import (
     Shock,
     Simulation,
     TypeMismatchError,
+    allocations,
     channels,
     class_criteria,
     class_regimes,
     class_thresholds,
     classify,
     coop_types,
+    default_amount_rp,
+    eligibility_attributes,
     lenders,
+    programme_kinds,
+    programme_params,
     size_classes,
 )
-from . import presets
+from . import presets, programmes
 from .api import (
     Result,
     cooperatives_frame,
@@ -69,9 +86,11 @@ from .api import (
 __version__: str = _core.__version__
 
 __all__ = [
+    "AttributeRange",
     "CancelledError",
     "CooperativeSpec",
     "Cooperatives",
+    "Eligibility",
     "Error",
     "FileError",
     "FirmParams",
@@ -80,6 +99,7 @@ __all__ = [
     "ParseError",
     "Population",
     "PopulationSpec",
+    "Programme",
     "RegionSpec",
     "Result",
     "Scenario",
@@ -89,6 +109,7 @@ __all__ = [
     "Simulation",
     "TypeMismatchError",
     "__version__",
+    "allocations",
     "channels",
     "class_criteria",
     "class_regimes",
@@ -96,6 +117,8 @@ __all__ = [
     "classify",
     "coop_types",
     "cooperatives_frame",
+    "default_amount_rp",
+    "eligibility_attributes",
     "generate_population",
     "lenders",
     "load_population_csv",
@@ -103,6 +126,9 @@ __all__ = [
     "parameter_table",
     "population_frame",
     "presets",
+    "programme_kinds",
+    "programme_params",
+    "programmes",
     "run",
     "size_classes",
 ]

@@ -728,9 +728,264 @@ class InputOutput:
     @property
     def technical_coefficients(self) -> numpy.typing.NDArray[numpy.float64]:
         ...
+class AttributeRange:
+    """
+    A numeric firm attribute within [min, max]; attribute is one of eligibility_attributes().
+    """
+    attribute: str
+    def __copy__(self) -> AttributeRange:
+        ...
+    def __deepcopy__(self, arg0: dict) -> AttributeRange:
+        ...
+    def __init__(self, attribute: str, min: float = ..., max: float = ...) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def max(self) -> float:
+        ...
+    @max.setter
+    def max(self, arg0: float) -> None:
+        ...
+    @property
+    def min(self) -> float:
+        ...
+    @min.setter
+    def min(self, arg0: float) -> None:
+        ...
+class Eligibility:
+    """
+    Conditions a firm must all meet to apply to a programme (empty lists and None mean any).
+    """
+    def __copy__(self) -> Eligibility:
+        ...
+    def __deepcopy__(self, arg0: dict) -> Eligibility:
+        ...
+    def __init__(self, *, classes: collections.abc.Sequence[str] = [], sectors: collections.abc.Sequence[str] = [], regions: collections.abc.Sequence[str] = [], registered: bool | None = None, never_had_kur: bool = False, cooperative_member: bool | None = None, online_seller: bool | None = None, in_distress: bool = False, ranges: collections.abc.Sequence[AttributeRange] = [], coop_types: collections.abc.Sequence[str] = []) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def validate(self) -> None:
+        ...
+    @property
+    def classes(self) -> list[str]:
+        """
+        Size classes (current class); empty: any. Assign a new list to change it.
+        """
+    @classes.setter
+    def classes(self, arg1: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def coop_types(self) -> list[str]:
+        """
+        For programmes that serve cooperatives: their types (coop_types()); empty: any. The regions apply to cooperatives too.
+        """
+    @coop_types.setter
+    def coop_types(self, arg1: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def cooperative_member(self) -> bool | None:
+        """
+        True: members of a cooperative only; False: non-members only; None: any.
+        """
+    @cooperative_member.setter
+    def cooperative_member(self, arg1: bool | None) -> None:
+        ...
+    @property
+    def in_distress(self) -> bool:
+        """
+        Only firms unable to meet their obligations last month.
+        """
+    @in_distress.setter
+    def in_distress(self, arg0: bool) -> None:
+        ...
+    @property
+    def never_had_kur(self) -> bool:
+        """
+        Only firms that never had a KUR loan.
+        """
+    @never_had_kur.setter
+    def never_had_kur(self, arg0: bool) -> None:
+        ...
+    @property
+    def online_seller(self) -> bool | None:
+        """
+        True: firms selling online only; False: offline only; None: any.
+        """
+    @online_seller.setter
+    def online_seller(self, arg1: bool | None) -> None:
+        ...
+    @property
+    def ranges(self) -> list[AttributeRange]:
+        """
+        List of AttributeRange (assign a new list to change it).
+        """
+    @ranges.setter
+    def ranges(self, arg0: collections.abc.Sequence[AttributeRange]) -> None:
+        ...
+    @property
+    def regions(self) -> list[str]:
+        """
+        Region (kecamatan) names of the population (checked when a run starts); empty: any.
+        """
+    @regions.setter
+    def regions(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def registered(self) -> bool | None:
+        """
+        True: registered firms only; False: unregistered only; None: any.
+        """
+    @registered.setter
+    def registered(self, arg1: bool | None) -> None:
+        ...
+    @property
+    def sectors(self) -> list[str]:
+        """
+        Sector names of the population (checked when a run starts); empty: any.
+        """
+    @sectors.setter
+    def sectors(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+class Programme:
+    """
+    A support programme: kind, window, budget, eligibility, allocation and kind parameters.
+    """
+    def __copy__(self) -> Programme:
+        ...
+    def __deepcopy__(self, arg0: dict) -> Programme:
+        ...
+    def __init__(self, *, name: str, kind: str, start: str = '2020-04', end: str = '2020-12', budget_rp: float = 0.0, quota: int | None = None, amount_rp: float | None = None, eligibility: Eligibility | None = None, allocation: str = 'first_come', uptake: float = 1.0, monthly_capacity: int | None = None, admin_cost_share: float = 0.0, leakage_share: float = 0.0, params: collections.abc.Mapping[str, float] = {}) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def amount(self) -> float:
+        """
+        The per-recipient amount in effect (amount_rp, or the kind's default), Rp.
+        """
+    def param(self, name: str) -> float:
+        """
+        A kind-specific parameter, set or default.
+        """
+    def validate(self) -> None:
+        """
+        Raise InvalidArgumentError naming the first invalid field.
+        """
+    @property
+    def admin_cost_share(self) -> float:
+        """
+        Administrative cost per rupiah reaching recipients or leaking.
+        """
+    @admin_cost_share.setter
+    def admin_cost_share(self, arg0: float) -> None:
+        ...
+    @property
+    def allocation(self) -> str:
+        """
+        Who is served first, one of allocations().
+        """
+    @allocation.setter
+    def allocation(self, arg1: str) -> None:
+        ...
+    @property
+    def amount_rp(self) -> float | None:
+        """
+        Per-recipient amount, Rp; None: the kind's default (see amount()).
+        """
+    @amount_rp.setter
+    def amount_rp(self, arg1: float | None) -> None:
+        ...
+    @property
+    def budget_rp(self) -> float:
+        """
+        Government money for the programme (transfers, administrative cost and leakage), Rp.
+        """
+    @budget_rp.setter
+    def budget_rp(self, arg0: float) -> None:
+        ...
+    @property
+    def eligibility(self) -> Eligibility:
+        """
+        Eligibility (a copy: assign a new one to change it).
+        """
+    @eligibility.setter
+    def eligibility(self, arg0: Eligibility) -> None:
+        ...
+    @property
+    def end(self) -> str:
+        """
+        Last month new recipients are taken ('YYYY-MM'); monthly benefits stop after it.
+        """
+    @end.setter
+    def end(self, arg1: str) -> None:
+        ...
+    @property
+    def kind(self) -> str:
+        """
+        The mechanism, one of programme_kinds().
+        """
+    @kind.setter
+    def kind(self, arg1: str) -> None:
+        ...
+    @property
+    def leakage_share(self) -> float:
+        """
+        Share of each award that never reaches the recipient.
+        """
+    @leakage_share.setter
+    def leakage_share(self, arg0: float) -> None:
+        ...
+    @property
+    def monthly_capacity(self) -> int | None:
+        """
+        New recipients a month; None: no limit.
+        """
+    @monthly_capacity.setter
+    def monthly_capacity(self, arg1: int | None) -> None:
+        ...
+    @property
+    def name(self) -> str:
+        """
+        Unique within a scenario; keys the programme's random numbers.
+        """
+    @name.setter
+    def name(self, arg0: str) -> None:
+        ...
+    @property
+    def params(self) -> dict[str, float]:
+        """
+        Kind-specific parameters set by name (a copy: assign a new dict to change it); unset ones take their defaults (programme_params(kind)).
+        """
+    @params.setter
+    def params(self, arg0: collections.abc.Mapping[str, float]) -> None:
+        ...
+    @property
+    def quota(self) -> int | None:
+        """
+        Recipients in all; None: no quota.
+        """
+    @quota.setter
+    def quota(self, arg1: int | None) -> None:
+        ...
+    @property
+    def start(self) -> str:
+        """
+        First month new recipients are taken ('YYYY-MM').
+        """
+    @start.setter
+    def start(self, arg1: str) -> None:
+        ...
+    @property
+    def uptake(self) -> float:
+        """
+        Share of eligible firms that know of it and would apply.
+        """
+    @uptake.setter
+    def uptake(self, arg0: float) -> None:
+        ...
 class Scenario:
     """
-    Horizon, shocks, parameters and linkages of a run.
+    Horizon, shocks, support programmes, parameters and linkages of a run.
     """
     class_criterion: str
     class_regime: str
@@ -742,7 +997,7 @@ class Scenario:
         ...
     def __deepcopy__(self, arg0: dict) -> Scenario:
         ...
-    def __init__(self, *, name: str = 'baseline', start: str = '2020-01', months: int = 36, shocks: collections.abc.Sequence[Shock] = [], params: typing.Any = None, input_output: InputOutput | None = None, class_regime: str = 'law20_2008', class_criterion: str = 'higher_of', class_review_months: int = 12) -> None:
+    def __init__(self, *, name: str = 'baseline', start: str = '2020-01', months: int = 36, shocks: collections.abc.Sequence[Shock] = [], programmes: collections.abc.Sequence[Programme] = [], params: typing.Any = None, input_output: InputOutput | None = None, class_regime: str = 'law20_2008', class_criterion: str = 'higher_of', class_review_months: int = 12) -> None:
         ...
     def validate(self) -> None:
         ...
@@ -757,6 +1012,14 @@ class Scenario:
         ...
     @months.setter
     def months(self, arg0: int) -> None:
+        ...
+    @property
+    def programmes(self) -> list[Programme]:
+        """
+        List of Programme, in the order they are served (assign a new list to change it).
+        """
+    @programmes.setter
+    def programmes(self, arg0: collections.abc.Sequence[Programme]) -> None:
         ...
     @property
     def shocks(self) -> list[Shock]:
@@ -778,7 +1041,7 @@ class RunResult:
         ...
     def table_columns(self, which: str) -> list:
         """
-        Columns of a table ('monthly', 'by_sector', 'by_class', 'by_region', 'firms', 'cooperatives_monthly', 'cooperatives_by_type', 'cooperatives_by_region', 'cooperatives_panel') as (name, array, categories, unit); arrays are read-only views of the result.
+        Columns of a table ('monthly', 'by_sector', 'by_class', 'by_region', 'firms', 'cooperatives_monthly', 'cooperatives_by_type', 'cooperatives_by_region', 'cooperatives_panel', 'programmes_monthly', 'programme_ledger', 'programme_payments') as (name, array, categories, unit); arrays are read-only views of the result.
         """
     def write_csv(self, which: str, path: str, prefix: collections.abc.Sequence[tuple[str, str]] = []) -> None:
         ...
@@ -868,6 +1131,10 @@ class Simulation:
     @property
     def months_total(self) -> int:
         ...
+def allocations() -> list[str]:
+    """
+    Allocation rules: who is served first when applicants exceed what is left.
+    """
 def bogor_active_cooperatives_2019() -> list[int]:
     ...
 def bogor_active_cooperatives_2020() -> list[int]:
@@ -920,6 +1187,14 @@ def coop_types() -> list[str]:
     """
 def covid19_shocks() -> list[Shock]:
     ...
+def default_amount_rp(kind: str) -> float:
+    """
+    The default per-recipient amount of a programme kind, Rp.
+    """
+def eligibility_attributes() -> list[str]:
+    """
+    Firm attributes an AttributeRange may test (revenue_rp_month is pre-shock revenue).
+    """
 def firm_param_table() -> list:
     """
     Rows (name, default, min, max, unit, integer, description, source) of the firm parameters.
@@ -934,6 +1209,14 @@ def population_param_table() -> list:
     """
 def preset_names() -> list[str]:
     ...
+def programme_kinds() -> list[str]:
+    """
+    Programme kind names (docs/model.md §15).
+    """
+def programme_params(kind: str) -> list:
+    """
+    Rows (name, default, min, max, unit, integer, description, source) of a kind's kind-specific parameters.
+    """
 def run(population: Population, scenario: Scenario, *, seed: int = 1, replication: int = 0, threads: int = 1, microdata: bool = True, cooperative_panel: bool = False, progress: typing.Any = None) -> RunResult:
     """
     Run a scenario on a population to the end. progress(done, total) is called after every month; returning False cancels (CancelledError); Ctrl-C raises KeyboardInterrupt within a month.

@@ -20,6 +20,10 @@ _TABLES = ("monthly", "by_sector", "by_class", "by_region", "firms")
 _GROUP_NAMES = {"by_sector": "sector", "by_class": "size_class", "by_region": "region",
                 "cooperatives_by_type": "type", "cooperatives_by_region": "region"}
 _COOP_TABLES = ("cooperatives_monthly", "cooperatives_by_type", "cooperatives_by_region")
+_PROGRAMME_TABLES = ("programmes_monthly", "programme_ledger", "programme_payments")
+#: Columns of Result.programme_summary(), in order.
+_PROGRAMME_SUMMARY = ("kind", "recipients", "beneficiaries_peak", "transfer_rp", "admin_rp", "leakage_rp", "spent_rp",
+                      "budget_rp", "budget_left_rp", "eligible_peak", "applicants_peak")
 
 
 def _check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
@@ -198,11 +202,16 @@ class Result:
 
     Attributes ``monthly``, ``by_sector``, ``by_class``, ``by_region`` and
     ``firms`` are DataFrames whose numeric columns share memory with the C++
-    result (no copies). ``raw`` is the underlying ``msmesim._core.RunResult``.
+    result (no copies); so are ``cooperatives``, ``programmes``, ``ledger``
+    and ``programme_payments``. ``raw`` is the underlying
+    ``msmesim._core.RunResult``. ``budgets`` maps programme names to their
+    budgets (Rp) when known (:func:`run` passes the scenario's); without it
+    :meth:`programme_summary` reads the budgets off the monthly figures.
     """
 
-    def __init__(self, raw: _core.RunResult) -> None:
+    def __init__(self, raw: _core.RunResult, budgets: dict[str, float] | None = None) -> None:
         self.raw = raw
+        self._budgets = dict(budgets) if budgets else {}
 
     # Metadata -------------------------------------------------------------------------------
     @property
@@ -283,6 +292,74 @@ class Result:
         rows are zero before its founding month), with ``region`` and ``type``.
         """
         return _table_frame(self.raw, "cooperatives_panel")
+
+    @property
+    def programmes(self) -> pd.DataFrame:
+        """The support programmes month by month (empty without programmes;
+        docs/model.md §15): one row per month and programme (``programme``,
+        ``kind`` as categoricals, programmes in the scenario's order) with the
+        ``eligible`` firms (or cooperatives), ``applicants``, ``new_recipients``,
+        ``beneficiaries`` (recipients of a running benefit that month: vouchers,
+        rent, a subsidised loan), applicants turned away for want of budget,
+        capacity or quota (``rejected_budget``, ``rejected_capacity``,
+        ``rejected_quota``), the month's ``capacity`` (-1: no limit), the
+        month's outlay (``transfer_rp``, ``admin_rp``, ``leakage_rp``), and
+        ``committed_rp`` (reserved for running subsidies), ``spent_to_date_rp``,
+        ``budget_left_rp`` (net of commitments) and ``resale_proceeds_rp``
+        (vouchers sold on, paid by their buyers)."""
+        return _table_frame(self.raw, "programmes_monthly")
+
+    @property
+    def ledger(self) -> pd.DataFrame:
+        """The government ledger of the programmes (empty without programmes):
+        one row per month, programme, ``recipient`` (firm or cooperative),
+        ``region``, ``size_class`` and ``sector`` (missing for cooperatives)
+        with an outlay: ``transfer_rp`` (reaching recipients, in cash or in
+        kind), ``admin_rp`` (administrative cost) and ``leakage_rp`` (never
+        reaching a recipient). Its sums by month and programme are those of
+        :attr:`programmes`."""
+        return _table_frame(self.raw, "programme_ledger")
+
+    @property
+    def programme_payments(self) -> pd.DataFrame:
+        """Every payment of a programme to (or on behalf of) a recipient (empty
+        without programmes): ``month``, ``programme``, ``firm`` (row of
+        :attr:`firms`; -1 for a cooperative), ``cooperative`` (index of the
+        population's cooperatives; -1 for a firm), ``transfer_rp``, ``admin_rp``
+        and ``leakage_rp``. Its sums are those of :attr:`ledger`."""
+        return _table_frame(self.raw, "programme_payments")
+
+    def programme_summary(self) -> pd.DataFrame:
+        """One row per programme (index ``programme``, in the scenario's order):
+        ``kind``; ``recipients`` (firms or cooperatives awarded over the run);
+        ``beneficiaries_peak`` (most recipients of a running benefit in one
+        month); the outlay over the run, ``transfer_rp``, ``admin_rp``,
+        ``leakage_rp`` and ``spent_rp`` (their sum); ``budget_rp``;
+        ``budget_left_rp`` (after the last month, net of commitments);
+        ``eligible_peak`` and ``applicants_peak`` (most eligible firms or
+        cooperatives and applicants in one month). Empty without programmes."""
+        m = self.programmes
+        if m.empty:
+            return pd.DataFrame({c: pd.Series(dtype=object if c == "kind" else float) for c in _PROGRAMME_SUMMARY},
+                                index=pd.Index([], name="programme"))
+        g = m.groupby("programme", observed=True, sort=True)
+        out = pd.DataFrame({
+            "kind": g["kind"].first().astype(str),
+            "recipients": g["new_recipients"].sum(),
+            "beneficiaries_peak": g["beneficiaries"].max(),
+            "transfer_rp": g["transfer_rp"].sum(),
+            "admin_rp": g["admin_rp"].sum(),
+            "leakage_rp": g["leakage_rp"].sum(),
+        })
+        out["spent_rp"] = out["transfer_rp"] + out["admin_rp"] + out["leakage_rp"]
+        last = m[m["month"] == m["month"].max()].set_index("programme")
+        derived = last["spent_to_date_rp"] + last["committed_rp"] + last["budget_left_rp"]
+        out["budget_rp"] = [self._budgets.get(str(name), float(derived[name])) for name in out.index]
+        out["budget_left_rp"] = last["budget_left_rp"]
+        out["eligible_peak"] = g["eligible"].max()
+        out["applicants_peak"] = g["applicants"].max()
+        out.index = pd.Index([str(name) for name in out.index], name="programme")
+        return out[list(_PROGRAMME_SUMMARY)]
 
     def members_vs_nonmembers(self) -> pd.DataFrame:
         """Member firms of cooperatives and the other firms side by side: one row
@@ -400,29 +477,38 @@ def run(
                         microdata=microdata, cooperative_panel=cooperative_panel, progress=callback)
     finally:
         close()
-    return Result(raw)
+    return Result(raw, budgets={p.name: p.budget_rp for p in scenario.programmes})
 
 
 def write_outputs(results: list[Result], directory: str | os.PathLike[str], microdata: bool = False) -> list[Path]:
     """Write results in long form: monthly.csv, by_sector.csv, by_class.csv,
-    by_region.csv (and firms.csv with ``microdata``), and for populations with
+    by_region.csv (and firms.csv with ``microdata``), for populations with
     cooperatives cooperatives.csv, cooperatives_by_type.csv and
-    cooperatives_by_region.csv, each prefixed with the columns scenario and
-    replication. Files are written to a temporary name and renamed into place."""
+    cooperatives_by_region.csv, and for scenarios with programmes
+    programmes.csv, programme_ledger.csv and programme_payments.csv, each
+    prefixed with the columns scenario and replication. Files are written to a
+    temporary name and renamed into place."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     tables = ["monthly", "by_sector", "by_class", "by_region"] + (["firms"] if microdata else [])
     if any(len(r.cooperatives) for r in results):
         tables += list(_COOP_TABLES)
-    file_of = {"cooperatives_monthly": "cooperatives"}
+    if any(len(r.programmes) for r in results):
+        tables += list(_PROGRAMME_TABLES)
+    file_of = {"cooperatives_monthly": "cooperatives", "programmes_monthly": "programmes"}
     for which in tables:
         name = file_of.get(which, which)
         path = out / f"{name}.csv"
         tmp = out / f".{name}.csv.tmp"
         parts = []
         for r in results:
-            frame = _table_frame(r.raw, which) if which in _COOP_TABLES else getattr(r, which)
+            if which in _COOP_TABLES or which in _PROGRAMME_TABLES:
+                frame = _table_frame(r.raw, which)
+            else:
+                frame = getattr(r, which)
+            if which in _PROGRAMME_TABLES and not len(frame.columns):
+                continue  # a run without programmes, among runs with them
             frame = frame.assign(scenario=r.scenario, replication=r.replication)
             cols = ["scenario", "replication"] + [c for c in frame.columns if c not in ("scenario", "replication")]
             parts.append(frame[cols])

@@ -61,7 +61,9 @@ def _parser() -> argparse.ArgumentParser:
                         "column)")
     r.add_argument("--out", default=None, metavar="DIR",
                    help="write monthly.csv, by_sector.csv, by_class.csv, by_region.csv, the cooperatives' "
-                        "cooperatives.csv, cooperatives_by_type.csv, cooperatives_by_region.csv and run.json to DIR")
+                        "cooperatives.csv, cooperatives_by_type.csv, cooperatives_by_region.csv, the programmes' "
+                        "programmes.csv, programme_ledger.csv, programme_payments.csv (when the scenario has "
+                        "programmes) and run.json to DIR")
     r.add_argument("--microdata", action="store_true", help="with --out, also write firms.csv (one row per firm)")
     r.add_argument("--quiet", action="store_true", help="print nothing but errors")
     r.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,

@@ -11,6 +11,7 @@ PYBIND11_MODULE(_core, m) {
   msmesim::python::register_params(m);
   msmesim::python::register_cooperatives(m);  // before Population, whose properties return its classes
   msmesim::python::register_population(m);
+  msmesim::python::register_programmes(m);  // before Scenario, whose programmes are Programme objects
   msmesim::python::register_scenario(m);
   msmesim::python::register_engine(m);
 }

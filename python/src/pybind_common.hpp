@@ -28,6 +28,7 @@ void register_types(py::module_& m);
 void register_params(py::module_& m);
 void register_cooperatives(py::module_& m);
 void register_population(py::module_& m);
+void register_programmes(py::module_& m);
 void register_scenario(py::module_& m);
 void register_engine(py::module_& m);
 

@@ -41,9 +41,13 @@ Table& table_by_name(RunResult& r, const std::string& which) {
   if (which == "cooperatives_by_type") return r.cooperatives_by_type;
   if (which == "cooperatives_by_region") return r.cooperatives_by_region;
   if (which == "cooperatives_panel") return r.cooperatives_panel;
+  if (which == "programmes_monthly") return r.programmes_monthly;
+  if (which == "programme_ledger") return r.programme_ledger;
+  if (which == "programme_payments") return r.programme_payments;
   throw InvalidArgument("table", "'" + which + "'",
                         "one of monthly, by_sector, by_class, by_region, firms, cooperatives_monthly, "
-                        "cooperatives_by_type, cooperatives_by_region, cooperatives_panel");
+                        "cooperatives_by_type, cooperatives_by_region, cooperatives_panel, programmes_monthly, "
+                        "programme_ledger, programme_payments");
 }
 
 // Wraps a Python progress callable: called with the GIL held after every
@@ -111,7 +115,8 @@ void register_engine(py::module_& m) {
           },
           py::arg("which"),
           "Columns of a table ('monthly', 'by_sector', 'by_class', 'by_region', 'firms', 'cooperatives_monthly', "
-          "'cooperatives_by_type', 'cooperatives_by_region', 'cooperatives_panel') as (name, array, "
+          "'cooperatives_by_type', 'cooperatives_by_region', 'cooperatives_panel', 'programmes_monthly', "
+          "'programme_ledger', 'programme_payments') as (name, array, "
           "categories, unit); arrays are read-only views of the result.")
       .def(
           "write_csv",

@@ -1,4 +1,5 @@
-// Shocks, input-output tables, scenarios and the built-in presets. Enums and
+// Shocks, input-output tables, scenarios (with their programmes, bound in
+// register_programmes.cpp) and the built-in presets. Enums and
 // months travel as strings ("sales", "2020-03").
 #include <msmesim/error.hpp>
 #include <msmesim/presets.hpp>
@@ -145,15 +146,16 @@ void register_scenario(py::module_& m) {
                              })
       .def_readonly("output", &InputOutput::output);
 
-  py::class_<Scenario>(m, "Scenario", "Horizon, shocks, parameters and linkages of a run.")
+  py::class_<Scenario>(m, "Scenario", "Horizon, shocks, support programmes, parameters and linkages of a run.")
       .def(py::init([](std::string name, const std::string& start, int months, std::vector<Shock> shocks,
-                       py::object params, std::optional<InputOutput> input_output, const std::string& class_regime,
+                       std::vector<Programme> programmes, py::object params, std::optional<InputOutput> input_output, const std::string& class_regime,
                        const std::string& class_criterion, int class_review_months) {
              Scenario s;
              s.name = std::move(name);
              s.start = YearMonth::parse(start, "start");
              s.months = months;
              s.shocks = std::move(shocks);
+             s.programmes = std::move(programmes);
              if (py::isinstance<FirmParams>(params)) {
                s.params = params.cast<FirmParams>();
              } else if (py::isinstance<py::dict>(params)) {
@@ -175,7 +177,8 @@ void register_scenario(py::module_& m) {
              return s;
            }),
            py::kw_only(), py::arg("name") = "baseline", py::arg("start") = "2020-01", py::arg("months") = 36,
-           py::arg("shocks") = std::vector<Shock>{}, py::arg("params") = py::none(),
+           py::arg("shocks") = std::vector<Shock>{}, py::arg("programmes") = std::vector<Programme>{},
+           py::arg("params") = py::none(),
            py::arg("input_output") = py::none(), py::arg("class_regime") = "law20_2008",
            py::arg("class_criterion") = "higher_of", py::arg("class_review_months") = 12)
       .def_readwrite("name", &Scenario::name)
@@ -184,6 +187,8 @@ void register_scenario(py::module_& m) {
           [](Scenario& s, const std::string& v) { s.start = YearMonth::parse(v, "start"); })
       .def_readwrite("months", &Scenario::months)
       .def_readwrite("shocks", &Scenario::shocks, "List of Shock (assign a new list to change it).")
+      .def_readwrite("programmes", &Scenario::programmes,
+                     "List of Programme, in the order they are served (assign a new list to change it).")
       .def_readwrite("params", &Scenario::params)
       .def_readwrite("input_output", &Scenario::input_output)
       .def_property(

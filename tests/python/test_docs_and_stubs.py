@@ -23,6 +23,14 @@ def test_every_parameter_is_documented_in_the_model_page():
     assert not missing, f"docs/model.md does not mention {missing}"
 
 
+def test_every_programme_and_its_parameters_are_documented_in_the_model_page():
+    model = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    missing = [kind for kind in ms._core.programme_kinds() if f"`{kind}`" not in model]
+    missing += [f"{kind}.{row['name']}" for kind in ms._core.programme_kinds()
+                for row in ms._core.programme_params(kind) if f"`{row['name']}`" not in model]
+    assert not missing, f"docs/model.md does not mention {missing}"
+
+
 def test_stubs_match_the_compiled_module():
     proc = subprocess.run(
         [sys.executable, "-m", "mypy.stubtest", "msmesim._core",
