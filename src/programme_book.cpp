@@ -72,6 +72,7 @@ struct ProgrammeBook::Prog {
   std::int64_t recipients = 0;
   std::vector<std::int16_t> awarded;        // firms: month of the award, -1 none
   std::vector<std::int16_t> first_applied;  // firms: for first_come
+  std::vector<float> arrival;               // firms: their random arrival in the month they first applied
   std::vector<std::int16_t> coop_awarded;   // cooperatives
   std::vector<double> factor;               // demand factor this programme applies
   std::vector<std::int16_t> until;          // month the benefit or effect ends (exclusive)
@@ -145,7 +146,10 @@ ProgrammeBook::ProgrammeBook(const std::vector<Programme>& programmes, const Pop
     }
     if (serves_firms(s.kind)) {
       p.awarded.assign(capacity, -1);
-      if (s.allocation == Allocation::first_come) p.first_applied.assign(capacity, -1);
+      if (s.allocation == Allocation::first_come) {
+        p.first_applied.assign(capacity, -1);
+        p.arrival.assign(capacity, 0.0f);
+      }
     }
     if (changes_demand(s.kind)) p.factor.assign(capacity, 1.0);
     if (monthly(s.kind) || s.kind == ProgrammeKind::market_access) p.until.assign(capacity, 0);
@@ -450,33 +454,48 @@ std::int64_t ProgrammeBook::clinic_slots(const Prog& p, int t, bool cooperatives
          static_cast<std::int64_t>(p.spec.param("counsellors"));
 }
 
+ProgrammeBook::Applicant ProgrammeBook::key_of(const Prog& p, std::uint32_t i, int t, const FirmState& st) const {
+  Applicant a{0.0, 0.0, i};
+  switch (p.spec.allocation) {
+    case Allocation::first_come:
+      a.first = p.first_applied[i];
+      a.second = p.arrival[i];  // arrival within the month
+      break;
+    case Allocation::lottery:
+      a.first = to_unit(draw(p, i, static_cast<std::uint32_t>(t))[0]);
+      break;
+    case Allocation::most_distressed:
+      a.first = -static_cast<double>(st.months_unable[i]);
+      a.second = st.cash_rp[i] / std::max(st.base_revenue_rp[i], 1.0);
+      break;
+    case Allocation::smallest_first:
+      a.first = st.base_revenue_rp[i];
+      break;
+  }
+  return a;
+}
+
+void ProgrammeBook::order_first(std::vector<Applicant>& order, std::size_t k) { order_from(order, 0, k); }
+
+void ProgrammeBook::order_from(std::vector<Applicant>& order, std::size_t from, std::size_t k) {
+  auto less = [](const Applicant& a, const Applicant& b) {
+    return std::tie(a.first, a.second, a.id) < std::tie(b.first, b.second, b.id);
+  };
+  const auto begin = order.begin() + static_cast<std::ptrdiff_t>(from);
+  if (from + k < order.size()) {
+    std::nth_element(begin, begin + static_cast<std::ptrdiff_t>(k), order.end(), less);
+    std::sort(begin, begin + static_cast<std::ptrdiff_t>(k), less);
+  } else {
+    std::sort(begin, order.end(), less);
+  }
+}
+
 std::vector<ProgrammeBook::Applicant> ProgrammeBook::in_order(const Prog& p, const std::vector<std::uint32_t>& ids,
                                                               int t, const FirmState& st) const {
   std::vector<Applicant> order;
   order.reserve(ids.size());
-  for (const std::uint32_t i : ids) {
-    Applicant a{0.0, 0.0, i};
-    switch (p.spec.allocation) {
-      case Allocation::first_come:
-        a.first = p.first_applied[i];
-        a.second = to_unit(draw(p, i, kNoMonth)[1]);  // arrival within the month
-        break;
-      case Allocation::lottery:
-        a.first = to_unit(draw(p, i, static_cast<std::uint32_t>(t))[0]);
-        break;
-      case Allocation::most_distressed:
-        a.first = -static_cast<double>(st.months_unable[i]);
-        a.second = st.cash_rp[i] / std::max(st.base_revenue_rp[i], 1.0);
-        break;
-      case Allocation::smallest_first:
-        a.first = st.base_revenue_rp[i];
-        break;
-    }
-    order.push_back(a);
-  }
-  std::sort(order.begin(), order.end(), [](const Applicant& a, const Applicant& b) {
-    return std::tie(a.first, a.second, a.id) < std::tie(b.first, b.second, b.id);
-  });
+  for (const std::uint32_t i : ids) order.push_back(key_of(p, i, t, st));
+  order_first(order, order.size());
   return order;
 }
 
@@ -518,33 +537,60 @@ void ProgrammeBook::scan_firms(Prog& p, int t, FirmState& st, CoopBook* coop, Pr
   // firm order whatever the thread count.
   const std::size_t n = st.count;
   const std::size_t chunks = (n + chunk_ - 1) / chunk_;
-  std::vector<std::vector<std::uint32_t>> lists(chunks);
+  std::vector<std::vector<Applicant>> lists(chunks);
   std::vector<std::int64_t> counts(chunks, 0);
   const bool first_come = p.spec.allocation == Allocation::first_come;
+  const bool offers = p.spec.kind == ProgrammeKind::kur_subsidy || p.spec.kind == ProgrammeKind::credit_guarantee;
+  // When nothing can be awarded this month (no money for one more award,
+  // the quota or the year's certifications used up), applicants are only
+  // counted: all of them wait.
+  const double unit = p.spec.kind == ProgrammeKind::shop_rental ? 0.0 : p.amount * (1.0 + p.spec.admin_cost_share);
+  const bool year_full = p.spec.kind == ProgrammeKind::certification && p.spec.param("per_year") > 0 &&
+                         start_.plus(t).year == p.year && p.this_year >= static_cast<std::int64_t>(p.spec.param("per_year"));
+  const bool count_only = !offers && ((unit > 0.0 && unit > p.left()) || year_full);
+  std::vector<std::int64_t> waiting(chunks, 0);
   parallel_chunks(n, chunk_, threads_, [&](int, std::size_t b, std::size_t e) {
     const std::size_t c = b / chunk_;
     for (std::size_t i = b; i < e; ++i) {
       if (!eligible(p, i, st, t)) continue;
       ++counts[c];
-      if (p.spec.uptake < 1.0 && !(to_unit(draw(p, i, kNoMonth)[0]) < p.spec.uptake)) continue;
-      lists[c].push_back(static_cast<std::uint32_t>(i));
-      if (first_come && p.first_applied[i] < 0) p.first_applied[i] = static_cast<std::int16_t>(t);
+      const bool need_draw = p.spec.uptake < 1.0 || (first_come && p.first_applied[i] < 0);
+      const auto w = need_draw ? draw(p, i, kNoMonth) : std::array<std::uint32_t, 4>{};
+      if (p.spec.uptake < 1.0 && !(to_unit(w[0]) < p.spec.uptake)) continue;
+      if (first_come && p.first_applied[i] < 0) {
+        p.first_applied[i] = static_cast<std::int16_t>(t);
+        p.arrival[i] = static_cast<float>(to_unit(w[1]));
+      }
+      if (count_only) {
+        ++waiting[c];
+        continue;
+      }
+      // (Credit offers are ordered later, among the loans taken.)
+      lists[c].push_back(offers ? Applicant{0.0, 0.0, static_cast<std::uint32_t>(i)}
+                                : key_of(p, static_cast<std::uint32_t>(i), t, st));
     }
   });
-  std::vector<std::uint32_t> apps;
-  for (std::size_t c = 0; c < chunks; ++c) {
-    m.eligible += counts[c];
-    apps.insert(apps.end(), lists[c].begin(), lists[c].end());
+  std::vector<Applicant> apps;
+  for (std::size_t c = 0; c < chunks; ++c) m.eligible += counts[c];
+  if (count_only) {
+    const std::int64_t w = std::accumulate(waiting.begin(), waiting.end(), std::int64_t{0});
+    m.applicants += w;
+    (year_full ? m.rejected_capacity : m.rejected_budget) += w;
+    return;
   }
+  std::size_t total = 0;
+  for (const auto& l : lists) total += l.size();
+  apps.reserve(total);
+  for (const auto& l : lists) apps.insert(apps.end(), l.begin(), l.end());
 
-  if (p.spec.kind == ProgrammeKind::kur_subsidy || p.spec.kind == ProgrammeKind::credit_guarantee) {
+  if (offers) {
     // Every applicant may borrow under the offer this month; the loans
     // taken are approved after the firms' month, within budget, quota and
     // capacity (end_month). The applicants are the firms that borrow.
     auto& of = p.spec.kind == ProgrammeKind::kur_subsidy ? kur_of_ : guarantee_of_;
-    for (const std::uint32_t i : apps) {
-      of[i] = static_cast<std::int8_t>(p.offer);
-      p.offered.push_back(i);
+    for (const Applicant& a : apps) {
+      of[a.id] = static_cast<std::int8_t>(p.offer);
+      p.offered.push_back(a.id);
     }
     return;
   }
@@ -554,31 +600,56 @@ void ProgrammeBook::scan_firms(Prog& p, int t, FirmState& st, CoopBook* coop, Pr
     const std::int64_t slots = clinic_slots(p, t, false);
     capacity = capacity < 0 ? slots : std::min(capacity, slots);
   }
-  std::int64_t year_left = std::numeric_limits<std::int64_t>::max();
   if (p.spec.kind == ProgrammeKind::certification && p.spec.param("per_year") > 0) {
     const int year = start_.plus(t).year;
     if (year != p.year) {
       p.year = year;
       p.this_year = 0;
     }
-    year_left = static_cast<std::int64_t>(p.spec.param("per_year")) - p.this_year;
+    const std::int64_t year_left = static_cast<std::int64_t>(p.spec.param("per_year")) - p.this_year;
     capacity = capacity < 0 ? year_left : std::min(capacity, year_left);
   }
   // (The clinic's cooperative slots were counted in scan_coops.)
   m.capacity = p.spec.kind == ProgrammeKind::clinic ? std::max<std::int64_t>(m.capacity, 0) + capacity : capacity;
+
+  // Applicants are served in order until the first who cannot be — the
+  // quota, the month's capacity or the money is used up — and everyone
+  // after waits, for the same reason. So only the first few need ordering:
+  // at most one more than the quota, capacity or budget could serve.
+  std::size_t need = apps.size();
+  if (capacity >= 0) need = std::min<std::size_t>(need, static_cast<std::size_t>(capacity) + 1);
+  if (p.spec.quota >= 0)
+    need = std::min<std::size_t>(need, static_cast<std::size_t>(std::max<std::int64_t>(0, p.spec.quota - p.recipients)) + 1);
+  if (unit > 0.0) {
+    need = std::min<std::size_t>(need, static_cast<std::size_t>(std::max(0.0, p.left()) / unit) + 2);
+  } else {
+    need = std::min<std::size_t>(need, 1024);  // costs differ by firm: order block by block
+  }
+  need = std::max<std::size_t>(need, std::min<std::size_t>(apps.size(), 64));
+  std::size_t ordered = 0;  // apps[0, ordered) are in order
   std::int64_t served = 0;
-  for (const Applicant& a : in_order(p, apps, t, st)) {
-    const std::size_t i = a.id;
-    if (p.spec.quota >= 0 && p.recipients >= p.spec.quota) {
-      ++m.rejected_quota;
-    } else if (capacity >= 0 && served >= capacity) {
-      ++m.rejected_capacity;
-    } else if (cost_of(p, i, st) > p.left() || p.left() <= 0.0) {
-      ++m.rejected_budget;
-    } else {
-      award(p, i, t, st, coop, fx);
-      ++served;
+  for (std::size_t k = 0; k < apps.size(); ++k) {
+    if (k == ordered) {
+      // Order the next block (growing), as the earlier ones are served.
+      const std::size_t block = std::min(apps.size() - k, std::max(need, 4 * ordered));
+      order_from(apps, k, block);
+      ordered = k + block;
     }
+    const std::size_t i = apps[k].id;
+    std::int64_t* rejected = nullptr;
+    if (p.spec.quota >= 0 && p.recipients >= p.spec.quota) {
+      rejected = &m.rejected_quota;
+    } else if (capacity >= 0 && served >= capacity) {
+      rejected = &m.rejected_capacity;
+    } else if (cost_of(p, i, st) > p.left() || p.left() <= 0.0) {
+      rejected = &m.rejected_budget;
+    }
+    if (rejected != nullptr) {
+      *rejected += static_cast<std::int64_t>(apps.size() - k);
+      break;
+    }
+    award(p, i, t, st, coop, fx);
+    ++served;
   }
 }
 

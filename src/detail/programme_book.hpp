@@ -139,6 +139,12 @@ class ProgrammeBook {
   void set_factor(Prog& p, std::size_t i, FirmState& st, double factor);
   void lower_costs(std::size_t i, double saving, ProgrammeEffects& fx);
   std::array<std::uint32_t, 4> draw(const Prog& p, std::size_t i, std::uint32_t time) const;
+  /// Firm i's place in the programme's order of service (smaller first).
+  Applicant key_of(const Prog& p, std::uint32_t i, int t, const FirmState& st) const;
+  /// Puts the first k applicants in order (the rest after them, unordered).
+  static void order_first(std::vector<Applicant>& order, std::size_t k);
+  /// Puts order[from, from+k) in order, as the smallest of order[from, end).
+  static void order_from(std::vector<Applicant>& order, std::size_t from, std::size_t k);
   /// Firms (or cooperatives) in the programme's order of service.
   std::vector<Applicant> in_order(const Prog& p, const std::vector<std::uint32_t>& ids, int t,
                                   const FirmState& st) const;

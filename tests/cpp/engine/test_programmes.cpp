@@ -432,20 +432,34 @@ TEST(ShopRental, PaysPartOfTheRentInCoveredKecamatanOnly) {
 }
 
 TEST(ProgrammeBudget, MoreBudgetNeverClosesMoreFirms) {
-  // A cash grant to micro firms, most distressed first, on the same seed:
-  // a larger budget serves a superset of recipients.
-  Scenario sc = presets::bogor_covid19_scenario(24);
+  // On the same seed a larger budget serves a superset of recipients (the
+  // order of service does not depend on the budget), so it never closes
+  // more firms — for a cash grant (most distressed first), shop rental and
+  // an interest subsidy (first come).
+  std::vector<Programme> programmes;
   Programme g = make("grant", ProgrammeKind::cash_grant, 0.0, {2020, 4}, {2020, 9});
   g.eligibility.classes = {SizeClass::micro};
   g.allocation = Allocation::most_distressed;
   g.amount_rp = 5e6;
-  double last = std::numeric_limits<double>::infinity();
-  for (double budget : {0.0, 2e9, 5e9, 10e9, 20e9}) {
-    g.budget_rp = budget;
-    sc.programmes = {g};
-    const double closed = run_with(bogor(), sc).monthly.numbers("closed_firms").back();
-    EXPECT_LE(closed, last) << "budget " << budget;
-    last = closed;
+  programmes.push_back(g);
+  Programme r = make("rent", ProgrammeKind::shop_rental, 0.0, {2020, 4}, {2020, 12});
+  r.allocation = Allocation::most_distressed;
+  programmes.push_back(r);
+  Programme k = make("kur", ProgrammeKind::kur_subsidy, 0.0, {2020, 4}, {2021, 6});
+  k.params["rate_points"] = 0.06;
+  programmes.push_back(k);
+  const std::map<std::string, std::vector<double>> budgets = {
+      {"grant", {0.0, 2e9, 5e9, 10e9, 20e9}}, {"rent", {0.0, 0.5e9, 1e9, 2e9}}, {"kur", {0.0, 0.1e9, 0.3e9, 1e9}}};
+  for (Programme p : programmes) {
+    double last = std::numeric_limits<double>::infinity();
+    for (double budget : budgets.at(p.name)) {
+      p.budget_rp = budget;
+      Scenario sc = presets::bogor_covid19_scenario(24);
+      sc.programmes = {p};
+      const double closed = run_with(bogor(), sc).monthly.numbers("closed_firms").back();
+      EXPECT_LE(closed, last) << p.name << " budget " << budget;
+      last = closed;
+    }
   }
 }
 
