@@ -2,7 +2,10 @@
 
 #include <charconv>
 #include <cmath>
+#include <fstream>
 #include <limits>
+#include <sstream>
+#include <string>
 
 namespace msmesim {
 
@@ -16,6 +19,15 @@ ParseError::ParseError(std::string file, std::int64_t line, std::string column, 
                        std::string allowed)
     : Error(file + ":" + std::to_string(line) + ": column '" + column + "': got '" + value +
             "'; allowed: " + allowed),
+      file_(std::move(file)),
+      line_(line),
+      column_(std::move(column)),
+      value_(std::move(value)),
+      allowed_(std::move(allowed)) {}
+
+ParseError::ParseError(const std::string& message, std::string file, std::int64_t line, std::string column,
+                       std::string value, std::string allowed)
+    : Error(message),
       file_(std::move(file)),
       line_(line),
       column_(std::move(column)),
@@ -55,6 +67,24 @@ void require_range(const std::string& field, std::int64_t v, std::int64_t lo, st
                             ? "an integer >= " + std::to_string(lo)
                             : "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
   throw InvalidArgument(field, std::to_string(v), allowed);
+}
+
+void require_memory(const std::string& field, std::int64_t firms) {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string line;
+  std::int64_t available_kib = -1;
+  while (std::getline(meminfo, line))
+    if (line.rfind("MemAvailable:", 0) == 0) {
+      std::istringstream in(line.substr(13));
+      in >> available_kib;
+    }
+  if (available_kib <= 0) return;  // not known here: the allocation itself will tell
+  const std::int64_t most = available_kib * 1024 / kBytesPerFirm;
+  if (firms > most)
+    throw InvalidArgument(field, std::to_string(firms),
+                          "at most " + std::to_string(most) + " firms with the " +
+                              format_value(static_cast<double>(available_kib) / (1024.0 * 1024.0)) +
+                              " GiB of memory available (about " + std::to_string(kBytesPerFirm) + " bytes a firm)");
 }
 
 }  // namespace detail

@@ -47,6 +47,11 @@ class ParseError : public Error {
   const std::string& value() const noexcept { return value_; }
   const std::string& allowed() const noexcept { return allowed_; }
 
+ protected:
+  /// For subclasses that word the message themselves.
+  ParseError(const std::string& message, std::string file, std::int64_t line, std::string column, std::string value,
+             std::string allowed);
+
  private:
   std::string file_;
   std::int64_t line_;
@@ -77,6 +82,12 @@ std::string format_value(std::int64_t v);
 void require_range(const std::string& field, double v, double lo, double hi);
 /// Throws InvalidArgument unless lo <= v <= hi.
 void require_range(const std::string& field, std::int64_t v, std::int64_t lo, std::int64_t hi);
+/// Bytes of memory a run needs per firm (population, state and results), an
+/// upper estimate.
+inline constexpr std::int64_t kBytesPerFirm = 1024;
+/// Throws InvalidArgument on `field` when `firms` firms would not fit in the
+/// memory available now (MemAvailable of /proc/meminfo, where there is one).
+void require_memory(const std::string& field, std::int64_t firms);
 }  // namespace detail
 
 }  // namespace msmesim

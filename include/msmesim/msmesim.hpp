@@ -14,6 +14,7 @@
 #include "msmesim/results.hpp"
 #include "msmesim/rng.hpp"
 #include "msmesim/scenario.hpp"
+#include "msmesim/scenario_file.hpp"
 #include "msmesim/shock.hpp"
 #include "msmesim/size_class.hpp"
 #include "msmesim/state.hpp"

@@ -1,0 +1,86 @@
+// Scenario files (docs/scenario.md): a scenario, its population and how to
+// run it, in TOML — parsed once here, so C++ programs and Python share one
+// loader and one validation. Unknown keys are errors (with a "did you
+// mean"); every error names the file, the line, the key path, the value and
+// what is allowed (ScenarioFileError). A file may start from a built-in
+// preset (`extends = "bogor-covid19"`) and change what it needs. A loaded
+// file written back with to_toml() loads to the same scenario.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "msmesim/error.hpp"
+#include "msmesim/population.hpp"
+#include "msmesim/scenario.hpp"
+
+namespace msmesim {
+
+/// An error in a scenario file: file, line, key path (`column()`), value
+/// and what is allowed. Derives from ParseError.
+class ScenarioFileError : public ParseError {
+ public:
+  ScenarioFileError(std::string file, std::int64_t line, std::string key, std::string value, std::string allowed);
+  const std::string& key() const noexcept { return column(); }
+};
+
+/// Where a run's firms (and cooperatives) come from.
+struct PopulationSource {
+  /// A built-in population ("bogor"), or empty when `firms_csv` is given.
+  std::string preset = "bogor";
+  /// Firms to generate (0: the preset's own size); cooperatives scale along.
+  std::int64_t firms = 0;
+  std::uint64_t seed = 1;  ///< generation seed
+  /// Registry files (docs/data.md); paths relative to the scenario file.
+  std::string firms_csv, cooperatives_csv, memberships_csv;
+  std::string regime = "law20_2008";  ///< size-class regime of a registry file
+};
+
+/// What a run writes.
+struct OutputSpec {
+  std::string dir;     ///< CSV files (empty: none)
+  std::string report;  ///< an HTML report (empty: none)
+  bool microdata = false;
+  bool cooperative_panel = false;
+};
+
+struct ScenarioFile {
+  std::string description;
+  std::string extends;  ///< the preset it started from (empty: none)
+  Scenario scenario;
+  PopulationSource population;
+  std::uint64_t seed = 1;
+  std::int32_t replications = 1;
+  OutputSpec outputs;
+  std::string source;  ///< the file it was read from (for relative paths)
+};
+
+/// Reads and validates a scenario file. Throws ScenarioFileError (and
+/// IoError when the file cannot be read).
+ScenarioFile load_scenario_file(const std::string& path);
+/// The same from text; `source` names it in errors (and is the base of
+/// relative paths).
+ScenarioFile parse_scenario(std::string_view text, const std::string& source = "<scenario>");
+/// The scenario as a TOML document (every key written, no `extends`).
+std::string to_toml(const ScenarioFile& file);
+/// Writes to_toml(file) to `path` (through a temporary file, renamed).
+void save_scenario_file(const ScenarioFile& file, const std::string& path);
+
+/// Generates or reads the population a scenario file describes. Refuses,
+/// before allocating, a population that would not fit in the memory
+/// available (error on `population.firms`).
+Population make_population(const PopulationSource& source, const std::string& base_dir = "", int threads = 1);
+
+namespace presets {
+/// Names of the scenario files built into the library (presets/*.toml).
+std::vector<std::string> scenario_names();
+/// The text of a built-in scenario file; InvalidArgument naming `field`
+/// for an unknown name.
+const std::string& scenario_text(std::string_view name, const std::string& field = "preset");
+/// A built-in scenario file, parsed.
+ScenarioFile scenario_file(std::string_view name);
+}  // namespace presets
+
+}  // namespace msmesim

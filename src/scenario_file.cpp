@@ -1,0 +1,797 @@
+// Scenario files in TOML (docs/scenario.md), read with toml++: a strict
+// reader that knows every key, checks types and ranges, and names the file,
+// line and key path of anything wrong; and the writer for the round trip.
+#include "msmesim/scenario_file.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include "detail/csv.hpp"
+#include "msmesim/presets.hpp"
+#include "msmesim/programme.hpp"
+
+namespace msmesim {
+
+ScenarioFileError::ScenarioFileError(std::string file, std::int64_t line, std::string key, std::string value,
+                                     std::string allowed)
+    : ParseError(file + ":" + std::to_string(line) + ": key '" + key + "': got " + value + "; allowed: " + allowed,
+                 file, line, key, value, allowed) {}
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// Edit distance, for "did you mean".
+std::size_t distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string describe(const toml::node& n) {
+  if (const auto* s = n.as_string()) return "'" + s->get() + "'";
+  if (const auto* i = n.as_integer()) return std::to_string(i->get());
+  if (const auto* f = n.as_floating_point()) return detail::format_value(f->get());
+  if (const auto* b = n.as_boolean()) return b->get() ? "true" : "false";
+  if (n.is_table()) return "a table";
+  if (n.is_array()) return "an array";
+  return "a date or time";
+}
+
+/// The strict reader: one per file.
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(std::int64_t line, const std::string& key, const std::string& value,
+                         const std::string& allowed) const {
+    throw ScenarioFileError(file_, line, key, value, allowed);
+  }
+  [[noreturn]] void fail(const toml::node& n, const std::string& key, const std::string& allowed) const {
+    fail(static_cast<std::int64_t>(n.source().begin.line), key, describe(n), allowed);
+  }
+
+  /// Errors on keys of `t` outside `known` (with the closest known key).
+  void only(const toml::table& t, const std::string& path, std::initializer_list<std::string_view> known) const {
+    for (auto&& [k, v] : t) {
+      const std::string key(k.str());
+      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+      std::string best;
+      std::size_t best_d = 1000;
+      std::string all;
+      for (auto c : known) {
+        const std::size_t d = distance(key, c);
+        if (d < best_d) {
+          best_d = d;
+          best = std::string(c);
+        }
+        all += (all.empty() ? "" : ", ") + std::string(c);
+      }
+      const std::string hint = best_d <= std::max<std::size_t>(2, key.size() / 3) ? "did you mean '" + best + "'? " : "";
+      fail(static_cast<std::int64_t>(k.source().begin.line), join(path, key), "'" + key + "' (an unknown key)",
+           hint + "one of " + all);
+    }
+  }
+
+  static std::string join(const std::string& path, std::string_view key) {
+    return path.empty() ? std::string(key) : path + "." + std::string(key);
+  }
+
+  const toml::table* table(const toml::table& t, const std::string& path, std::string_view key) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return nullptr;
+    if (!n->is_table()) fail(*n, join(path, key), "a table");
+    return n->as_table();
+  }
+  const toml::array* array(const toml::table& t, const std::string& path, std::string_view key) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return nullptr;
+    if (!n->is_array()) fail(*n, join(path, key), "an array");
+    return n->as_array();
+  }
+
+  double number(const toml::node& n, const std::string& key, double lo, double hi) const {
+    double v = 0.0;
+    if (const auto* i = n.as_integer()) {
+      v = static_cast<double>(i->get());
+    } else if (const auto* f = n.as_floating_point()) {
+      v = f->get();
+    } else {
+      fail(n, key, "a number" + range_text(lo, hi));
+    }
+    if (!(v >= lo && v <= hi) || std::isnan(v)) fail(n, key, "a number" + range_text(lo, hi));
+    return v;
+  }
+  void number(const toml::table& t, const std::string& path, std::string_view key, double& out, double lo,
+              double hi) const {
+    if (const toml::node* n = t.get(key)) out = number(*n, join(path, key), lo, hi);
+  }
+  std::int64_t integer(const toml::node& n, const std::string& key, std::int64_t lo, std::int64_t hi) const {
+    const auto* i = n.as_integer();
+    if (i == nullptr || i->get() < lo || i->get() > hi) fail(n, key, "an integer" + range_text(lo, hi));
+    return i->get();
+  }
+  template <class T>
+  void integer(const toml::table& t, const std::string& path, std::string_view key, T& out, std::int64_t lo,
+               std::int64_t hi) const {
+    if (const toml::node* n = t.get(key)) out = static_cast<T>(integer(*n, join(path, key), lo, hi));
+  }
+  void boolean(const toml::table& t, const std::string& path, std::string_view key, bool& out) const {
+    if (const toml::node* n = t.get(key)) {
+      const auto* b = n->as_boolean();
+      if (b == nullptr) fail(*n, join(path, key), "true or false");
+      out = b->get();
+    }
+  }
+  std::string text(const toml::node& n, const std::string& key, const std::string& allowed = "a string") const {
+    const auto* s = n.as_string();
+    if (s == nullptr) fail(n, key, allowed);
+    return s->get();
+  }
+  void text(const toml::table& t, const std::string& path, std::string_view key, std::string& out) const {
+    if (const toml::node* n = t.get(key)) out = text(*n, join(path, key));
+  }
+  std::vector<std::string> texts(const toml::table& t, const std::string& path, std::string_view key) const {
+    std::vector<std::string> out;
+    if (const toml::array* a = array(t, path, key))
+      for (std::size_t k = 0; k < a->size(); ++k)
+        out.push_back(text(*a->get(k), join(path, key) + "[" + std::to_string(k) + "]", "a string"));
+    return out;
+  }
+  YearMonth month(const toml::node& n, const std::string& key) const {
+    const std::string s = text(n, key, "a month \"YYYY-MM\"");
+    try {
+      return YearMonth::parse(s, key);
+    } catch (const InvalidArgument&) {
+      fail(n, key, "a month \"YYYY-MM\"");
+    }
+  }
+  void month(const toml::table& t, const std::string& path, std::string_view key, YearMonth& out) const {
+    if (const toml::node* n = t.get(key)) out = month(*n, join(path, key));
+  }
+  /// A name from a fixed vocabulary, through its parser.
+  template <class F>
+  auto name(const toml::node& n, const std::string& key, F parse) const {
+    const std::string s = text(n, key);
+    try {
+      return parse(s, key);
+    } catch (const InvalidArgument& e) {
+      fail(n, key, e.allowed());
+    }
+  }
+
+  const std::string& file() const { return file_; }
+
+ private:
+  static std::string range_text(double lo, double hi) {
+    if (lo == -kInf && hi == kInf) return "";
+    if (hi == kInf) return " >= " + detail::format_value(lo);
+    return " in [" + detail::format_value(lo) + ", " + detail::format_value(hi) + "]";
+  }
+  static std::string range_text(std::int64_t lo, std::int64_t hi) {
+    if (hi == std::numeric_limits<std::int64_t>::max()) return " >= " + std::to_string(lo);
+    return " in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+  }
+  std::string file_;
+};
+
+/// The line of the node a validation error's field names (or of the
+/// nearest enclosing node that exists): "programmes[0].budget_rp" is the
+/// TOML path programmes -> 0 -> budget_rp.
+std::int64_t line_of(const toml::table& root, const std::string& field) {
+  const toml::node* node = &root;
+  std::int64_t line = 1;
+  std::string part;
+  auto step = [&](const std::string& key) {
+    if (node == nullptr || key.empty()) return;
+    const toml::node* next = nullptr;
+    if (const auto* t = node->as_table()) next = t->get(key);
+    if (next != nullptr) {
+      node = next;
+      if (node->source().begin.line > 0) line = static_cast<std::int64_t>(node->source().begin.line);
+    } else {
+      node = nullptr;
+    }
+  };
+  for (std::size_t k = 0; k <= field.size(); ++k) {
+    const char ch = k < field.size() ? field[k] : '.';
+    if (ch == '.' || ch == '[' || ch == ' ' || ch == '(') {
+      step(part);
+      part.clear();
+      if (ch == ' ' || ch == '(') {
+        // "programmes[0] ('name').field": skip the quoted name.
+        while (k < field.size() && field[k] != ')') ++k;
+      }
+    } else if (ch == ']') {
+      if (node != nullptr && node->is_array()) {
+        const auto* a = node->as_array();
+        const std::size_t idx = static_cast<std::size_t>(std::stoul(part));
+        node = idx < a->size() ? a->get(idx) : nullptr;
+        if (node != nullptr && node->source().begin.line > 0) line = static_cast<std::int64_t>(node->source().begin.line);
+      }
+      part.clear();
+    } else {
+      part += ch;
+    }
+  }
+  return line;
+}
+
+// ---- reading the parts ---------------------------------------------------------------------
+
+void read_population(const Reader& r, const toml::table& t, PopulationSource& p) {
+  const std::string path = "population";
+  r.only(t, path, {"preset", "firms", "seed", "firms_csv", "cooperatives_csv", "memberships_csv", "regime"});
+  r.text(t, path, "preset", p.preset);
+  r.integer(t, path, "firms", p.firms, 1, std::int64_t{2000000000});
+  std::int64_t seed = static_cast<std::int64_t>(p.seed);
+  r.integer(t, path, "seed", seed, 0, std::numeric_limits<std::int64_t>::max());
+  p.seed = static_cast<std::uint64_t>(seed);
+  r.text(t, path, "firms_csv", p.firms_csv);
+  r.text(t, path, "cooperatives_csv", p.cooperatives_csv);
+  r.text(t, path, "memberships_csv", p.memberships_csv);
+  r.text(t, path, "regime", p.regime);
+  if (t.get("firms_csv") != nullptr && t.get("preset") == nullptr) p.preset.clear();
+  if (const toml::node* n = t.get("preset")) {
+    if (p.preset != "bogor") r.fail(*n, "population.preset", "'bogor' (the built-in population)");
+    if (!p.firms_csv.empty()) r.fail(*n, "population.preset", "no preset when firms_csv is given");
+  }
+  if (const toml::node* n = t.get("regime")) (void)r.name(*n, "population.regime", class_regime_from_string);
+  if (const toml::node* n = t.get("cooperatives_csv"))
+    if (p.firms_csv.empty()) r.fail(*n, "population.cooperatives_csv", "a file only together with firms_csv");
+  if (const toml::node* n = t.get("memberships_csv"))
+    if (p.cooperatives_csv.empty()) r.fail(*n, "population.memberships_csv", "a file only together with cooperatives_csv");
+}
+
+void read_params(const Reader& r, const toml::table& t, FirmParams& P) {
+  for (auto&& [k, v] : t) {
+    const std::string key(k.str());
+    const ParamInfo* info = nullptr;
+    for (const auto& i : firm_param_table())
+      if (key == i.name) info = &i;
+    if (info == nullptr) {
+      std::string best;
+      std::size_t best_d = 1000;
+      for (const auto& i : firm_param_table()) {
+        const std::size_t d = distance(key, i.name);
+        if (d < best_d) {
+          best_d = d;
+          best = std::string(i.name);
+        }
+      }
+      r.fail(static_cast<std::int64_t>(k.source().begin.line), "params." + key, "'" + key + "' (an unknown parameter)",
+             (best_d <= std::max<std::size_t>(2, key.size() / 3) ? "did you mean '" + best + "'? " : "") +
+                 "a name from docs/parameters.md");
+    }
+    const std::string f = "params." + key;
+    const double value = info->integer ? static_cast<double>(r.integer(v, f, static_cast<std::int64_t>(info->min),
+                                                                         static_cast<std::int64_t>(info->max)))
+                                       : r.number(v, f, info->min, info->max);
+    P.set(key, value);
+  }
+}
+
+SeverityDist read_severity(const Reader& r, const toml::node& n, const std::string& path) {
+  if (!n.is_table()) r.fail(n, path, "a table { distribution = \"beta\", mean = ..., sd = ... }");
+  const toml::table& t = *n.as_table();
+  r.only(t, path, {"distribution", "value", "low", "high", "mean", "sd"});
+  const toml::node* d = t.get("distribution");
+  if (d == nullptr) r.fail(static_cast<std::int64_t>(n.source().begin.line), path + ".distribution", "nothing",
+                           "'fixed', 'uniform' or 'beta'");
+  const std::string kind = r.text(*d, path + ".distribution");
+  auto need = [&](std::string_view key) {
+    const toml::node* v = t.get(key);
+    if (v == nullptr)
+      r.fail(static_cast<std::int64_t>(n.source().begin.line), Reader::join(path, key), "nothing", "a number in [0, 1]");
+    return r.number(*v, Reader::join(path, key), 0.0, 1.0);
+  };
+  SeverityDist s;
+  if (kind == "fixed") {
+    s = SeverityDist::fixed(need("value"));
+  } else if (kind == "uniform") {
+    s = SeverityDist::uniform(need("low"), need("high"));
+  } else if (kind == "beta") {
+    s = SeverityDist::beta(need("mean"), need("sd"));
+  } else {
+    r.fail(*d, path + ".distribution", "'fixed', 'uniform' or 'beta'");
+  }
+  return s;
+}
+
+Shock read_shock(const Reader& r, const toml::table& t, const std::string& path) {
+  r.only(t, path, {"name", "channel", "onset", "ramp_months", "plateau_months", "recovery_half_life_months", "path",
+                   "incidence", "incidence_by_sector", "severity", "sectors", "regions", "classes"});
+  Shock s;
+  r.text(t, path, "name", s.name);
+  if (const toml::node* n = t.get("channel")) s.channel = r.name(*n, path + ".channel", channel_from_string);
+  r.month(t, path, "onset", s.onset);
+  r.integer(t, path, "ramp_months", s.profile.ramp_months, 0, 600);
+  r.integer(t, path, "plateau_months", s.profile.plateau_months, 0, 1200);
+  r.number(t, path, "recovery_half_life_months", s.profile.recovery_half_life_months, 0.0, 1200.0);
+  if (const toml::array* a = r.array(t, path, "path"))
+    for (std::size_t k = 0; k < a->size(); ++k)
+      s.profile.path.push_back(r.number(*a->get(k), path + ".path[" + std::to_string(k) + "]", 0.0, 1.0));
+  r.number(t, path, "incidence", s.incidence, 0.0, 1.0);
+  if (const toml::table* by = r.table(t, path, "incidence_by_sector"))
+    for (auto&& [k, v] : *by) s.incidence_by_sector[std::string(k.str())] = r.number(v, path + ".incidence_by_sector." + std::string(k.str()), 0.0, 1.0);
+  if (const toml::node* n = t.get("severity")) s.severity = read_severity(r, *n, path + ".severity");
+  s.target.sectors = r.texts(t, path, "sectors");
+  s.target.regions = r.texts(t, path, "regions");
+  if (const toml::array* a = r.array(t, path, "classes"))
+    for (std::size_t k = 0; k < a->size(); ++k)
+      s.target.classes.push_back(
+          r.name(*a->get(k), path + ".classes[" + std::to_string(k) + "]",
+                 [](std::string_view x, const std::string& f) { return size_class_from_string(x, f); }));
+  return s;
+}
+
+Eligibility read_eligibility(const Reader& r, const toml::table& t, const std::string& path) {
+  r.only(t, path, {"classes", "sectors", "regions", "registered", "never_had_kur", "cooperative_member",
+                   "online_seller", "in_distress", "ranges", "coop_types"});
+  Eligibility e;
+  if (const toml::array* a = r.array(t, path, "classes"))
+    for (std::size_t k = 0; k < a->size(); ++k)
+      e.classes.push_back(r.name(*a->get(k), path + ".classes[" + std::to_string(k) + "]",
+                                 [](std::string_view x, const std::string& f) { return size_class_from_string(x, f); }));
+  e.sectors = r.texts(t, path, "sectors");
+  e.regions = r.texts(t, path, "regions");
+  auto tristate = [&](std::string_view key, int& out) {
+    bool b = false;
+    if (t.get(key) != nullptr) {
+      r.boolean(t, path, key, b);
+      out = b ? 1 : 0;
+    }
+  };
+  tristate("registered", e.registered);
+  tristate("cooperative_member", e.cooperative_member);
+  tristate("online_seller", e.online_seller);
+  r.boolean(t, path, "never_had_kur", e.never_had_kur);
+  r.boolean(t, path, "in_distress", e.in_distress);
+  if (const toml::table* ranges = r.table(t, path, "ranges"))
+    for (auto&& [k, v] : *ranges) {
+      const std::string f = path + ".ranges." + std::string(k.str());
+      const auto& names = eligibility_attributes();
+      if (std::find(names.begin(), names.end(), std::string(k.str())) == names.end()) {
+        std::string all;
+        for (const auto& x : names) all += (all.empty() ? "" : ", ") + x;
+        r.fail(static_cast<std::int64_t>(k.source().begin.line), f, "'" + std::string(k.str()) + "' (an unknown attribute)",
+               "one of " + all);
+      }
+      const auto* a = v.as_array();
+      if (a == nullptr || a->size() != 2) r.fail(v, f, "[min, max]");
+      e.ranges.push_back({std::string(k.str()), r.number(*a->get(0), f + "[0]", -kInf, kInf),
+                          r.number(*a->get(1), f + "[1]", -kInf, kInf)});
+    }
+  if (const toml::array* a = r.array(t, path, "coop_types"))
+    for (std::size_t k = 0; k < a->size(); ++k)
+      e.coop_types.push_back(r.name(*a->get(k), path + ".coop_types[" + std::to_string(k) + "]",
+                                    [](std::string_view x, const std::string& f) { return coop_type_from_string(x, f); }));
+  return e;
+}
+
+Programme read_programme(const Reader& r, const toml::table& t, const std::string& path) {
+  r.only(t, path, {"name", "kind", "start", "end", "budget_rp", "quota", "amount_rp", "eligibility", "allocation",
+                   "uptake", "monthly_capacity", "admin_cost_share", "leakage_share", "params"});
+  Programme p;
+  r.text(t, path, "name", p.name);
+  const toml::node* kind = t.get("kind");
+  if (kind == nullptr) {
+    std::string all;
+    for (auto k : kAllProgrammeKinds) all += (all.empty() ? "" : ", ") + std::string(to_string(k));
+    r.fail(static_cast<std::int64_t>(t.source().begin.line), path + ".kind", "nothing", "one of " + all);
+  }
+  p.kind = r.name(*kind, path + ".kind", programme_kind_from_string);
+  r.month(t, path, "start", p.start);
+  r.month(t, path, "end", p.end);
+  r.number(t, path, "budget_rp", p.budget_rp, 0.0, kInf);
+  r.integer(t, path, "quota", p.quota, 0, std::numeric_limits<std::int64_t>::max());
+  r.number(t, path, "amount_rp", p.amount_rp, 0.0, kInf);
+  if (const toml::table* e = r.table(t, path, "eligibility")) p.eligibility = read_eligibility(r, *e, path + ".eligibility");
+  if (const toml::node* n = t.get("allocation")) p.allocation = r.name(*n, path + ".allocation", allocation_from_string);
+  r.number(t, path, "uptake", p.uptake, 0.0, 1.0);
+  r.integer(t, path, "monthly_capacity", p.monthly_capacity, 0, std::numeric_limits<std::int64_t>::max());
+  r.number(t, path, "admin_cost_share", p.admin_cost_share, 0.0, 10.0);
+  r.number(t, path, "leakage_share", p.leakage_share, 0.0, 1.0);
+  if (const toml::table* params = r.table(t, path, "params")) {
+    const auto& infos = programme_params(p.kind);
+    for (auto&& [k, v] : *params) {
+      const std::string key(k.str());
+      const ProgrammeParamInfo* info = nullptr;
+      std::string all;
+      for (const auto& i : infos) {
+        if (key == i.name) info = &i;
+        all += (all.empty() ? "" : ", ") + std::string(i.name);
+      }
+      const std::string f = path + ".params." + key;
+      if (info == nullptr)
+        r.fail(static_cast<std::int64_t>(k.source().begin.line), f, "'" + key + "' (an unknown parameter)",
+               all.empty() ? std::string(to_string(p.kind)) + " has no parameters"
+                           : "a parameter of " + std::string(to_string(p.kind)) + ": " + all);
+      p.params[key] = info->integer ? static_cast<double>(r.integer(v, f, static_cast<std::int64_t>(info->min_value),
+                                                                    static_cast<std::int64_t>(info->max_value)))
+                                    : r.number(v, f, info->min_value, info->max_value);
+    }
+  }
+  return p;
+}
+
+std::optional<InputOutput> read_input_output(const Reader& r, const toml::table& t) {
+  const std::string path = "input_output";
+  r.only(t, path, {"preset", "sectors", "coefficients", "output"});
+  if (const toml::node* n = t.get("preset")) {
+    const std::string name = r.text(*n, path + ".preset");
+    if (name == "none") return std::nullopt;
+    if (name != "bogor") r.fail(*n, path + ".preset", "'bogor' or 'none'");
+    if (t.get("sectors") != nullptr) r.fail(*t.get("sectors"), path + ".sectors", "no table together with a preset");
+    return presets::bogor_input_output();
+  }
+  InputOutput io;
+  io.sectors = r.texts(t, path, "sectors");
+  if (const toml::array* rows = r.array(t, path, "coefficients"))
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+      const std::string f = path + ".coefficients[" + std::to_string(i) + "]";
+      const auto* row = rows->get(i)->as_array();
+      if (row == nullptr || row->size() != io.sectors.size())
+        r.fail(*rows->get(i), f, "an array of " + std::to_string(io.sectors.size()) + " numbers (one per sector)");
+      for (std::size_t j = 0; j < row->size(); ++j)
+        io.technical_coefficients.push_back(r.number(*row->get(j), f + "[" + std::to_string(j) + "]", 0.0, 1.0));
+    }
+  if (const toml::array* a = r.array(t, path, "output"))
+    for (std::size_t k = 0; k < a->size(); ++k)
+      io.output.push_back(r.number(*a->get(k), path + ".output[" + std::to_string(k) + "]", 0.0, kInf));
+  return io;
+}
+
+/// Merges `over` into `base`: tables key by key, anything else replaced.
+void merge(toml::table& base, const toml::table& over) {
+  for (auto&& [k, v] : over) {
+    toml::node* mine = base.get(k.str());
+    if (mine != nullptr && mine->is_table() && v.is_table()) {
+      merge(*mine->as_table(), *v.as_table());
+    } else {
+      base.insert_or_assign(k, v);
+    }
+  }
+}
+
+ScenarioFile read(const toml::table& root, const Reader& r, const std::string& source, const toml::table& lines) {
+  r.only(root, "", {"name", "description", "extends", "seed", "replications", "population", "horizon", "params",
+                    "shocks", "input_output", "class_review", "programmes", "outputs"});
+  ScenarioFile f;
+  f.source = source;
+  Scenario& sc = f.scenario;
+  sc.input_output.reset();
+  r.text(root, "", "name", sc.name);
+  r.text(root, "", "description", f.description);
+  r.text(root, "", "extends", f.extends);
+  std::int64_t seed = 1;
+  r.integer(root, "", "seed", seed, 0, std::numeric_limits<std::int64_t>::max());
+  f.seed = static_cast<std::uint64_t>(seed);
+  r.integer(root, "", "replications", f.replications, 1, 1000000);
+  if (const toml::table* t = r.table(root, "", "population")) read_population(r, *t, f.population);
+  if (const toml::table* t = r.table(root, "", "horizon")) {
+    r.only(*t, "horizon", {"start", "months"});
+    r.month(*t, "horizon", "start", sc.start);
+    r.integer(*t, "horizon", "months", sc.months, 1, kMaxMonths);
+  }
+  if (const toml::table* t = r.table(root, "", "params")) read_params(r, *t, sc.params);
+  if (const toml::array* a = r.array(root, "", "shocks"))
+    for (std::size_t k = 0; k < a->size(); ++k) {
+      const std::string path = "shocks[" + std::to_string(k) + "]";
+      if (!a->get(k)->is_table()) r.fail(*a->get(k), path, "a table ([[shocks]])");
+      sc.shocks.push_back(read_shock(r, *a->get(k)->as_table(), path));
+    }
+  if (const toml::table* t = r.table(root, "", "input_output")) sc.input_output = read_input_output(r, *t);
+  if (const toml::table* t = r.table(root, "", "class_review")) {
+    r.only(*t, "class_review", {"regime", "criterion", "months"});
+    if (const toml::node* n = t->get("regime")) sc.class_regime = r.name(*n, "class_review.regime", class_regime_from_string);
+    if (const toml::node* n = t->get("criterion"))
+      sc.class_criterion = r.name(*n, "class_review.criterion", class_criterion_from_string);
+    r.integer(*t, "class_review", "months", sc.class_review_months, 1, 120);
+  }
+  if (const toml::array* a = r.array(root, "", "programmes"))
+    for (std::size_t k = 0; k < a->size(); ++k) {
+      const std::string path = "programmes[" + std::to_string(k) + "]";
+      if (!a->get(k)->is_table()) r.fail(*a->get(k), path, "a table ([[programmes]])");
+      sc.programmes.push_back(read_programme(r, *a->get(k)->as_table(), path));
+    }
+  if (const toml::table* t = r.table(root, "", "outputs")) {
+    r.only(*t, "outputs", {"dir", "report", "microdata", "cooperative_panel"});
+    r.text(*t, "outputs", "dir", f.outputs.dir);
+    r.text(*t, "outputs", "report", f.outputs.report);
+    r.boolean(*t, "outputs", "microdata", f.outputs.microdata);
+    r.boolean(*t, "outputs", "cooperative_panel", f.outputs.cooperative_panel);
+  }
+  // What needs more than one key: the scenario's own checks, with the line
+  // of the key they name.
+  try {
+    sc.validate();
+  } catch (const InvalidArgument& e) {
+    throw ScenarioFileError(r.file(), line_of(lines, e.field()), e.field(), e.value(), e.allowed());
+  }
+  return f;
+}
+
+}  // namespace
+
+ScenarioFile parse_scenario(std::string_view text, const std::string& source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    throw ScenarioFileError(source, static_cast<std::int64_t>(e.source().begin.line), "(syntax)",
+                            "'" + std::string(e.description()) + "'", "a TOML document (https://toml.io)");
+  }
+  const Reader r(source);
+  if (root.empty())
+    throw ScenarioFileError(source, 1, "(document)", "an empty file",
+                            "a scenario: at least a name, or extends = \"bogor-covid19\" (docs/scenario.md)");
+  // A file may start from a built-in preset and change what it needs.
+  if (const toml::node* n = root.get("extends")) {
+    const std::string name = r.text(*n, "extends");
+    std::string base_text;
+    try {
+      base_text = presets::scenario_text(name, "extends");
+    } catch (const InvalidArgument& e) {
+      r.fail(*n, "extends", e.allowed());
+    }
+    toml::table base = toml::parse(base_text, "preset:" + name);
+    merge(base, root);
+    return read(base, r, source, root);
+  }
+  return read(root, r, source, root);
+}
+
+ScenarioFile load_scenario_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError("cannot read scenario file '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_scenario(text.str(), path);
+}
+
+namespace {
+
+toml::array months_path(const std::vector<double>& v) {
+  toml::array a;
+  for (double x : v) a.push_back(x);
+  return a;
+}
+
+toml::array names(const std::vector<std::string>& v) {
+  toml::array a;
+  for (const auto& x : v) a.push_back(x);
+  return a;
+}
+
+}  // namespace
+
+std::string to_toml(const ScenarioFile& f) {
+  const Scenario& sc = f.scenario;
+  toml::table root;
+  root.insert("name", sc.name);
+  if (!f.description.empty()) root.insert("description", f.description);
+  root.insert("seed", static_cast<std::int64_t>(f.seed));
+  root.insert("replications", static_cast<std::int64_t>(f.replications));
+  toml::table pop;
+  if (!f.population.preset.empty()) pop.insert("preset", f.population.preset);
+  if (f.population.firms > 0) pop.insert("firms", f.population.firms);
+  pop.insert("seed", static_cast<std::int64_t>(f.population.seed));
+  if (!f.population.firms_csv.empty()) {
+    pop.insert("firms_csv", f.population.firms_csv);
+    pop.insert("regime", f.population.regime);
+  }
+  if (!f.population.cooperatives_csv.empty()) pop.insert("cooperatives_csv", f.population.cooperatives_csv);
+  if (!f.population.memberships_csv.empty()) pop.insert("memberships_csv", f.population.memberships_csv);
+  root.insert("population", pop);
+  root.insert("horizon", toml::table{{"start", sc.start.to_string()}, {"months", sc.months}});
+  // Parameters that differ from the defaults.
+  toml::table params;
+  const FirmParams defaults;
+  for (const auto& info : firm_param_table()) {
+    const double v = sc.params.get(info.name), d = defaults.get(info.name);
+    if (v == d) continue;
+    if (info.integer) {
+      params.insert(std::string(info.name), static_cast<std::int64_t>(v));
+    } else {
+      params.insert(std::string(info.name), v);
+    }
+  }
+  if (!params.empty()) root.insert("params", params);
+  toml::array shocks;
+  for (const Shock& s : sc.shocks) {
+    toml::table t{{"name", s.name},
+                  {"channel", std::string(to_string(s.channel))},
+                  {"onset", s.onset.to_string()},
+                  {"ramp_months", s.profile.ramp_months},
+                  {"plateau_months", s.profile.plateau_months},
+                  {"recovery_half_life_months", s.profile.recovery_half_life_months},
+                  {"incidence", s.incidence}};
+    if (!s.profile.path.empty()) t.insert("path", months_path(s.profile.path));
+    if (!s.incidence_by_sector.empty()) {
+      toml::table by;
+      for (const auto& [k, v] : s.incidence_by_sector) by.insert(k, v);
+      t.insert("incidence_by_sector", by);
+    }
+    toml::table sev;
+    switch (s.severity.kind) {
+      case SeverityDist::Kind::fixed: sev = toml::table{{"distribution", "fixed"}, {"value", s.severity.a}}; break;
+      case SeverityDist::Kind::uniform:
+        sev = toml::table{{"distribution", "uniform"}, {"low", s.severity.a}, {"high", s.severity.b}};
+        break;
+      case SeverityDist::Kind::beta:
+        sev = toml::table{{"distribution", "beta"}, {"mean", s.severity.a}, {"sd", s.severity.b}};
+        break;
+    }
+    t.insert("severity", sev);
+    if (!s.target.sectors.empty()) t.insert("sectors", names(s.target.sectors));
+    if (!s.target.regions.empty()) t.insert("regions", names(s.target.regions));
+    if (!s.target.classes.empty()) {
+      toml::array a;
+      for (auto c : s.target.classes) a.push_back(std::string(to_string(c)));
+      t.insert("classes", a);
+    }
+    shocks.push_back(t);
+  }
+  if (!shocks.empty()) root.insert("shocks", shocks);
+  if (!sc.input_output) {
+    root.insert("input_output", toml::table{{"preset", "none"}});
+  } else {
+    const InputOutput& io = *sc.input_output;
+    const InputOutput bogor = presets::bogor_input_output();
+    if (io.sectors == bogor.sectors && io.technical_coefficients == bogor.technical_coefficients &&
+        io.output == bogor.output) {
+      root.insert("input_output", toml::table{{"preset", "bogor"}});
+    } else {
+      toml::table t{{"sectors", names(io.sectors)}};
+      toml::array rows;
+      const std::size_t n = io.sectors.size();
+      for (std::size_t i = 0; i < n; ++i) {
+        toml::array row;
+        for (std::size_t j = 0; j < n; ++j) row.push_back(io.technical_coefficients[i * n + j]);
+        rows.push_back(row);
+      }
+      t.insert("coefficients", rows);
+      if (!io.output.empty()) t.insert("output", months_path(io.output));
+      root.insert("input_output", t);
+    }
+  }
+  root.insert("class_review", toml::table{{"regime", std::string(to_string(sc.class_regime))},
+                                          {"criterion", std::string(to_string(sc.class_criterion))},
+                                          {"months", sc.class_review_months}});
+  toml::array progs;
+  for (const Programme& p : sc.programmes) {
+    toml::table t{{"name", p.name},
+                  {"kind", std::string(to_string(p.kind))},
+                  {"start", p.start.to_string()},
+                  {"end", p.end.to_string()},
+                  {"budget_rp", p.budget_rp},
+                  {"allocation", std::string(to_string(p.allocation))},
+                  {"uptake", p.uptake},
+                  {"admin_cost_share", p.admin_cost_share},
+                  {"leakage_share", p.leakage_share}};
+    if (p.quota >= 0) t.insert("quota", p.quota);
+    if (p.amount_rp >= 0) t.insert("amount_rp", p.amount_rp);
+    if (p.monthly_capacity >= 0) t.insert("monthly_capacity", p.monthly_capacity);
+    const Eligibility& e = p.eligibility;
+    toml::table el;
+    if (!e.classes.empty()) {
+      toml::array a;
+      for (auto c : e.classes) a.push_back(std::string(to_string(c)));
+      el.insert("classes", a);
+    }
+    if (!e.sectors.empty()) el.insert("sectors", names(e.sectors));
+    if (!e.regions.empty()) el.insert("regions", names(e.regions));
+    if (e.registered >= 0) el.insert("registered", e.registered == 1);
+    if (e.cooperative_member >= 0) el.insert("cooperative_member", e.cooperative_member == 1);
+    if (e.online_seller >= 0) el.insert("online_seller", e.online_seller == 1);
+    if (e.never_had_kur) el.insert("never_had_kur", true);
+    if (e.in_distress) el.insert("in_distress", true);
+    if (!e.ranges.empty()) {
+      toml::table ranges;
+      for (const auto& rg : e.ranges) ranges.insert(rg.attribute, toml::array{rg.min, rg.max});
+      el.insert("ranges", ranges);
+    }
+    if (!e.coop_types.empty()) {
+      toml::array a;
+      for (auto c : e.coop_types) a.push_back(std::string(to_string(c)));
+      el.insert("coop_types", a);
+    }
+    if (!el.empty()) t.insert("eligibility", el);
+    if (!p.params.empty()) {
+      toml::table pt;
+      for (const auto& [k, v] : p.params) {
+        bool integer = false;
+        for (const auto& i : programme_params(p.kind))
+          if (k == i.name) integer = i.integer;
+        if (integer) {
+          pt.insert(k, static_cast<std::int64_t>(v));
+        } else {
+          pt.insert(k, v);
+        }
+      }
+      t.insert("params", pt);
+    }
+    progs.push_back(t);
+  }
+  if (!progs.empty()) root.insert("programmes", progs);
+  toml::table out{{"microdata", f.outputs.microdata}, {"cooperative_panel", f.outputs.cooperative_panel}};
+  if (!f.outputs.dir.empty()) out.insert("dir", f.outputs.dir);
+  if (!f.outputs.report.empty()) out.insert("report", f.outputs.report);
+  root.insert("outputs", out);
+  std::ostringstream o;
+  o << "# msmesim scenario (docs/scenario.md)\n" << root << "\n";
+  return o.str();
+}
+
+void save_scenario_file(const ScenarioFile& file, const std::string& path) {
+  detail::csv::write_atomically(path, [&](std::ostream& o) { o << to_toml(file); });
+}
+
+Population make_population(const PopulationSource& source, const std::string& base_dir, int threads) {
+  auto resolve = [&](const std::string& p) {
+    if (p.empty()) return p;
+    const std::filesystem::path fp(p);
+    return fp.is_absolute() || base_dir.empty() ? p : (std::filesystem::path(base_dir) / fp).string();
+  };
+  if (!source.firms_csv.empty()) {
+    const auto regime = class_regime_from_string(source.regime, "population.regime");
+    const std::string name = std::filesystem::path(source.firms_csv).stem().string();
+    if (source.cooperatives_csv.empty()) return load_population_csv(resolve(source.firms_csv), name, regime);
+    return load_population_csv(resolve(source.firms_csv), name, regime, resolve(source.cooperatives_csv),
+                               resolve(source.memberships_csv));
+  }
+  const std::int64_t firms = source.firms > 0 ? source.firms : presets::kBogorFirms;
+  detail::require_memory("population.firms", firms);
+  return generate_population(presets::bogor_population_spec(firms), source.seed, threads);
+}
+
+}  // namespace msmesim
+
+namespace msmesim {
+
+namespace detail {
+const std::vector<std::pair<std::string, std::string>>& preset_files();
+}
+
+namespace presets {
+
+std::vector<std::string> scenario_names() {
+  std::vector<std::string> out;
+  for (const auto& [name, text] : detail::preset_files()) out.push_back(name);
+  return out;
+}
+
+const std::string& scenario_text(std::string_view name, const std::string& field) {
+  std::string all;
+  for (const auto& [n, text] : detail::preset_files()) {
+    if (n == name) return text;
+    all += (all.empty() ? "" : ", ") + n;
+  }
+  throw InvalidArgument(field, "'" + std::string(name) + "'", "a built-in preset: " + all);
+}
+
+ScenarioFile scenario_file(std::string_view name) {
+  return parse_scenario(scenario_text(name), "preset:" + std::string(name));
+}
+
+}  // namespace presets
+}  // namespace msmesim
