@@ -6,7 +6,9 @@
 
 #include <msmesim/msmesim.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <set>
 #include <fstream>
 
 #include "support.hpp"
@@ -199,6 +201,36 @@ TEST(ScenarioFile, PopulationFromRegistryFilesRelativeToTheScenario) {
   EXPECT_EQ(read.size(), pop.size());
   EXPECT_EQ(read.cooperatives.size(), pop.cooperatives.size());
   std::filesystem::remove_all(dir);
+}
+
+TEST(ScenarioFile, EveryPresetAndExampleFileLoadsAndRuns) {
+  std::vector<ScenarioFile> files;
+  for (const auto& name : presets::scenario_names()) files.push_back(presets::scenario_file(name));
+  const auto dir = std::filesystem::path(MSMESIM_SOURCE_DIR) / "examples" / "scenarios";
+  std::vector<std::filesystem::path> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    if (entry.path().extension() == ".toml") paths.push_back(entry.path());
+  std::sort(paths.begin(), paths.end());
+  EXPECT_GE(paths.size(), static_cast<std::size_t>(kProgrammeKinds));
+  for (const auto& p : paths) files.push_back(load_scenario_file(p.string()));
+  // Every kind of programme has an example.
+  std::set<ProgrammeKind> kinds;
+  for (const auto& f : files)
+    for (const auto& p : f.scenario.programmes) kinds.insert(p.kind);
+  EXPECT_EQ(kinds.size(), static_cast<std::size_t>(kProgrammeKinds));
+  for (ScenarioFile f : files) {
+    f.population.firms = 5000;
+    const Population pop = make_population(f.population, dir.string(), 2);
+    RunOptions opt;
+    opt.seed = f.seed;
+    opt.threads = 2;
+    opt.microdata = false;
+    const RunResult r = run(pop, f.scenario, opt);
+    EXPECT_EQ(r.monthly.rows(), static_cast<std::size_t>(f.scenario.months)) << f.scenario.name;
+    if (!f.scenario.programmes.empty()) {
+      EXPECT_GT(r.programme_payments.rows(), 0u) << f.scenario.name;
+    }
+  }
 }
 
 }  // namespace
