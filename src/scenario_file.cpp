@@ -251,7 +251,8 @@ void read_population(const Reader& r, const toml::table& t, PopulationSource& p)
   r.text(t, path, "regime", p.regime);
   if (t.get("firms_csv") != nullptr && t.get("preset") == nullptr) p.preset.clear();
   if (const toml::node* n = t.get("preset")) {
-    if (p.preset != "bogor") r.fail(*n, "population.preset", "'bogor' (the built-in population)");
+    if (p.preset != "bogor" && p.preset != "banjarbaru")
+      r.fail(*n, "population.preset", "'bogor' or 'banjarbaru' (the built-in populations)");
     if (!p.firms_csv.empty()) r.fail(*n, "population.preset", "no preset when firms_csv is given");
   }
   if (const toml::node* n = t.get("regime")) (void)r.name(*n, "population.regime", class_regime_from_string);
@@ -759,6 +760,13 @@ Population make_population(const PopulationSource& source, const std::string& ba
     return load_population_csv(resolve(source.firms_csv), name, regime, resolve(source.cooperatives_csv),
                                resolve(source.memberships_csv));
   }
+  if (source.preset == "banjarbaru") {
+    const std::int64_t firms = source.firms > 0 ? source.firms : presets::kBanjarbaruFirms;
+    detail::require_memory("population.firms", firms);
+    return generate_population(presets::banjarbaru_population_spec(firms), source.seed, threads);
+  }
+  if (source.preset != "bogor")
+    throw InvalidArgument("population.preset", "'" + source.preset + "'", "'bogor' or 'banjarbaru'");
   const std::int64_t firms = source.firms > 0 ? source.firms : presets::kBogorFirms;
   detail::require_memory("population.firms", firms);
   return generate_population(presets::bogor_population_spec(firms), source.seed, threads);

@@ -38,6 +38,15 @@ std::vector<Shock> covid19_shocks();
 /// The built-in default scenario: 36 months from January 2020.
 Scenario bogor_covid19_scenario(int months = 36);
 
+/// MSMEs in the Banjarbaru preset: an assumption (seed 002 gives no count),
+/// the size of the office's MSME database the programmes drew on.
+inline constexpr std::int64_t kBanjarbaruFirms = 10'000;
+/// Banjarbaru City (South Kalimantan; seed 002): its five kecamatan, the
+/// handicraft sub-sectors the study is about (sasirangan cloth, purun
+/// weaving, knitting) and the other MSMEs; micro firms, most of which have
+/// had KUR. Every assumption is in docs/model.md §16.
+PopulationSpec banjarbaru_population_spec(std::int64_t firms = kBanjarbaruFirms);
+
 /// Names of the built-in presets.
 std::vector<std::string> names();
 
