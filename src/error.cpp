@@ -83,7 +83,7 @@ void require_memory(const std::string& field, std::int64_t firms) {
   if (firms > most)
     throw InvalidArgument(field, std::to_string(firms),
                           "at most " + std::to_string(most) + " firms with the " +
-                              format_value(static_cast<double>(available_kib) / (1024.0 * 1024.0)) +
+                              format_value(std::round(static_cast<double>(available_kib) / (1024.0 * 1024.0) * 10.0) / 10.0) +
                               " GiB of memory available (about " + std::to_string(kBytesPerFirm) + " bytes a firm)");
 }
 

@@ -555,6 +555,13 @@ ScenarioFile parse_scenario(std::string_view text, const std::string& source) {
       r.fail(*n, "extends", e.allowed());
     }
     toml::table base = toml::parse(base_text, "preset:" + name);
+    // A file that brings its own registry files does not take the preset's
+    // generated population.
+    if (const toml::table* pop = root["population"].as_table(); pop != nullptr && pop->contains("firms_csv"))
+      if (toml::table* inherited = base["population"].as_table()) {
+        inherited->erase("preset");
+        inherited->erase("firms");
+      }
     merge(base, root);
     return read(base, r, source, root);
   }

@@ -21,6 +21,12 @@ Support programmes (``ms.programmes``)::
     result = ms.run(population, scenario)
     result.programmes               # reach and money per programme and month
     result.programme_summary()      # one row per programme
+
+Scenario files (TOML, docs/scenario.md)::
+
+    f = ms.load_scenario("scenario.toml")   # or ms.preset("bogor-covid19")
+    result = ms.run_file(f, threads=2)      # its population, seed and replications
+    ms.save_scenario(f, "copy.toml")
 """
 
 from __future__ import annotations
@@ -47,11 +53,15 @@ from ._core import (
     InputOutput,
     InvalidArgumentError,
     ParseError,
+    OutputSpec,
     Population,
+    PopulationSource,
     PopulationSpec,
     Programme,
     RegionSpec,
     Scenario,
+    ScenarioFile,
+    ScenarioFileError,
     SectorSpec,
     SeverityDist,
     Shock,
@@ -71,7 +81,7 @@ from ._core import (
     programme_params,
     size_classes,
 )
-from . import presets, programmes
+from . import presets, programmes, scenarios
 from .api import (
     Result,
     cooperatives_frame,
@@ -81,6 +91,19 @@ from .api import (
     parameter_table,
     population_frame,
     run,
+    write_outputs,
+    write_report,
+)
+from .scenarios import (
+    load_scenario,
+    make_population,
+    parse_scenario,
+    preset,
+    preset_names,
+    preset_text,
+    run_file,
+    save_scenario,
+    to_toml,
 )
 
 __version__: str = _core.__version__
@@ -96,13 +119,17 @@ __all__ = [
     "FirmParams",
     "InputOutput",
     "InvalidArgumentError",
+    "OutputSpec",
     "ParseError",
     "Population",
+    "PopulationSource",
     "PopulationSpec",
     "Programme",
     "RegionSpec",
     "Result",
     "Scenario",
+    "ScenarioFile",
+    "ScenarioFileError",
     "SectorSpec",
     "SeverityDist",
     "Shock",
@@ -122,13 +149,25 @@ __all__ = [
     "generate_population",
     "lenders",
     "load_population_csv",
+    "load_scenario",
+    "make_population",
     "memberships_frame",
     "parameter_table",
+    "parse_scenario",
     "population_frame",
+    "preset",
+    "preset_names",
+    "preset_text",
     "presets",
     "programme_kinds",
     "programme_params",
     "programmes",
     "run",
+    "run_file",
+    "save_scenario",
+    "scenarios",
     "size_classes",
+    "to_toml",
+    "write_outputs",
+    "write_report",
 ]

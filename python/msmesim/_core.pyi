@@ -13,6 +13,9 @@ class InvalidArgumentError(Error, ValueError):
     """
     A value outside what is allowed; has .field, .value and .allowed.
     """
+    field: str
+    value: str
+    allowed: str
 class TypeMismatchError(InvalidArgumentError, TypeError):
     """
     A value of the wrong kind.
@@ -21,6 +24,11 @@ class ParseError(Error, ValueError):
     """
     A malformed file; has .file, .line, .column, .value and .allowed.
     """
+    file: str
+    line: int
+    column: str
+    value: str
+    allowed: str
 class FileError(Error, OSError):
     """
     A file that cannot be read or written.
@@ -29,6 +37,12 @@ class CancelledError(Error):
     """
     A run stopped by its progress callback.
     """
+    months_completed: int
+class ScenarioFileError(ParseError):
+    """
+    An error in a scenario file; has .file, .line, .key (also .column), .value and .allowed.
+    """
+    key: str
 class FirmParams:
     """
     Behavioural parameters of firms; every name is in docs/parameters.md.
@@ -1029,6 +1043,61 @@ class Scenario:
     @shocks.setter
     def shocks(self, arg0: collections.abc.Sequence[Shock]) -> None:
         ...
+class PopulationSource:
+    """
+    Where a run's firms (and cooperatives) come from: the built-in population or registry files ([population] of a scenario file).
+    """
+    preset: str
+    firms: int
+    seed: int
+    firms_csv: str
+    cooperatives_csv: str
+    memberships_csv: str
+    regime: str
+    def __copy__(self) -> PopulationSource:
+        ...
+    def __deepcopy__(self, arg0: dict) -> PopulationSource:
+        ...
+    def __init__(self, *, preset: str = 'bogor', firms: int = 0, seed: int = 1, firms_csv: str = '', cooperatives_csv: str = '', memberships_csv: str = '', regime: str = 'law20_2008') -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+class OutputSpec:
+    """
+    What a run writes ([outputs] of a scenario file).
+    """
+    dir: str
+    report: str
+    microdata: bool
+    cooperative_panel: bool
+    def __copy__(self) -> OutputSpec:
+        ...
+    def __deepcopy__(self, arg0: dict) -> OutputSpec:
+        ...
+    def __init__(self, *, dir: str = '', report: str = '', microdata: bool = False, cooperative_panel: bool = False) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+class ScenarioFile:
+    """
+    A scenario file (docs/scenario.md): the scenario, its population, seed, replications and outputs. Fields are edited in place (f.scenario.months = 12).
+    """
+    description: str
+    extends: str
+    scenario: Scenario
+    population: PopulationSource
+    seed: int
+    replications: int
+    outputs: OutputSpec
+    source: str
+    def __copy__(self) -> ScenarioFile:
+        ...
+    def __deepcopy__(self, arg0: dict) -> ScenarioFile:
+        ...
+    def __init__(self, *, scenario: Scenario | None = None, population: PopulationSource | None = None, seed: int = 1, replications: int = 1, outputs: OutputSpec | None = None, description: str = '', extends: str = '', source: str = '') -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
 class RunResult:
     """
     The outcome of one run (one scenario, one replication).
@@ -1135,6 +1204,8 @@ def allocations() -> list[str]:
     """
     Allocation rules: who is served first when applicants exceed what is left.
     """
+def banjarbaru_population_spec(firms: int = 10000) -> PopulationSpec:
+    ...
 def bogor_active_cooperatives_2019() -> list[int]:
     ...
 def bogor_active_cooperatives_2020() -> list[int]:
@@ -1203,12 +1274,34 @@ def lenders() -> list[str]:
     """
     Lender kinds, in the order firms try them.
     """
+def load_scenario(path: str) -> ScenarioFile:
+    """
+    Read and validate a scenario file (ScenarioFileError, FileError when it cannot be read).
+    """
+def make_population(population_source: PopulationSource, base_dir: str = '', threads: int = 1) -> Population:
+    """
+    Generate or read the population a PopulationSource describes (relative paths from base_dir); refuses a population that would not fit in memory (error on population.firms).
+    """
+def parse_scenario(text: str, source: str = '<scenario>') -> ScenarioFile:
+    """
+    Read and validate a scenario from TOML text; `source` names it in errors.
+    """
 def population_param_table() -> list:
     """
     Rows of the population-wide generation parameters.
     """
+def preset(name: str) -> ScenarioFile:
+    """
+    A built-in scenario file, parsed.
+    """
 def preset_names() -> list[str]:
-    ...
+    """
+    Names of the built-in scenario files (presets/*.toml).
+    """
+def preset_text(name: str) -> str:
+    """
+    The TOML text of a built-in scenario file.
+    """
 def programme_kinds() -> list[str]:
     """
     Programme kind names (docs/model.md §15).
@@ -1216,6 +1309,10 @@ def programme_kinds() -> list[str]:
 def programme_params(kind: str) -> list:
     """
     Rows (name, default, min, max, unit, integer, description, source) of a kind's kind-specific parameters.
+    """
+def require_memory(field: str, firms: int) -> None:
+    """
+    Raise InvalidArgumentError on `field` when `firms` firms would not fit in the memory available.
     """
 def run(population: Population, scenario: Scenario, *, seed: int = 1, replication: int = 0, threads: int = 1, microdata: bool = True, cooperative_panel: bool = False, progress: typing.Any = None) -> RunResult:
     """
@@ -1229,5 +1326,14 @@ def size_classes() -> list[str]:
     """
     Size class names, smallest first.
     """
+def save_scenario(scenario_file: ScenarioFile, path: str) -> None:
+    """
+    Write to_toml(scenario_file) to `path` (through a temporary file).
+    """
+def to_toml(scenario_file: ScenarioFile) -> str:
+    """
+    The scenario file as TOML (every key, no extends).
+    """
+BANJARBARU_FIRMS: int = 10000
 BOGOR_FIRMS: int = 751888
 __version__: str = '0.1.0'

@@ -480,11 +480,13 @@ def run(
     return Result(raw, budgets={p.name: p.budget_rp for p in scenario.programmes})
 
 
-def write_outputs(results: list[Result], directory: str | os.PathLike[str], microdata: bool = False) -> list[Path]:
+def write_outputs(results: list[Result], directory: str | os.PathLike[str], microdata: bool = False,
+                  cooperative_panel: bool = False) -> list[Path]:
     """Write results in long form: monthly.csv, by_sector.csv, by_class.csv,
     by_region.csv (and firms.csv with ``microdata``), for populations with
     cooperatives cooperatives.csv, cooperatives_by_type.csv and
-    cooperatives_by_region.csv, and for scenarios with programmes
+    cooperatives_by_region.csv (and cooperatives_panel.csv with
+    ``cooperative_panel``, for runs that recorded it), and for scenarios with programmes
     programmes.csv, programme_ledger.csv and programme_payments.csv, each
     prefixed with the columns scenario and replication. Files are written to a
     temporary name and renamed into place."""
@@ -494,6 +496,8 @@ def write_outputs(results: list[Result], directory: str | os.PathLike[str], micr
     tables = ["monthly", "by_sector", "by_class", "by_region"] + (["firms"] if microdata else [])
     if any(len(r.cooperatives) for r in results):
         tables += list(_COOP_TABLES)
+        if cooperative_panel:
+            tables.append("cooperatives_panel")
     if any(len(r.programmes) for r in results):
         tables += list(_PROGRAMME_TABLES)
     file_of = {"cooperatives_monthly": "cooperatives", "programmes_monthly": "programmes"}
@@ -503,7 +507,7 @@ def write_outputs(results: list[Result], directory: str | os.PathLike[str], micr
         tmp = out / f".{name}.csv.tmp"
         parts = []
         for r in results:
-            if which in _COOP_TABLES or which in _PROGRAMME_TABLES:
+            if which in _COOP_TABLES or which in _PROGRAMME_TABLES or which == "cooperatives_panel":
                 frame = _table_frame(r.raw, which)
             else:
                 frame = getattr(r, which)
@@ -531,3 +535,45 @@ def write_outputs(results: list[Result], directory: str | os.PathLike[str], micr
     written.append(meta_path)
     return written
 
+
+
+def write_report(results: list[Result], path: str | os.PathLike[str], title: str = "") -> Path:
+    """Write a self-contained HTML report of runs: each run's summary and
+    headline numbers, its programmes, and the monthly table of the first run.
+    Written to a temporary name and renamed into place."""
+    import html
+
+    if not results:
+        raise invalid("results", "[]", "one or more Results")
+    out = Path(path)
+    if out.parent != Path(""):
+        out.parent.mkdir(parents=True, exist_ok=True)
+    first = results[0]
+    heading = html.escape(title or f"msmesim: {first.scenario}")
+    parts = [
+        "<!DOCTYPE html>", "<html><head><meta charset='utf-8'>", f"<title>{heading}</title>",
+        "<style>body{font-family:sans-serif;max-width:72em;margin:2em auto}"
+        "table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
+        "pre{background:#f6f6f6;padding:1em}</style></head><body>",
+        f"<h1>{heading}</h1>",
+        f"<p>msmesim {html.escape(_core.__version__)}; {len(results)} run(s).</p>",
+    ]
+    for r in results:
+        parts.append(f"<h2>{html.escape(r.scenario)}, replication {r.replication}</h2>")
+        parts.append(f"<pre>{html.escape(r.summary())}</pre>")
+        headline = pd.DataFrame({"value": r.headline()})
+        parts.append(headline.to_html(float_format=lambda v: f"{v:,.4g}"))
+        summary = r.programme_summary()
+        if len(summary):
+            parts.append("<h3>Programmes</h3>")
+            parts.append(summary.to_html(float_format=lambda v: f"{v:,.0f}"))
+    parts.append(f"<h2>Month by month ({html.escape(first.scenario)}, replication {first.replication})</h2>")
+    monthly = first.monthly
+    columns = [c for c in ("date", "active_firms", "closed_firms", "entries", "employment", "revenue_index",
+                           "distressed_firms") if c in monthly.columns]
+    parts.append(monthly[columns].to_html(index=False, float_format=lambda v: f"{v:,.3f}"))
+    parts.append("</body></html>")
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    os.replace(tmp, out)
+    return out

@@ -2,6 +2,10 @@
 
     msmesim run                 # the built-in Bogor COVID-19 default
     msmesim run --firms 100000 --months 24 --seed 3 --threads 2 --out results/
+    msmesim run scenario.toml   # a scenario file (docs/scenario.md); options override it
+    msmesim run bogor-covid19   # a built-in preset by name
+    msmesim validate a.toml b.toml
+    msmesim compare baseline.toml grant.toml --out results/
     msmesim presets             # list the built-in presets
     msmesim params              # the parameter table
 """
@@ -10,13 +14,20 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import math
 import os
 import sys
+from pathlib import Path
 from typing import Sequence
 
-from . import _core
+import pandas as pd
+
+from . import _core, scenarios
 from ._errors import invalid
-from .api import generate_population, load_population_csv, run, write_outputs
+from .api import Result, generate_population, load_population_csv, run, write_outputs, write_report
+
+#: The scenario of `msmesim run` without a file.
+DEFAULT_PRESET = "bogor-covid19"
 
 
 def _whole(name: str, minimum: int, maximum: int | None = None):
@@ -33,6 +44,22 @@ def _whole(name: str, minimum: int, maximum: int | None = None):
     return parse
 
 
+def _run_options(r: argparse.ArgumentParser, what: str) -> None:
+    """Options shared by run and compare."""
+    r.add_argument("--firms", type=_whole("--firms", 1, 2_000_000_000), default=None,
+                   help=f"number of firms (default: the scenario file's; Bogor's {_core.BOGOR_FIRMS:,} "
+                        "without a file)")
+    r.add_argument("--months", type=_whole("--months", 1, 1200), default=None,
+                   help=f"months to simulate (default: {what}'s; 36 without a file)")
+    r.add_argument("--seed", type=_whole("--seed", 0, 2**64 - 1), default=None,
+                   help=f"random seed of the runs and of a synthetic population (default: {what}'s; 1 without a "
+                        "file)")
+    r.add_argument("--threads", type=_whole("--threads", 0, 4096), default=0,
+                   help="worker threads; 0 uses every core (default). Results do not depend on it")
+    r.add_argument("--replications", type=_whole("--replications", 1, 100000), default=None,
+                   help=f"independent replications (default: {what}'s; 1 without a file)")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="msmesim",
@@ -41,15 +68,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"msmesim {_core.__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    r = sub.add_parser("run", help="run a scenario (default: the Bogor COVID-19 preset)")
-    r.add_argument("--firms", type=_whole("--firms", 1, 2_000_000_000), default=None,
-                   help=f"number of firms (default: Bogor's {_core.BOGOR_FIRMS:,})")
-    r.add_argument("--months", type=_whole("--months", 1, 1200), default=36, help="months to simulate (default 36)")
-    r.add_argument("--seed", type=_whole("--seed", 0, 2**64 - 1), default=1, help="random seed (default 1)")
-    r.add_argument("--threads", type=_whole("--threads", 0, 4096), default=0,
-                   help="worker threads; 0 uses every core (default). Results do not depend on it")
-    r.add_argument("--replications", type=_whole("--replications", 1, 100000), default=1,
-                   help="independent replications (default 1)")
+    r = sub.add_parser("run", help=f"run a scenario file or preset (default: the {DEFAULT_PRESET} preset)")
+    r.add_argument("scenario", nargs="?", default=None, metavar="FILE",
+                   help=f"a scenario file (docs/scenario.md) or a built-in preset name (default: {DEFAULT_PRESET}); "
+                        "the options below override its values")
+    _run_options(r, "the file")
     r.add_argument("--region", action="append", default=None, metavar="KECAMATAN",
                    help="simulate only these kecamatan (repeatable); firms keep their share of --firms")
     r.add_argument("--population-csv", default=None, metavar="FILE",
@@ -63,10 +86,27 @@ def _parser() -> argparse.ArgumentParser:
                    help="write monthly.csv, by_sector.csv, by_class.csv, by_region.csv, the cooperatives' "
                         "cooperatives.csv, cooperatives_by_type.csv, cooperatives_by_region.csv, the programmes' "
                         "programmes.csv, programme_ledger.csv, programme_payments.csv (when the scenario has "
-                        "programmes) and run.json to DIR")
-    r.add_argument("--microdata", action="store_true", help="with --out, also write firms.csv (one row per firm)")
+                        "programmes) and run.json to DIR (default: the file's outputs.dir, relative to the file)")
+    r.add_argument("--report", default=None, metavar="FILE",
+                   help="write an HTML report to FILE (default: the file's outputs.report, relative to the file)")
+    r.add_argument("--microdata", action="store_true",
+                   help="with --out, also write firms.csv (one row per firm; also outputs.microdata)")
     r.add_argument("--quiet", action="store_true", help="print nothing but errors")
     r.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show a progress bar (default: when the output is a terminal)")
+
+    v = sub.add_parser("validate", help="read and check scenario files without running them")
+    v.add_argument("files", nargs="+", metavar="FILE", help="scenario files (or built-in preset names)")
+
+    c = sub.add_parser("compare", help="run scenario files on one population with the same random numbers and "
+                                       "compare them with the first")
+    c.add_argument("files", nargs="+", metavar="FILE",
+                   help="two or more scenario files (or preset names); the first is the baseline and gives the "
+                        "population, seed and replications")
+    _run_options(c, "the first file")
+    c.add_argument("--out", default=None, metavar="DIR", help="write compare.csv to DIR")
+    c.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    c.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show a progress bar (default: when the output is a terminal)")
 
     sub.add_parser("presets", help="list the built-in presets")
@@ -105,65 +145,210 @@ def _restrict_cooperatives(coops: _core.CooperativeSpec, keep_index: list[int], 
         coops.reference_firms = max(1, round(coops.reference_firms * firm_share))
 
 
-def _population(args: argparse.Namespace) -> _core.Population:
-    if args.population_csv:
-        if args.firms is not None or args.region:
-            raise invalid("--population-csv", args.population_csv,
+#: Population specs of the built-in populations, for --region.
+_POPULATION_SPECS = {"bogor": _core.bogor_population_spec, "banjarbaru": _core.banjarbaru_population_spec}
+
+
+def _load(name: str) -> _core.ScenarioFile:
+    """A scenario file by path, or a built-in preset by name (when no such file exists)."""
+    if not os.path.exists(name) and name in _core.preset_names():
+        return _core.preset(name)
+    if not os.path.exists(name):
+        presets = ", ".join(_core.preset_names())
+        raise _core.FileError(f"cannot read scenario file '{name}': no such file (nor a built-in preset: {presets})")
+    return scenarios.load_scenario(name)
+
+
+def _from_file(scenario_file: _core.ScenarioFile, path: str) -> str:
+    """A path of a scenario file's [outputs], relative to the file's directory."""
+    return path if not path or os.path.isabs(path) else os.path.join(scenarios.base_dir(scenario_file), path)
+
+
+def _apply_overrides(f: _core.ScenarioFile, args: argparse.Namespace) -> None:
+    """Options given on the command line replace the file's values."""
+    if args.months is not None:
+        f.scenario.months = args.months
+    if args.seed is not None:
+        f.seed = args.seed
+        f.population.seed = args.seed
+    if args.replications is not None:
+        f.replications = args.replications
+
+
+def _population(args: argparse.Namespace, f: _core.ScenarioFile) -> _core.Population:
+    """The population of a run: the file's, or what --population-csv, --firms and --region make of it."""
+    region = getattr(args, "region", None)
+    population_csv = getattr(args, "population_csv", None)
+    cooperatives_csv = getattr(args, "cooperatives_csv", None)
+    memberships_csv = getattr(args, "memberships_csv", None)
+    if population_csv:
+        if args.firms is not None or region:
+            raise invalid("--population-csv", population_csv,
                           "a registry file or the synthetic population (--firms, --region), not both")
-        if args.memberships_csv and not args.cooperatives_csv:
-            raise invalid("--memberships-csv", args.memberships_csv, "a memberships file with --cooperatives-csv")
-        return load_population_csv(args.population_csv, cooperatives=args.cooperatives_csv,
-                                   memberships=args.memberships_csv)
-    if args.cooperatives_csv or args.memberships_csv:
-        option = "--cooperatives-csv" if args.cooperatives_csv else "--memberships-csv"
-        raise invalid(option, args.cooperatives_csv or args.memberships_csv,
+        if memberships_csv and not cooperatives_csv:
+            raise invalid("--memberships-csv", memberships_csv, "a memberships file with --cooperatives-csv")
+        return load_population_csv(population_csv, cooperatives=cooperatives_csv, memberships=memberships_csv)
+    if cooperatives_csv or memberships_csv:
+        option = "--cooperatives-csv" if cooperatives_csv else "--memberships-csv"
+        raise invalid(option, cooperatives_csv or memberships_csv,
                       "a cooperatives file for a registry given with --population-csv")
-    total = args.firms if args.firms is not None else _core.BOGOR_FIRMS
-    spec = _core.bogor_population_spec(total)
-    if args.region:
-        known = [r.name for r in spec.regions]
-        weights = {r.name: r.weight for r in spec.regions}
-        for name in args.region:
-            if name not in weights:
-                hint = difflib.get_close_matches(name, known, n=1)
-                allowed = "a Bogor kecamatan: " + ", ".join(known)
-                if hint:
-                    allowed += f" (did you mean {hint[0]!r}?)"
-                raise invalid("--region", name, allowed)
-        chosen = set(args.region)
-        keep_index = [i for i, r in enumerate(spec.regions) if r.name in chosen]
-        keep = [spec.regions[i] for i in keep_index]
-        share = sum(r.weight for r in keep) / sum(weights.values())
-        _restrict_cooperatives(spec.cooperatives, keep_index, share)
-        spec.regions = keep
-        spec.firms = max(1, round(total * share))
-        spec.name = f"{spec.name} ({', '.join(r.name for r in keep)})"
-    return generate_population(spec, seed=args.seed, threads=args.threads)
+    source = f.population
+    if source.firms_csv:
+        given = [("--firms", args.firms)] if args.firms is not None else [("--region", r) for r in region or []]
+        if given:
+            raise invalid(*given[0], "a synthetic population; the scenario file reads the registry "
+                                     f"{source.firms_csv!r} (population.firms_csv)")
+        return scenarios.population_of(f, threads=args.threads)
+    if args.firms is not None:
+        _core.require_memory("--firms", args.firms)
+        source.firms = args.firms
+    if not region:
+        return scenarios.population_of(f, threads=args.threads)
+    if source.preset not in _POPULATION_SPECS:
+        raise invalid("--region", region[0], "a synthetic population of a built-in preset")
+    scenarios.check_population(f)
+    total = source.firms if source.firms > 0 else scenarios._PRESET_FIRMS[source.preset]
+    spec = _POPULATION_SPECS[source.preset](total)
+    known = [r.name for r in spec.regions]
+    weights = {r.name: r.weight for r in spec.regions}
+    for name in region:
+        if name not in weights:
+            hint = difflib.get_close_matches(name, known, n=1)
+            allowed = f"a {source.preset.capitalize()} kecamatan: " + ", ".join(known)
+            if hint:
+                allowed += f" (did you mean {hint[0]!r}?)"
+            raise invalid("--region", name, allowed)
+    chosen = set(region)
+    keep_index = [i for i, r in enumerate(spec.regions) if r.name in chosen]
+    keep = [spec.regions[i] for i in keep_index]
+    share = sum(r.weight for r in keep) / sum(weights.values())
+    _restrict_cooperatives(spec.cooperatives, keep_index, share)
+    spec.regions = keep
+    spec.firms = max(1, round(total * share))
+    spec.name = f"{spec.name} ({', '.join(r.name for r in keep)})"
+    return generate_population(spec, seed=source.seed, threads=args.threads)
+
+
+def _progress(args: argparse.Namespace) -> bool:
+    return args.progress if args.progress is not None else (sys.stderr.isatty() and not args.quiet)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    population = _population(args)
-    scenario = _core.bogor_covid19_scenario(args.months)
-    progress = args.progress if args.progress is not None else (sys.stderr.isatty() and not args.quiet)
+    f = _load(args.scenario) if args.scenario else _core.preset(DEFAULT_PRESET)
+    _apply_overrides(f, args)
+    population = _population(args, f)
+    microdata = args.microdata or f.outputs.microdata
+    out = args.out or _from_file(f, f.outputs.dir)
+    report = args.report or _from_file(f, f.outputs.report)
+    progress = _progress(args)
     results = []
-    for rep in range(args.replications):
-        res = run(population, scenario, seed=args.seed, replication=rep, threads=args.threads,
-                  microdata=args.microdata, progress=progress)
+    for rep in range(f.replications):
+        res = run(population, f.scenario, seed=f.seed, replication=rep, threads=args.threads,
+                  microdata=microdata, cooperative_panel=f.outputs.cooperative_panel, progress=progress)
         results.append(res)
         if not args.quiet:
-            print(res.summary(), end="" if rep + 1 == args.replications else "\n")
-    if args.out:
-        written = write_outputs(results, args.out, microdata=args.microdata)
-        if not args.quiet:
-            print("Wrote " + ", ".join(os.fspath(p) for p in written))
+            print(res.summary(), end="" if rep + 1 == f.replications else "\n")
+    written: list[Path] = []
+    if out:
+        written += write_outputs(results, out, microdata=microdata, cooperative_panel=f.outputs.cooperative_panel)
+    if report:
+        written.append(write_report(results, report, title=f"msmesim: {f.scenario.name}"))
+    if written and not args.quiet:
+        print("Wrote " + ", ".join(os.fspath(p) for p in written))
     return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    for name in args.files:
+        f = _load(name)
+        scenarios.check_population(f)
+        sc = f.scenario
+        def count(n: int, word: str) -> str:
+            return f"{n} {word}" + ("" if n == 1 else "s")
+
+        print(f"{name}: ok ({sc.name}, {count(len(sc.shocks), 'shock')}, {count(len(sc.programmes), 'programme')}, "
+              f"{count(sc.months, 'month')})")
+    return 0
+
+
+#: Columns of compare.csv, in order.
+_COMPARE_COLUMNS = ("scenario", "file", "closed_firms_end", "employment_end", "firms_saved", "jobs_saved",
+                    "programme_spending_rp", "replications")
+
+
+def _outcome(result: Result) -> tuple[float, float, float]:
+    """Closed firms and employment at the end, and programme spending (Rp), of one run."""
+    last = result.monthly.iloc[-1]
+    programmes = result.programmes
+    spent = float((programmes["transfer_rp"] + programmes["admin_rp"] + programmes["leakage_rp"]).sum()) \
+        if len(programmes) else 0.0
+    return float(last["closed_firms"]), float(last["employment"]), spent
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    if len(args.files) < 2:
+        raise invalid("compare", " ".join(args.files), "two or more scenario files (the first is the baseline)")
+    files = [_load(name) for name in args.files]
+    for f in files:
+        _apply_overrides(f, args)
+    first = files[0]
+    population = _population(args, first)
+    seed, replications = first.seed, first.replications
+    progress = _progress(args)
+    names: list[str] = []
+    for name, f in zip(args.files, files):
+        label = f.scenario.name
+        if label in names:
+            label = f"{label} ({Path(name).stem})"
+        names.append(label)
+    rows = []
+    for label, name, f in zip(names, args.files, files):
+        outcomes = [_outcome(run(population, f.scenario, seed=seed, replication=rep, threads=args.threads,
+                                 microdata=False, progress=progress))
+                    for rep in range(replications)]
+        closed, employment, spent = (sum(o[k] for o in outcomes) / replications for k in range(3))
+        rows.append({"scenario": label, "file": name, "closed_firms_end": closed, "employment_end": employment,
+                     "programme_spending_rp": spent, "replications": replications})
+    base = rows[0]
+    for row in rows:
+        row["firms_saved"] = base["closed_firms_end"] - row["closed_firms_end"]
+        row["jobs_saved"] = row["employment_end"] - base["employment_end"]
+    table = pd.DataFrame(rows, columns=list(_COMPARE_COLUMNS))
+    if not args.quiet:
+        reps = f"{replications} replication{'s' if replications > 1 else ''}"
+        print(f"msmesim compare - {len(files)} scenarios on {population.name} ({len(population):,} firms), "
+              f"seed {seed}, {reps}; saved: relative to {base['scenario']!r}")
+        print(_format_table(table))
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        path, tmp = out / "compare.csv", out / ".compare.csv.tmp"
+        table.to_csv(tmp, index=False)
+        os.replace(tmp, path)
+        if not args.quiet:
+            print(f"Wrote {path}")
+    return 0
+
+
+def _format_table(table: pd.DataFrame) -> str:
+    headers = ["scenario", "closed firms", "employment", "firms saved", "jobs saved", "spending (Rp)"]
+    keys = ["closed_firms_end", "employment_end", "firms_saved", "jobs_saved", "programme_spending_rp"]
+
+    def number(v: float) -> str:
+        return f"{v:,.0f}" if math.isclose(v, round(v)) else f"{v:,.1f}"
+
+    cells = [[str(row["scenario"])] + [number(float(row[k])) for k in keys] for _, row in table.iterrows()]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths)))]
+    for c in cells:
+        lines.append("  ".join(x.ljust(w) if i == 0 else x.rjust(w) for i, (x, w) in enumerate(zip(c, widths))))
+    return "\n".join(lines)
 
 
 def _cmd_presets() -> int:
     for name in _core.preset_names():
-        default = " (default of `msmesim run`)" if name == "bogor-covid19" else ""
-        print(f"{name}{default}: Bogor Regency, 40 kecamatan, {_core.BOGOR_FIRMS:,} MSMEs, "
-              "COVID-19 shock from March 2020 on sales, capital, distribution and raw materials")
+        default = " (default of `msmesim run`)" if name == DEFAULT_PRESET else ""
+        print(f"{name}{default}: {_core.preset(name).description}")
     return 0
 
 
@@ -171,6 +356,11 @@ def _cmd_params() -> int:
     for row in _core.firm_param_table():
         print(f"{row['name']:<34} {row['default']:>12g}  [{row['min']:g}, {row['max']:g}] {row['unit']}")
     return 0
+
+
+def _error(exc: BaseException) -> None:
+    """One line on stderr, whatever the message holds."""
+    print("msmesim: error: " + " ".join(str(exc).split("\n")), file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -182,15 +372,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "run":
             return _cmd_run(args)
+        if command == "validate":
+            return _cmd_validate(args)
+        if command == "compare":
+            return _cmd_compare(args)
         if command == "presets":
             return _cmd_presets()
         return _cmd_params()
     except (_core.InvalidArgumentError, _core.ParseError, _core.TypeMismatchError) as exc:
-        print(f"msmesim: error: {exc}", file=sys.stderr)
+        _error(exc)
         return 2
-    except _core.FileError as exc:
-        print(f"msmesim: error: {exc}", file=sys.stderr)
-        return 1
+    except (_core.FileError, OSError) as exc:
+        _error(exc)
+        return 2 if command == "validate" else 1  # validate: every file it cannot accept is invalid
     except KeyboardInterrupt:
         print("msmesim: interrupted", file=sys.stderr)
         return 130

@@ -1,9 +1,11 @@
 """Built-in presets.
 
-``bogor_covid19_scenario()`` with ``bogor_population_spec()`` is the default of
-``msmesim run``: Bogor Regency's 40 kecamatan and 751,888 MSMEs through the
-COVID-19 shock from March 2020. Every number and its source is listed in
-docs/model.md.
+The built-in scenario files (presets/*.toml, compiled into the library) are
+listed by ``names()`` and read with ``scenario(name)``. ``bogor-covid19``
+(``bogor_covid19_scenario()`` with ``bogor_population_spec()``) is the
+default of ``msmesim run``: Bogor Regency's 40 kecamatan and 751,888 MSMEs
+through the COVID-19 shock from March 2020. Every number and its source is
+listed in docs/model.md.
 """
 
 from __future__ import annotations
@@ -14,9 +16,23 @@ from . import _core
 BOGOR_FIRMS: int = _core.BOGOR_FIRMS
 
 
+#: MSMEs of the Banjarbaru population preset (an assumption; docs/model.md).
+BANJARBARU_FIRMS: int = _core.BANJARBARU_FIRMS
+
+
 def names() -> list[str]:
-    """Names of the built-in presets."""
+    """Names of the built-in presets (the scenario files of presets/*.toml)."""
     return _core.preset_names()
+
+
+def scenario(name: str) -> _core.ScenarioFile:
+    """A built-in scenario file, parsed (run it with ``msmesim.run_file``)."""
+    return _core.preset(name)
+
+
+def scenario_text(name: str) -> str:
+    """The TOML text of a built-in scenario file."""
+    return _core.preset_text(name)
 
 
 def bogor_kecamatan() -> list[str]:
@@ -51,6 +67,11 @@ def bogor_population_spec(firms: int = BOGOR_FIRMS) -> _core.PopulationSpec:
     return _core.bogor_population_spec(firms)
 
 
+def banjarbaru_population_spec(firms: int = BANJARBARU_FIRMS) -> _core.PopulationSpec:
+    """The Banjarbaru population spec with ``firms`` firms (docs/model.md §16)."""
+    return _core.banjarbaru_population_spec(firms)
+
+
 def bogor_input_output() -> _core.InputOutput:
     """The illustrative input-output table over the Bogor sectors."""
     return _core.bogor_input_output()
@@ -67,7 +88,9 @@ def bogor_covid19_scenario(months: int = 36) -> _core.Scenario:
 
 
 __all__ = [
+    "BANJARBARU_FIRMS",
     "BOGOR_FIRMS",
+    "banjarbaru_population_spec",
     "bogor_active_cooperatives_2019",
     "bogor_active_cooperatives_2020",
     "bogor_cooperative_spec",
@@ -78,4 +101,6 @@ __all__ = [
     "bogor_sectors",
     "covid19_shocks",
     "names",
+    "scenario",
+    "scenario_text",
 ]

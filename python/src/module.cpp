@@ -13,5 +13,6 @@ PYBIND11_MODULE(_core, m) {
   msmesim::python::register_population(m);
   msmesim::python::register_programmes(m);  // before Scenario, whose programmes are Programme objects
   msmesim::python::register_scenario(m);
+  msmesim::python::register_scenario_file(m);  // after Scenario and ParseError
   msmesim::python::register_engine(m);
 }

@@ -30,6 +30,7 @@ void register_cooperatives(py::module_& m);
 void register_population(py::module_& m);
 void register_programmes(py::module_& m);
 void register_scenario(py::module_& m);
+void register_scenario_file(py::module_& m);
 void register_engine(py::module_& m);
 
 }  // namespace msmesim::python

@@ -206,7 +206,6 @@ void register_scenario(py::module_& m) {
 
   // Presets (wrapped by the pure-Python module msmesim.presets).
   m.attr("BOGOR_FIRMS") = presets::kBogorFirms;
-  m.def("preset_names", &presets::names);
   m.def("bogor_kecamatan", &presets::bogor_kecamatan);
   m.def("bogor_active_cooperatives_2019", &presets::bogor_active_cooperatives_2019);
   m.def("bogor_active_cooperatives_2020", &presets::bogor_active_cooperatives_2020);
@@ -215,6 +214,9 @@ void register_scenario(py::module_& m) {
         "Bogor's cooperatives in 2019: 1,651 cooperatives, 589 active by kecamatan, 91,555 members.");
   m.def("bogor_population_spec", &presets::bogor_population_spec, py::arg("firms") = presets::kBogorFirms);
   m.def("bogor_input_output", &presets::bogor_input_output);
+  m.attr("BANJARBARU_FIRMS") = presets::kBanjarbaruFirms;
+  m.def("banjarbaru_population_spec", &presets::banjarbaru_population_spec,
+        py::arg("firms") = presets::kBanjarbaruFirms);
   m.def("covid19_shocks", &presets::covid19_shocks);
   m.def("bogor_covid19_scenario", &presets::bogor_covid19_scenario, py::arg("months") = 36);
 }

@@ -426,22 +426,17 @@ def test_outputs_include_the_programme_tables(grant_result, small_result, tmp_pa
     assert not (other / "programmes.csv").exists()
 
 
-def test_cli_writes_the_programme_tables_of_a_scenario_with_programmes(bogor, tmp_path: Path, monkeypatch):
-    """`msmesim run --out` writes what write_outputs writes: with a default scenario that has
+def test_cli_writes_the_programme_tables_of_a_scenario_with_programmes(bogor, tmp_path: Path):
+    """`msmesim run FILE --out` writes what write_outputs writes: with a scenario file that has
     programmes, the three programme files appear."""
     from msmesim import cli
 
-    preset = cli._core.bogor_covid19_scenario
-
-    def with_grant(months: int) -> ms.Scenario:
-        sc = preset(months)
-        sc.programmes = [grant(budget_rp=1e8)]
-        return sc
-
-    monkeypatch.setattr(cli._core, "bogor_covid19_scenario", with_grant)
+    f = ms.preset("bogor-covid19")
+    f.scenario.programmes = [grant(budget_rp=1e8)]
+    ms.save_scenario(f, tmp_path / "with_grant.toml")
     out = tmp_path / "out"
-    assert cli.main(["run", "--firms", "5000", "--months", "13", "--quiet", "--threads", "2",
-                     "--out", str(out)]) == 0
+    assert cli.main(["run", str(tmp_path / "with_grant.toml"), "--firms", "5000", "--months", "13", "--quiet",
+                     "--threads", "2", "--out", str(out)]) == 0
     for name in ("programmes.csv", "programme_ledger.csv", "programme_payments.csv", "monthly.csv"):
         assert (out / name).exists()
     assert len(pd.read_csv(out / "programmes.csv")) == 13

@@ -200,6 +200,12 @@ TEST(ScenarioFile, PopulationFromRegistryFilesRelativeToTheScenario) {
   const Population read = make_population(f.population, dir.string());
   EXPECT_EQ(read.size(), pop.size());
   EXPECT_EQ(read.cooperatives.size(), pop.cooperatives.size());
+  // A file that extends a preset may bring its own registry.
+  const ScenarioFile g = parse_scenario(
+      "extends = \"bogor-covid19\"\n[population]\nfirms_csv = \"firms.csv\"\ncooperatives_csv = \"coops.csv\"\n",
+      (dir / "t.toml").string());
+  EXPECT_TRUE(g.population.preset.empty());
+  EXPECT_EQ(make_population(g.population, dir.string()).size(), pop.size());
   std::filesystem::remove_all(dir);
 }
 
