@@ -125,8 +125,8 @@ std::vector<Shock> covid19_shocks() {
     s.channel = Channel::capital;
     s.onset = {2020, 3};
     s.profile = {1, 4, 6.0, {}};
-    s.incidence = 0.6;
-    s.severity = SeverityDist::beta(0.50, 0.25);
+    s.incidence = 0.611;  // calibrated (calibration/bogor-table1.toml)
+    s.severity = SeverityDist::beta(0.426, 0.25);
     v.push_back(s);
   }
   {
@@ -135,7 +135,7 @@ std::vector<Shock> covid19_shocks() {
     s.channel = Channel::distribution;
     s.onset = {2020, 4};
     s.profile = {0, 2, 4.0, {}};
-    s.incidence = 0.45;
+    s.incidence = 0.502;  // calibrated
     s.severity = SeverityDist::beta(0.30, 0.15);
     v.push_back(s);
   }
@@ -145,7 +145,7 @@ std::vector<Shock> covid19_shocks() {
     s.channel = Channel::raw_materials;
     s.onset = {2020, 3};
     s.profile = {0, 2, 4.0, {}};
-    s.incidence = 0.2;
+    s.incidence = 0.251;  // calibrated
     s.incidence_by_sector = {{"clothing", 0.4}, {"leather", 0.4}, {"metal", 0.4}, {"handicraft", 0.4}};
     s.severity = SeverityDist::beta(0.30, 0.15);
     v.push_back(s);

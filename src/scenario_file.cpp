@@ -6,6 +6,8 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -584,6 +586,65 @@ toml::array months_path(const std::vector<double>& v) {
   return a;
 }
 
+/// The library prints floats with 17 significant digits (0.61099999999999999);
+/// rewrites every float outside strings in its shortest form that reads
+/// back to the same double (0.611).
+std::string shortest_floats(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  char quote = 0;
+  for (std::size_t k = 0; k < text.size();) {
+    const char ch = text[k];
+    if (quote != 0) {
+      out += ch;
+      if (ch == '\\' && quote == '"' && k + 1 < text.size()) {
+        out += text[k + 1];
+        k += 2;
+        continue;
+      }
+      if (ch == quote) quote = 0;
+      ++k;
+      continue;
+    }
+    if (ch == '"' || ch == '\'') {
+      quote = ch;
+      out += ch;
+      ++k;
+      continue;
+    }
+    if (ch == '#') {  // a comment, to the end of the line
+      const std::size_t end = text.find('\n', k);
+      out.append(text, k, end == std::string::npos ? std::string::npos : end - k);
+      k = end == std::string::npos ? text.size() : end;
+      continue;
+    }
+    const bool starts = (ch >= '0' && ch <= '9') || ((ch == '-' || ch == '+') && k + 1 < text.size() &&
+                                                      text[k + 1] >= '0' && text[k + 1] <= '9');
+    const bool word_before = !out.empty() && (std::isalnum(static_cast<unsigned char>(out.back())) || out.back() == '_');
+    if (starts && !word_before) {
+      std::size_t end = k + 1;
+      while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.' ||
+                                   text[end] == 'e' || text[end] == 'E' || text[end] == '-' || text[end] == '+'))
+        ++end;
+      const std::string token = text.substr(k, end - k);
+      if (token.find_first_of(".eE") != std::string::npos) {
+        char* stop = nullptr;
+        const double v = std::strtod(token.c_str(), &stop);
+        std::string s = detail::format_value(v);
+        if (s.find_first_of(".eEin") == std::string::npos) s += ".0";
+        out += (stop == token.c_str() + token.size() && std::strtod(s.c_str(), nullptr) == v) ? s : token;
+      } else {
+        out += token;
+      }
+      k = end;
+      continue;
+    }
+    out += ch;
+    ++k;
+  }
+  return out;
+}
+
 toml::array names(const std::vector<std::string>& v) {
   toml::array a;
   for (const auto& x : v) a.push_back(x);
@@ -747,7 +808,7 @@ std::string to_toml(const ScenarioFile& f) {
   root.insert("outputs", out);
   std::ostringstream o;
   o << "# msmesim scenario (docs/scenario.md)\n" << root << "\n";
-  return o.str();
+  return shortest_floats(o.str());
 }
 
 void save_scenario_file(const ScenarioFile& file, const std::string& path) {

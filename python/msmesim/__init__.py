@@ -81,7 +81,7 @@ from ._core import (
     programme_params,
     size_classes,
 )
-from . import presets, programmes, scenarios
+from . import calibrate, presets, programmes, scenarios
 from .api import (
     Result,
     cooperatives_frame,
@@ -166,6 +166,7 @@ __all__ = [
     "run_file",
     "save_scenario",
     "scenarios",
+    "calibrate",
     "size_classes",
     "to_toml",
     "write_outputs",

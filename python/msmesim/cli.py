@@ -109,9 +109,37 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show a progress bar (default: when the output is a terminal)")
 
+    k = sub.add_parser("calibrate", help="fit scenario parameters to target statistics (docs/calibration.md)")
+    k.add_argument("file", metavar="FILE", help="a calibration file (TOML): scenario, targets, parameters, method")
+    k.add_argument("--write-scenario", default=None, metavar="OUT",
+                   help="write the calibrated scenario file to OUT")
+    k.add_argument("--out", default=None, metavar="DIR", help="write fit.csv and evaluations.csv to DIR")
+
     sub.add_parser("presets", help="list the built-in presets")
     sub.add_parser("params", help="print the behavioural parameters with defaults and sources")
     return p
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from . import calibrate as cal
+    from . import scenarios
+
+    result = cal.calibrate(args.file)
+    print(f"{args.file}: {result.method}, {result.evaluations} evaluations")
+    for name, value in result.parameters.items():
+        print(f"  {name} = {value:.4g}")
+    for row in result.fit.itertuples():
+        print(f"  {row.statistic:<36} target {row.target:.4f}  simulated {row.simulated:.4f}  "
+              f"difference {row.difference:+.4f}  tolerance {row.tolerance:.4f}  {'ok' if row.within else 'OUTSIDE'}")
+    if args.write_scenario:
+        scenarios.save_scenario(result.scenario_file, args.write_scenario)
+        print(f"  wrote {args.write_scenario}")
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        result.fit.to_csv(out / "fit.csv", index=False)
+        result.history.to_csv(out / "evaluations.csv", index=False)
+    return 0 if result.within_tolerance else 3
 
 
 def _restrict_cooperatives(coops: _core.CooperativeSpec, keep_index: list[int], firm_share: float) -> None:
@@ -378,6 +406,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_compare(args)
         if command == "presets":
             return _cmd_presets()
+        if command == "calibrate":
+            return _cmd_calibrate(args)
         return _cmd_params()
     except (_core.InvalidArgumentError, _core.ParseError, _core.TypeMismatchError) as exc:
         _error(exc)
