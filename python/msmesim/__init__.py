@@ -27,6 +27,10 @@ Scenario files (TOML, docs/scenario.md)::
     f = ms.load_scenario("scenario.toml")   # or ms.preset("bogor-covid19")
     result = ms.run_file(f, threads=2)      # its population, seed and replications
     ms.save_scenario(f, "copy.toml")
+
+A self-contained HTML report (``ms.report``)::
+
+    ms.write_report([baseline_result, grant_result], "report.html")
 """
 
 from __future__ import annotations
@@ -81,7 +85,7 @@ from ._core import (
     programme_params,
     size_classes,
 )
-from . import calibrate, presets, programmes, scenarios
+from . import calibrate, presets, programmes, report, scenarios
 from .api import (
     Result,
     cooperatives_frame,
@@ -162,6 +166,7 @@ __all__ = [
     "programme_kinds",
     "programme_params",
     "programmes",
+    "report",
     "run",
     "run_file",
     "save_scenario",

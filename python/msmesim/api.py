@@ -537,43 +537,12 @@ def write_outputs(results: list[Result], directory: str | os.PathLike[str], micr
 
 
 
-def write_report(results: list[Result], path: str | os.PathLike[str], title: str = "") -> Path:
-    """Write a self-contained HTML report of runs: each run's summary and
-    headline numbers, its programmes, and the monthly table of the first run.
+def write_report(results: list[Result], path: str | os.PathLike[str], title: str = "",
+                 assumptions: list[str] | None = None, *, scenarios: Any = None) -> Path:
+    """Write a self-contained HTML report of runs (see :func:`msmesim.report.write_report`):
+    the scenarios, headline numbers (mean and 5-95 % range over replications),
+    charts as inline SVG, programmes, who benefits and the assumptions.
     Written to a temporary name and renamed into place."""
-    import html
+    from . import report
 
-    if not results:
-        raise invalid("results", "[]", "one or more Results")
-    out = Path(path)
-    if out.parent != Path(""):
-        out.parent.mkdir(parents=True, exist_ok=True)
-    first = results[0]
-    heading = html.escape(title or f"msmesim: {first.scenario}")
-    parts = [
-        "<!DOCTYPE html>", "<html><head><meta charset='utf-8'>", f"<title>{heading}</title>",
-        "<style>body{font-family:sans-serif;max-width:72em;margin:2em auto}"
-        "table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
-        "pre{background:#f6f6f6;padding:1em}</style></head><body>",
-        f"<h1>{heading}</h1>",
-        f"<p>msmesim {html.escape(_core.__version__)}; {len(results)} run(s).</p>",
-    ]
-    for r in results:
-        parts.append(f"<h2>{html.escape(r.scenario)}, replication {r.replication}</h2>")
-        parts.append(f"<pre>{html.escape(r.summary())}</pre>")
-        headline = pd.DataFrame({"value": r.headline()})
-        parts.append(headline.to_html(float_format=lambda v: f"{v:,.4g}"))
-        summary = r.programme_summary()
-        if len(summary):
-            parts.append("<h3>Programmes</h3>")
-            parts.append(summary.to_html(float_format=lambda v: f"{v:,.0f}"))
-    parts.append(f"<h2>Month by month ({html.escape(first.scenario)}, replication {first.replication})</h2>")
-    monthly = first.monthly
-    columns = [c for c in ("date", "active_firms", "closed_firms", "entries", "employment", "revenue_index",
-                           "distressed_firms") if c in monthly.columns]
-    parts.append(monthly[columns].to_html(index=False, float_format=lambda v: f"{v:,.3f}"))
-    parts.append("</body></html>")
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text("\n".join(parts) + "\n", encoding="utf-8")
-    os.replace(tmp, out)
-    return out
+    return report.write_report(results, path, title=title, assumptions=assumptions, scenarios=scenarios)

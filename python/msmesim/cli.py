@@ -6,6 +6,7 @@
     msmesim run bogor-covid19   # a built-in preset by name
     msmesim validate a.toml b.toml
     msmesim compare baseline.toml grant.toml --out results/
+    msmesim report report.html baseline.toml grant.toml   # a self-contained HTML report
     msmesim presets             # list the built-in presets
     msmesim params              # the parameter table
 """
@@ -105,8 +106,20 @@ def _parser() -> argparse.ArgumentParser:
                         "population, seed and replications")
     _run_options(c, "the first file")
     c.add_argument("--out", default=None, metavar="DIR", help="write compare.csv to DIR")
+    c.add_argument("--report", default=None, metavar="HTML", help="also write an HTML report of the comparison")
     c.add_argument("--quiet", action="store_true", help="print nothing but errors")
     c.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show a progress bar (default: when the output is a terminal)")
+
+    o = sub.add_parser("report", help="run scenario files on one population with the same random numbers and "
+                                      "write a self-contained HTML report of them")
+    o.add_argument("out_html", metavar="OUT.html", help="the HTML report to write")
+    o.add_argument("files", nargs="*", metavar="FILE",
+                   help=f"scenario files (or preset names; default: {DEFAULT_PRESET}); the first is the baseline and "
+                        "gives the population, seed and replications")
+    _run_options(o, "the first file")
+    o.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    o.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show a progress bar (default: when the output is a terminal)")
 
     k = sub.add_parser("calibrate", help="fit scenario parameters to target statistics (docs/calibration.md)")
@@ -280,7 +293,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if out:
         written += write_outputs(results, out, microdata=microdata, cooperative_panel=f.outputs.cooperative_panel)
     if report:
-        written.append(write_report(results, report, title=f"msmesim: {f.scenario.name}"))
+        written.append(write_report(results, report, title=f"msmesim: {f.scenario.name}", scenarios=[f.scenario]))
     if written and not args.quiet:
         print("Wrote " + ", ".join(os.fspath(p) for p in written))
     return 0
@@ -313,27 +326,38 @@ def _outcome(result: Result) -> tuple[float, float, float]:
     return float(last["closed_firms"]), float(last["employment"]), spent
 
 
-def _cmd_compare(args: argparse.Namespace) -> int:
-    if len(args.files) < 2:
-        raise invalid("compare", " ".join(args.files), "two or more scenario files (the first is the baseline)")
-    files = [_load(name) for name in args.files]
+def _run_files(args: argparse.Namespace, names: list[str]) -> tuple[_core.Population, int, int, list[str],
+                                                                     list[_core.Scenario], list[list[Result]]]:
+    """Run scenario files (or presets) on the first one's population with its seed and replications (common
+    random numbers). Returns the population, seed, replications, a distinct label per file and the Results of
+    each file (one per replication); a scenario whose name repeats an earlier one's is renamed to its label."""
+    files = [_load(name) for name in names]
     for f in files:
         _apply_overrides(f, args)
     first = files[0]
     population = _population(args, first)
     seed, replications = first.seed, first.replications
     progress = _progress(args)
-    names: list[str] = []
-    for name, f in zip(args.files, files):
+    labels: list[str] = []
+    for name, f in zip(names, files):
         label = f.scenario.name
-        if label in names:
+        if label in labels:
             label = f"{label} ({Path(name).stem})"
-        names.append(label)
+            f.scenario.name = label
+        labels.append(label)
+    results = [[run(population, f.scenario, seed=seed, replication=rep, threads=args.threads, microdata=False,
+                    progress=progress) for rep in range(replications)]
+               for f in files]
+    return population, seed, replications, labels, [f.scenario for f in files], results
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    if len(args.files) < 2:
+        raise invalid("compare", " ".join(args.files), "two or more scenario files (the first is the baseline)")
+    population, seed, replications, names, scenarios_run, results = _run_files(args, args.files)
     rows = []
-    for label, name, f in zip(names, args.files, files):
-        outcomes = [_outcome(run(population, f.scenario, seed=seed, replication=rep, threads=args.threads,
-                                 microdata=False, progress=progress))
-                    for rep in range(replications)]
+    for label, name, runs in zip(names, args.files, results):
+        outcomes = [_outcome(r) for r in runs]
         closed, employment, spent = (sum(o[k] for o in outcomes) / replications for k in range(3))
         rows.append({"scenario": label, "file": name, "closed_firms_end": closed, "employment_end": employment,
                      "programme_spending_rp": spent, "replications": replications})
@@ -344,7 +368,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     table = pd.DataFrame(rows, columns=list(_COMPARE_COLUMNS))
     if not args.quiet:
         reps = f"{replications} replication{'s' if replications > 1 else ''}"
-        print(f"msmesim compare - {len(files)} scenarios on {population.name} ({len(population):,} firms), "
+        print(f"msmesim compare - {len(args.files)} scenarios on {population.name} ({len(population):,} firms), "
               f"seed {seed}, {reps}; saved: relative to {base['scenario']!r}")
         print(_format_table(table))
     if args.out:
@@ -355,6 +379,25 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         os.replace(tmp, path)
         if not args.quiet:
             print(f"Wrote {path}")
+    if args.report:
+        runs = [r for per_file in results for r in per_file]
+        path = write_report(runs, args.report, title="msmesim: " + " vs ".join(names), scenarios=scenarios_run)
+        if not args.quiet:
+            print(f"Wrote {os.fspath(path)}")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    files = args.files or [DEFAULT_PRESET]
+    population, seed, replications, names, scenarios_run, results = _run_files(args, files)
+    runs = [r for per_file in results for r in per_file]
+    title = "msmesim: " + (names[0] if len(names) == 1 else " vs ".join(names))
+    path = write_report(runs, args.out_html, title=title, scenarios=scenarios_run)
+    if not args.quiet:
+        reps = f"{replications} replication{'s' if replications > 1 else ''}"
+        print(f"msmesim report - {len(names)} scenario{'s' if len(names) > 1 else ''} on {population.name} "
+              f"({len(population):,} firms), seed {seed}, {reps}")
+        print(f"Wrote {os.fspath(path)}")
     return 0
 
 
@@ -404,6 +447,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_validate(args)
         if command == "compare":
             return _cmd_compare(args)
+        if command == "report":
+            return _cmd_report(args)
         if command == "presets":
             return _cmd_presets()
         if command == "calibrate":
