@@ -530,6 +530,52 @@ ScenarioFile read(const toml::table& root, const Reader& r, const std::string& s
   } catch (const InvalidArgument& e) {
     throw ScenarioFileError(r.file(), line_of(lines, e.field()), e.field(), e.value(), e.allowed());
   }
+  // With a built-in population the names of sectors and kecamatan are known
+  // now (a registry file's are checked when the run starts).
+  if (!f.population.preset.empty() && f.population.firms_csv.empty()) {
+    const PopulationSpec spec = f.population.preset == "banjarbaru" ? presets::banjarbaru_population_spec(1)
+                                                                     : presets::bogor_population_spec(1);
+    std::vector<std::string> regions, sectors;
+    for (const auto& x : spec.regions) regions.push_back(x.name);
+    for (const auto& x : spec.sectors) sectors.push_back(x.name);
+    auto check = [&](const std::vector<std::string>& given, const std::vector<std::string>& known,
+                     const std::string& field, const char* what) {
+      for (std::size_t k = 0; k < given.size(); ++k) {
+        if (std::find(known.begin(), known.end(), given[k]) != known.end()) continue;
+        std::string best, all;
+        std::size_t best_d = 1000;
+        for (const auto& n : known) {
+          const std::size_t d = distance(given[k], n);
+          if (d < best_d) {
+            best_d = d;
+            best = n;
+          }
+          all += (all.empty() ? "" : ", ") + n;
+        }
+        const std::string key = field + "[" + std::to_string(k) + "]";
+        throw ScenarioFileError(r.file(), line_of(lines, key), key, "'" + given[k] + "'",
+                                (best_d <= std::max<std::size_t>(2, given[k].size() / 3) ? "did you mean '" + best + "'? "
+                                                                                         : std::string()) +
+                                    std::string(what) + " of the " + f.population.preset + " population: " + all);
+      }
+    };
+    for (std::size_t k = 0; k < sc.shocks.size(); ++k) {
+      const std::string p = "shocks[" + std::to_string(k) + "]";
+      check(sc.shocks[k].target.sectors, sectors, p + ".sectors", "a sector");
+      check(sc.shocks[k].target.regions, regions, p + ".regions", "a kecamatan");
+      std::vector<std::string> by;
+      for (const auto& [name, v] : sc.shocks[k].incidence_by_sector) by.push_back(name);
+      for (const auto& name : by)
+        if (std::find(sectors.begin(), sectors.end(), name) == sectors.end())
+          throw ScenarioFileError(r.file(), line_of(lines, p + ".incidence_by_sector"), p + ".incidence_by_sector." + name,
+                                  "'" + name + "'", "a sector of the " + f.population.preset + " population");
+    }
+    for (std::size_t k = 0; k < sc.programmes.size(); ++k) {
+      const std::string p = "programmes[" + std::to_string(k) + "].eligibility";
+      check(sc.programmes[k].eligibility.sectors, sectors, p + ".sectors", "a sector");
+      check(sc.programmes[k].eligibility.regions, regions, p + ".regions", "a kecamatan");
+    }
+  }
   return f;
 }
 

@@ -55,7 +55,7 @@ channel = "capital"
 onset = "2020-02"
 path = [1.0, 0.5, 0.25]
 incidence = 0.5
-sectors = ["food", "trade"]
+sectors = ["food_beverage", "trade"]
 classes = ["micro", "small"]
 regions = ["Cibinong"]
 severity = { distribution = "uniform", low = 0.1, high = 0.4 }
@@ -101,7 +101,7 @@ start = "2020-05"
 end = "2020-06"
 budget_rp = 1e9
 amount_rp = 2400000
-eligibility = { sectors = ["food"], in_distress = true }
+eligibility = { sectors = ["food_beverage"], in_distress = true }
 
 [outputs]
 dir = "out"
@@ -179,14 +179,14 @@ def test_full_file_is_read_as_written():
     assert (sc.class_regime, sc.class_criterion, sc.class_review_months) == ("pp7_2021", "turnover", 6)
     assert sc.params["closure_after_months"] == 4 and sc.params["coop_reserve_ratio"] == 0.15
     flood, slump = sc.shocks
-    assert flood.path == [1.0, 0.5, 0.25] and flood.sectors == ["food", "trade"]
+    assert flood.path == [1.0, 0.5, 0.25] and flood.sectors == ["food_beverage", "trade"]
     assert flood.classes == ["micro", "small"] and flood.regions == ["Cibinong"]
     assert flood.severity.kind == "uniform" and slump.incidence_by_sector == {"clothing": 0.9}
     kur, grant = sc.programmes
     assert kur.kind == "kur_subsidy" and kur.quota == 500 and kur.monthly_capacity == 100
     assert kur.params == {"rate_points": 0.03, "subsidy_months": 12.0}
     assert kur.eligibility.classes == ["micro"] and kur.eligibility.never_had_kur
-    assert grant.amount_rp == 2_400_000 and grant.eligibility.sectors == ["food"]
+    assert grant.amount_rp == 2_400_000 and grant.eligibility.sectors == ["food_beverage"]
     assert f.outputs.dir == "out" and f.outputs.microdata
 
 

@@ -162,6 +162,11 @@ TEST(ScenarioFileErrors, EachBrokenFileNamesFileLineKeyAndWhatIsAllowed) {
       {"name = \"x\"\n[[programmes]]\nname = \"g\"\nkind = \"cash_grant\"\nuptake = 2\n", 5, "programmes[0].uptake",
        "[0, 1]"},
       {"extends = \"atlantis\"\n", 1, "extends", "bogor-covid19"},
+      // Names of the built-in population, known before a run.
+      {"name = \"x\"\n[[shocks]]\nchannel = \"sales\"\nsectors = [\"trade\", \"fishing\"]\n", 4, "shocks[0].sectors[1]",
+       "a sector of the bogor population"},
+      {"name = \"x\"\n[[programmes]]\nname = \"g\"\nkind = \"shop_rental\"\n"
+       "eligibility = { regions = [\"Cibinnong\"] }\n", 5, "programmes[0].eligibility.regions[0]", "did you mean 'Cibinong'"},
       // Malformed TOML and an empty file.
       {"name = \"x\"\n[horizon\nmonths = 3\n", 2, "(syntax)", "TOML"},
       {"", 1, "(document)", "a scenario"},
