@@ -28,21 +28,15 @@ const std::vector<int>& bogor_active_cooperatives_2020() {
   return v;
 }
 
-std::vector<SectorSpec> bogor_sectors() {
-  // name, weight, variable cost, margin, wage, online sellers, online share
-  struct Row {
-    const char* name;
-    double weight, vcost, margin, wage, online_sellers, online_share;
-  };
-  const Row rows[] = {
-      {"food_beverage", 25, 0.55, 0.20, 2.0e6, 0.18, 0.30},
-      {"handicraft", 6, 0.45, 0.22, 1.8e6, 0.25, 0.40},
-      {"clothing", 8, 0.55, 0.17, 2.2e6, 0.25, 0.40},
-      {"metal", 3, 0.55, 0.17, 2.5e6, 0.08, 0.20},
-      {"leather", 3, 0.55, 0.18, 2.2e6, 0.18, 0.35},
-      {"trade", 40, 0.72, 0.12, 1.8e6, 0.14, 0.30},
-      {"services", 15, 0.35, 0.25, 2.0e6, 0.10, 0.20},
-  };
+namespace {
+// A sector of a preset: name, weight, variable cost, margin, wage, online
+// sellers, online share of their sales.
+struct SectorRow {
+  const char* name;
+  double weight, vcost, margin, wage, online_sellers, online_share;
+};
+
+std::vector<SectorSpec> sectors_from(std::initializer_list<SectorRow> rows) {
   std::vector<SectorSpec> out;
   for (const auto& r : rows) {
     SectorSpec s;
@@ -56,6 +50,19 @@ std::vector<SectorSpec> bogor_sectors() {
     out.push_back(s);
   }
   return out;
+}
+}  // namespace
+
+std::vector<SectorSpec> bogor_sectors() {
+  return sectors_from({
+      {"food_beverage", 25, 0.55, 0.20, 2.0e6, 0.18, 0.30},
+      {"handicraft", 6, 0.45, 0.22, 1.8e6, 0.25, 0.40},
+      {"clothing", 8, 0.55, 0.17, 2.2e6, 0.25, 0.40},
+      {"metal", 3, 0.55, 0.17, 2.5e6, 0.08, 0.20},
+      {"leather", 3, 0.55, 0.18, 2.2e6, 0.18, 0.35},
+      {"trade", 40, 0.72, 0.12, 1.8e6, 0.14, 0.30},
+      {"services", 15, 0.35, 0.25, 2.0e6, 0.10, 0.20},
+  });
 }
 
 CooperativeSpec bogor_cooperative_spec() {
@@ -181,29 +188,16 @@ PopulationSpec banjarbaru_population_spec(std::int64_t firms) {
   // The five kecamatan, weighted alike (no count by kecamatan in the sources).
   for (const char* k : {"Banjarbaru Utara", "Banjarbaru Selatan", "Landasan Ulin", "Liang Anggang", "Cempaka"})
     spec.regions.push_back({k, 1.0});
-  // name, weight, variable cost, margin, wage, online sellers, online share:
-  // the three handicrafts of seed 002 (purun and knitting were the crafts
+  // The three handicrafts of seed 002 (purun and knitting were the crafts
   // that used the vouchers), and the rest of the office's MSMEs.
-  struct Row {
-    const char* name;
-    double weight, vcost, margin, wage, online_sellers, online_share;
-  };
-  const Row rows[] = {
-      {"sasirangan", 4, 0.45, 0.22, 2.2e6, 0.30, 0.40}, {"purun", 2, 0.40, 0.22, 2.0e6, 0.25, 0.35},
-      {"knitting", 2, 0.45, 0.20, 2.0e6, 0.30, 0.40},   {"food_beverage", 35, 0.55, 0.20, 2.2e6, 0.18, 0.30},
-      {"trade", 40, 0.72, 0.12, 2.0e6, 0.14, 0.30},     {"services", 17, 0.35, 0.25, 2.2e6, 0.10, 0.20},
-  };
-  for (const auto& r : rows) {
-    SectorSpec s;
-    s.name = r.name;
-    s.weight = r.weight;
-    s.variable_cost_share = r.vcost;
-    s.margin = r.margin;
-    s.wage_rp_month = r.wage;
-    s.online_seller_share = r.online_sellers;
-    s.online_sales_share = r.online_share;
-    spec.sectors.push_back(s);
-  }
+  spec.sectors = sectors_from({
+      {"sasirangan", 4, 0.45, 0.22, 2.2e6, 0.30, 0.40},
+      {"purun", 2, 0.40, 0.22, 2.0e6, 0.25, 0.35},
+      {"knitting", 2, 0.45, 0.20, 2.0e6, 0.30, 0.40},
+      {"food_beverage", 35, 0.55, 0.20, 2.2e6, 0.18, 0.30},
+      {"trade", 40, 0.72, 0.12, 2.0e6, 0.14, 0.30},
+      {"services", 17, 0.35, 0.25, 2.2e6, 0.10, 0.20},
+  });
   // Seed 002: "most micro business actors have applied for KUR".
   spec.set("micro_ever_kur_share", 0.8);
   spec.regime = ClassRegime::law20_2008;

@@ -11,7 +11,6 @@
 namespace msmesim {
 
 namespace {
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 template <class E, std::size_t N>
 E from_name(std::string_view name, const E (&all)[N], const std::string& field, const char* what) {
@@ -130,9 +129,9 @@ double default_amount_rp(ProgrammeKind kind) {
 }
 
 // clang-format off
-const std::vector<ProgrammeParamInfo>& programme_params(ProgrammeKind kind) {
-  static const std::vector<ProgrammeParamInfo> none;
-  static const std::vector<ProgrammeParamInfo> kur = {
+const std::vector<ParamInfo>& programme_params(ProgrammeKind kind) {
+  static const std::vector<ParamInfo> none;
+  static const std::vector<ParamInfo> kur = {
       {"rate_points", 0.03, 0.0, 1.0, "1/year", false,
        "Interest points the government pays on a subsidised KUR loan; the borrower pays kur_rate_year less these (never below 0).",
        "Seed 002 (Banjarbaru KUR subsidy with Bank Kalsel); size an assumption (PEN 2020 paid 6 then 3 points)."},
@@ -143,7 +142,7 @@ const std::vector<ProgrammeParamInfo>& programme_params(ProgrammeKind kind) {
       {"ceiling_small_rp", 500e6, 0.0, kInf, "Rp", false,
        "Largest subsidised loan to a small firm.", "KUR small ceiling (kur_ceiling_small_rp)."},
   };
-  static const std::vector<ProgrammeParamInfo> voucher = {
+  static const std::vector<ParamInfo> voucher = {
       {"transferable", 1, 0, 1, "flag", true,
        "1: vouchers can be passed on, and resale_share of their value is sold to others (leakage); 0: barcoded, used only by the recipient.",
        "Seed 002: vouchers were resold; barcodes were to stop it."},
@@ -157,7 +156,7 @@ const std::vector<ProgrammeParamInfo>& programme_params(ProgrammeKind kind) {
       {"months", 0, 0, 1200, "months", true,
        "Months a recipient receives vouchers; 0: until the programme's end.", "Assumption."},
   };
-  static const std::vector<ProgrammeParamInfo> training = {
+  static const std::vector<ParamInfo> training = {
       {"success_base", 0.1, 0.0, 1.0, "probability", false,
        "Odds that a trainee with owner capability 0 starts selling online (or more) after training.",
        "Seed 002: age and education decide success online; size an assumption."},
@@ -168,19 +167,19 @@ const std::vector<ProgrammeParamInfo>& programme_params(ProgrammeKind kind) {
       {"demand_uplift", 0.03, 0.0, 5.0, "share of demand", false,
        "Lasting extra demand of a successful trainee (a wider market online).", "Assumption."},
   };
-  static const std::vector<ProgrammeParamInfo> market = {
+  static const std::vector<ParamInfo> market = {
       {"demand_uplift", 0.1, 0.0, 5.0, "share of demand", false,
        "Extra demand for a participating firm (bazaar, exhibition, purchases under a local-procurement rule).",
        "Seed 002 (mayor's circular to buy sasirangan, purun, knitted goods); seed 000 (SME bazaars); size an assumption."},
       {"duration_months", 3, 0, 1200, "months", true,
        "Months the extra demand lasts from the award; 0: it lasts (a lasting procurement rule).", "Assumption."},
   };
-  static const std::vector<ProgrammeParamInfo> rental = {
+  static const std::vector<ParamInfo> rental = {
       {"fixed_cost_cut", 0.5, 0.0, 1.0, "share of fixed cost", false,
        "Share of a recipient's monthly fixed cost (shop rent) the programme pays, up to the amount a month.",
        "Seed 000: shop rental facilitation in 29 of 40 kecamatan; size an assumption."},
   };
-  static const std::vector<ProgrammeParamInfo> guarantee = {
+  static const std::vector<ParamInfo> guarantee = {
       {"approval_boost", 0.2, 0.0, 1.0, "probability", false,
        "Added to a guaranteed applicant's approval odds at KUR and bank lenders (capped at 1).",
        "Seed 000 §5.3 (credit guarantee, KUR expansion); size an assumption."},
@@ -195,12 +194,12 @@ const std::vector<ProgrammeParamInfo>& programme_params(ProgrammeKind kind) {
        "Share of a guaranteed loan outstanding when its firm closes that the programme pays the lender.",
        "Assumption (KUR guarantees cover 70 % of a default)."},
   };
-  static const std::vector<ProgrammeParamInfo> csr = {
+  static const std::vector<ParamInfo> csr = {
       {"earmarked", 1, 0, 1, "flag", true,
        "1: the cooperative may lend the funds only to its member firms (not pay withdrawals or lend to other members with them); 0: general capital.",
        "Seed 000 §5.4 (CSR funds to finance cooperatives' capital for their members)."},
   };
-  static const std::vector<ProgrammeParamInfo> certificate = {
+  static const std::vector<ParamInfo> certificate = {
       {"price_premium", 0.05, 0.0, 1.0, "share of price", false,
        "Higher price a certified firm gets for the same goods (revenue up, costs not).",
        "Seed 002 (IPR and halal certification; handicraft firms grew to small after it); size an assumption."},
@@ -210,7 +209,7 @@ const std::vector<ProgrammeParamInfo>& programme_params(ProgrammeKind kind) {
        "Certifications the programme pays for in a calendar year; 0: no yearly limit.",
        "Seed 002: at least 15 firms a year are facilitated (IPR fee Rp 500,000)."},
   };
-  static const std::vector<ProgrammeParamInfo> clinic = {
+  static const std::vector<ParamInfo> clinic = {
       {"counsellors", 1, 0, 1000, "counsellors per service", true,
        "Counsellors serving at once, in the cooperative hours and in the SME hours each.", "Assumption."},
       {"minutes", 30, 1, 480, "minutes", true,
@@ -229,7 +228,7 @@ const std::vector<ProgrammeParamInfo>& programme_params(ProgrammeKind kind) {
        "Odds that an inactive cooperative holds its members' meeting after a consultation, and is active again.",
        "Seed 003 (the clinic helps cooperatives hold their RAT); size an assumption."},
   };
-  static const std::vector<ProgrammeParamInfo> collaboration = {
+  static const std::vector<ParamInfo> collaboration = {
       {"join", 1, 0, 1, "flag", true,
        "1: a firm that is no member joins an active producer, consumer or marketing cooperative of its kecamatan (capital access and joint trade).",
        "Seed 004: the MoU between cooperatives and micro enterprises (capital access, capacity, distribution, marketing)."},
@@ -238,7 +237,7 @@ const std::vector<ProgrammeParamInfo>& programme_params(ProgrammeKind kind) {
       {"capacity_saving", 0.02, 0.0, 1.0, "share of variable cost", false,
        "Lasting cut in the variable-cost share from capacity building.", "Seed 004; size an assumption."},
   };
-  static const std::vector<ProgrammeParamInfo> network = {
+  static const std::vector<ParamInfo> network = {
       {"financing_share", 0.5, 0.0, 1.0, "share of free funds", false,
        "Share of its free funds a savings & loan cooperative of the network places with the network's other cooperatives (joint financing).",
        "Seed 000 §5.4 (joint financing among cooperatives)."},
@@ -266,17 +265,26 @@ const std::vector<ProgrammeParamInfo>& programme_params(ProgrammeKind kind) {
 
 double Programme::amount() const { return amount_rp >= 0.0 ? amount_rp : default_amount_rp(kind); }
 
-double Programme::param(std::string_view key) const {
+const ParamInfo* find_programme_param(ProgrammeKind kind, std::string_view name) {
   for (const auto& info : programme_params(kind))
-    if (key == info.name) {
-      const auto it = params.find(info.name);
-      return it == params.end() ? info.default_value : it->second;
-    }
-  std::string allowed;
-  for (const auto& info : programme_params(kind)) allowed += (allowed.empty() ? "" : ", ") + std::string(info.name);
-  throw InvalidArgument(std::string("params.") + std::string(key), "'" + std::string(key) + "'",
-                        "a parameter of " + std::string(to_string(kind)) +
-                            (allowed.empty() ? " (it has none)" : ": " + allowed));
+    if (name == info.name) return &info;
+  return nullptr;
+}
+
+std::string programme_params_allowed(ProgrammeKind kind) {
+  std::string names;
+  for (const auto& info : programme_params(kind)) names += (names.empty() ? "" : ", ") + std::string(info.name);
+  return names.empty() ? std::string(to_string(kind)) + " has no parameters"
+                       : "a parameter of " + std::string(to_string(kind)) + ": " + names;
+}
+
+double Programme::param(std::string_view key) const {
+  const ParamInfo* info = find_programme_param(kind, key);
+  if (info == nullptr)
+    throw InvalidArgument(std::string("params.") + std::string(key), "'" + std::string(key) + "'",
+                          programme_params_allowed(kind));
+  const auto it = params.find(std::string(key));
+  return it == params.end() ? info->default_value : it->second;
 }
 
 void Programme::validate(const std::string& field) const {
@@ -297,24 +305,11 @@ void Programme::validate(const std::string& field) const {
   if ((kind == ProgrammeKind::kur_subsidy || kind == ProgrammeKind::credit_guarantee) && leakage_share >= 1.0)
     throw InvalidArgument(field + ".leakage_share", detail::format_value(leakage_share),
                           "a number in [0, 1) for a " + std::string(to_string(kind)) + " (some of it must reach the loans)");
-  const auto& infos = programme_params(kind);
   for (const auto& [key, value] : params) {
-    const ProgrammeParamInfo* info = nullptr;
-    for (const auto& i : infos)
-      if (key == i.name) info = &i;
-    if (info == nullptr) {
-      (void)param(key);  // throws, listing the kind's parameters
-      continue;
-    }
     const std::string f = field + ".params." + key;
-    if (info->integer) {
-      if (!std::isfinite(value) || value != std::floor(value))
-        throw InvalidArgument(f, detail::format_value(value), "an integer");
-      detail::require_range(f, static_cast<std::int64_t>(value), static_cast<std::int64_t>(info->min_value),
-                            static_cast<std::int64_t>(info->max_value));
-    } else {
-      detail::require_range(f, value, info->min_value, info->max_value);
-    }
+    const ParamInfo* info = find_programme_param(kind, key);
+    if (info == nullptr) throw InvalidArgument(f, "'" + key + "'", programme_params_allowed(kind));
+    validate_param(*info, value, f);
   }
 }
 

@@ -208,36 +208,30 @@ std::array<std::uint32_t, 4> ProgrammeBook::draw(const Prog& p, std::size_t i, s
   return philox_words(seed_, replication_, static_cast<std::uint32_t>(i), time, p.purpose);
 }
 
-void ProgrammeBook::pay(Prog& p, std::size_t i, int t, const FirmState& st, double transfer, double leakage) {
+void ProgrammeBook::book(Prog& p, double* cell, int t, std::int32_t firm, std::int32_t coop, double transfer,
+                         double leakage) {
   const double admin = (transfer + leakage) * p.spec.admin_cost_share;
   p.spent += transfer + leakage + admin;
   ProgrammeMonth& m = months_.back()[p.index];
   m.transfer_rp += transfer;
   m.leakage_rp += leakage;
   m.admin_rp += admin;
+  cell[0] += transfer;
+  cell[1] += admin;
+  cell[2] += leakage;
+  payments_.push_back({t, p.index, firm, coop, transfer, admin, leakage});
+}
+
+void ProgrammeBook::pay(Prog& p, std::size_t i, int t, const FirmState& st, double transfer, double leakage) {
   const std::size_t cell =
-      (((static_cast<std::size_t>(p.index) * n_regions_ + st.region[i]) * kSizeClasses + st.size_class[i]) *
-           n_sectors_ +
-       st.sector[i]) *
-      3;
-  cells_[cell] += transfer;
-  cells_[cell + 1] += admin;
-  cells_[cell + 2] += leakage;
-  payments_.push_back({t, p.index, static_cast<std::int32_t>(i), -1, transfer, admin, leakage});
+      ((static_cast<std::size_t>(p.index) * n_regions_ + st.region[i]) * kSizeClasses + st.size_class[i]) * n_sectors_ +
+      st.sector[i];
+  book(p, &cells_[cell * 3], t, static_cast<std::int32_t>(i), -1, transfer, leakage);
 }
 
 void ProgrammeBook::pay_coop(Prog& p, std::size_t c, int t, const CoopBook& coop, double transfer, double leakage) {
-  const double admin = (transfer + leakage) * p.spec.admin_cost_share;
-  p.spent += transfer + leakage + admin;
-  ProgrammeMonth& m = months_.back()[p.index];
-  m.transfer_rp += transfer;
-  m.leakage_rp += leakage;
-  m.admin_rp += admin;
-  const std::size_t cell = (static_cast<std::size_t>(p.index) * n_regions_ + coop.state().region[c]) * 3;
-  coop_cells_[cell] += transfer;
-  coop_cells_[cell + 1] += admin;
-  coop_cells_[cell + 2] += leakage;
-  payments_.push_back({t, p.index, -1, static_cast<std::int32_t>(c), transfer, admin, leakage});
+  const std::size_t cell = static_cast<std::size_t>(p.index) * n_regions_ + coop.state().region[c];
+  book(p, &coop_cells_[cell * 3], t, -1, static_cast<std::int32_t>(c), transfer, leakage);
 }
 
 bool ProgrammeBook::eligible(const Prog& p, std::size_t i, const FirmState& st, int t) const {

@@ -414,23 +414,16 @@ Programme read_programme(const Reader& r, const toml::table& t, const std::strin
   r.number(t, path, "admin_cost_share", p.admin_cost_share, 0.0, 10.0);
   r.number(t, path, "leakage_share", p.leakage_share, 0.0, 1.0);
   if (const toml::table* params = r.table(t, path, "params")) {
-    const auto& infos = programme_params(p.kind);
     for (auto&& [k, v] : *params) {
       const std::string key(k.str());
-      const ProgrammeParamInfo* info = nullptr;
-      std::string all;
-      for (const auto& i : infos) {
-        if (key == i.name) info = &i;
-        all += (all.empty() ? "" : ", ") + std::string(i.name);
-      }
       const std::string f = path + ".params." + key;
+      const ParamInfo* info = find_programme_param(p.kind, key);
       if (info == nullptr)
         r.fail(static_cast<std::int64_t>(k.source().begin.line), f, "'" + key + "' (an unknown parameter)",
-               all.empty() ? std::string(to_string(p.kind)) + " has no parameters"
-                           : "a parameter of " + std::string(to_string(p.kind)) + ": " + all);
-      p.params[key] = info->integer ? static_cast<double>(r.integer(v, f, static_cast<std::int64_t>(info->min_value),
-                                                                    static_cast<std::int64_t>(info->max_value)))
-                                    : r.number(v, f, info->min_value, info->max_value);
+               programme_params_allowed(p.kind));
+      p.params[key] = info->integer ? static_cast<double>(r.integer(v, f, static_cast<std::int64_t>(info->min),
+                                                                    static_cast<std::int64_t>(info->max)))
+                                    : r.number(v, f, info->min, info->max);
     }
   }
   return p;
@@ -834,10 +827,8 @@ std::string to_toml(const ScenarioFile& f) {
     if (!p.params.empty()) {
       toml::table pt;
       for (const auto& [k, v] : p.params) {
-        bool integer = false;
-        for (const auto& i : programme_params(p.kind))
-          if (k == i.name) integer = i.integer;
-        if (integer) {
+        const ParamInfo* info = find_programme_param(p.kind, k);
+        if (info != nullptr && info->integer) {
           pt.insert(k, static_cast<std::int64_t>(v));
         } else {
           pt.insert(k, v);

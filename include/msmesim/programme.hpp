@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "msmesim/params.hpp"
 #include "msmesim/types.hpp"
 
 namespace msmesim {
@@ -93,20 +94,13 @@ struct Eligibility {
   void validate(const std::string& field) const;
 };
 
-/// Description of one kind-specific parameter.
-struct ProgrammeParamInfo {
-  const char* name;
-  double default_value;
-  double min_value;
-  double max_value;
-  const char* unit;
-  bool integer;
-  const char* description;
-  const char* source;
-};
-
-/// The kind-specific parameters of `kind`, with defaults and sources.
-const std::vector<ProgrammeParamInfo>& programme_params(ProgrammeKind kind);
+/// The kind-specific parameters of `kind`, with defaults, ranges and
+/// sources (the same description as the behavioural parameters).
+const std::vector<ParamInfo>& programme_params(ProgrammeKind kind);
+/// The parameter `name` of `kind`, or nullptr.
+const ParamInfo* find_programme_param(ProgrammeKind kind, std::string_view name);
+/// "a parameter of <kind>: a, b, c" (or that it has none), for errors.
+std::string programme_params_allowed(ProgrammeKind kind);
 
 struct Programme {
   std::string name;  ///< unique within a scenario; keys the programme's random numbers

@@ -25,6 +25,7 @@ of the parameters and the optimiser sees no noise.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,29 +78,47 @@ class CalibrationSpec:
                  "threads"}
         for key in data:
             if key not in known:
-                raise invalid(f"{path}: key '{key}'", repr(key), "one of " + ", ".join(sorted(known)))
+                raise invalid(f"{path}: key '{key}'", key, "one of " + ", ".join(sorted(known)))
+        def whole(key: str, default: int) -> int:
+            value = data.get(key, default)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise invalid(f"{path}: key '{key}'", value, "an integer")
+            return value
+
+        window = data.get("window", ["2020-03", "2020-06"])
+        if not (isinstance(window, list) and len(window) == 2 and all(isinstance(w, str) for w in window)):
+            raise invalid(f"{path}: key 'window'", window, '["YYYY-MM", "YYYY-MM"]')
         spec = CalibrationSpec(
-            scenario=str(data.get("scenario", "bogor-covid19")), firms=int(data.get("firms", 100_000)),
-            seed=int(data.get("seed", 1)), method=str(data.get("method", "smm")),
-            evaluations=int(data.get("evaluations", 120)), window=tuple(data.get("window", ("2020-03", "2020-06"))),
-            at=str(data.get("at", "2020-12")), threads=int(data.get("threads", 0)))
+            scenario=str(data.get("scenario", "bogor-covid19")), firms=whole("firms", 100_000),
+            seed=whole("seed", 1), method=str(data.get("method", "smm")), evaluations=whole("evaluations", 120),
+            window=(window[0], window[1]), at=str(data.get("at", "2020-12")), threads=whole("threads", 0))
         scenario = Path(spec.scenario)
         if not scenario.is_absolute() and (path.parent / scenario).exists():
             spec.scenario = str(path.parent / scenario)
         for name, t in data.get("targets", {}).items():
             if not isinstance(t, dict) or set(t) != {"value", "tolerance"}:
-                raise invalid(f"{path}: key 'targets.{name}'", repr(t), "{ value = ..., tolerance = ... }")
+                raise invalid(f"{path}: key 'targets.{name}'", t, "{ value = ..., tolerance = ... }")
             spec.targets[name] = Target(float(t["value"]), float(t["tolerance"]))
         for name, r in data.get("parameters", {}).items():
             if not isinstance(r, list) or len(r) != 2:
-                raise invalid(f"{path}: key 'parameters.{name}'", repr(r), "[low, high]")
+                raise invalid(f"{path}: key 'parameters.{name}'", r, "[low, high]")
             spec.parameters[name] = (float(r[0]), float(r[1]))
         spec.validate()
         return spec
 
     def validate(self) -> None:
+        month = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+        for key, value in (("window[0]", self.window[0]), ("window[1]", self.window[1]), ("at", self.at)):
+            if not month.match(value):
+                raise invalid(key, value, 'a month "YYYY-MM"')
+        if self.window[1] < self.window[0]:
+            raise invalid("window[1]", self.window[1], f"a month not before window[0] ({self.window[0]})")
+        if self.firms < 1:
+            raise invalid("firms", str(self.firms), "an integer >= 1")
+        if self.threads < 0:
+            raise invalid("threads", str(self.threads), "an integer >= 0 (0: every core)")
         if self.method not in ("smm", "abc"):
-            raise invalid("method", repr(self.method), "'smm' or 'abc'")
+            raise invalid("method", self.method, "'smm' or 'abc'")
         if self.evaluations < 1:
             raise invalid("evaluations", str(self.evaluations), "an integer >= 1")
         if not self.targets:
@@ -108,7 +127,7 @@ class CalibrationSpec:
             raise invalid("parameters", "none", "at least one parameter with a range")
         for name, t in self.targets.items():
             if name not in STATISTICS:
-                raise invalid(f"targets.{name}", repr(name), "one of " + ", ".join(STATISTICS))
+                raise invalid(f"targets.{name}", name, "one of " + ", ".join(STATISTICS))
             if not (t.tolerance > 0):
                 raise invalid(f"targets.{name}.tolerance", str(t.tolerance), "a number > 0")
         for name, (lo, hi) in self.parameters.items():
@@ -124,7 +143,7 @@ def _setter(scenario: Any, path: str) -> Callable[[Any, float], None]:
     parts = path.split(".")
     if parts[0] == "params" and len(parts) == 2:
         if parts[1] not in _core.FirmParams.names():
-            raise invalid(f"parameters.{path}", repr(parts[1]), "a parameter of docs/parameters.md")
+            raise invalid(f"parameters.{path}", parts[1], "a parameter of docs/parameters.md")
 
         def set_param(sc: Any, v: float) -> None:
             sc.params[parts[1]] = v
@@ -132,13 +151,13 @@ def _setter(scenario: Any, path: str) -> Callable[[Any, float], None]:
     if parts[0] == "shocks" and len(parts) >= 3:
         names = [s.name for s in scenario.shocks]
         if parts[1] not in names:
-            raise invalid(f"parameters.{path}", repr(parts[1]), "a shock of the scenario: " + ", ".join(names))
+            raise invalid(f"parameters.{path}", parts[1], "a shock of the scenario: " + ", ".join(names))
         index = names.index(parts[1])
         what = ".".join(parts[2:])
         allowed = ("incidence", "severity.mean", "severity.sd", "severity.value", "plateau_months",
                    "recovery_half_life_months")
         if what not in allowed:
-            raise invalid(f"parameters.{path}", repr(what), "one of " + ", ".join(allowed))
+            raise invalid(f"parameters.{path}", what, "one of " + ", ".join(allowed))
 
         def set_shock(sc: Any, v: float) -> None:
             shocks = list(sc.shocks)
@@ -163,7 +182,7 @@ def _setter(scenario: Any, path: str) -> Callable[[Any, float], None]:
             shocks[index] = s
             sc.shocks = shocks
         return set_shock
-    raise invalid(f"parameters.{path}", repr(path), "shocks.<name>.<field> or params.<name>")
+    raise invalid(f"parameters.{path}", path, "shocks.<name>.<field> or params.<name>")
 
 
 def _getter(scenario: Any, path: str) -> float:

@@ -31,9 +31,10 @@ against the population when a run starts.
 from __future__ import annotations
 
 import difflib
+import inspect
 import numbers
 from collections.abc import Iterable, Mapping
-from typing import Any, Union
+from typing import Any, Protocol, Union
 
 import numpy as np
 import pandas as pd
@@ -322,284 +323,6 @@ _COMMON_DOC = """
 """
 
 
-def cash_grant(
-    name: str,
-    *,
-    start: MonthLike,
-    end: MonthLike,
-    budget_rp: float,
-    amount_rp: float | None = None,
-    quota: int | None = None,
-    eligibility: _core.Eligibility | Mapping[str, Any] | None = None,
-    allocation: str = "first_come",
-    uptake: float = 1.0,
-    monthly_capacity: int | None = None,
-    admin_cost_share: float = 0.0,
-    leakage_share: float = 0.0,
-    **kind_params: float,
-) -> _core.Programme:
-    """A one-off cash transfer to each recipient (BPUM-style)."""
-    return _build("cash_grant", name, start, end, budget_rp, amount_rp, quota, eligibility, allocation, uptake,
-                  monthly_capacity, admin_cost_share, leakage_share, kind_params)
-
-
-def kur_subsidy(
-    name: str,
-    *,
-    start: MonthLike,
-    end: MonthLike,
-    budget_rp: float,
-    amount_rp: float | None = None,
-    quota: int | None = None,
-    eligibility: _core.Eligibility | Mapping[str, Any] | None = None,
-    allocation: str = "first_come",
-    uptake: float = 1.0,
-    monthly_capacity: int | None = None,
-    admin_cost_share: float = 0.0,
-    leakage_share: float = 0.0,
-    **kind_params: float,
-) -> _core.Programme:
-    """KUR loans at a subsidised rate; the government pays the difference in interest."""
-    return _build("kur_subsidy", name, start, end, budget_rp, amount_rp, quota, eligibility, allocation, uptake,
-                  monthly_capacity, admin_cost_share, leakage_share, kind_params)
-
-
-def shipping_voucher(
-    name: str,
-    *,
-    start: MonthLike,
-    end: MonthLike,
-    budget_rp: float,
-    amount_rp: float | None = None,
-    quota: int | None = None,
-    eligibility: _core.Eligibility | Mapping[str, Any] | None = None,
-    allocation: str = "first_come",
-    uptake: float = 1.0,
-    monthly_capacity: int | None = None,
-    admin_cost_share: float = 0.0,
-    leakage_share: float = 0.0,
-    **kind_params: float,
-) -> _core.Programme:
-    """Vouchers paying the shipping of online sales, every month (``amount_rp`` a month)."""
-    return _build("shipping_voucher", name, start, end, budget_rp, amount_rp, quota, eligibility, allocation, uptake,
-                  monthly_capacity, admin_cost_share, leakage_share, kind_params)
-
-
-def digital_training(
-    name: str,
-    *,
-    start: MonthLike,
-    end: MonthLike,
-    budget_rp: float,
-    amount_rp: float | None = None,
-    quota: int | None = None,
-    eligibility: _core.Eligibility | Mapping[str, Any] | None = None,
-    allocation: str = "first_come",
-    uptake: float = 1.0,
-    monthly_capacity: int | None = None,
-    admin_cost_share: float = 0.0,
-    leakage_share: float = 0.0,
-    **kind_params: float,
-) -> _core.Programme:
-    """Digital (online selling) training in batches; success depends on the owner's capability
-    (``amount_rp`` per trainee; ``monthly_capacity`` is the batch size)."""
-    return _build("digital_training", name, start, end, budget_rp, amount_rp, quota, eligibility, allocation, uptake,
-                  monthly_capacity, admin_cost_share, leakage_share, kind_params)
-
-
-def market_access(
-    name: str,
-    *,
-    start: MonthLike,
-    end: MonthLike,
-    budget_rp: float,
-    amount_rp: float | None = None,
-    quota: int | None = None,
-    eligibility: _core.Eligibility | Mapping[str, Any] | None = None,
-    allocation: str = "first_come",
-    uptake: float = 1.0,
-    monthly_capacity: int | None = None,
-    admin_cost_share: float = 0.0,
-    leakage_share: float = 0.0,
-    **kind_params: float,
-) -> _core.Programme:
-    """Market access (bazaars, exhibitions, local-procurement rules): extra demand for
-    participating firms (``amount_rp`` per firm)."""
-    return _build("market_access", name, start, end, budget_rp, amount_rp, quota, eligibility, allocation, uptake,
-                  monthly_capacity, admin_cost_share, leakage_share, kind_params)
-
-
-def shop_rental(
-    name: str,
-    *,
-    start: MonthLike,
-    end: MonthLike,
-    budget_rp: float,
-    amount_rp: float | None = None,
-    quota: int | None = None,
-    eligibility: _core.Eligibility | Mapping[str, Any] | None = None,
-    allocation: str = "first_come",
-    uptake: float = 1.0,
-    monthly_capacity: int | None = None,
-    admin_cost_share: float = 0.0,
-    leakage_share: float = 0.0,
-    **kind_params: float,
-) -> _core.Programme:
-    """Shop rental facilitation: pays part of a recipient's fixed cost (rent) every month,
-    up to ``amount_rp`` a month."""
-    return _build("shop_rental", name, start, end, budget_rp, amount_rp, quota, eligibility, allocation, uptake,
-                  monthly_capacity, admin_cost_share, leakage_share, kind_params)
-
-
-def credit_guarantee(
-    name: str,
-    *,
-    start: MonthLike,
-    end: MonthLike,
-    budget_rp: float,
-    amount_rp: float | None = None,
-    quota: int | None = None,
-    eligibility: _core.Eligibility | Mapping[str, Any] | None = None,
-    allocation: str = "first_come",
-    uptake: float = 1.0,
-    monthly_capacity: int | None = None,
-    admin_cost_share: float = 0.0,
-    leakage_share: float = 0.0,
-    **kind_params: float,
-) -> _core.Programme:
-    """Credit guarantees (KUR expansion): a guaranteed applicant gets better approval odds and
-    higher ceilings at KUR and bank lenders; the programme pays a guarantee fee on each loan
-    and claims when a guaranteed firm closes owing."""
-    return _build("credit_guarantee", name, start, end, budget_rp, amount_rp, quota, eligibility, allocation, uptake,
-                  monthly_capacity, admin_cost_share, leakage_share, kind_params)
-
-
-def csr_capital(
-    name: str,
-    *,
-    start: MonthLike,
-    end: MonthLike,
-    budget_rp: float,
-    amount_rp: float | None = None,
-    quota: int | None = None,
-    eligibility: _core.Eligibility | Mapping[str, Any] | None = None,
-    allocation: str = "first_come",
-    uptake: float = 1.0,
-    monthly_capacity: int | None = None,
-    admin_cost_share: float = 0.0,
-    leakage_share: float = 0.0,
-    **kind_params: float,
-) -> _core.Programme:
-    """CSR (TJSL) funds into cooperatives' capital (``amount_rp`` per cooperative), lent to
-    their member firms. Recipients are cooperatives: ``eligibility`` takes ``regions`` and
-    ``coop_types``."""
-    return _build("csr_capital", name, start, end, budget_rp, amount_rp, quota, eligibility, allocation, uptake,
-                  monthly_capacity, admin_cost_share, leakage_share, kind_params)
-
-
-def certification(
-    name: str,
-    *,
-    start: MonthLike,
-    end: MonthLike,
-    budget_rp: float,
-    amount_rp: float | None = None,
-    quota: int | None = None,
-    eligibility: _core.Eligibility | Mapping[str, Any] | None = None,
-    allocation: str = "first_come",
-    uptake: float = 1.0,
-    monthly_capacity: int | None = None,
-    admin_cost_share: float = 0.0,
-    leakage_share: float = 0.0,
-    **kind_params: float,
-) -> _core.Programme:
-    """IPR / halal certification: pays the fee (``amount_rp``) for a yearly number of firms;
-    certified firms get a price premium."""
-    return _build("certification", name, start, end, budget_rp, amount_rp, quota, eligibility, allocation, uptake,
-                  monthly_capacity, admin_cost_share, leakage_share, kind_params)
-
-
-def clinic(
-    name: str,
-    *,
-    start: MonthLike,
-    end: MonthLike,
-    budget_rp: float,
-    amount_rp: float | None = None,
-    quota: int | None = None,
-    eligibility: _core.Eligibility | Mapping[str, Any] | None = None,
-    allocation: str = "first_come",
-    uptake: float = 1.0,
-    monthly_capacity: int | None = None,
-    admin_cost_share: float = 0.0,
-    leakage_share: float = 0.0,
-    **kind_params: float,
-) -> _core.Programme:
-    """The Clean & Clear consultation clinic: a scheduled queue of consultations
-    (``amount_rp`` each) for firms and cooperatives."""
-    return _build("clinic", name, start, end, budget_rp, amount_rp, quota, eligibility, allocation, uptake,
-                  monthly_capacity, admin_cost_share, leakage_share, kind_params)
-
-
-def coop_collaboration(
-    name: str,
-    *,
-    start: MonthLike,
-    end: MonthLike,
-    budget_rp: float,
-    amount_rp: float | None = None,
-    quota: int | None = None,
-    eligibility: _core.Eligibility | Mapping[str, Any] | None = None,
-    allocation: str = "first_come",
-    uptake: float = 1.0,
-    monthly_capacity: int | None = None,
-    admin_cost_share: float = 0.0,
-    leakage_share: float = 0.0,
-    **kind_params: float,
-) -> _core.Programme:
-    """Cooperative-micro-enterprise collaboration (MoU): membership of a cooperative,
-    capacity building, distribution and marketing for participating firms (``amount_rp`` per firm)."""
-    return _build("coop_collaboration", name, start, end, budget_rp, amount_rp, quota, eligibility, allocation, uptake,
-                  monthly_capacity, admin_cost_share, leakage_share, kind_params)
-
-
-def coop_network(
-    name: str,
-    *,
-    start: MonthLike,
-    end: MonthLike,
-    budget_rp: float,
-    amount_rp: float | None = None,
-    quota: int | None = None,
-    eligibility: _core.Eligibility | Mapping[str, Any] | None = None,
-    allocation: str = "first_come",
-    uptake: float = 1.0,
-    monthly_capacity: int | None = None,
-    admin_cost_share: float = 0.0,
-    leakage_share: float = 0.0,
-    **kind_params: float,
-) -> _core.Programme:
-    """Joint financing, buying and selling among cooperatives that join a network
-    (``amount_rp`` of facilitation per cooperative). Recipients are cooperatives: ``eligibility``
-    takes ``regions`` and ``coop_types``."""
-    return _build("coop_network", name, start, end, budget_rp, amount_rp, quota, eligibility, allocation, uptake,
-                  monthly_capacity, admin_cost_share, leakage_share, kind_params)
-
-
-_CONSTRUCTORS = {
-    "cash_grant": cash_grant,
-    "kur_subsidy": kur_subsidy,
-    "shipping_voucher": shipping_voucher,
-    "digital_training": digital_training,
-    "market_access": market_access,
-    "shop_rental": shop_rental,
-    "credit_guarantee": credit_guarantee,
-    "csr_capital": csr_capital,
-    "certification": certification,
-    "clinic": clinic,
-    "coop_collaboration": coop_collaboration,
-    "coop_network": coop_network,
-}
 
 
 def programme(
@@ -625,6 +348,94 @@ def programme(
     :func:`parameter_table`."""
     return _build(_kind(kind), name, start, end, budget_rp, amount_rp, quota, eligibility, allocation, uptake,
                   monthly_capacity, admin_cost_share, leakage_share, kind_params)
+
+
+class KindConstructor(Protocol):
+    """The constructor of one kind: :func:`programme` with the kind fixed."""
+
+    def __call__(
+        self,
+        name: str,
+        *,
+        start: MonthLike,
+        end: MonthLike,
+        budget_rp: float,
+        amount_rp: float | None = None,
+        quota: int | None = None,
+        eligibility: _core.Eligibility | Mapping[str, Any] | None = None,
+        allocation: str = "first_come",
+        uptake: float = 1.0,
+        monthly_capacity: int | None = None,
+        admin_cost_share: float = 0.0,
+        leakage_share: float = 0.0,
+        **kind_params: float,
+    ) -> _core.Programme: ...
+
+
+def _constructor(kind: str, summary: str) -> KindConstructor:
+    """``programme`` with ``kind`` fixed, named and documented as the kind."""
+
+    def build(name: str, **kwargs: Any) -> _core.Programme:
+        return programme(kind, name, **kwargs)
+
+    signature = inspect.signature(programme)
+    build.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[p for p in signature.parameters.values() if p.name != "kind"])
+    build.__name__ = build.__qualname__ = kind
+    build.__doc__ = summary
+    return build
+
+
+cash_grant = _constructor("cash_grant", """
+    A one-off cash transfer to each recipient (BPUM-style).""")
+kur_subsidy = _constructor("kur_subsidy", """
+    KUR loans at a subsidised rate; the government pays the difference in interest.""")
+shipping_voucher = _constructor("shipping_voucher", """
+    Vouchers paying the shipping of online sales, every month (``amount_rp`` a month).""")
+digital_training = _constructor("digital_training", """
+    Digital (online selling) training in batches; success depends on the owner's capability
+    (``amount_rp`` per trainee; ``monthly_capacity`` is the batch size).""")
+market_access = _constructor("market_access", """
+    Market access (bazaars, exhibitions, local-procurement rules): extra demand for participating
+    firms (``amount_rp`` per firm).""")
+shop_rental = _constructor("shop_rental", """
+    Shop rental facilitation: pays part of a recipient's fixed cost (rent) every month, up to
+    ``amount_rp`` a month.""")
+credit_guarantee = _constructor("credit_guarantee", """
+    Credit guarantees (KUR expansion): a guaranteed applicant gets better approval odds and higher
+    ceilings at KUR and bank lenders; the programme pays a guarantee fee on each loan and claims
+    when a guaranteed firm closes owing.""")
+csr_capital = _constructor("csr_capital", """
+    CSR (TJSL) funds into cooperatives' capital (``amount_rp`` per cooperative), lent to their
+    member firms. Recipients are cooperatives: ``eligibility`` takes ``regions`` and ``coop_types``.""")
+certification = _constructor("certification", """
+    IPR / halal certification: pays the fee (``amount_rp``) for a yearly number of firms; certified
+    firms get a price premium.""")
+clinic = _constructor("clinic", """
+    The Clean & Clear consultation clinic: a scheduled queue of consultations (``amount_rp`` each)
+    for firms and cooperatives.""")
+coop_collaboration = _constructor("coop_collaboration", """
+    Cooperative-micro-enterprise collaboration (MoU): membership of a cooperative, capacity
+    building, distribution and marketing for participating firms (``amount_rp`` per firm).""")
+coop_network = _constructor("coop_network", """
+    Joint financing, buying and selling among cooperatives that join a network (``amount_rp`` of
+    facilitation per cooperative). Recipients are cooperatives: ``eligibility`` takes ``regions``
+    and ``coop_types``.""")
+
+_CONSTRUCTORS: dict[str, KindConstructor] = {
+    "cash_grant": cash_grant,
+    "kur_subsidy": kur_subsidy,
+    "shipping_voucher": shipping_voucher,
+    "digital_training": digital_training,
+    "market_access": market_access,
+    "shop_rental": shop_rental,
+    "credit_guarantee": credit_guarantee,
+    "csr_capital": csr_capital,
+    "certification": certification,
+    "clinic": clinic,
+    "coop_collaboration": coop_collaboration,
+    "coop_network": coop_network,
+}
 
 
 def _kind_doc(kind: str) -> str:

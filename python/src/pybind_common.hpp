@@ -7,7 +7,12 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <span>
+#include <string>
 #include <vector>
+
+#include <msmesim/params.hpp>
+#include <msmesim/types.hpp>
 
 namespace py = pybind11;
 
@@ -21,6 +26,22 @@ py::array vector_view(std::vector<T>& v, py::handle owner, bool writeable = true
               v.data(), owner);
   if (!writeable) py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
   return a;
+}
+
+/// Rows (dicts: name, default, min, max, unit, integer, description,
+/// source) of a parameter table, for pandas.
+py::list param_table_rows(std::span<const ParamInfo> table);
+
+/// Size classes as names and back (errors name `field`).
+inline std::vector<std::string> class_names(const std::vector<SizeClass>& v) {
+  std::vector<std::string> out;
+  for (auto c : v) out.emplace_back(to_string(c));
+  return out;
+}
+inline std::vector<SizeClass> classes_from(const std::vector<std::string>& v, const std::string& field) {
+  std::vector<SizeClass> out;
+  for (const auto& s : v) out.push_back(size_class_from_string(s, field));
+  return out;
 }
 
 void register_errors(py::module_& m);

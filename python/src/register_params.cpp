@@ -7,8 +7,7 @@
 
 namespace msmesim::python {
 
-namespace {
-py::list table_rows(std::span<const ParamInfo> table) {
+py::list param_table_rows(std::span<const ParamInfo> table) {
   py::list rows;
   for (const auto& p : table) {
     py::dict d;
@@ -24,7 +23,6 @@ py::list table_rows(std::span<const ParamInfo> table) {
   }
   return rows;
 }
-}  // namespace
 
 void register_params(py::module_& m) {
   py::class_<FirmParams>(m, "FirmParams", "Behavioural parameters of firms; every name is in docs/parameters.md.")
@@ -59,13 +57,13 @@ void register_params(py::module_& m) {
                         return p;
                       }));
 
-  m.def("firm_param_table", [] { return table_rows(firm_param_table()); },
+  m.def("firm_param_table", [] { return param_table_rows(firm_param_table()); },
         "Rows (name, default, min, max, unit, integer, description, source) of the firm parameters.");
-  m.def("population_param_table", [] { return table_rows(population_param_table()); },
+  m.def("population_param_table", [] { return param_table_rows(population_param_table()); },
         "Rows of the population-wide generation parameters.");
   m.def("class_param_table",
         [] {
-          py::list rows = table_rows(class_param_table());
+          py::list rows = param_table_rows(class_param_table());
           for (auto row : rows) {
             auto d = row.cast<py::dict>();
             d["defaults"] = class_param_defaults(d["name"].cast<std::string>());
@@ -73,7 +71,7 @@ void register_params(py::module_& m) {
           return rows;
         },
         "Rows of the per-class generation parameters; 'defaults' gives micro, small, medium.");
-  m.def("sector_param_table", [] { return table_rows(sector_param_table()); }, "Rows of the per-sector parameters.");
+  m.def("sector_param_table", [] { return param_table_rows(sector_param_table()); }, "Rows of the per-sector parameters.");
 }
 
 }  // namespace msmesim::python

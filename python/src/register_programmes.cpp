@@ -23,16 +23,6 @@ int tri_set(std::optional<bool> v) { return v ? (*v ? 1 : 0) : -1; }
 std::optional<std::int64_t> count_get(std::int64_t v) { return v < 0 ? std::nullopt : std::optional(v); }
 std::int64_t count_set(std::optional<std::int64_t> v) { return v ? *v : -1; }
 
-std::vector<std::string> class_names(const std::vector<SizeClass>& v) {
-  std::vector<std::string> out;
-  for (auto c : v) out.emplace_back(to_string(c));
-  return out;
-}
-std::vector<SizeClass> classes_from(const std::vector<std::string>& v, const std::string& field) {
-  std::vector<SizeClass> out;
-  for (const auto& s : v) out.push_back(size_class_from_string(s, field));
-  return out;
-}
 std::vector<std::string> coop_type_names(const std::vector<CoopType>& v) {
   std::vector<std::string> out;
   for (auto c : v) out.emplace_back(to_string(c));
@@ -73,22 +63,6 @@ std::string eligibility_repr(const Eligibility& e) {
   return out + "], coop_types=" + list_repr(coop_type_names(e.coop_types)) + ")";
 }
 
-py::list param_rows(const std::vector<ProgrammeParamInfo>& table) {
-  py::list rows;
-  for (const auto& p : table) {
-    py::dict d;
-    d["name"] = std::string(p.name);
-    d["default"] = p.default_value;
-    d["min"] = p.min_value;
-    d["max"] = p.max_value;
-    d["unit"] = std::string(p.unit);
-    d["integer"] = p.integer;
-    d["description"] = std::string(p.description);
-    d["source"] = std::string(p.source);
-    rows.append(d);
-  }
-  return rows;
-}
 }  // namespace
 
 void register_programmes(py::module_& m) {
@@ -101,7 +75,7 @@ void register_programmes(py::module_& m) {
       "default_amount_rp", [](const std::string& kind) { return default_amount_rp(programme_kind_from_string(kind)); },
       py::arg("kind"), "The default per-recipient amount of a programme kind, Rp.");
   m.def(
-      "programme_params", [](const std::string& kind) { return param_rows(programme_params(programme_kind_from_string(kind))); },
+      "programme_params", [](const std::string& kind) { return param_table_rows(programme_params(programme_kind_from_string(kind))); },
       py::arg("kind"),
       "Rows (name, default, min, max, unit, integer, description, source) of a kind's kind-specific parameters.");
 

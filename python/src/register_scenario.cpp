@@ -24,16 +24,6 @@ std::string kind_name(SeverityDist::Kind k) {
   }
   return "?";
 }
-std::vector<std::string> class_names(const std::vector<SizeClass>& v) {
-  std::vector<std::string> out;
-  for (auto c : v) out.emplace_back(to_string(c));
-  return out;
-}
-std::vector<SizeClass> classes_from(const std::vector<std::string>& v, const std::string& field) {
-  std::vector<SizeClass> out;
-  for (const auto& s : v) out.push_back(size_class_from_string(s, field));
-  return out;
-}
 }  // namespace
 
 void register_scenario(py::module_& m) {

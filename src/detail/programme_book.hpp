@@ -136,6 +136,8 @@ class ProgrammeBook {
   /// `leakage` does not; administrative cost on both.
   void pay(Prog& p, std::size_t i, int t, const FirmState& st, double transfer, double leakage);
   void pay_coop(Prog& p, std::size_t c, int t, const CoopBook& coop, double transfer, double leakage);
+  /// The shared part: totals, the ledger cell (3 lines) and the payment row.
+  void book(Prog& p, double* cell, int t, std::int32_t firm, std::int32_t coop, double transfer, double leakage);
   void set_factor(Prog& p, std::size_t i, FirmState& st, double factor);
   void lower_costs(std::size_t i, double saving, ProgrammeEffects& fx);
   std::array<std::uint32_t, 4> draw(const Prog& p, std::size_t i, std::uint32_t time) const;

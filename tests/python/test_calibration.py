@@ -74,6 +74,14 @@ def test_bad_calibration_files_name_the_problem(tmp_path):
                    '[parameters]\n"shocks.meteor.incidence" = [0, 1]\n')
     with pytest.raises(ValueError, match="meteor"):
         cal.calibrate(bad)
+    bad.write_text('scenario = "bogor-covid19"\nwindow = ["2020-06", "2020-03"]\n[targets]\nclosed_share = '
+                   '{ value = 0.1, tolerance = 0.01 }\n[parameters]\n"params.closure_after_months" = [1, 6]\n')
+    with pytest.raises(ValueError, match="window"):
+        cal.CalibrationSpec.load(bad)
+    bad.write_text('scenario = "bogor-covid19"\nfirms = "many"\n[targets]\nclosed_share = '
+                   '{ value = 0.1, tolerance = 0.01 }\n[parameters]\n"params.closure_after_months" = [1, 6]\n')
+    with pytest.raises(ValueError, match="firms"):
+        cal.CalibrationSpec.load(bad)
 
 
 def test_the_command_line_calibrates_and_writes_the_scenario(tmp_path):

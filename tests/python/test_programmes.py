@@ -207,7 +207,7 @@ def test_invalid_kind_parameter_values():
     assert info.value.field == "programme 'kur'.params.rate_points"
     with pytest.raises(ms.InvalidArgumentError) as info:
         pg.shipping_voucher("v", start="2020-06", end="2020-12", budget_rp=1e9, months=2.5)
-    assert info.value.field == "programme 'v'.params.months" and "integer" in str(info.value)
+    assert info.value.field == "programme 'v'.params.months" and "whole number" in str(info.value)
 
 
 @pytest.mark.parametrize(

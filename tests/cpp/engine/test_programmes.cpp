@@ -102,13 +102,13 @@ TEST(ProgrammeSpec, InvalidValuesNameTheField) {
   check([](Programme& p) { p.leakage_share = -0.1; }, "programmes[0].leakage_share", "[0, 1]");
   check([](Programme& p) { p.monthly_capacity = -5; }, "programmes[0].monthly_capacity", "integer");
   check([](Programme& p) { p.name.clear(); }, "programmes[0].name", "non-empty");
-  check([](Programme& p) { p.params["rate_points"] = 0.1; }, "params.rate_points", "it has none");
+  check([](Programme& p) { p.params["rate_points"] = 0.1; }, "programmes[0].params.rate_points", "cash_grant has no parameters");
   check(
       [](Programme& p) {
         p.kind = ProgrammeKind::kur_subsidy;
         p.params["subsidy_months"] = 2.5;
       },
-      "programmes[0].params.subsidy_months", "integer");
+      "programmes[0].params.subsidy_months", "whole number");
   check([](Programme& p) { p.eligibility.ranges = {{"height", 0, 1}}; }, "programmes[0].eligibility.ranges[0].attribute",
         "revenue_rp_month");
   check([](Programme& p) { p.eligibility.registered = 2; }, "programmes[0].eligibility.registered", "-1 (any)");
