@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "detail/annuity.hpp"
+#include "detail/columns.hpp"
 #include "detail/coop_book.hpp"
 #include "detail/distributions.hpp"
 #include "detail/draws.hpp"
@@ -1357,23 +1358,8 @@ struct Simulation::Impl {
 
 namespace {
 
-template <class T>
-Column make_column(std::string name, std::vector<T> data, std::string unit = "") {
-  Column c;
-  c.name = std::move(name);
-  c.data = std::move(data);
-  c.unit = std::move(unit);
-  return c;
-}
-
-template <class T>
-Column make_categorical(std::string name, std::vector<T> codes, std::vector<std::string> categories) {
-  Column c;
-  c.name = std::move(name);
-  c.data = std::move(codes);
-  c.categories = std::move(categories);
-  return c;
-}
+using detail::make_categorical;
+using detail::make_column;
 
 std::vector<std::string> names_of_classes() {
   std::vector<std::string> v;
@@ -1684,6 +1670,30 @@ RunResult Simulation::Impl::build_result(bool move_state) {
     pt.columns.push_back(make_column("transfer_rp", std::move(p_transfer), "Rp"));
     pt.columns.push_back(make_column("admin_rp", std::move(p_admin), "Rp"));
     pt.columns.push_back(make_column("leakage_rp", std::move(p_leak), "Rp"));
+
+    const auto& awards = book.awards();
+    const std::size_t A = awards.size();
+    std::vector<std::int32_t> a_month(A), a_firm(A), a_coop(A);
+    std::vector<std::uint16_t> a_prog(A);
+    std::vector<std::uint8_t> a_distressed(A);
+    std::vector<double> a_cash(A), a_obligations(A);
+    for (std::size_t k = 0; k < A; ++k) {
+      a_month[k] = awards[k].month;
+      a_prog[k] = awards[k].programme;
+      a_firm[k] = awards[k].firm;
+      a_coop[k] = awards[k].cooperative;
+      a_distressed[k] = awards[k].distressed;
+      a_cash[k] = awards[k].cash_rp;
+      a_obligations[k] = awards[k].obligations_rp;
+    }
+    Table& at = r.programme_awards;
+    at.columns.push_back(make_column("month", std::move(a_month)));
+    at.columns.push_back(make_categorical("programme", std::move(a_prog), prog_names));
+    at.columns.push_back(make_column("firm", std::move(a_firm)));
+    at.columns.push_back(make_column("cooperative", std::move(a_coop)));
+    at.columns.push_back(make_column("distressed", std::move(a_distressed)));
+    at.columns.push_back(make_column("cash_rp", std::move(a_cash), "Rp"));
+    at.columns.push_back(make_column("obligations_rp", std::move(a_obligations), "Rp"));
   }
 
   // Breakdowns (long form).

@@ -38,6 +38,8 @@ Cancelled::Cancelled(int months_completed)
     : Error("run cancelled after " + std::to_string(months_completed) + " month(s)"),
       months_completed_(months_completed) {}
 
+Cancelled::Cancelled(int completed, const std::string& what) : Error(what), months_completed_(completed) {}
+
 namespace detail {
 
 std::string format_value(double v) {

@@ -317,6 +317,7 @@ void ProgrammeBook::pay_monthly(Prog& p, std::size_t i, int t, FirmState& st) {
 
 void ProgrammeBook::award(Prog& p, std::size_t i, int t, FirmState& st, CoopBook* coop, ProgrammeEffects& fx) {
   ProgrammeMonth& m = months_.back()[p.index];
+  const double cash_before = st.cash_rp[i];
   const double leak = p.spec.leakage_share;
   const double in_kind = p.amount * (1.0 - leak), lost = p.amount * leak;
   switch (p.spec.kind) {
@@ -409,8 +410,18 @@ void ProgrammeBook::award(Prog& p, std::size_t i, int t, FirmState& st, CoopBook
     }
   }
   p.awarded[i] = static_cast<std::int16_t>(t);
+  record_award(p, i, t, st, cash_before);
   ++p.recipients;
   ++m.new_recipients;
+}
+
+void ProgrammeBook::record_award(const Prog& p, std::size_t i, int t, const FirmState& st, double cash_rp) {
+  const double paid_workers = std::max(0.0, static_cast<double>(st.workers[i]) - 1.0);
+  const double obligations = st.fixed_cost_rp[i] + st.wage_rp[i] * paid_workers + st.loan_installment_rp[i] +
+                             st.informal_installment_rp[i];
+  awards_.push_back({t, p.index, static_cast<std::int32_t>(i), -1,
+                     static_cast<std::uint8_t>(st.status[i] == static_cast<std::uint8_t>(FirmStatus::distressed)),
+                     cash_rp, obligations});
 }
 
 void ProgrammeBook::award_coop(Prog& p, std::size_t c, int t, CoopBook& coop, ProgrammeEffects& fx) {
@@ -437,6 +448,7 @@ void ProgrammeBook::award_coop(Prog& p, std::size_t c, int t, CoopBook& coop, Pr
   }
   pay_coop(p, c, t, coop, in_kind, lost);
   p.coop_awarded[c] = static_cast<std::int16_t>(t);
+  awards_.push_back({t, p.index, -1, static_cast<std::int32_t>(c), 0, 0.0, 0.0});
   ++p.recipients;
   ++m.new_recipients;
 }
@@ -850,6 +862,7 @@ void ProgrammeBook::end_month(int t, FirmState& st) {
           p.loans.push_back(
               {static_cast<std::uint32_t>(i), st.loan_months_left[i], static_cast<std::uint16_t>(p.covered), outlay, amount});
           p.awarded[i] = static_cast<std::int16_t>(t);
+          record_award(p, i, t, st, st.cash_rp[i] - amount);
           ++p.recipients;
           ++m.new_recipients;
           ++served;

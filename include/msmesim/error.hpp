@@ -68,6 +68,9 @@ class IoError : public Error {
 class Cancelled : public Error {
  public:
   explicit Cancelled(int months_completed);
+  /// An ensemble stopped after `completed` replications (kept).
+  Cancelled(int completed, const std::string& what);
+  /// Months (of a run) or replications (of an ensemble) completed.
   int months_completed() const noexcept { return months_completed_; }
 
  private:

@@ -5,6 +5,7 @@
 
 #include "msmesim/cooperative.hpp"
 #include "msmesim/engine.hpp"
+#include "msmesim/ensemble.hpp"
 #include "msmesim/error.hpp"
 #include "msmesim/linkage.hpp"
 #include "msmesim/params.hpp"

@@ -75,8 +75,8 @@ struct RunResult {
   /// Programmes (docs/model.md §15): reach and money per programme and
   /// month; the government ledger by programme, month, region, size class
   /// and sector (transfers, administrative cost and leakage); every payment
-  /// to a recipient firm.
-  Table programmes_monthly, programme_ledger, programme_payments;
+  /// to a recipient firm; every award with the recipient's state then.
+  Table programmes_monthly, programme_ledger, programme_payments, programme_awards;
   /// class_transitions[from][to]: re-classifications over the run, by class
   /// before and after (micro, small, medium, large).
   std::array<std::array<std::int64_t, kSizeClasses>, kSizeClasses> class_transitions{};

@@ -44,10 +44,11 @@ Table& table_by_name(RunResult& r, const std::string& which) {
   if (which == "programmes_monthly") return r.programmes_monthly;
   if (which == "programme_ledger") return r.programme_ledger;
   if (which == "programme_payments") return r.programme_payments;
+  if (which == "programme_awards") return r.programme_awards;
   throw InvalidArgument("table", "'" + which + "'",
                         "one of monthly, by_sector, by_class, by_region, firms, cooperatives_monthly, "
                         "cooperatives_by_type, cooperatives_by_region, cooperatives_panel, programmes_monthly, "
-                        "programme_ledger, programme_payments");
+                        "programme_ledger, programme_payments, programme_awards");
 }
 
 // Wraps a Python progress callable: called with the GIL held after every
@@ -116,7 +117,7 @@ void register_engine(py::module_& m) {
           py::arg("which"),
           "Columns of a table ('monthly', 'by_sector', 'by_class', 'by_region', 'firms', 'cooperatives_monthly', "
           "'cooperatives_by_type', 'cooperatives_by_region', 'cooperatives_panel', 'programmes_monthly', "
-          "'programme_ledger', 'programme_payments') as (name, array, "
+          "'programme_ledger', 'programme_payments', 'programme_awards') as (name, array, "
           "categories, unit); arrays are read-only views of the result.")
       .def(
           "write_csv",

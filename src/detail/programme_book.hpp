@@ -110,7 +110,20 @@ class ProgrammeBook {
     std::int32_t cooperative;  ///< -1 for a firm
     double transfer_rp, admin_rp, leakage_rp;
   };
+  /// One award: the recipient and its state when the programme took it on
+  /// (for a loan under an offer, before the loan: its cash net of the
+  /// principal).
+  struct AwardRow {
+    std::int32_t month;
+    std::uint16_t programme;
+    std::int32_t firm;         ///< -1 for a cooperative
+    std::int32_t cooperative;  ///< -1 for a firm
+    std::uint8_t distressed;   ///< the firm was in distress (unable to meet obligations last month)
+    double cash_rp;            ///< the firm's cash
+    double obligations_rp;     ///< its monthly fixed costs, wages of paid workers and installments
+  };
   const std::vector<std::vector<ProgrammeMonth>>& months() const { return months_; }
+  const std::vector<AwardRow>& awards() const { return awards_; }
   const std::vector<LedgerRow>& ledger() const { return ledger_; }
   const std::vector<PaymentRow>& payments() const { return payments_; }
 
@@ -132,6 +145,7 @@ class ProgrammeBook {
   void award(Prog& p, std::size_t i, int t, FirmState& st, CoopBook* coop, ProgrammeEffects& fx);
   void award_coop(Prog& p, std::size_t c, int t, CoopBook& coop, ProgrammeEffects& fx);
   void pay_monthly(Prog& p, std::size_t i, int t, FirmState& st);
+  void record_award(const Prog& p, std::size_t i, int t, const FirmState& st, double cash_rp);
   /// Books an outlay: `transfer` reaches firm i (in cash or in kind),
   /// `leakage` does not; administrative cost on both.
   void pay(Prog& p, std::size_t i, int t, const FirmState& st, double transfer, double leakage);
@@ -176,6 +190,7 @@ class ProgrammeBook {
   std::vector<double> cells_, coop_cells_;
   std::vector<LedgerRow> ledger_;
   std::vector<PaymentRow> payments_;
+  std::vector<AwardRow> awards_;
   std::vector<std::vector<ProgrammeMonth>> months_;  // [month][programme]
 };
 

@@ -319,6 +319,7 @@ inline bool results_identical(const RunResult& a, const RunResult& b) {
   ok = tables_identical(a.programmes_monthly, b.programmes_monthly, "programmes_monthly") && ok;
   ok = tables_identical(a.programme_ledger, b.programme_ledger, "programme_ledger") && ok;
   ok = tables_identical(a.programme_payments, b.programme_payments, "programme_payments") && ok;
+  ok = tables_identical(a.programme_awards, b.programme_awards, "programme_awards") && ok;
   return ok;
 }
 
