@@ -355,6 +355,10 @@ Ensemble& Ensemble::operator=(Ensemble&&) noexcept = default;
 
 std::uint32_t Ensemble::replications_done() const { return impl_->sum.merged; }
 
+void Ensemble::set_progress(std::function<bool(std::uint32_t, std::uint32_t)> progress) {
+  impl_->opt.progress = std::move(progress);
+}
+
 void Ensemble::run(std::uint32_t replications) {
   Impl& im = *impl_;
   const auto t_start = std::chrono::steady_clock::now();

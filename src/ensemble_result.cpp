@@ -270,7 +270,7 @@ void assemble(const Summaries& s, const EnsembleOptions& o, EnsembleResult& r) {
     names.emplace_back("cost_per_job_saved_rp");
     names.emplace_back("cost_per_firm_saved_rp");
     std::map<std::string, std::uint32_t> index;
-    for (const auto& x : names) code_of(names, index, x);
+    for (std::size_t i = 0; i < names.size(); ++i) index.emplace(names[i], static_cast<std::uint32_t>(i));
     std::vector<std::uint16_t> mcode;
     for (const auto& x : metric) mcode.push_back(static_cast<std::uint16_t>(index.at(x)));
     tb.columns.push_back(make_categorical("scenario", std::move(scen), s.scenario_names));

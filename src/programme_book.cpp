@@ -317,7 +317,7 @@ void ProgrammeBook::pay_monthly(Prog& p, std::size_t i, int t, FirmState& st) {
 
 void ProgrammeBook::award(Prog& p, std::size_t i, int t, FirmState& st, CoopBook* coop, ProgrammeEffects& fx) {
   ProgrammeMonth& m = months_.back()[p.index];
-  const double cash_before = st.cash_rp[i];
+  const double cash_before = st.cash_rp[i], obligations_before = obligations_of(i, st);
   const double leak = p.spec.leakage_share;
   const double in_kind = p.amount * (1.0 - leak), lost = p.amount * leak;
   switch (p.spec.kind) {
@@ -410,18 +410,22 @@ void ProgrammeBook::award(Prog& p, std::size_t i, int t, FirmState& st, CoopBook
     }
   }
   p.awarded[i] = static_cast<std::int16_t>(t);
-  record_award(p, i, t, st, cash_before);
+  record_award(p, i, t, cash_before, obligations_before,
+               st.status[i] == static_cast<std::uint8_t>(FirmStatus::distressed));
   ++p.recipients;
   ++m.new_recipients;
 }
 
-void ProgrammeBook::record_award(const Prog& p, std::size_t i, int t, const FirmState& st, double cash_rp) {
+double ProgrammeBook::obligations_of(std::size_t i, const FirmState& st) {
   const double paid_workers = std::max(0.0, static_cast<double>(st.workers[i]) - 1.0);
-  const double obligations = st.fixed_cost_rp[i] + st.wage_rp[i] * paid_workers + st.loan_installment_rp[i] +
-                             st.informal_installment_rp[i];
-  awards_.push_back({t, p.index, static_cast<std::int32_t>(i), -1,
-                     static_cast<std::uint8_t>(st.status[i] == static_cast<std::uint8_t>(FirmStatus::distressed)),
-                     cash_rp, obligations});
+  return st.fixed_cost_rp[i] + st.wage_rp[i] * paid_workers + st.loan_installment_rp[i] +
+         st.informal_installment_rp[i];
+}
+
+void ProgrammeBook::record_award(const Prog& p, std::size_t i, int t, double cash_rp, double obligations_rp,
+                                 bool distressed) {
+  awards_.push_back({t, p.index, static_cast<std::int32_t>(i), -1, static_cast<std::uint8_t>(distressed), cash_rp,
+                     obligations_rp});
 }
 
 void ProgrammeBook::award_coop(Prog& p, std::size_t c, int t, CoopBook& coop, ProgrammeEffects& fx) {
@@ -594,9 +598,17 @@ void ProgrammeBook::scan_firms(Prog& p, int t, FirmState& st, CoopBook* coop, Pr
     // taken are approved after the firms' month, within budget, quota and
     // capacity (end_month). The applicants are the firms that borrow.
     auto& of = p.spec.kind == ProgrammeKind::kur_subsidy ? kur_of_ : guarantee_of_;
+    if (offer_cash_.size() < st.capacity()) {
+      offer_cash_.resize(st.capacity());
+      offer_obligations_.resize(st.capacity());
+      offer_distressed_.resize(st.capacity());
+    }
     for (const Applicant& a : apps) {
       of[a.id] = static_cast<std::int8_t>(p.offer);
       p.offered.push_back(a.id);
+      offer_cash_[a.id] = st.cash_rp[a.id];
+      offer_obligations_[a.id] = obligations_of(a.id, st);
+      offer_distressed_[a.id] = st.status[a.id] == static_cast<std::uint8_t>(FirmStatus::distressed) ? 1 : 0;
     }
     return;
   }
@@ -862,7 +874,7 @@ void ProgrammeBook::end_month(int t, FirmState& st) {
           p.loans.push_back(
               {static_cast<std::uint32_t>(i), st.loan_months_left[i], static_cast<std::uint16_t>(p.covered), outlay, amount});
           p.awarded[i] = static_cast<std::int16_t>(t);
-          record_award(p, i, t, st, st.cash_rp[i] - amount);
+          record_award(p, i, t, offer_cash_[i], offer_obligations_[i], offer_distressed_[i] != 0);
           ++p.recipients;
           ++m.new_recipients;
           ++served;

@@ -41,7 +41,7 @@ struct EnsembleOptions {
   /// Cash of at least this many months of fixed costs, wages and
   /// instalments at award counts as healthy cash (additionality by
   /// `cash_at_award`).
-  double healthy_cash_months = 3.0;
+  double healthy_cash_months = 1.0;
   /// Series quantiles are exact while a cell has at most this many
   /// replications, then streamed with the extended P-square algorithm
   /// (memory per cell stays bounded).
@@ -113,6 +113,8 @@ class Ensemble {
   /// progress callback stops it (the completed ones are kept), and rethrows
   /// the first error of a replication.
   void run(std::uint32_t replications);
+  /// Replaces the progress callback (EnsembleOptions::progress).
+  void set_progress(std::function<bool(std::uint32_t, std::uint32_t)> progress);
   std::uint32_t replications_done() const;
   /// The summary of the replications done so far.
   EnsembleResult result() const;

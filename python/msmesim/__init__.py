@@ -98,6 +98,7 @@ from .api import (
     write_outputs,
     write_report,
 )
+from .ensemble import EnsembleInterrupted, EnsembleResult, compare, ensemble
 from .scenarios import (
     load_scenario,
     make_population,
@@ -118,6 +119,8 @@ __all__ = [
     "CooperativeSpec",
     "Cooperatives",
     "Eligibility",
+    "EnsembleInterrupted",
+    "EnsembleResult",
     "Error",
     "FileError",
     "FirmParams",
@@ -146,10 +149,12 @@ __all__ = [
     "class_regimes",
     "class_thresholds",
     "classify",
+    "compare",
     "coop_types",
     "cooperatives_frame",
     "default_amount_rp",
     "eligibility_attributes",
+    "ensemble",
     "generate_population",
     "lenders",
     "load_population_csv",

@@ -64,3 +64,50 @@ def _stacked_problems(ax: Any, m: Any, dates: Any) -> None:
     ax.set_ylim(0, 1)
     ax.set_title("Main problem (share of affected firms)")
     ax.legend(loc="lower left", fontsize="small")
+
+
+def _quantile_column(q: float) -> str:
+    pct = 100.0 * q
+    return f"q{int(round(pct)):02d}" if abs(pct - round(pct)) < 1e-9 else f"q{pct:g}"
+
+
+def plot_ensemble(result: Any, variable: str = "active_firms", table: str = "monthly",
+                  band: tuple[float, float] = (0.05, 0.95), group: str | None = None, ax: Any = None,
+                  scenarios: Any = None) -> Any:
+    """Fan chart of an :class:`~msmesim.ensemble.EnsembleResult`: per scenario
+    the mean of ``variable`` by month and the band between the two quantiles
+    of ``band`` (quantiles the ensemble computed). Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    frame = result.series(table, variable)
+    lo_col, hi_col = (_quantile_column(q) for q in band)
+    for col, q in ((lo_col, band[0]), (hi_col, band[1])):
+        if col not in frame:
+            have = [c for c in frame.columns if c.startswith("q")]
+            raise invalid("band", q, "quantiles the ensemble computed: " + ", ".join(have))
+    group_col = next((c for c in ("sector", "size_class", "region", "programme") if c in frame), None)
+    if group_col is not None:
+        groups = list(frame[group_col].cat.categories)
+        if group is None or group not in groups:
+            raise invalid("group", group, f"one of the table's {group_col} values: " + ", ".join(groups))
+        frame = frame[frame[group_col] == group]
+    names = list(result.scenarios) if scenarios is None else list(scenarios)
+    for name in names:
+        if name not in result.scenarios:
+            raise invalid("scenarios", name, "scenarios of the ensemble: " + ", ".join(result.scenarios))
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(9, 5))
+    else:
+        fig = ax.figure
+    for name in names:
+        part = frame[frame["scenario"] == name]
+        if part.empty:
+            continue
+        dates = part["date"].dt.to_timestamp()
+        (line,) = ax.plot(dates, part["mean"], label=name)
+        ax.fill_between(dates, part[lo_col], part[hi_col], color=line.get_color(), alpha=0.2, linewidth=0)
+    title = variable.replace("_", " ") + (f" — {group}" if group_col is not None else "")
+    ax.set_title(f"{title}: mean and {100 * band[0]:g}-{100 * band[1]:g} % of {result.replications} replications")
+    ax.legend()
+    fig.autofmt_xdate()
+    return fig

@@ -15,4 +15,5 @@ PYBIND11_MODULE(_core, m) {
   msmesim::python::register_scenario(m);
   msmesim::python::register_scenario_file(m);  // after Scenario and ParseError
   msmesim::python::register_engine(m);
+  msmesim::python::register_ensemble(m);
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <msmesim/params.hpp>
+#include <msmesim/results.hpp>
 #include <msmesim/types.hpp>
 
 namespace py = pybind11;
@@ -44,6 +45,13 @@ inline std::vector<SizeClass> classes_from(const std::vector<std::string>& v, co
   return out;
 }
 
+/// The columns of a table as (name, array, categories or None, unit)
+/// tuples; numeric columns are read-only NumPy views whose base is `owner`.
+py::list table_columns(Table& table, py::handle owner);
+/// Wraps a Python progress callable for the engine: called with the GIL held;
+/// a pending KeyboardInterrupt (Ctrl-C) propagates as an exception.
+std::function<bool(int, int)> progress_adapter(py::object progress);
+
 void register_errors(py::module_& m);
 void register_types(py::module_& m);
 void register_params(py::module_& m);
@@ -53,5 +61,6 @@ void register_programmes(py::module_& m);
 void register_scenario(py::module_& m);
 void register_scenario_file(py::module_& m);
 void register_engine(py::module_& m);
+void register_ensemble(py::module_& m);
 
 }  // namespace msmesim::python

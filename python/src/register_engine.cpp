@@ -8,8 +8,6 @@
 
 namespace msmesim::python {
 
-namespace {
-
 // The columns of a table as (name, array, categories or None, unit) tuples.
 // Numeric columns are NumPy views whose base is `owner`.
 py::list table_columns(Table& table, py::handle owner) {
@@ -31,6 +29,20 @@ py::list table_columns(Table& table, py::handle owner) {
   return out;
 }
 
+// Wraps a Python progress callable: called with the GIL held after every
+// month; Ctrl-C (a pending KeyboardInterrupt) propagates out of the run.
+std::function<bool(int, int)> progress_adapter(py::object progress) {
+  return [progress](int done, int total) -> bool {
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    if (progress.is_none()) return true;
+    py::object r = progress(done, total);
+    return r.is_none() || r.cast<bool>();
+  };
+}
+
+namespace {
+
 Table& table_by_name(RunResult& r, const std::string& which) {
   if (which == "monthly") return r.monthly;
   if (which == "by_sector") return r.by_sector;
@@ -49,18 +61,6 @@ Table& table_by_name(RunResult& r, const std::string& which) {
                         "one of monthly, by_sector, by_class, by_region, firms, cooperatives_monthly, "
                         "cooperatives_by_type, cooperatives_by_region, cooperatives_panel, programmes_monthly, "
                         "programme_ledger, programme_payments, programme_awards");
-}
-
-// Wraps a Python progress callable: called with the GIL held after every
-// month; Ctrl-C (a pending KeyboardInterrupt) propagates out of the run.
-std::function<bool(int, int)> progress_adapter(py::object progress) {
-  return [progress](int done, int total) -> bool {
-    py::gil_scoped_acquire gil;
-    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-    if (progress.is_none()) return true;
-    py::object r = progress(done, total);
-    return r.is_none() || r.cast<bool>();
-  };
 }
 
 RunOptions make_options(std::uint64_t seed, std::uint32_t replication, int threads, bool microdata,

@@ -110,9 +110,8 @@ class ProgrammeBook {
     std::int32_t cooperative;  ///< -1 for a firm
     double transfer_rp, admin_rp, leakage_rp;
   };
-  /// One award: the recipient and its state when the programme took it on
-  /// (for a loan under an offer, before the loan: its cash net of the
-  /// principal).
+  /// One award: the recipient and its state at the start of the month the
+  /// programme took it on (for a loan under an offer: when the offer was made).
   struct AwardRow {
     std::int32_t month;
     std::uint16_t programme;
@@ -145,7 +144,10 @@ class ProgrammeBook {
   void award(Prog& p, std::size_t i, int t, FirmState& st, CoopBook* coop, ProgrammeEffects& fx);
   void award_coop(Prog& p, std::size_t c, int t, CoopBook& coop, ProgrammeEffects& fx);
   void pay_monthly(Prog& p, std::size_t i, int t, FirmState& st);
-  void record_award(const Prog& p, std::size_t i, int t, const FirmState& st, double cash_rp);
+  /// Records an award with the firm's state at the start of the month.
+  void record_award(const Prog& p, std::size_t i, int t, double cash_rp, double obligations_rp, bool distressed);
+  /// Firm i's monthly fixed costs, wages of paid workers and instalments.
+  static double obligations_of(std::size_t i, const FirmState& st);
   /// Books an outlay: `transfer` reaches firm i (in cash or in kind),
   /// `leakage` does not; administrative cost on both.
   void pay(Prog& p, std::size_t i, int t, const FirmState& st, double transfer, double leakage);
@@ -191,6 +193,9 @@ class ProgrammeBook {
   std::vector<LedgerRow> ledger_;
   std::vector<PaymentRow> payments_;
   std::vector<AwardRow> awards_;
+  // Per firm: cash and distress when an offer was made (start of the month).
+  std::vector<double> offer_cash_, offer_obligations_;
+  std::vector<std::uint8_t> offer_distressed_;
   std::vector<std::vector<ProgrammeMonth>> months_;  // [month][programme]
 };
 
