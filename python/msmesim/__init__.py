@@ -99,10 +99,15 @@ from .api import (
     write_report,
 )
 from .ensemble import EnsembleInterrupted, EnsembleResult, compare, ensemble
+from . import paths, portfolio
+from .portfolio import PortfolioResult, optimise_portfolio, optimize_portfolio
+from .sensitivity import SensitivityResult, sensitivity
+from .sweep import SweepResult, sweep
 from .scenarios import (
     load_scenario,
     make_population,
     parse_scenario,
+    population_of,
     preset,
     preset_names,
     preset_text,
@@ -129,6 +134,7 @@ __all__ = [
     "OutputSpec",
     "ParseError",
     "Population",
+    "PortfolioResult",
     "PopulationSource",
     "PopulationSpec",
     "Programme",
@@ -136,6 +142,8 @@ __all__ = [
     "Result",
     "Scenario",
     "ScenarioFile",
+    "SensitivityResult",
+    "SweepResult",
     "ScenarioFileError",
     "SectorSpec",
     "SeverityDist",
@@ -161,9 +169,14 @@ __all__ = [
     "load_scenario",
     "make_population",
     "memberships_frame",
+    "optimise_portfolio",
+    "optimize_portfolio",
     "parameter_table",
     "parse_scenario",
+    "paths",
     "population_frame",
+    "population_of",
+    "portfolio",
     "preset",
     "preset_names",
     "preset_text",
@@ -176,6 +189,8 @@ __all__ = [
     "run_file",
     "save_scenario",
     "scenarios",
+    "sensitivity",
+    "sweep",
     "calibrate",
     "size_classes",
     "to_toml",

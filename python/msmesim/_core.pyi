@@ -1098,6 +1098,81 @@ class ScenarioFile:
         ...
     def __repr__(self) -> str:
         ...
+class Ensemble:
+    """
+    Replications of scenarios on one population (scenarios[0] is the baseline), added in batches; results do not depend on the thread count or the batches.
+    """
+    def __init__(self, population: Population, scenarios: collections.abc.Sequence[Scenario], *, seed: int = 1, first_replication: int = 0, threads: int = 1, common_random_numbers: bool = True, quantiles: collections.abc.Sequence[float] = [0.05, 0.25, 0.5, 0.75, 0.95], confidence: float = 0.9, healthy_cash_months: float = 1.0, exact_quantiles_up_to: int = 64) -> None:
+        ...
+    def result(self) -> EnsembleResult:
+        ...
+    def run(self, replications: int, progress: typing.Any = None) -> None:
+        """
+        Run more replications. progress(done, total) is called on this thread after every replication and every 0.1 s; returning False stops (CancelledError) and Ctrl-C raises KeyboardInterrupt within a second. Completed replications are kept either way.
+        """
+    @property
+    def replications_done(self) -> int:
+        ...
+class EnsembleResult:
+    """
+    Summary of an ensemble (scenario 0 is the baseline).
+    """
+    def __init__(self, *args: typing.Any, **kwargs: typing.Any) -> None:
+        """Not constructible from Python: results come from Ensemble.result()."""
+    def series_names(self) -> list[str]:
+        ...
+    def table_columns(self, which: str) -> list:
+        """
+        Columns of 'outcomes', 'comparison', 'comparison_by_group', 'additionality' or 'series:<table>' as (name, array, categories, unit); arrays are read-only views of the result.
+        """
+    @property
+    def cancelled(self) -> bool:
+        ...
+    @property
+    def common_random_numbers(self) -> bool:
+        ...
+    @property
+    def confidence(self) -> float:
+        ...
+    @property
+    def elapsed_seconds(self) -> float:
+        ...
+    @property
+    def first_replication(self) -> int:
+        ...
+    @property
+    def memory_bytes(self) -> int:
+        ...
+    @property
+    def months(self) -> int:
+        ...
+    @property
+    def population(self) -> str:
+        ...
+    @property
+    def programme_names(self) -> list[str]:
+        ...
+    @property
+    def region_names(self) -> list[str]:
+        ...
+    @property
+    def replications(self) -> int:
+        ...
+    @property
+    def scenarios(self) -> list[str]:
+        ...
+    @property
+    def sector_names(self) -> list[str]:
+        ...
+    @property
+    def seed(self) -> int:
+        ...
+    @property
+    def start(self) -> str:
+        ...
+    @property
+    def threads(self) -> int:
+        ...
 class RunResult:
     """
     The outcome of one run (one scenario, one replication).

@@ -20,7 +20,7 @@ _TABLES = ("monthly", "by_sector", "by_class", "by_region", "firms")
 _GROUP_NAMES = {"by_sector": "sector", "by_class": "size_class", "by_region": "region",
                 "cooperatives_by_type": "type", "cooperatives_by_region": "region"}
 _COOP_TABLES = ("cooperatives_monthly", "cooperatives_by_type", "cooperatives_by_region")
-_PROGRAMME_TABLES = ("programmes_monthly", "programme_ledger", "programme_payments")
+_PROGRAMME_TABLES = ("programmes_monthly", "programme_ledger", "programme_payments", "programme_awards")
 #: Columns of Result.programme_summary(), in order.
 _PROGRAMME_SUMMARY = ("kind", "recipients", "beneficiaries_peak", "transfer_rp", "admin_rp", "leakage_rp", "spent_rp",
                       "budget_rp", "budget_left_rp", "eligible_peak", "applicants_peak")
@@ -329,6 +329,17 @@ class Result:
         and ``leakage_rp``. Its sums are those of :attr:`ledger`."""
         return _table_frame(self.raw, "programme_payments")
 
+    @property
+    def programme_awards(self) -> pd.DataFrame:
+        """Every award of a programme (empty without programmes): ``month``,
+        ``programme``, ``firm`` (-1 for a cooperative), ``cooperative`` (-1 for
+        a firm) and the recipient firm's state at the start of that month
+        (for a loan under a KUR subsidy or guarantee: when the offer was made):
+        ``distressed`` (1 if unable to meet its obligations the month before),
+        ``cash_rp`` and ``obligations_rp`` (monthly fixed costs, wages of paid
+        workers and instalments)."""
+        return _table_frame(self.raw, "programme_awards")
+
     def programme_summary(self) -> pd.DataFrame:
         """One row per programme (index ``programme``, in the scenario's order):
         ``kind``; ``recipients`` (firms or cooperatives awarded over the run);
@@ -487,7 +498,7 @@ def write_outputs(results: list[Result], directory: str | os.PathLike[str], micr
     cooperatives cooperatives.csv, cooperatives_by_type.csv and
     cooperatives_by_region.csv (and cooperatives_panel.csv with
     ``cooperative_panel``, for runs that recorded it), and for scenarios with programmes
-    programmes.csv, programme_ledger.csv and programme_payments.csv, each
+    programmes.csv, programme_ledger.csv, programme_payments.csv and programme_awards.csv, each
     prefixed with the columns scenario and replication. Files are written to a
     temporary name and renamed into place."""
     out = Path(directory)

@@ -24,17 +24,17 @@ of the parameters and the optimiser sees no noise.
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import _core
+from . import paths as parameter_paths
 from ._errors import invalid
 
 #: Statistics a target may name: main-problem shares of affected
@@ -135,67 +135,6 @@ class CalibrationSpec:
                 raise invalid(f"parameters.{name}", f"[{lo}, {hi}]", "[low, high] with low < high")
 
 
-# Parameter paths ---------------------------------------------------------------------------------
-def _setter(scenario: Any, path: str) -> Callable[[Any, float], None]:
-    """A function that sets the parameter at `path` in a scenario:
-    "shocks.<name>.<incidence|severity.mean|severity.sd|severity.value|plateau_months|recovery_half_life_months>"
-    or "params.<name>"."""
-    parts = path.split(".")
-    if parts[0] == "params" and len(parts) == 2:
-        if parts[1] not in _core.FirmParams.names():
-            raise invalid(f"parameters.{path}", parts[1], "a parameter of docs/parameters.md")
-
-        def set_param(sc: Any, v: float) -> None:
-            sc.params[parts[1]] = v
-        return set_param
-    if parts[0] == "shocks" and len(parts) >= 3:
-        names = [s.name for s in scenario.shocks]
-        if parts[1] not in names:
-            raise invalid(f"parameters.{path}", parts[1], "a shock of the scenario: " + ", ".join(names))
-        index = names.index(parts[1])
-        what = ".".join(parts[2:])
-        allowed = ("incidence", "severity.mean", "severity.sd", "severity.value", "plateau_months",
-                   "recovery_half_life_months")
-        if what not in allowed:
-            raise invalid(f"parameters.{path}", what, "one of " + ", ".join(allowed))
-
-        def set_shock(sc: Any, v: float) -> None:
-            shocks = list(sc.shocks)
-            s = shocks[index]
-            if what == "incidence":
-                s.incidence = v
-            elif what == "plateau_months":
-                s.plateau_months = int(round(v))
-            elif what == "recovery_half_life_months":
-                s.recovery_half_life_months = v
-            elif what == "severity.value":
-                s.severity = _core.SeverityDist.fixed(v)
-            else:
-                mean, sd = s.severity.a, s.severity.b
-                if what == "severity.mean":
-                    mean = v
-                else:
-                    sd = v
-                # Keep the beta valid: sd^2 < mean (1 - mean).
-                sd = min(sd, 0.999 * math.sqrt(mean * (1.0 - mean)))
-                s.severity = _core.SeverityDist.beta(mean, sd)
-            shocks[index] = s
-            sc.shocks = shocks
-        return set_shock
-    raise invalid(f"parameters.{path}", path, "shocks.<name>.<field> or params.<name>")
-
-
-def _getter(scenario: Any, path: str) -> float:
-    parts = path.split(".")
-    if parts[0] == "params":
-        return float(scenario.params[parts[1]])
-    s = [x for x in scenario.shocks if x.name == parts[1]][0]
-    what = ".".join(parts[2:])
-    return float({"incidence": s.incidence, "severity.mean": s.severity.a, "severity.sd": s.severity.b,
-                  "severity.value": s.severity.a, "plateau_months": s.plateau_months,
-                  "recovery_half_life_months": s.recovery_half_life_months}[what])
-
-
 # Statistics ----------------------------------------------------------------------------------------
 def statistics(result: Any, window: tuple[str, str] = ("2020-03", "2020-06"), at: str = "2020-12") -> dict[str, float]:
     """The calibration statistics of a run (module STATISTICS)."""
@@ -265,7 +204,7 @@ def calibrate(spec: CalibrationSpec | str | Path, progress: bool = False) -> Cal
     months_needed = (int(last[:4]) - int(start[:4])) * 12 + int(last[5:7]) - int(start[5:7]) + 1
     scenario.months = max(1, min(scenario.months, months_needed))
     paths = list(spec.parameters)
-    setters = [_setter(scenario, p) for p in paths]
+    setters = [parameter_paths.setter(scenario, p, round_integers=True, field=f"parameters.{p}") for p in paths]
     lo = np.array([spec.parameters[p][0] for p in paths])
     hi = np.array([spec.parameters[p][1] for p in paths])
     names = list(spec.targets)
@@ -291,7 +230,7 @@ def calibrate(spec: CalibrationSpec | str | Path, progress: bool = False) -> Cal
 
     posterior = None
     if spec.method == "smm":
-        x0 = np.clip(np.array([_getter(scenario, p) for p in paths]), lo, hi)
+        x0 = np.clip(np.array([parameter_paths.getter(scenario, p) for p in paths]), lo, hi)
         # Nelder-Mead in the unit cube (clipped), from the scenario's values.
         to_x = lambda u: lo + np.clip(u, 0.0, 1.0) * (hi - lo)  # noqa: E731
         u0 = (x0 - lo) / (hi - lo)

@@ -26,6 +26,7 @@ import pandas as pd
 from . import _core, scenarios
 from ._errors import invalid
 from .api import Result, generate_population, load_population_csv, run, write_outputs, write_report
+from .ensemble import compare
 
 #: The scenario of `msmesim run` without a file.
 DEFAULT_PRESET = "bogor-covid19"
@@ -86,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default=None, metavar="DIR",
                    help="write monthly.csv, by_sector.csv, by_class.csv, by_region.csv, the cooperatives' "
                         "cooperatives.csv, cooperatives_by_type.csv, cooperatives_by_region.csv, the programmes' "
-                        "programmes.csv, programme_ledger.csv, programme_payments.csv (when the scenario has "
+                        "programmes.csv, programme_ledger.csv, programme_payments.csv, programme_awards.csv (when the scenario has "
                         "programmes) and run.json to DIR (default: the file's outputs.dir, relative to the file)")
     r.add_argument("--report", default=None, metavar="FILE",
                    help="write an HTML report to FILE (default: the file's outputs.report, relative to the file)")
@@ -314,7 +315,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 #: Columns of compare.csv, in order.
 _COMPARE_COLUMNS = ("scenario", "file", "closed_firms_end", "employment_end", "firms_saved", "jobs_saved",
-                    "programme_spending_rp", "replications")
+                    "programme_spending_rp", "replications", "firms_saved_ci_low", "firms_saved_ci_high",
+                    "jobs_saved_ci_low", "jobs_saved_ci_high", "cost_per_job_saved_rp", "cost_per_job_saved_rp_ci_low",
+                    "cost_per_job_saved_rp_ci_high")
 
 
 def _outcome(result: Result) -> tuple[float, float, float]:
@@ -326,18 +329,16 @@ def _outcome(result: Result) -> tuple[float, float, float]:
     return float(last["closed_firms"]), float(last["employment"]), spent
 
 
-def _run_files(args: argparse.Namespace, names: list[str]) -> tuple[_core.Population, int, int, list[str],
-                                                                     list[_core.Scenario], list[list[Result]]]:
-    """Run scenario files (or presets) on the first one's population with its seed and replications (common
-    random numbers). Returns the population, seed, replications, a distinct label per file and the Results of
-    each file (one per replication); a scenario whose name repeats an earlier one's is renamed to its label."""
+def _prepare_files(args: argparse.Namespace, names: list[str]) -> tuple[_core.Population, int, int, list[str],
+                                                                          list[_core.Scenario]]:
+    """Load scenario files (or presets) and the first one's population. Returns the population, the first file's
+    seed and replications, a distinct label per file and the scenarios; a scenario whose name repeats an earlier
+    one's is renamed to its label."""
     files = [_load(name) for name in names]
     for f in files:
         _apply_overrides(f, args)
     first = files[0]
     population = _population(args, first)
-    seed, replications = first.seed, first.replications
-    progress = _progress(args)
     labels: list[str] = []
     for name, f in zip(names, files):
         label = f.scenario.name
@@ -345,32 +346,56 @@ def _run_files(args: argparse.Namespace, names: list[str]) -> tuple[_core.Popula
             label = f"{label} ({Path(name).stem})"
             f.scenario.name = label
         labels.append(label)
-    results = [[run(population, f.scenario, seed=seed, replication=rep, threads=args.threads, microdata=False,
+    return population, first.seed, first.replications, labels, [f.scenario for f in files]
+
+
+def _run_files(args: argparse.Namespace, names: list[str]) -> tuple[_core.Population, int, int, list[str],
+                                                                     list[_core.Scenario], list[list[Result]]]:
+    """Run scenario files (or presets) on the first one's population with its seed and replications (common
+    random numbers): as :func:`_prepare_files`, with the Results of each file (one per replication)."""
+    population, seed, replications, labels, scenarios = _prepare_files(args, names)
+    progress = _progress(args)
+    results = [[run(population, sc, seed=seed, replication=rep, threads=args.threads, microdata=False,
                     progress=progress) for rep in range(replications)]
-               for f in files]
-    return population, seed, replications, labels, [f.scenario for f in files], results
+               for sc in scenarios]
+    return population, seed, replications, labels, scenarios, results
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     if len(args.files) < 2:
         raise invalid("compare", " ".join(args.files), "two or more scenario files (the first is the baseline)")
-    population, seed, replications, names, scenarios_run, results = _run_files(args, args.files)
+    population, seed, replications, names, scenarios_run = _prepare_files(args, args.files)
+    res = compare(population, scenarios_run[0], scenarios_run[1:], replications=replications, seed=seed,
+                  threads=args.threads, progress=_progress(args))
+    levels = res.outcomes.groupby(["scenario", "metric"], observed=True)["value"].mean()
+    comparison = res.comparison.set_index(["scenario", "metric"])
     rows = []
-    for label, name, runs in zip(names, args.files, results):
-        outcomes = [_outcome(r) for r in runs]
-        closed, employment, spent = (sum(o[k] for o in outcomes) / replications for k in range(3))
-        rows.append({"scenario": label, "file": name, "closed_firms_end": closed, "employment_end": employment,
-                     "programme_spending_rp": spent, "replications": replications})
-    base = rows[0]
-    for row in rows:
-        row["firms_saved"] = base["closed_firms_end"] - row["closed_firms_end"]
-        row["jobs_saved"] = row["employment_end"] - base["employment_end"]
+    for k, (label, name) in enumerate(zip(names, args.files)):
+        row: dict[str, object] = {"scenario": label, "file": name,
+                                  "closed_firms_end": levels[(label, "closed_firms_end")],
+                                  "employment_end": levels[(label, "employment_end")],
+                                  "programme_spending_rp": levels[(label, "spent_rp")],
+                                  "replications": replications}
+        for metric in ("firms_saved", "jobs_saved", "cost_per_job_saved_rp"):
+            if k == 0:
+                row[metric] = 0.0 if metric != "cost_per_job_saved_rp" else float("nan")
+                row[metric + "_ci_low"] = row[metric + "_ci_high"] = float("nan")
+            else:
+                c = comparison.loc[(label, metric)]
+                row[metric], row[metric + "_ci_low"], row[metric + "_ci_high"] = c["mean"], c["ci_low"], c["ci_high"]
+        rows.append(row)
     table = pd.DataFrame(rows, columns=list(_COMPARE_COLUMNS))
     if not args.quiet:
         reps = f"{replications} replication{'s' if replications > 1 else ''}"
+        pct = round(100 * res.confidence)
         print(f"msmesim compare - {len(args.files)} scenarios on {population.name} ({len(population):,} firms), "
-              f"seed {seed}, {reps}; saved: relative to {base['scenario']!r}")
+              f"seed {seed}, {reps}; saved: relative to {names[0]!r}, same random numbers"
+              + (f", {pct} % intervals" if replications > 1 else ""))
         print(_format_table(table))
+        if replications > 1:
+            print()
+            print(_plain_table(res.table().reset_index()[["scenario", "rank", "firms saved", "jobs saved",
+                                                           "cost per job saved (Rp)"]]))
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
@@ -380,7 +405,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"Wrote {path}")
     if args.report:
-        runs = [r for per_file in results for r in per_file]
+        runs = [run(population, sc, seed=seed, replication=rep, threads=args.threads, microdata=False)
+                for sc in scenarios_run for rep in range(replications)]
         path = write_report(runs, args.report, title="msmesim: " + " vs ".join(names), scenarios=scenarios_run)
         if not args.quiet:
             print(f"Wrote {os.fspath(path)}")
@@ -399,6 +425,16 @@ def _cmd_report(args: argparse.Namespace) -> int:
               f"({len(population):,} firms), seed {seed}, {reps}")
         print(f"Wrote {os.fspath(path)}")
     return 0
+
+
+def _plain_table(frame: pd.DataFrame) -> str:
+    """A DataFrame as aligned text: the first column left, the others right."""
+    headers = [str(c) for c in frame.columns]
+    cells = [[str(v) for v in row] for row in frame.itertuples(index=False)]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    rows = [headers, *cells]
+    return "\n".join("  ".join(x.ljust(w) if i == 0 else x.rjust(w) for i, (x, w) in enumerate(zip(r, widths)))
+                     for r in rows)
 
 
 def _format_table(table: pd.DataFrame) -> str:

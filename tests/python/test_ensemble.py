@@ -1,0 +1,185 @@
+"""Ensembles and comparisons from Python: determinism, pandas/xarray views,
+the planner table, plots, Ctrl-C and errors."""
+
+from __future__ import annotations
+
+import _thread
+import threading
+import time
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+import msmesim as ms
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def population() -> ms.Population:
+    return ms.generate_population(ms.presets.bogor_population_spec(firms=4000), seed=3)
+
+
+def _scenarios(months: int = 12) -> tuple[ms.Scenario, ms.Scenario, ms.Scenario]:
+    base = ms.presets.bogor_covid19_scenario(months=months)
+    base.name = "baseline"
+    grant = ms.presets.bogor_covid19_scenario(months=months)
+    grant.name = "grant"
+    grant.programmes = [ms.programmes.cash_grant(
+        "bpum", start="2020-04", end="2020-08", budget_rp=1.5e9, amount_rp=6e6,
+        eligibility=ms.programmes.eligible(classes=["micro"]))]
+    rent = ms.presets.bogor_covid19_scenario(months=months)
+    rent.name = "rent"
+    rent.programmes = [ms.programmes.shop_rental("rent", start="2020-04", end="2020-12", budget_rp=1.5e9)]
+    return base, grant, rent
+
+
+@pytest.fixture(scope="module")
+def compared(population: ms.Population) -> ms.EnsembleResult:
+    base, grant, rent = _scenarios()
+    return ms.compare(population, base, [grant, rent], replications=4, threads=2)
+
+
+def _frames(r: ms.EnsembleResult) -> list[pd.DataFrame]:
+    return [r.outcomes, r.comparison, r.comparison_by_group, r.additionality("cash_at_award"),
+            r.series("monthly"), r.series("by_region"), r.series("programmes")]
+
+
+def test_results_do_not_depend_on_the_thread_count(population: ms.Population, compared: ms.EnsembleResult) -> None:
+    base, grant, rent = _scenarios()
+    one = ms.compare(population, base, [grant, rent], replications=4, threads=1)
+    for a, b in zip(_frames(one), _frames(compared)):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_outcomes_comparison_and_planner_table(compared: ms.EnsembleResult) -> None:
+    assert compared.scenarios == ["baseline", "grant", "rent"]
+    assert compared.baseline == "baseline" and compared.replications == 4
+    saved = compared.outcome_table("firms_saved")
+    assert list(saved.columns) == ["grant", "rent"] and list(saved.index) == [0, 1, 2, 3]
+    closed = compared.outcome_table("closed_firms_end")
+    np.testing.assert_array_equal(saved["grant"], closed["baseline"] - closed["grant"])
+    c = compared.comparison.set_index(["scenario", "metric"])
+    row = c.loc[("grant", "firms_saved")]
+    assert row["n"] == 4
+    assert row["mean"] == pytest.approx(saved["grant"].mean())
+    assert row["ci_low"] <= row["mean"] <= row["ci_high"]
+    assert c.loc[("grant", "micro_spending_share"), "mean"] == 1.0
+    table = compared.table()
+    assert list(table["rank"]) == [1, 2]
+    ranked = c.xs("jobs_saved", level="metric")["mean"].sort_values(ascending=False)
+    assert list(table.index) == list(ranked.index)
+    assert "[" in table.iloc[0]["firms saved"]
+    cost_ranked = compared.table(rank_by="cost_per_job_saved_rp")
+    assert set(cost_ranked.index) == {"grant", "rent"}
+
+
+def test_series_xarray_and_saved_by_group(compared: ms.EnsembleResult) -> None:
+    s = compared.series("monthly", "active_firms")
+    assert set(s["scenario"]) == {"baseline", "grant", "rent"}
+    assert len(s) == 3 * 12
+    assert (s["q05"] <= s["q50"]).all() and (s["q50"] <= s["q95"]).all()
+    assert (s["min"] <= s["q05"]).all() and (s["q95"] <= s["max"]).all()
+    assert str(s["date"].iloc[0]) == "2020-01"
+    ds = compared.to_xarray("by_region")
+    assert set(ds.dims) == {"scenario", "month", "region", "variable"}
+    assert ds["mean"].sel(scenario="baseline", variable="active_firms").shape == (12, len(compared.raw.region_names))
+    by_region = compared.saved_by("region")
+    total = by_region.groupby("scenario", observed=True)["mean"].sum()
+    c = compared.comparison.set_index(["scenario", "metric"])
+    assert total["grant"] == pytest.approx(c.loc[("grant", "firms_saved"), "mean"])
+
+
+def test_additionality_shares_add_up(compared: ms.EnsembleResult) -> None:
+    a = compared.additionality("size_class")
+    shares = a[["additional", "deadweight", "closed_despite", "harmed"]].sum(axis=1)
+    np.testing.assert_allclose(shares, 1.0)
+    assert set(a[a["scenario"] == "grant"]["size_class"]) == {"micro"}
+    assert (a["recipients"] > 0).all()
+
+
+def test_plot_and_html(compared: ms.EnsembleResult) -> None:
+    fig = compared.plot("employment")
+    assert len(fig.axes[0].lines) == 3 and len(fig.axes[0].collections) == 3
+    fig = compared.plot("active_firms", table="by_class", group="micro", band=(0.25, 0.75))
+    assert fig.axes[0].get_title().startswith("active firms — micro")
+    html = compared._repr_html_()
+    assert "grant" in html and "firms saved" in html and "<table" in html
+    with pytest.raises(ValueError, match="band"):
+        compared.plot("employment", band=(0.1, 0.9))
+    with pytest.raises(ValueError, match="group"):
+        compared.plot("employment", table="by_region")
+
+
+def test_ctrl_c_stops_within_a_second_and_keeps_completed_replications(population: ms.Population) -> None:
+    base, grant, _ = _scenarios(months=36)
+    fired: list[float] = []
+
+    def interrupt() -> None:
+        time.sleep(1.0)
+        fired.append(time.monotonic())
+        _thread.interrupt_main()
+
+    threading.Thread(target=interrupt, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt) as info:
+        ms.compare(population, base, [grant], replications=10_000, threads=2)
+    latency = time.monotonic() - fired[0]
+    assert latency < 1.0, f"control returned {latency:.2f} s after the interrupt"
+    assert isinstance(info.value, ms.EnsembleInterrupted)
+    partial = info.value.result
+    assert partial.replications >= 1
+    assert len(partial.outcome_table("firms_saved")) == partial.replications
+    # The completed replications are exactly those of an uninterrupted run.
+    again = ms.compare(population, base, [grant], replications=partial.replications, threads=1)
+    pd.testing.assert_frame_equal(again.outcomes, partial.outcomes, check_exact=True)
+
+
+def test_progress_callable_and_cancel(population: ms.Population) -> None:
+    base, grant, _ = _scenarios(months=6)
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> bool:
+        seen.append((done, total))
+        return True
+
+    ms.compare(population, base, [grant], replications=3, progress=progress)
+    assert seen[-1] == (3, 3)
+    with pytest.raises(ms.CancelledError):
+        ms.compare(population, base, [grant], replications=3, progress=lambda d, t: d < 1)
+
+
+def test_memory_of_the_summaries_does_not_grow_with_replications(population: ms.Population) -> None:
+    base, grant, _ = _scenarios(months=6)
+    small = ms.ensemble(population, [base, grant], replications=70)
+    large = ms.ensemble(population, [base, grant], replications=140, threads=2)
+    # Series summaries are bounded once cells stream (after 64 values); only
+    # the outcomes (a few numbers per replication) grow.
+    outcome_bytes = 70 * len(small.outcomes) // 70 * (8 + 2 + 2 + 8)
+    assert large.memory_bytes - small.memory_bytes <= 2 * outcome_bytes
+
+
+def test_invalid_input_names_the_field(population: ms.Population) -> None:
+    base, grant, _ = _scenarios(months=6)
+    with pytest.raises(ms.InvalidArgumentError, match=r"scenarios\[1\]\.name"):
+        ms.ensemble(population, [base, base])
+    with pytest.raises(ms.InvalidArgumentError, match="replications"):
+        ms.ensemble(population, base, replications=0)
+    with pytest.raises(TypeError, match="scenarios"):
+        ms.ensemble(population, "baseline")
+    with pytest.raises(ms.InvalidArgumentError, match="confidence"):
+        ms.ensemble(population, base, replications=1, confidence=1.5)
+    with pytest.raises(ms.InvalidArgumentError, match=r"quantiles\[1\]"):
+        ms.ensemble(population, base, replications=1, quantiles=(0.5, 0.4))
+    short = ms.presets.bogor_covid19_scenario(months=5)
+    short.name = "short"
+    with pytest.raises(ms.InvalidArgumentError, match=r"scenarios\[1\]\.months"):
+        ms.compare(population, base, short, replications=1)
+    r = ms.ensemble(population, [base, grant], replications=1)
+    with pytest.raises(ValueError, match="metric"):
+        r.outcome_table("firms")
+    with pytest.raises(ValueError, match="by"):
+        r.additionality("kecamatan")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="table"):
+        r.series("weekly")
