@@ -291,6 +291,7 @@ struct Ensemble::Impl {
   detail::Summaries sum;
   double elapsed = 0.0;
   int threads_used = 1;
+  bool cancelled = false;  // the latest run stopped before its end
 };
 
 Ensemble::Ensemble(const Population& population, std::vector<Scenario> scenarios, EnsembleOptions options)
@@ -459,6 +460,7 @@ void Ensemble::run(std::uint32_t replications) {
   cv.notify_all();
   for (auto& t : pool) t.join();
   im.elapsed += std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  im.cancelled = merged < end;
   if (error) std::rethrow_exception(error);
   if (stopped_by) std::rethrow_exception(stopped_by);
   if (cancelled || merged < end)
@@ -486,6 +488,7 @@ EnsembleResult Ensemble::result() const {
       if (progs.insert(p).second) r.programme_names.push_back(p);
   r.elapsed_seconds = im.elapsed;
   r.threads = im.threads_used;
+  r.cancelled = im.cancelled;
   detail::assemble(im.sum, im.opt, r);
   return r;
 }

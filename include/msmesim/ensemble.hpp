@@ -91,6 +91,8 @@ struct EnsembleResult {
 
   double elapsed_seconds = 0.0;
   int threads = 1;
+  /// The latest Ensemble::run stopped (cancelled, interrupted or failed)
+  /// before all its replications were merged.
   bool cancelled = false;
   /// Bytes held by the summaries (grows only by the outcomes table).
   std::size_t memory_bytes = 0;

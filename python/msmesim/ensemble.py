@@ -119,6 +119,12 @@ class EnsembleResult:
         return float(self.raw.elapsed_seconds)
 
     @property
+    def cancelled(self) -> bool:
+        """True when the run stopped (Ctrl-C, a progress callback) before all
+        its replications were done; the summary covers the completed ones."""
+        return bool(self.raw.cancelled)
+
+    @property
     def memory_bytes(self) -> int:
         """Bytes held by the summaries (only the outcomes grow with replications)."""
         return int(self.raw.memory_bytes)

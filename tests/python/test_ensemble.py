@@ -129,7 +129,7 @@ def test_ctrl_c_stops_within_a_second_and_keeps_completed_replications(populatio
     assert latency < 1.0, f"control returned {latency:.2f} s after the interrupt"
     assert isinstance(info.value, ms.EnsembleInterrupted)
     partial = info.value.result
-    assert partial.replications >= 1
+    assert partial.replications >= 1 and partial.cancelled
     assert len(partial.outcome_table("firms_saved")) == partial.replications
     # The completed replications are exactly those of an uninterrupted run.
     again = ms.compare(population, base, [grant], replications=partial.replications, threads=1)

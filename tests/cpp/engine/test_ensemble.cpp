@@ -187,7 +187,9 @@ TEST(Ensemble, CancellingKeepsTheCompletedReplicationsAndResumesExactly) {
   EXPECT_THROW(s.run(6), Cancelled);
   EXPECT_EQ(s.replications_done(), 2u);
   EXPECT_EQ(s.result().replications, 2u);
+  EXPECT_TRUE(s.result().cancelled);
   e.run(2);
+  EXPECT_FALSE(e.result().cancelled);
   EXPECT_TRUE(same_tables(e.result(), s.result()));
 }
 
