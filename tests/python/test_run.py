@@ -93,7 +93,7 @@ def test_progress_callback_sees_every_month_and_can_cancel(small_population):
     assert info.value.months_completed == 2
 
 
-def test_ctrl_c_interrupts_a_running_simulation(small_population):
+def test_ctrl_c_interrupts_a_running_simulation(small_population, ctrl_c):
     calls = []
 
     def progress(done, total):
