@@ -73,6 +73,7 @@ struct ProgrammeBook::Prog {
   std::vector<std::int16_t> awarded;        // firms: month of the award, -1 none
   std::vector<std::int16_t> first_applied;  // firms: for first_come
   std::vector<float> arrival;               // firms: their random arrival in the month they first applied
+  std::vector<std::uint8_t> applies;        // firms: 0 not drawn yet, 1 applies when eligible, 2 never
   std::vector<std::int16_t> coop_awarded;   // cooperatives
   std::vector<double> factor;               // demand factor this programme applies
   std::vector<std::int16_t> until;          // month the benefit or effect ends (exclusive)
@@ -146,6 +147,7 @@ ProgrammeBook::ProgrammeBook(const std::vector<Programme>& programmes, const Pop
     }
     if (serves_firms(s.kind)) {
       p.awarded.assign(capacity, -1);
+      if (s.uptake < 1.0) p.applies.assign(capacity, 0);
       if (s.allocation == Allocation::first_come) {
         p.first_applied.assign(capacity, -1);
         p.arrival.assign(capacity, 0.0f);
@@ -564,12 +566,23 @@ void ProgrammeBook::scan_firms(Prog& p, int t, FirmState& st, CoopBook* coop, Pr
     for (std::size_t i = b; i < e; ++i) {
       if (!eligible(p, i, st, t)) continue;
       ++counts[c];
-      const bool need_draw = p.spec.uptake < 1.0 || (first_come && p.first_applied[i] < 0);
-      const auto w = need_draw ? draw(p, i, kNoMonth) : std::array<std::uint32_t, 4>{};
-      if (p.spec.uptake < 1.0 && !(to_unit(w[0]) < p.spec.uptake)) continue;
+      // Whether the firm applies is one persistent draw (kept after the
+      // first time); a first-come applicant's arrival is the same draw's
+      // second word, taken the month it first applies.
+      if (p.spec.uptake < 1.0) {
+        if (p.applies[i] == 0) {
+          const auto w = draw(p, i, kNoMonth);
+          p.applies[i] = to_unit(w[0]) < p.spec.uptake ? 1 : 2;
+          if (p.applies[i] == 1 && first_come && p.first_applied[i] < 0) {
+            p.first_applied[i] = static_cast<std::int16_t>(t);
+            p.arrival[i] = static_cast<float>(to_unit(w[1]));
+          }
+        }
+        if (p.applies[i] == 2) continue;
+      }
       if (first_come && p.first_applied[i] < 0) {
         p.first_applied[i] = static_cast<std::int16_t>(t);
-        p.arrival[i] = static_cast<float>(to_unit(w[1]));
+        p.arrival[i] = static_cast<float>(to_unit(draw(p, i, kNoMonth)[1]));
       }
       if (count_only) {
         ++waiting[c];
