@@ -3,11 +3,38 @@
 // step (single thread unless the benchmark name says otherwise).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <msmesim/msmesim.hpp>
+#include <thread>
+#include <vector>
 
 namespace {
+
+// Bytes of firm state per firm: all of it (what a month may read) and the
+// part that changes during a run (what it may write). A month reads nearly
+// all of a firm's state and writes a part of the dynamic state, so these are
+// upper bounds of the traffic per firm-month.
+struct StateBytes {
+  double read = 0, written = 0;
+};
+StateBytes state_bytes(const msmesim::FirmState& st) {
+  StateBytes b;
+  const auto cap = static_cast<double>(st.capacity());
+  b.read = static_cast<double>(st.memory_bytes()) / cap;
+  auto add = [&b](const auto& v) { b.written += sizeof(typename std::decay_t<decltype(v)>::value_type); };
+  add(st.status), add(st.size_class), add(st.workers), add(st.level_rp), add(st.expected_rp), add(st.cash_rp);
+  add(st.payables_rp), add(st.receivables_rp), add(st.owner_owed_rp), add(st.loan_principal_rp);
+  add(st.loan_rate_year), add(st.loan_installment_rp), add(st.loan_months_left), add(st.loan_lender);
+  add(st.informal_principal_rp), add(st.debt_arrears_rp), add(st.informal_installment_rp);
+  add(st.informal_months_left), add(st.revenue_window_rp), add(st.months_unable), add(st.months_overstaffed);
+  add(st.main_problem), add(st.first_distress_month), add(st.closure_month), add(st.class_change_month);
+  add(st.upgrades), add(st.downgrades), add(st.months_distressed), add(st.revenue_total_rp);
+  add(st.last_main_problem);
+  return b;
+}
 
 const msmesim::Population& bogor_population(std::int64_t firms) {
   static std::map<std::int64_t, std::unique_ptr<msmesim::Population>> cache;
@@ -43,6 +70,11 @@ void BM_MonthlyStep(benchmark::State& state) {
   state.counters["firm_months/s"] = benchmark::Counter(static_cast<double>(firm_months), benchmark::Counter::kIsRate);
   state.counters["firm_months/s/thread"] =
       benchmark::Counter(static_cast<double>(firm_months) / threads, benchmark::Counter::kIsRate);
+  const StateBytes b = state_bytes(sim->state());
+  state.counters["state_bytes_read/firm_month"] = b.read;
+  state.counters["state_bytes_written/firm_month"] = b.written;
+  state.counters["state_bytes/s"] =
+      benchmark::Counter(static_cast<double>(firm_months) * (b.read + b.written), benchmark::Counter::kIsRate);
 }
 // Five whole runs (5 x 36 months), so that the mean covers the pre-shock,
 // peak and recovery months in their true proportions.
@@ -52,6 +84,32 @@ BENCHMARK(BM_MonthlyStep)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(5 * 36)
     ->UseRealTime();
+
+// A STREAM-style copy kernel (a[i] = b[i] over 2 x 256 MiB of doubles) on
+// 1 or 2 threads: the machine's sustainable memory bandwidth, counted as
+// STREAM counts copy (bytes read + bytes written), to set the engine's
+// traffic against (bench/run reports the ratio).
+void BM_StreamCopy(benchmark::State& state) {
+  const int threads = static_cast<int>(state.range(0));
+  const std::size_t n = std::size_t{32} << 20;
+  std::vector<double> a(n, 1.0), b(n, 2.0);
+  for (auto _ : state) {
+    std::vector<std::thread> pool;
+    const std::size_t per = n / static_cast<std::size_t>(threads);
+    for (int t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        const std::size_t lo = per * static_cast<std::size_t>(t), hi = t + 1 == threads ? n : lo + per;
+        double* __restrict dst = a.data();
+        const double* __restrict src = b.data();
+        for (std::size_t i = lo; i < hi; ++i) dst[i] = src[i];
+      });
+    for (auto& th : pool) th.join();
+    benchmark::DoNotOptimize(a.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(2 * n * sizeof(double)));
+}
+BENCHMARK(BM_StreamCopy)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Drawing a synthetic population (per firm).
 void BM_GeneratePopulation(benchmark::State& state) {
