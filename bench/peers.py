@@ -68,7 +68,7 @@ and masks the updates. msmesim's own figure is the default run (cooperatives
 and the input-output linkage included), so it does more work per
 firm-month than either peer.
 
-Mesa is optional: without it the Mesa figures are None.
+Mesa is optional: without it (or with Mesa 2) the Mesa figures are None.
 """
 
 from __future__ import annotations
@@ -513,6 +513,8 @@ def mesa_model(population: Any, scenario: Any, seed: int = 1):
         import mesa
     except ImportError:
         return None
+    if int(mesa.__version__.split(".")[0]) < 3:
+        return None  # Mesa 2 had schedulers instead of AgentSet.shuffle_do
 
     P = scenario.params.to_dict()
     shocks = shock_table(scenario, list(population.sector_names))
@@ -847,20 +849,29 @@ def run_peers(sizes: tuple[int, ...] = (100_000, ms.presets.BOGOR_FIRMS),
               mesa_sizes: tuple[int, ...] = (2_000, 10_000), months: int = 36, repeats: int = 2,
               progress: bool = False) -> dict:
     """msmesim (one thread) against the NumPy peer at every size and the Mesa
-    peer at `mesa_sizes`; returns one row per size with the firm-months per
-    second of each and msmesim's multiples of them."""
+    peer at `mesa_sizes`, best of `repeats` rounds (msmesim best of two runs
+    in each); returns one row per size with the firm-months per second of
+    each and msmesim's multiples of them."""
     scenario = ms.presets.bogor_covid19_scenario()
     scenario.months = months
     rows = []
     for firms in sorted(set(sizes) | set(mesa_sizes)):
         population = ms.generate_population(ms.presets.bogor_population_spec(firms=firms), seed=1)
-        ours = msmesim_run(population, scenario, repeats=max(3, repeats))
-        numpy_best = None
+        # Rounds alternate the three, so that all see the same machine; best of the rounds.
+        ours, numpy_best, mesa = None, None, None
         for _ in range(max(1, repeats)):
+            r = msmesim_run(population, scenario, repeats=2)
+            if ours is None:
+                ours = r
+            else:
+                for key in ("firm_months_per_s_engine", "firm_months_per_s_wall"):
+                    ours[key] = max(ours[key], r[key])
             r = numpy_run(population, scenario, seed=1)
             if numpy_best is None or r["step_s"] < numpy_best["step_s"]:
                 numpy_best = r
-        mesa = mesa_run(population, scenario, seed=1) if firms in mesa_sizes else None
+            r = mesa_run(population, scenario, seed=1) if firms in mesa_sizes else None
+            if r is not None and (mesa is None or r["step_s"] < mesa["step_s"]):
+                mesa = r
         row = {"firms": firms, "months": months, "threads": 1, "msmesim": ours, "numpy": numpy_best, "mesa": mesa,
                "msmesim_over_numpy": round(ours["firm_months_per_s_engine"] / numpy_best["firm_months_per_s"], 1),
                "msmesim_wall_over_numpy": round(ours["firm_months_per_s_wall"] / numpy_best["firm_months_per_s"], 1),
@@ -900,6 +911,8 @@ def print_table(report: dict) -> None:
         print(_row_text(row))
     if report["mesa_version"] is None:
         print("Mesa is not installed (pip install mesa): no Mesa figures")
+    elif int(report["mesa_version"].split(".")[0]) < 3:
+        print(f"Mesa {report['mesa_version']} is installed; the Mesa peer needs Mesa 3: no Mesa figures")
     if not report["plausible_closure"]:
         print(f"warning: a peer's closure share is outside {PLAUSIBLE_CLOSURE}: check its step")
 
