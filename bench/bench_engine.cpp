@@ -111,6 +111,57 @@ void BM_StreamCopy(benchmark::State& state) {
 }
 BENCHMARK(BM_StreamCopy)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// The monthly step with one programme of every kind, as in the example
+// scenario files (examples/scenarios/<kind>.toml, written for the full
+// Bogor population), at 751,888 firms on one thread: the programmes' cost is
+// this against BM_MonthlyStep/firms:751888/threads:1.
+void BM_MonthlyStepWithProgrammes(benchmark::State& state) {
+  const auto& pop = bogor_population(state.range(0));
+  auto scenario = msmesim::presets::bogor_covid19_scenario();
+  for (auto kind : msmesim::kAllProgrammeKinds) {
+    const auto file = msmesim::load_scenario_file(std::string(MSMESIM_SOURCE_DIR) + "/examples/scenarios/" +
+                                                  std::string(msmesim::to_string(kind)) + ".toml");
+    for (const auto& p : file.scenario.programmes) scenario.programmes.push_back(p);
+  }
+  msmesim::RunOptions options;
+  options.threads = static_cast<int>(state.range(1));
+  options.microdata = false;
+  auto sim = std::make_unique<msmesim::Simulation>(pop, scenario, options);
+  std::int64_t firm_months = 0;
+  for (auto _ : state) {
+    if (sim->done()) {
+      state.PauseTiming();
+      sim = std::make_unique<msmesim::Simulation>(pop, scenario, options);
+      state.ResumeTiming();
+    }
+    sim->step();
+    firm_months += static_cast<std::int64_t>(sim->state().count);
+  }
+  state.counters["firm_months/s"] = benchmark::Counter(static_cast<double>(firm_months), benchmark::Counter::kIsRate);
+  state.counters["programmes"] = static_cast<double>(scenario.programmes.size());
+}
+BENCHMARK(BM_MonthlyStepWithProgrammes)
+    ->Args({751'888, 1})
+    ->ArgNames({"firms", "threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(2 * 36)
+    ->UseRealTime();
+
+// One replication of an ensemble of the Bogor preset at 100,000 firms (one
+// scenario, one thread), summaries included: against BM_MonthlyStep's pace
+// it shows what a replication costs beyond its months (setting up the run,
+// building its tables and merging them into the streaming summaries).
+void BM_EnsembleReplication(benchmark::State& state) {
+  const auto& pop = bogor_population(state.range(0));
+  msmesim::EnsembleOptions options;
+  options.exact_quantiles_up_to = 8;  // most iterations stream, as in a long ensemble
+  msmesim::Ensemble ensemble(pop, {msmesim::presets::bogor_covid19_scenario()}, options);
+  for (auto _ : state) ensemble.run(1);
+  state.counters["firm_months/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * static_cast<double>(state.range(0)) * 36, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_EnsembleReplication)->Arg(100'000)->ArgName("firms")->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(20);
+
 // Drawing a synthetic population (per firm).
 void BM_GeneratePopulation(benchmark::State& state) {
   const auto spec = msmesim::presets::bogor_population_spec(state.range(0));
