@@ -45,18 +45,16 @@ const msmesim::Population& bogor_population(std::int64_t firms) {
   return *slot;
 }
 
-// One replication's monthly step on the Bogor COVID-19 preset. A fresh
-// simulation starts (untimed) whenever the 36 months run out, so the timed
-// months cover the whole shock path.
-void BM_MonthlyStep(benchmark::State& state) {
-  const auto firms = state.range(0);
-  const int threads = static_cast<int>(state.range(1));
-  const auto& pop = bogor_population(firms);
-  const auto scenario = msmesim::presets::bogor_covid19_scenario();
+/// Steps `scenario` month by month, one month per iteration; a fresh
+/// simulation starts (untimed) whenever the months run out, so the timed
+/// months cover the whole shock path. Returns the firm-months stepped and
+/// leaves the last simulation in `sim`.
+std::int64_t step_months(benchmark::State& state, const msmesim::Population& pop, const msmesim::Scenario& scenario,
+                         int threads, std::unique_ptr<msmesim::Simulation>& sim) {
   msmesim::RunOptions options;
   options.threads = threads;
   options.microdata = false;
-  auto sim = std::make_unique<msmesim::Simulation>(pop, scenario, options);
+  sim = std::make_unique<msmesim::Simulation>(pop, scenario, options);
   std::int64_t firm_months = 0;
   for (auto _ : state) {
     if (sim->done()) {
@@ -67,6 +65,15 @@ void BM_MonthlyStep(benchmark::State& state) {
     sim->step();
     firm_months += static_cast<std::int64_t>(sim->state().count);
   }
+  return firm_months;
+}
+
+// One replication's monthly step on the Bogor COVID-19 preset.
+void BM_MonthlyStep(benchmark::State& state) {
+  const int threads = static_cast<int>(state.range(1));
+  std::unique_ptr<msmesim::Simulation> sim;
+  const std::int64_t firm_months =
+      step_months(state, bogor_population(state.range(0)), msmesim::presets::bogor_covid19_scenario(), threads, sim);
   state.counters["firm_months/s"] = benchmark::Counter(static_cast<double>(firm_months), benchmark::Counter::kIsRate);
   state.counters["firm_months/s/thread"] =
       benchmark::Counter(static_cast<double>(firm_months) / threads, benchmark::Counter::kIsRate);
@@ -123,20 +130,8 @@ void BM_MonthlyStepWithProgrammes(benchmark::State& state) {
                                                   std::string(msmesim::to_string(kind)) + ".toml");
     for (const auto& p : file.scenario.programmes) scenario.programmes.push_back(p);
   }
-  msmesim::RunOptions options;
-  options.threads = static_cast<int>(state.range(1));
-  options.microdata = false;
-  auto sim = std::make_unique<msmesim::Simulation>(pop, scenario, options);
-  std::int64_t firm_months = 0;
-  for (auto _ : state) {
-    if (sim->done()) {
-      state.PauseTiming();
-      sim = std::make_unique<msmesim::Simulation>(pop, scenario, options);
-      state.ResumeTiming();
-    }
-    sim->step();
-    firm_months += static_cast<std::int64_t>(sim->state().count);
-  }
+  std::unique_ptr<msmesim::Simulation> sim;
+  const std::int64_t firm_months = step_months(state, pop, scenario, static_cast<int>(state.range(1)), sim);
   state.counters["firm_months/s"] = benchmark::Counter(static_cast<double>(firm_months), benchmark::Counter::kIsRate);
   state.counters["programmes"] = static_cast<double>(scenario.programmes.size());
 }

@@ -898,6 +898,16 @@ struct Simulation::Impl {
         if (pre.shortfall[j] > 0.0) {
           new_loans[j] = seek_credit(i, t_now, pre.shortfall[j], pre.cap_sev[j], a, denied[j]);
           credit[j] = new_loans[j].total();
+          const NewLoans& loans = new_loans[j];
+          if (loans.formal_subsidised || loans.formal_guaranteed) {
+            // Approved (or not) after the month; the award keeps the firm's
+            // state as it sought the loan, before this month's payments.
+            const detail::LoanTaken taken{static_cast<std::uint32_t>(i), loans.formal_rp, cash_rp[i],
+                                          detail::monthly_obligations(i, st),
+                                          status[i] == static_cast<std::uint8_t>(FirmStatus::distressed)};
+            if (loans.formal_subsidised) programmes.kur_taken(b / kChunk).push_back(taken);
+            if (loans.formal_guaranteed) programmes.guarantee_taken(b / kChunk).push_back(taken);
+          }
         }
       }
 
@@ -918,11 +928,8 @@ struct Simulation::Impl {
             loan_rate_year[i] = static_cast<float>(loans.formal_rate_year);
             loan_months_left[i] = static_cast<std::uint16_t>(loans.formal_term);
             loan_lender[i] = static_cast<std::uint8_t>(loans.formal_lender);
-            if (loans.formal_guaranteed)
-              programmes.guarantee_taken(b / kChunk).push_back({static_cast<std::uint32_t>(i), loans.formal_rp});
             if (loans.formal_subsidised) {
               loan_installment_rp[i] = programmes.kur_offer(i)->annuity_stored.installment(loans.formal_rp);
-              programmes.kur_taken(b / kChunk).push_back({static_cast<std::uint32_t>(i), loans.formal_rp});
             } else {
               loan_installment_rp[i] =
                   annuity_stored[static_cast<std::size_t>(loans.formal_lender)].installment(loans.formal_rp);

@@ -13,7 +13,9 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <initializer_list>
 #include <set>
+#include <string_view>
 #include <thread>
 
 #include "detail/ensemble_state.hpp"
@@ -248,37 +250,35 @@ RepSummary run_replication(const Context& cx, std::uint32_t replication) {
   return out;
 }
 
-detail::Groups pairing_groups(const Population& pop) {
+/// The cells of the named dimensions, in the order given: all, size_class,
+/// sector, region or cash_at_award.
+detail::Groups make_groups(const Population& pop, std::initializer_list<std::string_view> dimensions) {
   detail::Groups g;
-  auto add = [&g](const std::string& dim, const std::string& name) {
-    g.dimension.push_back(dim);
-    g.group.push_back(name);
-  };
-  g.all = 0;
-  add("all", "all");
-  g.size_class = g.count();
-  for (auto c : kAllSizeClasses) add("size_class", std::string(to_string(c)));
-  g.sector = g.count();
-  for (const auto& s : pop.sector_names) add("sector", s);
-  g.region = g.count();
-  for (const auto& s : pop.region_names) add("region", s);
-  g.cash = g.count();
-  for (const char* s : detail::kCashAtAward) add("cash_at_award", s);
-  return g;
-}
-
-detail::Groups saved_groups(const Population& pop) {
-  detail::Groups g;
-  auto add = [&g](const std::string& dim, const std::string& name) {
-    g.dimension.push_back(dim);
-    g.group.push_back(name);
-  };
-  g.region = 0;
-  for (const auto& s : pop.region_names) add("region", s);
-  g.size_class = g.count();
-  for (auto c : kAllSizeClasses) add("size_class", std::string(to_string(c)));
-  g.sector = g.count();
-  for (const auto& s : pop.sector_names) add("sector", s);
+  for (const std::string_view dim : dimensions) {
+    const auto d = static_cast<std::uint16_t>(g.dimensions.size());
+    g.dimensions.emplace_back(dim);
+    const std::size_t first = g.count();
+    auto add = [&](std::string_view name) {
+      g.dimension.push_back(d);
+      g.group.emplace_back(name);
+    };
+    if (dim == "all") {
+      g.all = first;
+      add("all");
+    } else if (dim == "size_class") {
+      g.size_class = first;
+      for (auto c : kAllSizeClasses) add(to_string(c));
+    } else if (dim == "sector") {
+      g.sector = first;
+      for (const auto& name : pop.sector_names) add(name);
+    } else if (dim == "region") {
+      g.region = first;
+      for (const auto& name : pop.region_names) add(name);
+    } else {
+      g.cash = first;
+      for (const char* name : detail::kCashAtAward) add(name);
+    }
+  }
   return g;
 }
 
@@ -342,8 +342,8 @@ Ensemble::Ensemble(const Population& population, std::vector<Scenario> scenarios
     for (const auto& p : sc.programmes) progs.push_back(p.name);
     s.programme_names.push_back(std::move(progs));
   }
-  s.groups = saved_groups(population);
-  s.pairing = pairing_groups(population);
+  s.groups = make_groups(population, {"region", "size_class", "sector"});  // the order of group_levels
+  s.pairing = make_groups(population, {"all", "size_class", "sector", "region", "cash_at_award"});
   s.series.resize(impl_->scenarios.size());
   s.layout.resize(impl_->scenarios.size());
   s.group_moments.resize(impl_->scenarios.size());

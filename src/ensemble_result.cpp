@@ -293,14 +293,12 @@ void assemble(const Summaries& s, const EnsembleOptions& o, EnsembleResult& r) {
     std::vector<std::string> group;
     std::vector<std::int64_t> nn;
     std::vector<double> mean, sd, lo, hi;
-    const std::vector<std::string> dims{"region", "size_class", "sector"};
     for (std::size_t k = 1; k < S; ++k)
       for (std::size_t g = 0; g < s.group_moments[k].size(); ++g)
         for (std::size_t m = 0; m < 2; ++m) {
           const Moments& mo = s.group_moments[k][g][m];
           scen.push_back(static_cast<std::uint16_t>(k));
-          dim.push_back(static_cast<std::uint16_t>(
-              std::find(dims.begin(), dims.end(), s.groups.dimension[g]) - dims.begin()));
+          dim.push_back(s.groups.dimension[g]);
           group.push_back(s.groups.group[g]);
           metric.push_back(static_cast<std::uint16_t>(m));
           nn.push_back(mo.n);
@@ -312,7 +310,7 @@ void assemble(const Summaries& s, const EnsembleOptions& o, EnsembleResult& r) {
         }
     Table tb;
     tb.columns.push_back(make_categorical("scenario", std::move(scen), s.scenario_names));
-    tb.columns.push_back(make_categorical("dimension", std::move(dim), dims));
+    tb.columns.push_back(make_categorical("dimension", std::move(dim), s.groups.dimensions));
     tb.columns.push_back(make_column("group", std::move(group)));
     tb.columns.push_back(make_categorical("metric", std::move(metric), std::vector<std::string>{"firms_saved", "jobs_saved"}));
     tb.columns.push_back(make_column("n", std::move(nn)));
@@ -330,7 +328,6 @@ void assemble(const Summaries& s, const EnsembleOptions& o, EnsembleResult& r) {
     std::vector<std::int64_t> reps;
     std::vector<double> recipients;
     std::array<std::vector<double>, kPairings> share, lo, hi;
-    const std::vector<std::string> dims{"all", "size_class", "sector", "region", "cash_at_award"};
     for (std::size_t k = 1; k < S; ++k)
       for (std::size_t p = 0; p < s.pairing_sums[k].size(); ++p)
         for (std::size_t c = 0; c < s.pairing.count(); ++c) {
@@ -339,8 +336,7 @@ void assemble(const Summaries& s, const EnsembleOptions& o, EnsembleResult& r) {
           const double m = static_cast<double>(R.reps);
           scen.push_back(static_cast<std::uint16_t>(k));
           prog.push_back(s.programme_names[k][p]);
-          dim.push_back(static_cast<std::uint16_t>(
-              std::find(dims.begin(), dims.end(), s.pairing.dimension[c]) - dims.begin()));
+          dim.push_back(s.pairing.dimension[c]);
           group.push_back(s.pairing.group[c]);
           reps.push_back(R.reps);
           recipients.push_back(m > 0 ? R.n / m : kNaN);
@@ -364,7 +360,7 @@ void assemble(const Summaries& s, const EnsembleOptions& o, EnsembleResult& r) {
     Table tb;
     tb.columns.push_back(make_categorical("scenario", std::move(scen), s.scenario_names));
     tb.columns.push_back(make_column("programme", std::move(prog)));
-    tb.columns.push_back(make_categorical("dimension", std::move(dim), dims));
+    tb.columns.push_back(make_categorical("dimension", std::move(dim), s.pairing.dimensions));
     tb.columns.push_back(make_column("group", std::move(group)));
     tb.columns.push_back(make_column("replications", std::move(reps)));
     tb.columns.push_back(make_column("recipients", std::move(recipients), "firms"));

@@ -73,7 +73,6 @@ struct ProgrammeBook::Prog {
   std::vector<std::int16_t> awarded;        // firms: month of the award, -1 none
   std::vector<std::int16_t> first_applied;  // firms: for first_come
   std::vector<float> arrival;               // firms: their random arrival in the month they first applied
-  std::vector<std::uint8_t> applies;        // firms: 0 not drawn yet, 1 applies when eligible, 2 never
   std::vector<std::int16_t> coop_awarded;   // cooperatives
   std::vector<double> factor;               // demand factor this programme applies
   std::vector<std::int16_t> until;          // month the benefit or effect ends (exclusive)
@@ -147,7 +146,6 @@ ProgrammeBook::ProgrammeBook(const std::vector<Programme>& programmes, const Pop
     }
     if (serves_firms(s.kind)) {
       p.awarded.assign(capacity, -1);
-      if (s.uptake < 1.0) p.applies.assign(capacity, 0);
       if (s.allocation == Allocation::first_come) {
         p.first_applied.assign(capacity, -1);
         p.arrival.assign(capacity, 0.0f);
@@ -319,7 +317,7 @@ void ProgrammeBook::pay_monthly(Prog& p, std::size_t i, int t, FirmState& st) {
 
 void ProgrammeBook::award(Prog& p, std::size_t i, int t, FirmState& st, CoopBook* coop, ProgrammeEffects& fx) {
   ProgrammeMonth& m = months_.back()[p.index];
-  const double cash_before = st.cash_rp[i], obligations_before = obligations_of(i, st);
+  const double cash_before = st.cash_rp[i], obligations_before = monthly_obligations(i, st);
   const double leak = p.spec.leakage_share;
   const double in_kind = p.amount * (1.0 - leak), lost = p.amount * leak;
   switch (p.spec.kind) {
@@ -416,12 +414,6 @@ void ProgrammeBook::award(Prog& p, std::size_t i, int t, FirmState& st, CoopBook
                st.status[i] == static_cast<std::uint8_t>(FirmStatus::distressed));
   ++p.recipients;
   ++m.new_recipients;
-}
-
-double ProgrammeBook::obligations_of(std::size_t i, const FirmState& st) {
-  const double paid_workers = std::max(0.0, static_cast<double>(st.workers[i]) - 1.0);
-  return st.fixed_cost_rp[i] + st.wage_rp[i] * paid_workers + st.loan_installment_rp[i] +
-         st.informal_installment_rp[i];
 }
 
 void ProgrammeBook::record_award(const Prog& p, std::size_t i, int t, double cash_rp, double obligations_rp,
@@ -566,23 +558,12 @@ void ProgrammeBook::scan_firms(Prog& p, int t, FirmState& st, CoopBook* coop, Pr
     for (std::size_t i = b; i < e; ++i) {
       if (!eligible(p, i, st, t)) continue;
       ++counts[c];
-      // Whether the firm applies is one persistent draw (kept after the
-      // first time); a first-come applicant's arrival is the same draw's
-      // second word, taken the month it first applies.
-      if (p.spec.uptake < 1.0) {
-        if (p.applies[i] == 0) {
-          const auto w = draw(p, i, kNoMonth);
-          p.applies[i] = to_unit(w[0]) < p.spec.uptake ? 1 : 2;
-          if (p.applies[i] == 1 && first_come && p.first_applied[i] < 0) {
-            p.first_applied[i] = static_cast<std::int16_t>(t);
-            p.arrival[i] = static_cast<float>(to_unit(w[1]));
-          }
-        }
-        if (p.applies[i] == 2) continue;
-      }
+      const bool need_draw = p.spec.uptake < 1.0 || (first_come && p.first_applied[i] < 0);
+      const auto w = need_draw ? draw(p, i, kNoMonth) : std::array<std::uint32_t, 4>{};
+      if (p.spec.uptake < 1.0 && !(to_unit(w[0]) < p.spec.uptake)) continue;
       if (first_come && p.first_applied[i] < 0) {
         p.first_applied[i] = static_cast<std::int16_t>(t);
-        p.arrival[i] = static_cast<float>(to_unit(draw(p, i, kNoMonth)[1]));
+        p.arrival[i] = static_cast<float>(to_unit(w[1]));
       }
       if (count_only) {
         ++waiting[c];
@@ -611,17 +592,9 @@ void ProgrammeBook::scan_firms(Prog& p, int t, FirmState& st, CoopBook* coop, Pr
     // taken are approved after the firms' month, within budget, quota and
     // capacity (end_month). The applicants are the firms that borrow.
     auto& of = p.spec.kind == ProgrammeKind::kur_subsidy ? kur_of_ : guarantee_of_;
-    if (offer_cash_.size() < st.capacity()) {
-      offer_cash_.resize(st.capacity());
-      offer_obligations_.resize(st.capacity());
-      offer_distressed_.resize(st.capacity());
-    }
     for (const Applicant& a : apps) {
       of[a.id] = static_cast<std::int8_t>(p.offer);
       p.offered.push_back(a.id);
-      offer_cash_[a.id] = st.cash_rp[a.id];
-      offer_obligations_[a.id] = obligations_of(a.id, st);
-      offer_distressed_[a.id] = st.status[a.id] == static_cast<std::uint8_t>(FirmStatus::distressed) ? 1 : 0;
     }
     return;
   }
@@ -836,14 +809,14 @@ void ProgrammeBook::end_month(int t, FirmState& st) {
   // issued leaves the loan unguaranteed.
   auto approve = [&](std::vector<std::vector<LoanTaken>>& taken, std::vector<std::int8_t>& offer_of,
                      const std::vector<std::size_t>& prog_of, bool subsidy) {
-    std::vector<std::uint32_t> loans;
+    std::vector<LoanTaken> loans;
     for (auto& list : taken) {
-      for (const LoanTaken& k : list) loans.push_back(k.firm);
+      loans.insert(loans.end(), list.begin(), list.end());
       list.clear();
     }
     std::sort(loans.begin(), loans.end());
     std::vector<std::vector<std::uint32_t>> by_offer(prog_of.size());
-    for (const std::uint32_t firm : loans) by_offer[static_cast<std::size_t>(offer_of[firm])].push_back(firm);
+    for (const LoanTaken& k : loans) by_offer[static_cast<std::size_t>(offer_of[k.firm])].push_back(k.firm);
     for (std::size_t o = 0; o < prog_of.size(); ++o) {
       if (by_offer[o].empty()) continue;
       Prog& p = progs_[prog_of[o]];
@@ -887,7 +860,9 @@ void ProgrammeBook::end_month(int t, FirmState& st) {
           p.loans.push_back(
               {static_cast<std::uint32_t>(i), st.loan_months_left[i], static_cast<std::uint16_t>(p.covered), outlay, amount});
           p.awarded[i] = static_cast<std::int16_t>(t);
-          record_award(p, i, t, offer_cash_[i], offer_obligations_[i], offer_distressed_[i] != 0);
+          const LoanTaken& k = *std::lower_bound(
+              loans.begin(), loans.end(), i, [](const LoanTaken& x, std::size_t firm) { return x.firm < firm; });
+          record_award(p, i, t, k.cash_rp, k.obligations_rp, k.distressed);
           ++p.recipients;
           ++m.new_recipients;
           ++served;

@@ -156,10 +156,12 @@ def parameter_table(kind: Literal["firm", "population", "class", "sector"] = "fi
     return pd.DataFrame(rows[kind]())
 
 
-def _table_frame(raw: _core.RunResult, which: str) -> pd.DataFrame:
+def _columns_frame(columns: list[Any]) -> pd.DataFrame:
+    """A DataFrame of a C++ table's (name, array, categories, unit) columns:
+    numeric columns without copies, categorical codes as pandas categoricals."""
     data: dict[str, Any] = {}
     categorical: dict[str, list[str]] = {}
-    for name, values, categories, _unit in raw.table_columns(which):
+    for name, values, categories, _unit in columns:
         data[name] = values
         if categories is not None:
             categorical[name] = categories
@@ -170,6 +172,11 @@ def _table_frame(raw: _core.RunResult, which: str) -> pd.DataFrame:
         if raw_codes.dtype == np.uint8:
             codes[raw_codes == 255] = -1  # 8-bit codes mark "missing" with 255; pandas uses -1
         frame[name] = pd.Categorical.from_codes(codes, categories)
+    return frame
+
+
+def _table_frame(raw: _core.RunResult, which: str) -> pd.DataFrame:
+    frame = _columns_frame(raw.table_columns(which))
     if which in _GROUP_NAMES:
         frame = frame.rename(columns={"group": _GROUP_NAMES[which]})
     if "date" in frame:
@@ -177,14 +184,15 @@ def _table_frame(raw: _core.RunResult, which: str) -> pd.DataFrame:
     return frame
 
 
-def _progress_callback(progress: ProgressArg, total: int, desc: str) -> tuple[Any, Callable[[], None]]:
-    """A (callback, close) pair: a tqdm bar, a user callable or nothing."""
+def _progress_callback(progress: ProgressArg, total: int, desc: str,
+                       unit: str = "month") -> tuple[Any, Callable[[], None]]:
+    """A (callback, close) pair: a tqdm bar counting ``unit``, a user callable or nothing."""
     if progress is None or progress is False:
         return None, lambda: None
     if progress is True:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=total, desc=desc, unit="month", leave=False)
+        bar = tqdm(total=total, desc=desc, unit=unit, leave=False)
 
         def update(done: int, _total: int) -> bool:
             bar.n = done
@@ -334,7 +342,8 @@ class Result:
         """Every award of a programme (empty without programmes): ``month``,
         ``programme``, ``firm`` (-1 for a cooperative), ``cooperative`` (-1 for
         a firm) and the recipient firm's state at the start of that month
-        (for a loan under a KUR subsidy or guarantee: when the offer was made):
+        (for a loan under a KUR subsidy or guarantee: as it sought the loan,
+        before the month's payments):
         ``distressed`` (1 if unable to meet its obligations the month before),
         ``cash_rp`` and ``obligations_rp`` (monthly fixed costs, wages of paid
         workers and instalments)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import _core
 from ._errors import invalid
-from .api import ProgressArg, _check_int
+from .api import ProgressArg, _check_int, _columns_frame, _progress_callback
 
 #: Metrics of :attr:`EnsembleResult.comparison`, in planner terms.
 METRIC_LABELS = {
@@ -52,16 +52,7 @@ class EnsembleInterrupted(KeyboardInterrupt):
 
 
 def _frame(raw: _core.EnsembleResult, which: str) -> pd.DataFrame:
-    data: dict[str, Any] = {}
-    cats: dict[str, list[str]] = {}
-    for name, values, categories, _unit in raw.table_columns(which):
-        data[name] = values
-        if categories is not None:
-            cats[name] = categories
-    frame = pd.DataFrame(data, copy=False)
-    for name, categories in cats.items():
-        frame[name] = pd.Categorical.from_codes(frame[name].to_numpy().astype(np.int32), categories)
-    return frame
+    return _columns_frame(raw.table_columns(which))
 
 
 class EnsembleResult:
@@ -319,25 +310,6 @@ def _fmt_interval(mean: float, lo: float, hi: float, metric: str) -> str:
     return f"{f(mean)} [{f(lo)}, {f(hi)}]"
 
 
-def _progress(progress: ProgressArg, total: int) -> tuple[Callable[[int, int], Any] | None, Callable[[], None]]:
-    if progress is None or progress is False:
-        return None, lambda: None
-    if progress is True:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=total, desc="replications", unit="rep", leave=False)
-
-        def update(done: int, _total: int) -> bool:
-            if done != bar.n:
-                bar.update(done - bar.n)
-            return True
-
-        return update, bar.close
-    if callable(progress):
-        return progress, lambda: None
-    raise invalid("progress", progress, "True, False, None or a callable(done, total)", _core.TypeMismatchError)
-
-
 def _scenario_list(scenarios: Any, field: str) -> list[_core.Scenario]:
     if isinstance(scenarios, _core.Scenario):
         return [scenarios]
@@ -403,7 +375,7 @@ def ensemble(
                             common_random_numbers=bool(common_random_numbers),
                             quantiles=_check_quantiles(quantiles), confidence=float(confidence),
                             healthy_cash_months=float(healthy_cash_months))
-    callback, close = _progress(progress, replications)
+    callback, close = _progress_callback(progress, replications, "replications", unit="rep")
     try:
         engine.run(replications, progress=callback)
     except KeyboardInterrupt as exc:

@@ -255,7 +255,10 @@ def setter(scenario: Any, path: str, *, round_integers: bool = False, field: str
                     make = lambda: _core.SeverityDist.uniform(lo, hi)  # noqa: E731
                 else:
                     mean, sd = (x, b) if part == "mean" else (a, x)
-                    if 0.0 < mean < 1.0:  # a beta needs sd^2 < mean (1 - mean)
+                    if part == "mean" and 0.0 < mean < 1.0:
+                        # A beta needs sd^2 < mean (1 - mean): moving the mean keeps the
+                        # shock's sd within that (documented in docs/sweeps.md); an sd given
+                        # outright is checked, never changed.
                         sd = min(sd, 0.999 * math.sqrt(mean * (1.0 - mean)))
                     make = lambda: _core.SeverityDist.beta(mean, sd)  # noqa: E731
                 try:

@@ -68,7 +68,9 @@ inline constexpr std::array<const char*, 3> kCashAtAward{"distressed", "thin", "
 
 /// Cells of the breakdowns: (dimension, group) in a fixed order.
 struct Groups {
-  std::vector<std::string> dimension, group;
+  std::vector<std::string> dimensions;   // in order
+  std::vector<std::uint16_t> dimension;  // per cell: index into dimensions
+  std::vector<std::string> group;        // per cell
   std::size_t all = 0, size_class = 0, sector = 0, region = 0, cash = 0;  // first cell of each dimension
   std::size_t count() const { return group.size(); }
 };

@@ -37,10 +37,23 @@ struct GuaranteeOffer {
   double tightening_relief = 0.0;
 };
 
-/// A loan taken in the firm step under an offer (subsidy or guarantee).
+/// Firm i's monthly fixed costs, wages of paid workers and instalments.
+inline double monthly_obligations(std::size_t i, const FirmState& st) {
+  const double paid_workers = static_cast<double>(st.workers[i] > 0 ? st.workers[i] - 1 : 0);
+  return st.fixed_cost_rp[i] + st.wage_rp[i] * paid_workers + st.loan_installment_rp[i] +
+         st.informal_installment_rp[i];
+}
+
+/// A loan taken in the firm step under an offer (subsidy or guarantee), with
+/// the firm's state when it sought the loan (before the month's payments),
+/// which the award records.
 struct LoanTaken {
   std::uint32_t firm;
   double principal_rp;
+  double cash_rp;
+  double obligations_rp;
+  bool distressed;
+  friend bool operator<(const LoanTaken& a, const LoanTaken& b) { return a.firm < b.firm; }
 };
 
 /// Reach and money of one programme in one month.
@@ -111,7 +124,8 @@ class ProgrammeBook {
     double transfer_rp, admin_rp, leakage_rp;
   };
   /// One award: the recipient and its state at the start of the month the
-  /// programme took it on (for a loan under an offer: when the offer was made).
+  /// programme took it on (for a loan under an offer: when it sought the
+  /// loan, before the month's payments).
   struct AwardRow {
     std::int32_t month;
     std::uint16_t programme;
@@ -146,8 +160,6 @@ class ProgrammeBook {
   void pay_monthly(Prog& p, std::size_t i, int t, FirmState& st);
   /// Records an award with the firm's state at the start of the month.
   void record_award(const Prog& p, std::size_t i, int t, double cash_rp, double obligations_rp, bool distressed);
-  /// Firm i's monthly fixed costs, wages of paid workers and instalments.
-  static double obligations_of(std::size_t i, const FirmState& st);
   /// Books an outlay: `transfer` reaches firm i (in cash or in kind),
   /// `leakage` does not; administrative cost on both.
   void pay(Prog& p, std::size_t i, int t, const FirmState& st, double transfer, double leakage);
@@ -193,9 +205,6 @@ class ProgrammeBook {
   std::vector<LedgerRow> ledger_;
   std::vector<PaymentRow> payments_;
   std::vector<AwardRow> awards_;
-  // Per firm: cash and distress when an offer was made (start of the month).
-  std::vector<double> offer_cash_, offer_obligations_;
-  std::vector<std::uint8_t> offer_distressed_;
   std::vector<std::vector<ProgrammeMonth>> months_;  // [month][programme]
 };
 

@@ -92,6 +92,33 @@ def test_series_xarray_and_saved_by_group(compared: ms.EnsembleResult) -> None:
     assert total["grant"] == pytest.approx(c.loc[("grant", "firms_saved"), "mean"])
 
 
+def test_levels_are_those_of_single_runs_and_series_summarise_them(population: ms.Population,
+                                                                    compared: ms.EnsembleResult) -> None:
+    base, _, _ = _scenarios()
+    levels = compared.outcomes[compared.outcomes["scenario"] == "baseline"]
+    for rep in range(compared.replications):
+        m = ms.run(population, base, seed=1, replication=rep, microdata=False).monthly
+        got = levels[levels["replication"] == rep].set_index("metric")["value"]
+        assert got["closed_firms_end"] == m["closed_firms"].iloc[-1]
+        assert got["upgrades"] == m["upgrades"].sum()
+        assert got["revenue_index_trough"] == m["revenue_index"].min()
+        # Months from the first month below 0.95 to the first later month back at 0.95 (censored at the end).
+        index = m["revenue_index"].to_numpy()
+        below = np.flatnonzero(index < 0.95)
+        t0 = below[0] if len(below) else None
+        back = [t for t in range(t0 + 1, len(index)) if index[t] >= 0.95] if t0 is not None else []
+        expected = 0 if t0 is None else (back[0] - t0 if back else len(index) - t0)
+        assert got["months_to_recover"] == expected
+    # The series' last month summarises the same numbers (quantiles exact below 64 replications).
+    last = compared.series("monthly", "active_firms")
+    last = last[(last["scenario"] == "baseline") & (last["month"] == compared.months - 1)].iloc[0]
+    values = compared.outcome_table("active_firms_end")["baseline"].to_numpy()
+    assert last["mean"] == pytest.approx(values.mean())
+    assert last["q50"] == pytest.approx(np.quantile(values, 0.5))
+    assert last["q05"] == pytest.approx(np.quantile(values, 0.05))
+    assert (last["min"], last["max"]) == (values.min(), values.max())
+
+
 def test_additionality_shares_add_up(compared: ms.EnsembleResult) -> None:
     a = compared.additionality("size_class")
     shares = a[["additional", "deadweight", "closed_despite", "harmed"]].sum(axis=1)

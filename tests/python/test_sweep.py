@@ -89,6 +89,10 @@ def test_paths_get_set_and_copy(grant: ms.Scenario) -> None:
         paths.apply(grant, {"shocks.covid_sales.plateau_months": 2.5})
     rounded = paths.apply(grant, {"shocks.covid_sales.plateau_months": 2.6}, round_integers=True)
     assert rounded.shocks[0].plateau_months == 3
+    # Moving a beta's mean keeps its sd valid (documented); the mean is as given.
+    narrow = paths.apply(grant, {"shocks.covid_sales.severity.mean": 0.01})
+    assert narrow.shocks[0].severity.a == 0.01
+    assert narrow.shocks[0].severity.b == pytest.approx(0.999 * (0.01 * 0.99) ** 0.5)
 
 
 @pytest.mark.parametrize("values, message", [
@@ -101,6 +105,7 @@ def test_paths_get_set_and_copy(grant: ms.Scenario) -> None:
     ({"params.happiness": 1.0}, r"params\.happiness: got 'happiness'"),
     ({"params.closure_after_months": 0}, r"params\.closure_after_months: got 0"),
     ({"shocks.covid_sales.severity.value": 0.3}, r"severity\.value.*severity\.mean, severity\.sd"),
+    ({"shocks.covid_sales.severity.sd": 0.9}, r"severity\.sd: got 0\.9; allowed: a number in \[0, "),
 ])
 def test_bad_paths_and_values_name_the_path(grant: ms.Scenario, values: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):

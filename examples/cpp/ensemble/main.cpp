@@ -22,26 +22,22 @@ int main(int argc, char** argv) {
     ms::Scenario baseline = ms::presets::bogor_covid19_scenario(24);
     baseline.name = "shocks alone";
 
-    ms::Scenario grant = baseline;
-    grant.name = "cash grant";
-    ms::Programme g;
-    g.name = "BPUM";
-    g.kind = ms::ProgrammeKind::cash_grant;
-    g.budget_rp = budget;
-    g.start = {2020, 5};
-    g.end = {2020, 12};
-    g.eligibility.classes = {ms::SizeClass::micro};
-    grant.programmes = {g};
-
-    ms::Scenario kur = baseline;
-    kur.name = "KUR subsidy";
-    ms::Programme k;
-    k.name = "KUR subsidy";
-    k.kind = ms::ProgrammeKind::kur_subsidy;
-    k.budget_rp = budget;
-    k.start = {2020, 4};
-    k.end = {2021, 12};
-    kur.programmes = {k};
+    // The baseline with one programme.
+    auto with = [&](const std::string& name, ms::ProgrammeKind kind, ms::YearMonth start, ms::YearMonth end) {
+      ms::Scenario s = baseline;
+      s.name = name;
+      ms::Programme p;
+      p.name = name;
+      p.kind = kind;
+      p.budget_rp = budget;
+      p.start = start;
+      p.end = end;
+      s.programmes = {p};
+      return s;
+    };
+    ms::Scenario grant = with("cash grant", ms::ProgrammeKind::cash_grant, {2020, 5}, {2020, 12});
+    grant.programmes[0].eligibility.classes = {ms::SizeClass::micro};
+    const ms::Scenario kur = with("KUR subsidy", ms::ProgrammeKind::kur_subsidy, {2020, 4}, {2021, 12});
 
     ms::EnsembleOptions options;
     options.seed = 1;

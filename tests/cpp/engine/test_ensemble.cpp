@@ -126,6 +126,10 @@ TEST(Ensemble, PairedMetricsAreDifferencesOfTheLevelsInTheSameReplication) {
     EXPECT_EQ(value(rep, "grant", "jobs_saved"),
               value(rep, "grant", "employment_end") - value(rep, "baseline", "employment_end"));
     EXPECT_EQ(value(rep, "grant", "net_cost_rp"), value(rep, "grant", "spent_rp"));
+    EXPECT_EQ(value(rep, "grant", "recovery_months_gained"),
+              value(rep, "baseline", "months_to_recover") - value(rep, "grant", "months_to_recover"));
+    EXPECT_EQ(value(rep, "grant", "class_advancements"),
+              value(rep, "grant", "upgrades") - value(rep, "baseline", "upgrades"));
     EXPECT_LE(value(rep, "grant", "spent_rp"), 2e9);
     // Only micro firms are eligible: all the money reaches micro firms.
     EXPECT_EQ(value(rep, "grant", "micro_spending_share"), 1.0);
