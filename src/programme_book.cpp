@@ -73,6 +73,7 @@ struct ProgrammeBook::Prog {
   std::vector<std::int16_t> awarded;        // firms: month of the award, -1 none
   std::vector<std::int16_t> first_applied;  // firms: for first_come
   std::vector<float> arrival;               // firms: their random arrival in the month they first applied
+  std::vector<std::uint8_t> applies;        // firms: the persistent uptake draw, 0 not drawn yet, 1 applies, 2 not
   std::vector<std::int16_t> coop_awarded;   // cooperatives
   std::vector<double> factor;               // demand factor this programme applies
   std::vector<std::int16_t> until;          // month the benefit or effect ends (exclusive)
@@ -150,6 +151,7 @@ ProgrammeBook::ProgrammeBook(const std::vector<Programme>& programmes, const Pop
         p.first_applied.assign(capacity, -1);
         p.arrival.assign(capacity, 0.0f);
       }
+      if (s.uptake < 1.0) p.applies.assign(capacity, 0);
     }
     if (changes_demand(s.kind)) p.factor.assign(capacity, 1.0);
     if (monthly(s.kind) || s.kind == ProgrammeKind::market_access) p.until.assign(capacity, 0);
@@ -234,47 +236,86 @@ void ProgrammeBook::pay_coop(Prog& p, std::size_t c, int t, const CoopBook& coop
   book(p, &coop_cells_[cell * 3], t, -1, static_cast<std::int32_t>(c), transfer, leakage);
 }
 
-bool ProgrammeBook::eligible(const Prog& p, std::size_t i, const FirmState& st, int t) const {
-  if (st.status[i] == static_cast<std::uint8_t>(FirmStatus::closed) || p.awarded[i] >= 0) return false;
-  const Eligibility& e = p.spec.eligibility;
-  const unsigned cls = st.size_class[i];
-  if (!((p.class_ok >> cls) & 1u) || !p.sector_ok[st.sector[i]] || !p.region_ok[st.region[i]]) return false;
-  if (e.registered >= 0 && st.registered[i] != e.registered) return false;
-  if (e.never_had_kur && st.ever_kur[i] != 0) return false;
-  if (e.cooperative_member >= 0 && (st.cooperative[i] >= 0) != (e.cooperative_member == 1)) return false;
-  if (e.online_seller >= 0 && (st.online_share[i] > 0.0f) != (e.online_seller == 1)) return false;
-  if (e.in_distress && st.months_unable[i] == 0) return false;
+// Column by column over a block of firms: each test is a straight loop over
+// one or two attributes that the compiler vectorises, and only the tests
+// the programme sets are made. ok[j] is firm b + j's eligibility.
+void ProgrammeBook::eligible_block(const Prog& p, std::size_t b, std::size_t e, const FirmState& st, int t,
+                                   std::uint8_t* ok) const {
+  const std::size_t n = e - b;
+  const auto closed = static_cast<std::uint8_t>(FirmStatus::closed);
+  const Eligibility& el = p.spec.eligibility;
+  {
+    const std::uint8_t* status = st.status.data() + b;
+    const std::int16_t* awarded = p.awarded.data() + b;
+    const std::uint8_t* cls = st.size_class.data() + b;
+    const unsigned class_ok = p.class_ok;
+    for (std::size_t j = 0; j < n; ++j)
+      ok[j] = static_cast<std::uint8_t>((status[j] != closed) & (awarded[j] < 0) & ((class_ok >> cls[j]) & 1u));
+  }
+  auto keep = [&](auto&& test) {
+    for (std::size_t j = 0; j < n; ++j) ok[j] = static_cast<std::uint8_t>(ok[j] & (test(b + j) ? 1 : 0));
+  };
+  if (std::find(p.sector_ok.begin(), p.sector_ok.end(), 0) != p.sector_ok.end())
+    keep([&](std::size_t i) { return p.sector_ok[st.sector[i]] != 0; });
+  if (std::find(p.region_ok.begin(), p.region_ok.end(), 0) != p.region_ok.end())
+    keep([&](std::size_t i) { return p.region_ok[st.region[i]] != 0; });
+  if (el.registered >= 0) {
+    const auto want = static_cast<std::uint8_t>(el.registered);
+    keep([&](std::size_t i) { return st.registered[i] == want; });
+  }
+  if (el.never_had_kur) keep([&](std::size_t i) { return st.ever_kur[i] == 0; });
+  if (el.cooperative_member >= 0) {
+    const bool want = el.cooperative_member == 1;
+    keep([&](std::size_t i) { return (st.cooperative[i] >= 0) == want; });
+  }
+  if (el.online_seller >= 0) {
+    const bool want = el.online_seller == 1;
+    keep([&](std::size_t i) { return (st.online_share[i] > 0.0f) == want; });
+  }
+  if (el.in_distress) keep([&](std::size_t i) { return st.months_unable[i] != 0; });
   for (const auto& r : p.ranges) {
-    double v = 0.0;
+    const double lo = r.lo, hi = r.hi;
+    auto in = [lo, hi](double v) { return !(v < lo) && !(v > hi); };
     switch (r.attr) {
-      case a_revenue: v = st.base_revenue_rp[i]; break;
-      case a_assets: v = st.assets_rp[i]; break;
-      case a_workers: v = st.workers[i]; break;
-      case a_cash: v = st.cash_rp[i]; break;
-      case a_online: v = st.online_share[i]; break;
-      case a_capability: v = st.owner_capability[i]; break;
-      case a_fixed: v = st.fixed_cost_rp[i]; break;
-      case a_unable: v = st.months_unable[i]; break;
-      case a_age: v = st.entry_month[i] < 0 ? std::numeric_limits<double>::infinity() : t - st.entry_month[i]; break;
+      case a_revenue: keep([&](std::size_t i) { return in(st.base_revenue_rp[i]); }); break;
+      case a_assets: keep([&](std::size_t i) { return in(st.assets_rp[i]); }); break;
+      case a_workers: keep([&](std::size_t i) { return in(st.workers[i]); }); break;
+      case a_cash: keep([&](std::size_t i) { return in(st.cash_rp[i]); }); break;
+      case a_online: keep([&](std::size_t i) { return in(st.online_share[i]); }); break;
+      case a_capability: keep([&](std::size_t i) { return in(st.owner_capability[i]); }); break;
+      case a_fixed: keep([&](std::size_t i) { return in(st.fixed_cost_rp[i]); }); break;
+      case a_unable: keep([&](std::size_t i) { return in(st.months_unable[i]); }); break;
+      case a_age:
+        keep([&](std::size_t i) {
+          return in(st.entry_month[i] < 0 ? std::numeric_limits<double>::infinity() : t - st.entry_month[i]);
+        });
+        break;
     }
-    if (v < r.lo || v > r.hi) return false;
   }
   // What the mechanism itself needs.
   switch (p.spec.kind) {
-    case ProgrammeKind::shipping_voucher: return st.online_share[i] > 0.0f;
-    case ProgrammeKind::shop_rental: return st.fixed_cost_rp[i] > 0.0;
-    case ProgrammeKind::digital_training: return st.online_share[i] < 1.0f;
-    case ProgrammeKind::kur_subsidy:
+    case ProgrammeKind::shipping_voucher: keep([&](std::size_t i) { return st.online_share[i] > 0.0f; }); break;
+    case ProgrammeKind::shop_rental: keep([&](std::size_t i) { return st.fixed_cost_rp[i] > 0.0; }); break;
+    case ProgrammeKind::digital_training: keep([&](std::size_t i) { return st.online_share[i] < 1.0f; }); break;
+    case ProgrammeKind::kur_subsidy: {
       // A firm that can take a KUR loan: class, registration, a free
       // formal slot, and no offer of another subsidy this month.
-      return cls <= static_cast<unsigned>(SizeClass::small) && (P_.kur_requires_registered <= 0 || st.registered[i]) &&
-             st.loan_principal_rp[i] <= 0.0 && kur_of_[i] < 0;
+      const unsigned small = static_cast<unsigned>(SizeClass::small);
+      const bool need_registered = P_.kur_requires_registered > 0;
+      keep([&](std::size_t i) {
+        return (st.size_class[i] <= small) & (!need_registered | (st.registered[i] != 0)) &
+               (st.loan_principal_rp[i] <= 0.0) & (kur_of_[i] < 0);
+      });
+      break;
+    }
     case ProgrammeKind::credit_guarantee:
-      return st.loan_principal_rp[i] <= 0.0 && guarantee_of_[i] < 0;
+      keep([&](std::size_t i) { return (st.loan_principal_rp[i] <= 0.0) & (guarantee_of_[i] < 0); });
+      break;
     case ProgrammeKind::clinic:
       // Firms come with a problem: no registration, or unable to pay.
-      return !st.registered[i] || st.months_unable[i] > 0;
-    default: return true;
+      keep([&](std::size_t i) { return (st.registered[i] == 0) | (st.months_unable[i] > 0); });
+      break;
+    default: break;
   }
 }
 
@@ -555,23 +596,38 @@ void ProgrammeBook::scan_firms(Prog& p, int t, FirmState& st, CoopBook* coop, Pr
   std::vector<std::int64_t> waiting(chunks, 0);
   parallel_chunks(n, chunk_, threads_, [&](int, std::size_t b, std::size_t e) {
     const std::size_t c = b / chunk_;
-    for (std::size_t i = b; i < e; ++i) {
-      if (!eligible(p, i, st, t)) continue;
-      ++counts[c];
-      const bool need_draw = p.spec.uptake < 1.0 || (first_come && p.first_applied[i] < 0);
-      const auto w = need_draw ? draw(p, i, kNoMonth) : std::array<std::uint32_t, 4>{};
-      if (p.spec.uptake < 1.0 && !(to_unit(w[0]) < p.spec.uptake)) continue;
-      if (first_come && p.first_applied[i] < 0) {
-        p.first_applied[i] = static_cast<std::int16_t>(t);
-        p.arrival[i] = static_cast<float>(to_unit(w[1]));
+    constexpr std::size_t kBlock = 512;
+    std::uint8_t ok[kBlock];
+    for (std::size_t bb = b; bb < e; bb += kBlock) {
+      const std::size_t be = std::min(e, bb + kBlock);
+      eligible_block(p, bb, be, st, t, ok);
+      for (std::size_t i = bb; i < be; ++i) {
+        if (!ok[i - bb]) continue;
+        ++counts[c];
+        // The uptake draw is the firm's own and does not change: drawn
+        // once, when the firm is first eligible, and kept.
+        bool applies = true;
+        if (p.spec.uptake < 1.0 || (first_come && p.first_applied[i] < 0)) {
+          if (!p.applies.empty() && p.applies[i] == 2) continue;
+          if (p.applies.empty() || p.applies[i] == 0 || (first_come && p.first_applied[i] < 0)) {
+            const auto w = draw(p, i, kNoMonth);
+            applies = !(p.spec.uptake < 1.0) || to_unit(w[0]) < p.spec.uptake;
+            if (!p.applies.empty()) p.applies[i] = applies ? 1 : 2;
+            if (applies && first_come && p.first_applied[i] < 0) {
+              p.first_applied[i] = static_cast<std::int16_t>(t);
+              p.arrival[i] = static_cast<float>(to_unit(w[1]));
+            }
+          }
+        }
+        if (!applies) continue;
+        if (count_only) {
+          ++waiting[c];
+          continue;
+        }
+        // (Credit offers are ordered later, among the loans taken.)
+        lists[c].push_back(offers ? Applicant{0.0, 0.0, static_cast<std::uint32_t>(i)}
+                                  : key_of(p, static_cast<std::uint32_t>(i), t, st));
       }
-      if (count_only) {
-        ++waiting[c];
-        continue;
-      }
-      // (Credit offers are ordered later, among the loans taken.)
-      lists[c].push_back(offers ? Applicant{0.0, 0.0, static_cast<std::uint32_t>(i)}
-                                : key_of(p, static_cast<std::uint32_t>(i), t, st));
     }
   });
   std::vector<Applicant> apps;

@@ -150,7 +150,9 @@ class ProgrammeBook {
     double first, second;
     std::uint32_t id;
   };
-  bool eligible(const Prog& p, std::size_t i, const FirmState& st, int t) const;
+  /// Eligibility of firms [b, e) into ok[0, e - b).
+  void eligible_block(const Prog& p, std::size_t b, std::size_t e, const FirmState& st, int t,
+                      std::uint8_t* ok) const;
   bool coop_eligible(const Prog& p, std::size_t c, const CoopBook& coop) const;
   double cost_of(const Prog& p, std::size_t i, const FirmState& st) const;
   void scan_firms(Prog& p, int t, FirmState& st, CoopBook* coop, ProgrammeEffects& fx);
