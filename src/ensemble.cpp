@@ -18,6 +18,7 @@
 #include <string_view>
 #include <thread>
 
+#include "detail/checkpoint.hpp"
 #include "detail/ensemble_state.hpp"
 #include "detail/parallel.hpp"
 #include "msmesim/engine.hpp"
@@ -292,6 +293,8 @@ struct Ensemble::Impl {
   double elapsed = 0.0;
   int threads_used = 1;
   bool cancelled = false;  // the latest run stopped before its end
+  std::optional<detail::Checkpoint> checkpoint;
+  std::atomic<std::uint32_t> resumed{0};  // replications read from the checkpoint
 };
 
 Ensemble::Ensemble(const Population& population, std::vector<Scenario> scenarios, EnsembleOptions options)
@@ -348,6 +351,8 @@ Ensemble::Ensemble(const Population& population, std::vector<Scenario> scenarios
   s.layout.resize(impl_->scenarios.size());
   s.group_moments.resize(impl_->scenarios.size());
   s.pairing_sums.resize(impl_->scenarios.size());
+  if (!impl_->opt.checkpoint.empty())
+    impl_->checkpoint.emplace(impl_->opt.checkpoint, population, impl_->scenarios, impl_->opt);
 }
 
 Ensemble::~Ensemble() = default;
@@ -394,7 +399,17 @@ void Ensemble::run(std::uint32_t replications) {
         r = next++;
       }
       try {
-        RepSummary rep = run_replication(cx, im.opt.first_replication + r);
+        const std::uint32_t id = im.opt.first_replication + r;
+        std::optional<RepSummary> saved;
+        if (im.checkpoint) saved = im.checkpoint->load(id);
+        RepSummary rep;
+        if (saved) {
+          rep = std::move(*saved);
+          ++im.resumed;
+        } else {
+          rep = run_replication(cx, id);
+          if (im.checkpoint) im.checkpoint->save(rep);
+        }
         std::lock_guard<std::mutex> lock(mu);
         pending.emplace(r, std::move(rep));
       } catch (const Cancelled&) {
@@ -476,6 +491,7 @@ EnsembleResult Ensemble::result() const {
   r.seed = im.opt.seed;
   r.first_replication = im.opt.first_replication;
   r.replications = im.sum.merged;
+  r.replications_resumed = im.resumed.load();
   r.common_random_numbers = im.opt.common_random_numbers;
   r.confidence = im.opt.confidence;
   r.start = im.scenarios.front().start;

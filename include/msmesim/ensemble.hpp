@@ -51,6 +51,15 @@ struct EnsembleOptions {
   /// returning false (or throwing) stops the ensemble: the replications
   /// merged so far are kept.
   std::function<bool(std::uint32_t, std::uint32_t)> progress;
+  /// A directory (created if needed) where every completed replication is
+  /// saved as it finishes, and from which replications saved there are read
+  /// instead of being run again: an ensemble stopped at any moment (even
+  /// killed) and started again with the same checkpoint continues where it
+  /// stopped, and its result is bitwise that of an uninterrupted run. The
+  /// directory's manifest names the population, scenarios, seed and
+  /// options; another ensemble's checkpoint is refused (InvalidArgument on
+  /// `checkpoint`). Empty: no checkpoint.
+  std::string checkpoint;
 };
 
 /// Summary of an ensemble. Scenario 0 is the baseline of the comparisons.
@@ -60,6 +69,8 @@ struct EnsembleResult {
   std::uint64_t seed = 1;
   std::uint32_t first_replication = 0;
   std::uint32_t replications = 0;  ///< merged (completed) replications
+  /// Of those, replications read from the checkpoint instead of being run.
+  std::uint32_t replications_resumed = 0;
   bool common_random_numbers = true;
   double confidence = 0.90;
   YearMonth start;

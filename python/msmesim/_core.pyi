@@ -1102,7 +1102,7 @@ class Ensemble:
     """
     Replications of scenarios on one population (scenarios[0] is the baseline), added in batches; results do not depend on the thread count or the batches.
     """
-    def __init__(self, population: Population, scenarios: collections.abc.Sequence[Scenario], *, seed: int = 1, first_replication: int = 0, threads: int = 1, common_random_numbers: bool = True, quantiles: collections.abc.Sequence[float] = [0.05, 0.25, 0.5, 0.75, 0.95], confidence: float = 0.9, healthy_cash_months: float = 1.0, exact_quantiles_up_to: int = 64) -> None:
+    def __init__(self, population: Population, scenarios: collections.abc.Sequence[Scenario], *, seed: int = 1, first_replication: int = 0, threads: int = 1, common_random_numbers: bool = True, quantiles: collections.abc.Sequence[float] = [0.05, 0.25, 0.5, 0.75, 0.95], confidence: float = 0.9, healthy_cash_months: float = 1.0, exact_quantiles_up_to: int = 64, checkpoint: str = '') -> None:
         ...
     def result(self) -> EnsembleResult:
         ...
@@ -1157,6 +1157,9 @@ class EnsembleResult:
         ...
     @property
     def replications(self) -> int:
+        ...
+    @property
+    def replications_resumed(self) -> int:
         ...
     @property
     def scenarios(self) -> list[str]:

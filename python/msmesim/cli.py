@@ -108,6 +108,9 @@ def _parser() -> argparse.ArgumentParser:
     _run_options(c, "the first file")
     c.add_argument("--out", default=None, metavar="DIR", help="write compare.csv to DIR")
     c.add_argument("--report", default=None, metavar="HTML", help="also write an HTML report of the comparison")
+    c.add_argument("--checkpoint", default=None, metavar="DIR",
+                   help="save every completed replication in DIR; run the same command again after an "
+                        "interruption and it continues where it stopped, with the same result")
     c.add_argument("--quiet", action="store_true", help="print nothing but errors")
     c.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show a progress bar (default: when the output is a terminal)")
@@ -365,8 +368,14 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if len(args.files) < 2:
         raise invalid("compare", " ".join(args.files), "two or more scenario files (the first is the baseline)")
     population, seed, replications, names, scenarios_run = _prepare_files(args, args.files)
-    res = compare(population, scenarios_run[0], scenarios_run[1:], replications=replications, seed=seed,
-                  threads=args.threads, progress=_progress(args))
+    try:
+        res = compare(population, scenarios_run[0], scenarios_run[1:], replications=replications, seed=seed,
+                      threads=args.threads, progress=_progress(args), checkpoint=args.checkpoint)
+    except KeyboardInterrupt:
+        if args.checkpoint:
+            print(f"msmesim: the completed replications are saved in {args.checkpoint}; run the same command "
+                  "again to continue", file=sys.stderr)
+        raise
     levels = res.outcomes.groupby(["scenario", "metric"], observed=True)["value"].mean()
     comparison = res.comparison.set_index(["scenario", "metric"])
     rows = []
@@ -391,6 +400,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         print(f"msmesim compare - {len(args.files)} scenarios on {population.name} ({len(population):,} firms), "
               f"seed {seed}, {reps}; saved: relative to {names[0]!r}, same random numbers"
               + (f", {pct} % intervals" if replications > 1 else ""))
+        if res.replications_resumed:
+            print(f"{res.replications_resumed} of the replications read from the checkpoint {args.checkpoint}")
         print(_format_table(table))
         if replications > 1:
             print()

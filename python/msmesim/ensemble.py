@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import html
+import os
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -80,6 +81,11 @@ class EnsembleResult:
     @property
     def replications(self) -> int:
         return int(self.raw.replications)
+
+    @property
+    def replications_resumed(self) -> int:
+        """Of the replications, those read from the checkpoint instead of run."""
+        return int(self.raw.replications_resumed)
 
     @property
     def seed(self) -> int:
@@ -344,7 +350,8 @@ def ensemble(
     progress: ProgressArg = False,
     quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
     confidence: float = 0.90,
-    healthy_cash_months: float = 3.0,
+    healthy_cash_months: float = 1.0,
+    checkpoint: str | os.PathLike[str] | None = None,
 ) -> EnsembleResult:
     """Run ``replications`` replications of every scenario (``scenarios[0]`` is
     the baseline of the comparisons) and summarise them.
@@ -358,6 +365,13 @@ def ensemble(
     stop. Ctrl-C stops within a second and raises :class:`EnsembleInterrupted`
     (a KeyboardInterrupt) carrying the completed replications in ``.result``.
     Memory does not grow with replications beyond a few numbers each.
+
+    ``checkpoint`` names a directory (created if needed) where every completed
+    replication is saved as it finishes; run the same call again with the
+    same directory after an interruption — even a killed process — and the
+    saved replications are read instead of run, with a result bitwise equal
+    to an uninterrupted run's. A directory holding another ensemble's
+    checkpoint is refused (``InvalidArgumentError`` on ``checkpoint``).
     """
     if not isinstance(population, _core.Population):
         raise invalid("population", type(population).__name__, "an msmesim.Population", _core.TypeMismatchError)
@@ -371,10 +385,14 @@ def ensemble(
     for name, value in (("confidence", confidence), ("healthy_cash_months", healthy_cash_months)):
         if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
             raise invalid(name, value, "a number", _core.TypeMismatchError)
+    if checkpoint is not None and not isinstance(checkpoint, (str, os.PathLike)):
+        raise invalid("checkpoint", type(checkpoint).__name__, "a directory path (str or os.PathLike) or None",
+                      _core.TypeMismatchError)
     engine = _core.Ensemble(population, scs, seed=seed, first_replication=first_replication, threads=threads,
                             common_random_numbers=bool(common_random_numbers),
                             quantiles=_check_quantiles(quantiles), confidence=float(confidence),
-                            healthy_cash_months=float(healthy_cash_months))
+                            healthy_cash_months=float(healthy_cash_months),
+                            checkpoint="" if checkpoint is None else os.fspath(checkpoint))
     callback, close = _progress_callback(progress, replications, "replications", unit="rep")
     try:
         engine.run(replications, progress=callback)

@@ -31,6 +31,7 @@ void register_ensemble(py::module_& m) {
       .def_readonly("seed", &EnsembleResult::seed)
       .def_readonly("first_replication", &EnsembleResult::first_replication)
       .def_readonly("replications", &EnsembleResult::replications)
+      .def_readonly("replications_resumed", &EnsembleResult::replications_resumed)
       .def_readonly("common_random_numbers", &EnsembleResult::common_random_numbers)
       .def_readonly("confidence", &EnsembleResult::confidence)
       .def_property_readonly("start", [](const EnsembleResult& r) { return r.start.to_string(); })
@@ -63,7 +64,7 @@ void register_ensemble(py::module_& m) {
       .def(py::init([](const Population& population, std::vector<Scenario> scenarios, std::uint64_t seed,
                        std::uint32_t first_replication, int threads, bool common_random_numbers,
                        std::vector<double> quantiles, double confidence, double healthy_cash_months,
-                       std::uint32_t exact_quantiles_up_to) {
+                       std::uint32_t exact_quantiles_up_to, std::string checkpoint) {
              EnsembleOptions o;
              o.seed = seed;
              o.first_replication = first_replication;
@@ -73,12 +74,14 @@ void register_ensemble(py::module_& m) {
              o.confidence = confidence;
              o.healthy_cash_months = healthy_cash_months;
              o.exact_quantiles_up_to = exact_quantiles_up_to;
+             o.checkpoint = std::move(checkpoint);
              return std::make_unique<Ensemble>(population, std::move(scenarios), std::move(o));
            }),
            py::arg("population"), py::arg("scenarios"), py::kw_only(), py::arg("seed") = 1,
            py::arg("first_replication") = 0, py::arg("threads") = 1, py::arg("common_random_numbers") = true,
            py::arg("quantiles") = std::vector<double>{0.05, 0.25, 0.5, 0.75, 0.95}, py::arg("confidence") = 0.90,
            py::arg("healthy_cash_months") = 1.0, py::arg("exact_quantiles_up_to") = 64,
+           py::arg("checkpoint") = std::string(),
            py::keep_alive<1, 2>())  // the population must outlive the ensemble
       .def(
           "run",

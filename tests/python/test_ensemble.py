@@ -211,3 +211,77 @@ def test_invalid_input_names_the_field(population: ms.Population) -> None:
         r.additionality("kecamatan")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="table"):
         r.series("weekly")
+
+
+_CHILD = """
+import sys
+import msmesim as ms
+from tests_ensemble_scenarios import scenarios
+pop = ms.generate_population(ms.presets.bogor_population_spec(firms=20000), seed=3)
+ms.compare(pop, *scenarios(), replications=int(sys.argv[2]), threads=1, checkpoint=sys.argv[1])
+"""
+
+_SCENARIOS = """
+import msmesim as ms
+def scenarios():
+    base = ms.presets.bogor_covid19_scenario(months=24)
+    base.name = "baseline"
+    grant = ms.presets.bogor_covid19_scenario(months=24)
+    grant.name = "grant"
+    grant.programmes = [ms.programmes.cash_grant(
+        "bpum", start="2020-04", end="2020-08", budget_rp=5e9, amount_rp=6e6,
+        eligibility=ms.programmes.eligible(classes=["micro"]))]
+    return base, [grant]
+"""
+
+
+def test_a_killed_checkpointed_ensemble_resumes_bitwise(tmp_path) -> None:
+    """kill -9 in the middle of a checkpointed ensemble, then the same call
+    again: the result equals an uninterrupted run's, bit for bit."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    (tmp_path / "tests_ensemble_scenarios.py").write_text(_SCENARIOS)
+    (tmp_path / "child.py").write_text(_CHILD)
+    ckpt = tmp_path / "ckpt"
+    reps = 30
+    env = dict(os.environ, PYTHONPATH=str(tmp_path))
+    child = subprocess.Popen([sys.executable, str(tmp_path / "child.py"), str(ckpt), str(reps)], env=env)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and child.poll() is None:
+            if len(list(ckpt.glob("rep-*.bin"))) >= 3:
+                break
+            time.sleep(0.005)
+        assert child.poll() is None, "the ensemble finished before it could be killed"
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait()
+    assert child.returncode == -signal.SIGKILL
+    saved = len(list(ckpt.glob("rep-*.bin")))
+    assert 3 <= saved < reps
+
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("tests_ensemble_scenarios", tmp_path / "tests_ensemble_scenarios.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    base, others = mod.scenarios()
+    pop = ms.generate_population(ms.presets.bogor_population_spec(firms=20000), seed=3)
+    resumed = ms.compare(pop, base, others, replications=reps, threads=2, checkpoint=ckpt)
+    assert resumed.replications == reps and resumed.replications_resumed == saved
+    whole = ms.compare(pop, base, others, replications=reps, threads=2)
+    for a, b in zip(_frames(whole), _frames(resumed)):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert len(list(ckpt.glob("rep-*.bin"))) == reps
+
+
+def test_checkpoint_of_another_ensemble_is_refused(population: ms.Population, tmp_path) -> None:
+    base, grant, _ = _scenarios()
+    ms.compare(population, base, [grant], replications=2, checkpoint=tmp_path)
+    with pytest.raises(ms.InvalidArgumentError, match="checkpoint") as err:
+        ms.compare(population, base, [grant], replications=2, seed=9, checkpoint=tmp_path)
+    assert err.value.field == "checkpoint"
+    with pytest.raises(TypeError, match="checkpoint"):
+        ms.compare(population, base, [grant], replications=2, checkpoint=3)

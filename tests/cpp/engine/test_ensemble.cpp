@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "detail/streaming.hpp"
@@ -195,6 +197,68 @@ TEST(Ensemble, CancellingKeepsTheCompletedReplicationsAndResumesExactly) {
   e.run(2);
   EXPECT_FALSE(e.result().cancelled);
   EXPECT_TRUE(same_tables(e.result(), s.result()));
+}
+
+TEST(Checkpoint, AStoppedEnsembleResumesFromItsCheckpointBitwise) {
+  const std::vector<Scenario> sc{base_scenario(12), grant_scenario(2e9, 12)};
+  EnsembleOptions o;
+  o.threads = 2;
+  o.exact_quantiles_up_to = 2;  // the streaming quantiles must resume exactly too
+  const EnsembleResult whole = run_ensemble(bogor(), sc, 6, o);
+
+  EnsembleOptions c = o;
+  c.checkpoint = (test::test_temp_dir() / "ckpt").string();
+  c.progress = [](std::uint32_t done, std::uint32_t) { return done < 2; };
+  {
+    Ensemble first(bogor(), sc, c);
+    EXPECT_THROW(first.run(6), Cancelled);
+  }
+  std::size_t saved = 0;
+  for (const auto& f : std::filesystem::directory_iterator(c.checkpoint))
+    saved += f.path().extension() == ".bin" ? 1 : 0;
+  EXPECT_GE(saved, 2u);
+  c.progress = nullptr;
+  c.threads = 1;  // any thread count
+  Ensemble again(bogor(), sc, c);
+  again.run(6);
+  const EnsembleResult resumed = again.result();
+  EXPECT_EQ(resumed.replications_resumed, saved);
+  EXPECT_TRUE(same_tables(whole, resumed));
+  // A third time, everything comes from the checkpoint.
+  const EnsembleResult all_saved = run_ensemble(bogor(), sc, 6, c);
+  EXPECT_EQ(all_saved.replications_resumed, 6u);
+  EXPECT_TRUE(same_tables(whole, all_saved));
+}
+
+TEST(Checkpoint, AnotherEnsemblesCheckpointOrADamagedFileIsRefused) {
+  const std::vector<Scenario> sc{base_scenario(12)};
+  EnsembleOptions o;
+  o.checkpoint = (test::test_temp_dir() / "ckpt").string();
+  run_ensemble(bogor(), sc, 2, o);
+  EnsembleOptions other = o;
+  other.seed = 2;
+  const InvalidArgument e = test::expect_invalid([&] { Ensemble x(bogor(), sc, other); });
+  EXPECT_EQ(e.field(), "checkpoint");
+  EXPECT_NE(std::string(e.what()).find("seed = 1"), std::string::npos) << e.what();
+  std::vector<Scenario> changed = sc;
+  changed[0].params.cash_buffer_months = 2.0;
+  EXPECT_EQ(test::expect_invalid([&] { Ensemble x(bogor(), changed, o); }).field(), "checkpoint");
+
+  // Flip one byte of a saved replication: a clear error naming the file.
+  const std::string file = (std::filesystem::path(o.checkpoint) / "rep-0000000001.bin").string();
+  {
+    std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(40);
+    f.put('\x7f');
+  }
+  try {
+    run_ensemble(bogor(), sc, 2, o);
+    ADD_FAILURE() << "a damaged checkpoint file was accepted";
+  } catch (const IoError& err) {
+    EXPECT_NE(std::string(err.what()).find("rep-0000000001.bin"), std::string::npos) << err.what();
+  }
+  std::filesystem::remove(file);  // deleted: the replication is run again
+  EXPECT_EQ(run_ensemble(bogor(), sc, 2, o).replications_resumed, 1u);
 }
 
 TEST(Ensemble, InvalidInputNamesTheField) {
