@@ -207,6 +207,30 @@ struct Simulation::Impl {
   // The cooperatives' sums follow the group block in each accumulator.
   std::size_t coop_base() const { return acc_size(); }
 
+  /// Refuses, before allocating, a run whose state and results would not
+  /// fit in the memory available (ResourceLimit on `population`).
+  void require_memory_for(std::size_t capacity) const {
+    FirmState one;
+    one.resize(1, shocks.size());
+    // The state, the engine's per-firm arrays (about 64 bytes), the
+    // programmes' (at most 24 bytes each), the flows and the microdata.
+    auto per_firm = static_cast<std::int64_t>(one.memory_bytes()) + 64 +
+                    24 * static_cast<std::int64_t>(sc.programmes.size());
+    if (opt.record_flows) per_firm += 14 * 8 + 1;
+    if (opt.microdata) per_firm += 96;
+    const auto months = static_cast<std::int64_t>(sc.months);
+    const auto cells = static_cast<std::int64_t>(n_regions + n_sectors + kSizeClasses + 1);
+    std::int64_t outputs = months * cells * 64 * 8;
+    if (opt.cooperative_panel) outputs += months * static_cast<std::int64_t>(pop->cooperatives.region.size()) * 40 * 8;
+    const std::int64_t bytes = static_cast<std::int64_t>(capacity) * per_firm + outputs;
+    detail::require_bytes("population", std::to_string(initial) + " firms",
+                          bytes,
+                          "a run of " + std::to_string(capacity) + " firms (entrants included) for " +
+                              std::to_string(months) + " months (" + std::to_string(per_firm) + " bytes a firm" +
+                              (opt.microdata ? ", microdata included: microdata=false saves 96" : "") +
+                              (opt.record_flows ? ", flows recorded" : "") + ")");
+  }
+
   Impl(const Population& p, const Scenario& s, RunOptions o) : pop(&p), sc(s), opt(std::move(o)) {
     p.validate();
     sc.validate();
@@ -232,6 +256,7 @@ struct Simulation::Impl {
     if (capacity > static_cast<std::size_t>(kMaxFirms))
       throw InvalidArgument("entry_rate_month", detail::format_value(P.entry_rate_month),
                             "a rate that keeps the population below " + std::to_string(kMaxFirms) + " firms");
+    require_memory_for(capacity);
     st.resize(capacity, shocks.size());
     if (opt.record_flows) flows.resize(capacity);
     productivity_rp.assign(capacity, 0.0);

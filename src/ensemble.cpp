@@ -376,6 +376,26 @@ void Ensemble::run(std::uint32_t replications) {
   const int threads = detail::resolve_threads(im.opt.threads);
   const int workers = static_cast<int>(std::min<std::uint32_t>(static_cast<std::uint32_t>(threads),
                                                                 std::max<std::uint32_t>(replications, 1)));
+  {
+    // Refuse before starting what cannot end: the outcomes table (a few
+    // numbers per replication, scenario and metric) has at most 2^31 rows,
+    // and the replications in flight (one run per worker) with the outcomes
+    // must fit in memory.
+    const auto metrics = static_cast<std::uint64_t>(detail::outcome_metric_names().size());
+    const std::uint64_t per_rep = metrics * im.scenarios.size();
+    const std::uint64_t rows = (static_cast<std::uint64_t>(end)) * per_rep;
+    if (rows > 0x7FFFFFFFULL)
+      throw ResourceLimit("replications", std::to_string(replications),
+                          "at most " + std::to_string(0x7FFFFFFFULL / per_rep - begin) + " more replications of " +
+                              std::to_string(im.scenarios.size()) + " scenario(s): the outcomes table holds at most " +
+                              "2^31 rows (" + std::to_string(per_rep) + " a replication)");
+    const auto in_flight = static_cast<std::int64_t>(workers) * static_cast<std::int64_t>(im.pop->size()) * 512;
+    const auto outcomes = static_cast<std::int64_t>(static_cast<std::uint64_t>(replications) * per_rep * 20);
+    detail::require_bytes("replications", std::to_string(replications), in_flight + outcomes,
+                          std::to_string(workers) + " replication(s) in flight on " + std::to_string(im.pop->size()) +
+                              " firms (about 512 bytes a firm each) and the outcomes of " +
+                              std::to_string(replications) + " more");
+  }
   const int inner = std::max(1, threads / std::max(workers, 1));
   im.threads_used = threads;
 

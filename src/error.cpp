@@ -1,6 +1,10 @@
 #include "msmesim/error.hpp"
 
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -71,22 +75,62 @@ void require_range(const std::string& field, std::int64_t v, std::int64_t lo, st
   throw InvalidArgument(field, std::to_string(v), allowed);
 }
 
-void require_memory(const std::string& field, std::int64_t firms) {
+std::string format_bytes(double bytes) {
+  const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  while (bytes >= 1024.0 && u < 4) {
+    bytes /= 1024.0;
+    ++u;
+  }
+  char buf[48];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
+  return buf;
+}
+
+std::int64_t memory_limit_bytes() {
+  std::int64_t limit = -1;
   std::ifstream meminfo("/proc/meminfo");
   std::string line;
-  std::int64_t available_kib = -1;
   while (std::getline(meminfo, line))
     if (line.rfind("MemAvailable:", 0) == 0) {
       std::istringstream in(line.substr(13));
-      in >> available_kib;
+      std::int64_t kib = -1;
+      in >> kib;
+      if (kib > 0) limit = kib * 1024;
     }
-  if (available_kib <= 0) return;  // not known here: the allocation itself will tell
-  const std::int64_t most = available_kib * 1024 / kBytesPerFirm;
-  if (firms > most)
-    throw InvalidArgument(field, std::to_string(firms),
-                          "at most " + std::to_string(most) + " firms with the " +
-                              format_value(std::round(static_cast<double>(available_kib) / (1024.0 * 1024.0) * 10.0) / 10.0) +
-                              " GiB of memory available (about " + std::to_string(kBytesPerFirm) + " bytes a firm)");
+  if (const char* env = std::getenv("MSMESIM_MEMORY_LIMIT"); env != nullptr && *env != '\0') {
+    const std::string text = env;
+    char* end = nullptr;
+    errno = 0;
+    const double v = std::strtod(text.c_str(), &end);
+    std::string suffix(end);
+    double scale = 1.0;
+    if (suffix == "K" || suffix == "k") scale = 1024.0;
+    else if (suffix == "M" || suffix == "m") scale = 1024.0 * 1024.0;
+    else if (suffix == "G" || suffix == "g") scale = 1024.0 * 1024.0 * 1024.0;
+    else if (!suffix.empty()) scale = -1.0;
+    if (end == text.c_str() || errno != 0 || scale < 0.0 || !(v > 0.0) || !(v * scale < 9.0e18))
+      throw InvalidArgument("MSMESIM_MEMORY_LIMIT", "'" + text + "'",
+                            "a positive number of bytes, optionally with a K, M or G suffix (e.g. 8G)");
+    const auto env_limit = static_cast<std::int64_t>(v * scale);
+    limit = limit < 0 ? env_limit : std::min(limit, env_limit);
+  }
+  return limit;
+}
+
+void require_bytes(const std::string& field, const std::string& value, std::int64_t bytes, const std::string& what) {
+  const std::int64_t limit = memory_limit_bytes();
+  if (limit < 0 || bytes <= limit) return;  // not known here: the allocation itself will tell
+  throw ResourceLimit(field, value,
+                      "a request that fits in memory: " + what + " needs about " +
+                          format_bytes(static_cast<double>(bytes)) + " and " + format_bytes(static_cast<double>(limit)) +
+                          " are available" + (std::getenv("MSMESIM_MEMORY_LIMIT") ? " (MSMESIM_MEMORY_LIMIT)" : ""));
+}
+
+void require_memory(const std::string& field, std::int64_t firms) {
+  require_bytes(field, std::to_string(firms), firms * kBytesPerFirm,
+                "a run of " + std::to_string(firms) + " firms (about " + std::to_string(kBytesPerFirm) +
+                    " bytes a firm with its population and results)");
 }
 
 }  // namespace detail

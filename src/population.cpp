@@ -387,6 +387,15 @@ double remaining_balance(double principal, double rate_year, int term, int month
 
 Population generate_population(const PopulationSpec& spec, std::uint64_t seed, int threads) {
   spec.validate();
+  {
+    // Refuse before allocating: the attributes and the draws' scratch.
+    Population one;
+    one.resize(1);
+    const auto per_firm = static_cast<std::int64_t>(one.memory_bytes()) + 48;
+    detail::require_bytes("firms", std::to_string(spec.firms), spec.firms * per_firm,
+                          "a population of " + std::to_string(spec.firms) + " firms (" + std::to_string(per_firm) +
+                              " bytes a firm)");
+  }
   const auto n = static_cast<std::size_t>(spec.firms);
   const RandomStream rng{seed, 0};
   const auto& P = spec.params;

@@ -35,6 +35,18 @@ class TypeMismatch : public InvalidArgument {
   using InvalidArgument::InvalidArgument;
 };
 
+/// A request that would need more memory than is available (or more
+/// outputs than an ensemble can index), refused before anything is
+/// allocated. `field` names what to lower, `value` the request and
+/// `allowed` the estimate against the limit. The limit is the memory
+/// available now (MemAvailable of /proc/meminfo), or the environment
+/// variable MSMESIM_MEMORY_LIMIT when set (bytes, or with a K, M or G
+/// suffix), whichever is smaller.
+class ResourceLimit : public InvalidArgument {
+ public:
+  using InvalidArgument::InvalidArgument;
+};
+
 /// A malformed input file: names the file, the line (1-based), the column and
 /// the value that could not be read.
 class ParseError : public Error {
@@ -88,9 +100,18 @@ void require_range(const std::string& field, std::int64_t v, std::int64_t lo, st
 /// Bytes of memory a run needs per firm (population, state and results), an
 /// upper estimate.
 inline constexpr std::int64_t kBytesPerFirm = 1024;
-/// Throws InvalidArgument on `field` when `firms` firms would not fit in the
-/// memory available now (MemAvailable of /proc/meminfo, where there is one).
+/// Bytes that may be allocated now: the smaller of MemAvailable and
+/// MSMESIM_MEMORY_LIMIT; -1 when neither is known. A malformed
+/// MSMESIM_MEMORY_LIMIT is an InvalidArgument naming it.
+std::int64_t memory_limit_bytes();
+/// Throws ResourceLimit on `field` (whose request is `value`) when `bytes`
+/// (what `what` needs) exceed memory_limit_bytes().
+void require_bytes(const std::string& field, const std::string& value, std::int64_t bytes, const std::string& what);
+/// Throws ResourceLimit on `field` when `firms` firms (a run with its
+/// population, about kBytesPerFirm each) would not fit.
 void require_memory(const std::string& field, std::int64_t firms);
+/// Bytes as text ("1.5 GiB", "320 MiB", "12 KiB").
+std::string format_bytes(double bytes);
 }  // namespace detail
 
 }  // namespace msmesim

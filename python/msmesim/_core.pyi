@@ -20,6 +20,10 @@ class TypeMismatchError(InvalidArgumentError, TypeError):
     """
     A value of the wrong kind.
     """
+class ResourceLimitError(InvalidArgumentError, MemoryError):
+    """
+    A request refused before allocating because it would not fit in memory (or in the outputs' limits); has .field (what to lower), .value and .allowed (the estimate against the limit).
+    """
 class ParseError(Error, ValueError):
     """
     A malformed file; has .file, .line, .column, .value and .allowed.

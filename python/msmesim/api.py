@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import _core
 from ._errors import invalid
+from ._files import atomic_path
 
 ProgressArg = bool | Callable[[int, int], Any] | None
 
@@ -524,7 +525,6 @@ def write_outputs(results: list[Result], directory: str | os.PathLike[str], micr
     for which in tables:
         name = file_of.get(which, which)
         path = out / f"{name}.csv"
-        tmp = out / f".{name}.csv.tmp"
         parts = []
         for r in results:
             if which in _COOP_TABLES or which in _PROGRAMME_TABLES or which == "cooperatives_panel":
@@ -536,8 +536,8 @@ def write_outputs(results: list[Result], directory: str | os.PathLike[str], micr
             frame = frame.assign(scenario=r.scenario, replication=r.replication)
             cols = ["scenario", "replication"] + [c for c in frame.columns if c not in ("scenario", "replication")]
             parts.append(frame[cols])
-        pd.concat(parts, ignore_index=True).to_csv(tmp, index=False)
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            pd.concat(parts, ignore_index=True).to_csv(tmp, index=False)
         written.append(path)
     meta = {
         "msmesim_version": _core.__version__,
@@ -549,9 +549,8 @@ def write_outputs(results: list[Result], directory: str | os.PathLike[str], micr
         ],
     }
     meta_path = out / "run.json"
-    tmp = out / ".run.json.tmp"
-    tmp.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, meta_path)
+    with atomic_path(meta_path) as tmp:
+        tmp.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     written.append(meta_path)
     return written
 

@@ -25,6 +25,7 @@ import pandas as pd
 
 from . import _core, scenarios
 from ._errors import invalid
+from ._files import atomic_path
 from .api import Result, generate_population, load_population_csv, run, write_outputs, write_report
 from .ensemble import compare
 
@@ -154,8 +155,10 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
-        result.fit.to_csv(out / "fit.csv", index=False)
-        result.history.to_csv(out / "evaluations.csv", index=False)
+        with atomic_path(out / "fit.csv") as tmp:
+            result.fit.to_csv(tmp, index=False)
+        with atomic_path(out / "evaluations.csv") as tmp:
+            result.history.to_csv(tmp, index=False)
     return 0 if result.within_tolerance else 3
 
 
@@ -410,9 +413,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
-        path, tmp = out / "compare.csv", out / ".compare.csv.tmp"
-        table.to_csv(tmp, index=False)
-        os.replace(tmp, path)
+        path = out / "compare.csv"
+        with atomic_path(path) as tmp:
+            table.to_csv(tmp, index=False)
         if not args.quiet:
             print(f"Wrote {path}")
     if args.report:

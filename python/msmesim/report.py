@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import _core
 from ._errors import invalid
+from ._files import atomic_path
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import Result
@@ -455,9 +456,6 @@ def write_report(results: Sequence["Result"], path: str | os.PathLike[str], titl
     """
     text = render_report(results, title, assumptions, scenarios=scenarios)
     out = Path(path)
-    if out.parent != Path(""):
-        out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, out)
+    with atomic_path(out) as tmp:
+        tmp.write_text(text, encoding="utf-8")
     return out

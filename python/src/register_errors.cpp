@@ -30,6 +30,11 @@ void register_errors(py::module_& m) {
                                        py::make_tuple(py::handle(error), py::handle(PyExc_ValueError)));
   static PyObject* type_mismatch = make_type(m, "TypeMismatchError", "A value of the wrong kind.",
                                              py::make_tuple(py::handle(invalid), py::handle(PyExc_TypeError)));
+  static PyObject* resource = make_type(
+      m, "ResourceLimitError",
+      "A request refused before allocating because it would not fit in memory (or in the outputs' limits); has "
+      ".field (what to lower), .value and .allowed (the estimate against the limit).",
+      py::make_tuple(py::handle(invalid), py::handle(PyExc_MemoryError)));
   static PyObject* parse = make_type(m, "ParseError",
                                      "A malformed file; has .file, .line, .column, .value and .allowed.",
                                      py::make_tuple(py::handle(error), py::handle(PyExc_ValueError)));
@@ -43,6 +48,9 @@ void register_errors(py::module_& m) {
       if (p) std::rethrow_exception(p);
     } catch (const TypeMismatch& e) {
       raise(type_mismatch, e.what(),
+            {{"field", py::str(e.field())}, {"value", py::str(e.value())}, {"allowed", py::str(e.allowed())}});
+    } catch (const ResourceLimit& e) {
+      raise(resource, e.what(),
             {{"field", py::str(e.field())}, {"value", py::str(e.value())}, {"allowed", py::str(e.allowed())}});
     } catch (const InvalidArgument& e) {
       raise(invalid, e.what(),

@@ -190,7 +190,8 @@ TEST(ScenarioFileErrors, AMissingFileAndAPopulationTooLargeForMemory) {
   huge.firms = 2000000000;
   const auto e = test::expect_invalid([&] { (void)make_population(huge); });
   EXPECT_EQ(e.field(), "population.firms");
-  EXPECT_NE(e.allowed().find("memory available"), std::string::npos) << e.allowed();
+  EXPECT_NE(e.allowed().find("fits in memory"), std::string::npos) << e.allowed();
+  EXPECT_THROW((void)make_population(huge), ResourceLimit);
 }
 
 TEST(ScenarioFile, PopulationFromRegistryFilesRelativeToTheScenario) {

@@ -165,3 +165,73 @@ TEST(ResultTables, WriteCsvWritesHeaderPrefixAndRows) {
 
 }  // namespace
 }  // namespace msmesim
+
+namespace msmesim {
+namespace {
+
+/// Sets MSMESIM_MEMORY_LIMIT for the scope.
+struct MemoryLimit {
+  explicit MemoryLimit(const char* v) { ::setenv("MSMESIM_MEMORY_LIMIT", v, 1); }
+  ~MemoryLimit() { ::unsetenv("MSMESIM_MEMORY_LIMIT"); }
+};
+
+TEST(ResourceGuards, APopulationThatWouldNotFitIsRefusedBeforeAllocating) {
+  const MemoryLimit limit("8M");  // about 80,000 firms' attributes
+  try {
+    (void)generate_population(test::small_spec(1'000'000), 1);
+    ADD_FAILURE() << "not refused";
+  } catch (const ResourceLimit& e) {
+    EXPECT_EQ(e.field(), "firms");
+    EXPECT_EQ(e.value(), "1000000");
+    EXPECT_NE(e.allowed().find("8.0 MiB are available (MSMESIM_MEMORY_LIMIT)"), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW((void)generate_population(test::small_spec(2'000), 1));
+}
+
+TEST(ResourceGuards, ARunWhoseStateAndResultsWouldNotFitIsRefused) {
+  const Population pop = generate_population(test::small_spec(20'000), 1);
+  RunOptions o;
+  {
+    const MemoryLimit limit("4M");  // the run needs about 8 MiB with its microdata
+    try {
+      Simulation sim(pop, test::quiet_scenario(), o);
+      ADD_FAILURE() << "not refused";
+    } catch (const ResourceLimit& e) {
+      EXPECT_EQ(e.field(), "population");
+      EXPECT_NE(e.allowed().find("microdata=false"), std::string::npos) << e.what();
+    }
+  }
+  {
+    const MemoryLimit limit("64M");
+    EXPECT_NO_THROW(Simulation(pop, test::quiet_scenario(), o));
+  }
+}
+
+TEST(ResourceGuards, AnEnsembleBeyondItsOutputsOrMemoryIsRefused) {
+  const Population pop = generate_population(test::small_spec(2'000), 1);
+  Ensemble e(pop, {test::quiet_scenario(6)});
+  // More replications than the outcomes table can index.
+  try {
+    e.run(0xF0000000u);
+    ADD_FAILURE() << "not refused";
+  } catch (const ResourceLimit& err) {
+    EXPECT_EQ(err.field(), "replications");
+    EXPECT_NE(err.allowed().find("2^31 rows"), std::string::npos) << err.what();
+  }
+  {
+    const MemoryLimit limit("1M");
+    EXPECT_THROW(e.run(20'000), ResourceLimit);
+  }
+  EXPECT_EQ(e.replications_done(), 0u);  // nothing was started
+  e.run(2);
+  EXPECT_EQ(e.replications_done(), 2u);
+}
+
+TEST(ResourceGuards, AMalformedLimitNamesTheVariable) {
+  const MemoryLimit limit("lots");
+  const auto e = test::expect_invalid([] { (void)generate_population(test::small_spec(100), 1); });
+  EXPECT_EQ(e.field(), "MSMESIM_MEMORY_LIMIT");
+}
+
+}  // namespace
+}  // namespace msmesim
