@@ -285,3 +285,26 @@ def test_checkpoint_of_another_ensemble_is_refused(population: ms.Population, tm
     assert err.value.field == "checkpoint"
     with pytest.raises(TypeError, match="checkpoint"):
         ms.compare(population, base, [grant], replications=2, checkpoint=3)
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "error"),
+    [
+        ("first_replication", -1, ms.InvalidArgumentError),
+        ("first_replication", 2**32, ms.InvalidArgumentError),
+        ("healthy_cash_months", -1.0, ms.InvalidArgumentError),
+        ("healthy_cash_months", float("nan"), ms.InvalidArgumentError),
+        ("healthy_cash_months", "3", ms.TypeMismatchError),
+        ("threads", -1, ms.InvalidArgumentError),
+        ("common_random_numbers", "yes", ms.TypeMismatchError),
+        ("seed", -1, ms.InvalidArgumentError),
+        ("quantiles", [0.0, 0.5], ms.InvalidArgumentError),
+        ("quantiles", ["half"], ms.TypeMismatchError),
+    ],
+)
+def test_invalid_ensemble_options_name_the_option(population: ms.Population, option: str, value: object,
+                                                   error: type) -> None:
+    base, _, _ = _scenarios(months=6)
+    with pytest.raises(error) as err:
+        ms.ensemble(population, base, replications=1, **{option: value})
+    assert getattr(err.value, "field", "").startswith(option)

@@ -230,13 +230,14 @@ def test_key_line_finds_keys_tables_and_arrays_of_tables():
 def test_population_too_large_is_refused_before_allocating(tmp_path: Path):
     path = write(tmp_path / "big.toml", 'extends = "bogor-covid19"\n\n[population]\nfirms = 2000000000\n')
     f = ms.load_scenario(path)
-    with pytest.raises(ms.InvalidArgumentError) as info:
+    with pytest.raises(ms.ResourceLimitError) as info:
         ms.make_population(f.population)
     assert info.value.field == "population.firms"
     with pytest.raises(ms.ScenarioFileError) as err:
         ms.run_file(f)
     assert (err.value.file, err.value.line, err.value.key) == (str(path), 4, "population.firms")
-    assert str(err.value).startswith(f"{path}:4: key 'population.firms': got 2000000000; allowed: at most ")
+    assert str(err.value).startswith(f"{path}:4: key 'population.firms': got 2000000000; allowed: a request that fits in "
+                                      "memory: a run of 2000000000 firms")
     # From text the line is not known: the error still names the source and the key.
     with pytest.raises(ms.ScenarioFileError, match="^<scenario>:1: key 'population.firms'"):
         ms.run_file(ms.parse_scenario(path.read_text(encoding="utf-8")))
@@ -419,3 +420,27 @@ eligibility = { classes = ["micro"] }
     assert proc.returncode == 2 and f"{bad}:3: key 'horizon.months'" in proc.stderr and not proc.stdout
     proc = msmesim("compare", str(base), check=False)
     assert proc.returncode == 2 and "two or more" in proc.stderr
+
+
+def test_compare_with_a_checkpoint_resumes_and_refuses_another_ensembles(tmp_path: Path):
+    head = 'extends = "bogor-covid19"\nname = "{name}"\nreplications = 3\n\n[population]\nfirms = 2000\n\n' \
+           '[horizon]\nmonths = 8\n'
+    base = write(tmp_path / "baseline.toml", head.format(name="baseline"))
+    grant = write(tmp_path / "grant.toml", head.format(name="grant") + """
+[[programmes]]
+name = "bpum"
+kind = "cash_grant"
+start = "2020-04"
+end = "2020-06"
+budget_rp = 1e9
+""")
+    ckpt = tmp_path / "ckpt"
+    first = msmesim("compare", str(base), str(grant), "--checkpoint", str(ckpt), "--out", str(tmp_path / "a"))
+    assert "read from the checkpoint" not in first.stdout
+    assert len(list(ckpt.glob("rep-*.bin"))) == 3
+    again = msmesim("compare", str(base), str(grant), "--checkpoint", str(ckpt), "--out", str(tmp_path / "b"))
+    assert f"3 of the replications read from the checkpoint {ckpt}" in again.stdout
+    assert (tmp_path / "a" / "compare.csv").read_bytes() == (tmp_path / "b" / "compare.csv").read_bytes()
+    other = msmesim("compare", str(base), str(grant), "--checkpoint", str(ckpt), "--seed", "2", check=False)
+    assert other.returncode == 2 and "checkpoint: got" in other.stderr and "seed = 1" in other.stderr
+    assert "Traceback" not in other.stderr

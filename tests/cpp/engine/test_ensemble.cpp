@@ -259,6 +259,34 @@ TEST(Checkpoint, AnotherEnsemblesCheckpointOrADamagedFileIsRefused) {
   }
   std::filesystem::remove(file);  // deleted: the replication is run again
   EXPECT_EQ(run_ensemble(bogor(), sc, 2, o).replications_resumed, 1u);
+
+  // Truncated, of another format, or holding another replication: refused.
+  const std::filesystem::path dir(o.checkpoint);
+  const std::string first = (dir / "rep-0000000000.bin").string();
+  const auto size = std::filesystem::file_size(first);
+  auto expect_damaged = [&](const std::string& part) {
+    try {
+      run_ensemble(bogor(), sc, 2, o);
+      ADD_FAILURE() << "accepted: " << part;
+    } catch (const IoError& err) {
+      EXPECT_NE(std::string(err.what()).find(part), std::string::npos) << err.what();
+    }
+  };
+  std::filesystem::copy_file(first, (dir / "keep").string());
+  std::filesystem::resize_file(first, size / 2);
+  expect_damaged("checksum mismatch");
+  std::filesystem::resize_file(first, 3);
+  expect_damaged("not a replication file");
+  std::filesystem::copy_file((dir / "rep-0000000001.bin").string(), first,
+                             std::filesystem::copy_options::overwrite_existing);
+  expect_damaged("it holds replication 1");
+  std::filesystem::rename((dir / "keep").string(), first);
+  EXPECT_EQ(run_ensemble(bogor(), sc, 2, o).replications_resumed, 2u);
+
+  // A directory that cannot be made.
+  EnsembleOptions blocked = o;
+  blocked.checkpoint = (dir / "rep-0000000000.bin" / "sub").string();
+  EXPECT_THROW(Ensemble(bogor(), sc, blocked), IoError);
 }
 
 TEST(Ensemble, InvalidInputNamesTheField) {

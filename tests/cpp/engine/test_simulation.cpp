@@ -228,9 +228,18 @@ TEST(ResourceGuards, AnEnsembleBeyondItsOutputsOrMemoryIsRefused) {
 }
 
 TEST(ResourceGuards, AMalformedLimitNamesTheVariable) {
-  const MemoryLimit limit("lots");
-  const auto e = test::expect_invalid([] { (void)generate_population(test::small_spec(100), 1); });
-  EXPECT_EQ(e.field(), "MSMESIM_MEMORY_LIMIT");
+  for (const char* bad : {"lots", "0", "-5", "12X", "1e30G", "8 G", "nan"}) {
+    const MemoryLimit limit(bad);
+    const auto e = test::expect_invalid([] { (void)generate_population(test::small_spec(100), 1); });
+    EXPECT_EQ(e.field(), "MSMESIM_MEMORY_LIMIT") << bad;
+    std::string quoted(1, '\'');
+    quoted.append(bad).push_back('\'');
+    EXPECT_EQ(e.value(), quoted);
+  }
+  for (const char* good : {"2G", "512m", "100000000", "1.5G"}) {
+    const MemoryLimit limit(good);
+    EXPECT_NO_THROW((void)generate_population(test::small_spec(100), 1)) << good;
+  }
 }
 
 }  // namespace
