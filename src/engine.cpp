@@ -1280,6 +1280,22 @@ struct Simulation::Impl {
       // Repayment capacity: the installment, with the debt service already
       // owed, must fit in a share of the firm's pre-shock profit.
       const double capacity_rp = std::max(0.0, P.max_debt_service_share * base_profit - existing_service);
+      if (l == Lender::kur && offer != nullptr) {
+        // The firm takes the larger of the subsidised loan (within the
+        // programme's ceilings) and an ordinary KUR loan: an offer never
+        // cuts the KUR credit the firm could have had without it.
+        double ordinary = cls == SizeClass::micro ? P.kur_ceiling_micro_rp : P.kur_ceiling_small_rp;
+        if (guaranteed) ordinary *= guarantee->ceiling_factor;
+        auto loan_for = [&](double cap, double per_rupiah_rp) {
+          return std::min({need, cap, per_rupiah_rp > 0.0 ? capacity_rp / per_rupiah_rp : 0.0});
+        };
+        const double per_ordinary = annuity[static_cast<std::size_t>(Lender::kur)].installment(1.0);
+        if (loan_for(ordinary, per_ordinary) > loan_for(ceiling, offer->annuity.installment(1.0))) {
+          offer = nullptr;
+          ceiling = ordinary;
+          rate = P.kur_rate_year;
+        }
+      }
       const bool subsidised = l == Lender::kur && offer != nullptr;
       const double per_rupiah =
           subsidised ? offer->annuity.installment(1.0) : annuity[static_cast<std::size_t>(l)].installment(1.0);

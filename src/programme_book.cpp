@@ -442,6 +442,7 @@ void ProgrammeBook::award(Prog& p, std::size_t i, int t, FirmState& st, CoopBook
         if (!near.empty()) {
           const auto pick = (static_cast<std::uint64_t>(draw(p, i, static_cast<std::uint32_t>(t))[2]) * near.size()) >> 32;
           st.cooperative[i] = static_cast<std::int32_t>(near[static_cast<std::size_t>(pick)]);
+          coop->add_member(near[static_cast<std::size_t>(pick)]);  // the firm's owner is a member now
           fx.joined.push_back(static_cast<std::uint32_t>(i));
         }
       }

@@ -68,6 +68,8 @@ class CoopBook {
   std::size_t size() const { return co_.size(); }
   std::size_t initial_size() const { return initial_; }
   const Cooperatives& state() const { return co_; }
+  /// A firm joins cooperative c (through a programme): one more member.
+  void add_member(std::size_t c) { ++co_.members[c]; }
   /// This month's credit line per member firm of cooperative c (0 when the
   /// cooperative is inactive or has nothing to lend). Lines times open
   /// member firms never exceed what the cooperative can lend.
