@@ -1,10 +1,6 @@
 // An ensemble's checkpoint directory (see detail/checkpoint.hpp).
 #include "detail/checkpoint.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -13,6 +9,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "detail/csv.hpp"
 #include "msmesim/error.hpp"
 #include "msmesim/scenario_file.hpp"
 #include "msmesim/version.hpp"
@@ -126,36 +123,15 @@ struct Reader {
     } else {
       if (n > (in.size() - at) / sizeof(T)) throw std::runtime_error("bad length at byte " + std::to_string(at));
       v.resize(static_cast<std::size_t>(n));
-      std::memcpy(v.data(), in.data() + at, v.size() * sizeof(T));
+      // An empty vector's data() may be null, which memcpy must never get.
+      if (!v.empty()) std::memcpy(v.data(), in.data() + at, v.size() * sizeof(T));
       at += v.size() * sizeof(T);
     }
   }
 };
 
 void write_file_durably(const std::string& path, const std::string& bytes) {
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw IoError(tmp + ": cannot open for writing (" + std::strerror(errno) + ")");
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ::ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::string why = std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw IoError(tmp + ": write failed (" + why + ")");
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    throw IoError(tmp + ": cannot flush to disk (" + std::strerror(errno) + ")");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    throw IoError(path + ": cannot rename " + tmp + " into place (" + std::strerror(errno) + ")");
-  }
+  csv::write_atomically(path, [&](std::ostream& out) { out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
 }
 
 std::string read_file(const std::string& path) {

@@ -303,7 +303,7 @@ void generate_cooperatives(const PopulationSpec& spec, std::uint64_t seed, Popul
     } else {
       // One of the earlier years of the window for certain, the rest at random.
       const int year = window > 1 ? 1 + static_cast<int>(u[1] % static_cast<std::uint32_t>(window - 1)) : 0;
-      co.rat_history[c] = window > 1 ? static_cast<std::uint8_t>(((u[0] & full) & ~1u) | (1u << year)) : 1u;
+      co.rat_history[c] = window > 1 ? static_cast<std::uint8_t>(((u[0] & full) & ~1u) | (1u << year)) : std::uint8_t{1};
     }
   }
   // Healthy: solvent, liquid, positive SHU.

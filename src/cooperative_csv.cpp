@@ -104,11 +104,12 @@ CoopIds read_cooperatives(const std::string& path, Population& pop) {
     co.members[c] = static_cast<std::int32_t>(
         rd.integer(k_members, 0, 2147483647, 0, "a whole number of persons from 0 to 2147483647"));
 
-    const char* money = "a number >= 0 (Rp)";
-    co.own_capital_rp[c] = rd.number(k_own, -kMaxRp, kMaxRp, 0, "a number (Rp; negative when losses exceed it)");
+    const char* money = "a number >= 0 (Rp), at most 1e16";
+    co.own_capital_rp[c] =
+        rd.number(k_own, -kMaxRp, kMaxRp, 0, "a number (Rp; negative when losses exceed it) from -1e16 to 1e16");
     co.deposits_rp[c] = rd.number(k_deposits, 0, kMaxRp, 0, money);
     co.borrowed_rp[c] = rd.number(k_borrowed, 0, kMaxRp, 0, money);
-    co.surplus_rp[c] = rd.number(k_surplus, -kMaxRp, kMaxRp, 0, "a number (Rp; negative for a loss)");
+    co.surplus_rp[c] = rd.number(k_surplus, -kMaxRp, kMaxRp, 0, "a number (Rp; negative for a loss) from -1e16 to 1e16");
     co.cash_rp[c] = rd.number(k_cash, 0, kMaxRp, 0, money);
     co.loans_rp[c] = rd.number(k_loans, 0, kMaxRp, 0, money);
     co.arrears_rp[c] = rd.number(k_arrears, 0, kMaxRp, 0, money);
@@ -129,14 +130,16 @@ CoopIds read_cooperatives(const std::string& path, Population& pop) {
       // The balancing item.
       double other = funds - co.cash_rp[c] - co.loans_rp[c];
       if (other < 0 && -other <= balance_tolerance(co.cash_rp[c] + co.loans_rp[c])) other = 0;
-      if (other < 0)
+      // The balancing item must be an other_assets_rp the file could give
+      // (and save_cooperatives_csv writes).
+      if (other < 0 || other > kMaxRp)
         rd.fail(k_other, "",
-                "a number >= 0 (Rp); as the balancing item it would be " + csv::format_number(other) +
+                "a number >= 0 (Rp), at most 1e16; as the balancing item it would be " + csv::format_number(other) +
                     " (deposits_rp + borrowed_rp + own_capital_rp + surplus_rp - cash_rp - loans_rp)");
       co.other_assets_rp[c] = other;
     }
     co.business_volume_rp_year[c] = rd.number(k_volume, 0, kMaxRp, 0, money);
-    co.shu_rp_year[c] = rd.number(k_shu, -kMaxRp, kMaxRp, 0, "a number (Rp; negative for a loss)");
+    co.shu_rp_year[c] = rd.number(k_shu, -kMaxRp, kMaxRp, 0, "a number (Rp; negative for a loss) from -1e16 to 1e16");
 
     const bool has_rat = rd.present(k_rat);
     const auto rat = static_cast<std::uint8_t>(

@@ -138,7 +138,9 @@ void firm_month_draws(const FirmMonthDrawSpec& spec, std::uint32_t first, std::s
   philox_rounds(c0, c1, c2, c3, static_cast<std::uint32_t>(spec.seed), static_cast<std::uint32_t>(spec.seed >> 32),
                 blocks);
   // Words of firm j in two arrays, so that the next loop is a straight sweep.
-  std::uint32_t w0[kDrawBatch + 1], w1[kDrawBatch + 1];
+  // Room for every block's two halves (an odd first firm with a full batch
+  // spans kBlocks blocks; the last half is filled but not read).
+  std::uint32_t w0[2 * kBlocks], w1[2 * kBlocks];
   for (std::size_t k = 0; k < blocks; ++k) {
     w0[2 * k] = c0[k];
     w1[2 * k] = c1[k];

@@ -63,11 +63,11 @@ Population detail::csv::read_firms(const std::string& path, std::string_view nam
     pop.region[r] = static_cast<std::uint16_t>(rit->second);
     pop.sector[r] = static_cast<std::uint8_t>(sit->second);
     const auto workers = rd.integer(c_workers, 1, 65535, 1, "a whole number from 1 to 65535 (the owner counts)");
-    const double revenue = rd.number(c_revenue, 1e-9, 1e15, 0, "a number > 0 (Rp per month)");
-    const double assets = rd.number(c_assets, 0, 1e16, 0, "a number >= 0 (Rp)");
+    const double revenue = rd.number(c_revenue, 1e-9, 1e15, 0, "a number > 0 (Rp per month), at most 1e15");
+    const double assets = rd.number(c_assets, 0, 1e16, 0, "a number >= 0 (Rp), at most 1e16");
     const double v = rd.number(c_vcost, 0, 0.999, 0.6, "a share in [0, 0.999]");
-    const double fixed = rd.number(c_fixed, 0, 1e15, 0.1 * revenue, "a number >= 0 (Rp per month)");
-    const double wage = rd.number(c_wage, 0, 1e12, 1.5e6, "a number >= 0 (Rp per month per paid worker)");
+    const double fixed = rd.number(c_fixed, 0, 1e15, 0.1 * revenue, "a number >= 0 (Rp per month), at most 1e15");
+    const double wage = rd.number(c_wage, 0, 1e12, 1.5e6, "a number >= 0 (Rp per month per paid worker), at most 1e12");
     const double outflows = v * revenue + static_cast<double>(workers - 1) * wage + fixed;
     pop.workers[r] = static_cast<std::uint16_t>(workers);
     pop.revenue_rp_month[r] = revenue;
@@ -79,8 +79,13 @@ Population detail::csv::read_firms(const std::string& path, std::string_view nam
     pop.owner_capability[r] = static_cast<float>(rd.number(c_owner, 0, 1, 0.5, "a value in [0, 1]"));
     pop.registered[r] = rd.flag(c_registered, 1);
     pop.ever_kur[r] = rd.flag(c_ever_kur, 0);
-    pop.cash_rp[r] = rd.number(c_cash, 0, 1e16, outflows, "a number >= 0 (Rp)");
-    pop.loan_principal_rp[r] = rd.number(c_loan_principal, 0, 1e16, 0, "a number >= 0 (Rp)");
+    // Without cash_rp a firm holds one month of its outflows, which must be
+    // a cash_rp the file could give (and save_population_csv writes).
+    if (!rd.present(c_cash) && outflows > 1e16)
+      rd.fail(c_cash, "(empty: one month of outflows, " + csv::format_number(outflows) + ")",
+              "a number >= 0 (Rp), at most 1e16: give cash_rp for this firm, its default would be larger");
+    pop.cash_rp[r] = rd.number(c_cash, 0, 1e16, outflows, "a number >= 0 (Rp), at most 1e16");
+    pop.loan_principal_rp[r] = rd.number(c_loan_principal, 0, 1e16, 0, "a number >= 0 (Rp), at most 1e16");
     pop.loan_rate_year[r] = static_cast<float>(rd.number(c_loan_rate, 0, 5, 0.07, "a yearly rate in [0, 5]"));
     pop.loan_months_left[r] = static_cast<std::uint16_t>(
         rd.integer(c_loan_months, pop.loan_principal_rp[r] > 0 ? 1 : 0, 600, pop.loan_principal_rp[r] > 0 ? 12 : 0,

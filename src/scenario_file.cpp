@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <cmath>
 #include <filesystem>
@@ -56,6 +57,192 @@ std::string describe(const toml::node& n) {
   if (n.is_table()) return "a table";
   if (n.is_array()) return "an array";
   return "a date or time";
+}
+
+/// A piece of a TOML text: code (keys, values other than strings,
+/// punctuation), a comment, or a string with its delimiters.
+struct Span {
+  enum Kind { code, comment, basic, literal, ml_basic, ml_literal } kind;
+  std::size_t begin, end;
+  bool closed;  ///< a string's closing delimiter is there
+};
+
+/// Splits a TOML text into code, comments and strings as TOML's grammar
+/// does (a string left open ends at the line break, or a multi-line one at
+/// the end of the text, where the parser reports it).
+std::vector<Span> toml_spans(std::string_view text) {
+  std::vector<Span> spans;
+  std::size_t k = 0, code_begin = 0;
+  auto flush_code = [&](std::size_t end) {
+    if (end > code_begin) spans.push_back({Span::code, code_begin, end, true});
+  };
+  auto run = [&](std::size_t at, char q) {
+    std::size_t n = 0;
+    while (at + n < text.size() && text[at + n] == q) ++n;
+    return n;
+  };
+  while (k < text.size()) {
+    const char ch = text[k];
+    if (ch != '#' && ch != '"' && ch != '\'') {
+      ++k;
+      continue;
+    }
+    flush_code(k);
+    const std::size_t begin = k;
+    bool closed = false;
+    Span::Kind kind = Span::comment;
+    if (ch == '#') {
+      while (k < text.size() && text[k] != '\n') ++k;
+      closed = true;
+    } else if (run(k, ch) >= 3) {  // multi-line: up to two quotes may end the content
+      kind = ch == '"' ? Span::ml_basic : Span::ml_literal;
+      k += 3;
+      while (k < text.size()) {
+        if (ch == '"' && text[k] == '\\') {
+          k += 2;
+        } else if (text[k] == ch && run(k, ch) >= 3) {
+          k += run(k, ch);
+          closed = true;
+          break;
+        } else {
+          ++k;
+        }
+      }
+      k = std::min(k, text.size());
+    } else {
+      kind = ch == '"' ? Span::basic : Span::literal;
+      ++k;
+      while (k < text.size() && text[k] != '\n') {
+        if (ch == '"' && text[k] == '\\' && k + 1 < text.size() && text[k + 1] != '\n') {
+          k += 2;
+        } else if (text[k] == ch) {
+          ++k;
+          closed = true;
+          break;
+        } else {
+          ++k;
+        }
+      }
+    }
+    spans.push_back({kind, begin, k, closed});
+    code_begin = k;
+  }
+  flush_code(text.size());
+  return spans;
+}
+
+/// The code point of the well-formed UTF-8 sequence at text[k] and its
+/// length, or length 0 where the bytes are not well-formed UTF-8.
+std::pair<char32_t, std::size_t> utf8_at(std::string_view text, std::size_t k) {
+  const auto byte = [&](std::size_t i) { return k + i < text.size() ? static_cast<unsigned char>(text[k + i]) : 0u; };
+  const auto cont = [&](std::size_t i) { return (byte(i) & 0xC0u) == 0x80u; };
+  const unsigned b0 = byte(0);
+  if (b0 >= 0xC2 && b0 <= 0xDF && cont(1)) return {static_cast<char32_t>(((b0 & 0x1Fu) << 6) | (byte(1) & 0x3Fu)), 2};
+  if (b0 >= 0xE0 && b0 <= 0xEF && cont(1) && cont(2)) {
+    const char32_t c = ((b0 & 0x0Fu) << 12) | ((byte(1) & 0x3Fu) << 6) | (byte(2) & 0x3Fu);
+    if (c >= 0x800 && (c < 0xD800 || c > 0xDFFF)) return {c, 3};
+  }
+  if (b0 >= 0xF0 && b0 <= 0xF4 && cont(1) && cont(2) && cont(3)) {
+    const char32_t c = ((b0 & 0x07u) << 18) | ((byte(1) & 0x3Fu) << 12) | ((byte(2) & 0x3Fu) << 6) | (byte(3) & 0x3Fu);
+    if (c >= 0x10000 && c <= 0x10FFFF) return {c, 4};
+  }
+  return {0, 0};
+}
+
+/// `text` in the form handed to toml++. The toml++ of Debian 12 (3.3.0)
+/// asks "is this Unicode whitespace?" of characters in keys, after a
+/// backslash in a multi-line string and between tokens, and for many code
+/// points (U+00A1 to U+0499 among them) that lookup runs into
+/// __builtin_unreachable: undefined behaviour (toml++ issue 295, fixed after
+/// 3.3). So it never sees a character beyond ASCII outside a comment: inside
+/// strings they are written as \uXXXX escapes (a literal string holding one
+/// becomes the same string in double quotes), which reads back to the same
+/// text; anywhere else TOML allows none, and it is an error here. Lines are
+/// kept, so toml++'s line numbers stay right.
+std::string readable_by_toml(std::string_view text, const std::string& source) {
+  bool ascii = true;
+  for (const char ch : text) ascii = ascii && static_cast<unsigned char>(ch) < 0x80;
+  if (ascii) return std::string(text);
+  auto line_at = [&](std::size_t k) {
+    return static_cast<std::int64_t>(1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(k), '\n'));
+  };
+  auto shown = [&](std::size_t k) {
+    const auto [c, len] = utf8_at(text, k);
+    char code[16];
+    std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(c));
+    return len == 0 ? std::string("a byte that is not UTF-8")
+                    : "'" + std::string(text.substr(k, len)) + "' (" + code + ")";
+  };
+  auto escape = [](char32_t c) {
+    char buf[16];
+    if (c <= 0xFFFF) {
+      std::snprintf(buf, sizeof buf, "\\u%04X", static_cast<unsigned>(c));
+    } else {
+      std::snprintf(buf, sizeof buf, "\\U%08X", static_cast<unsigned>(c));
+    }
+    return std::string(buf);
+  };
+  std::string out;
+  out.reserve(text.size() + 64);
+  for (const Span& s : toml_spans(text)) {
+    const std::string_view part = text.substr(s.begin, s.end - s.begin);
+    if (s.kind == Span::comment) {
+      out += part;
+      continue;
+    }
+    if (s.kind == Span::code) {
+      for (std::size_t k = s.begin; k < s.end; ++k) {
+        if (static_cast<unsigned char>(text[k]) < 0x80) {
+          out += text[k];
+        } else if (k == 0 && text.substr(0, 3) == "\xEF\xBB\xBF") {  // a byte order mark
+          out += text.substr(0, 3);
+          k += 2;
+        } else {
+          throw ScenarioFileError(source, line_at(k), "(syntax)", shown(k) + " outside a string or comment",
+                                  "a TOML document (https://toml.io): characters beyond ASCII only inside strings "
+                                  "and comments");
+        }
+      }
+      continue;
+    }
+    bool has_other = false;
+    for (const char ch : part) has_other = has_other || static_cast<unsigned char>(ch) >= 0x80;
+    if (!has_other) {
+      out += part;
+      continue;
+    }
+    const bool multi = s.kind == Span::ml_basic || s.kind == Span::ml_literal;
+    const bool literal = s.kind == Span::literal || s.kind == Span::ml_literal;
+    const std::size_t delim = multi ? 3 : 1;
+    // A closing run of quotes may hold up to two quotes of the content.
+    const std::size_t content_end = s.closed ? s.end - delim : s.end;
+    out += multi ? "\"\"\"" : "\"";
+    for (std::size_t k = s.begin + delim; k < content_end; ++k) {
+      const char ch = text[k];
+      if (static_cast<unsigned char>(ch) >= 0x80) {
+        const auto [c, len] = utf8_at(text, k);
+        if (len == 0) {
+          out += ch;  // not UTF-8: toml++ reports it
+        } else {
+          out += escape(c);
+          k += len - 1;
+        }
+      } else if (literal && (ch == '\\' || ch == '"')) {
+        out += '\\';
+        out += ch;
+      } else if (!literal && ch == '\\' && k + 1 < content_end) {
+        if (static_cast<unsigned char>(text[k + 1]) >= 0x80)
+          throw ScenarioFileError(source, line_at(k), "(syntax)", "a backslash before " + shown(k + 1) + " in a string",
+                                  "an escape sequence: \\b, \\t, \\n, \\f, \\r, \\\", \\\\, \\uXXXX or \\UXXXXXXXX");
+        out += ch;
+        out += text[++k];
+      } else {
+        out += ch;
+      }
+    }
+    if (s.closed) out += multi ? "\"\"\"" : "\"";
+  }
+  return out;
 }
 
 /// The strict reader: one per file.
@@ -577,7 +764,7 @@ ScenarioFile read(const toml::table& root, const Reader& r, const std::string& s
 ScenarioFile parse_scenario(std::string_view text, const std::string& source) {
   toml::table root;
   try {
-    root = toml::parse(text, source);
+    root = toml::parse(readable_by_toml(text, source), source);
   } catch (const toml::parse_error& e) {
     throw ScenarioFileError(source, static_cast<std::int64_t>(e.source().begin.line), "(syntax)",
                             "'" + std::string(e.description()) + "'", "a TOML document (https://toml.io)");
@@ -631,55 +818,45 @@ toml::array months_path(const std::vector<double>& v) {
 std::string shortest_floats(const std::string& text) {
   std::string out;
   out.reserve(text.size());
-  char quote = 0;
-  for (std::size_t k = 0; k < text.size();) {
-    const char ch = text[k];
-    if (quote != 0) {
-      out += ch;
-      if (ch == '\\' && quote == '"' && k + 1 < text.size()) {
-        out += text[k + 1];
-        k += 2;
+  for (const Span& span : toml_spans(text)) {
+    if (span.kind != Span::code) {  // strings and comments as they are
+      out.append(text, span.begin, span.end - span.begin);
+      continue;
+    }
+    for (std::size_t k = span.begin; k < span.end;) {
+      const char ch = text[k];
+      const bool starts = (ch >= '0' && ch <= '9') || ((ch == '-' || ch == '+') && k + 1 < span.end &&
+                                                        text[k + 1] >= '0' && text[k + 1] <= '9');
+      // Bare keys are made of letters, digits, '_' and '-' ("craft-2",
+      // "1e5", "1e5x"): a word followed by '=' is a key, kept as written, and
+      // so is one that is not a number alone.
+      const bool word_before = !out.empty() && (std::isalnum(static_cast<unsigned char>(out.back())) ||
+                                                out.back() == '_' || out.back() == '-');
+      if (starts && !word_before) {
+        auto word_char = [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '+' || c == '.';
+        };
+        std::size_t end = k + 1;
+        while (end < span.end && word_char(text[end])) ++end;
+        const std::string token = text.substr(k, end - k);
+        const std::size_t next = text.find_first_not_of(" \t", end);
+        const bool key = next != std::string::npos && text[next] == '=';
+        const bool number = token.find_first_not_of("0123456789.eE+-") == std::string::npos;
+        if (!key && number && token.find_first_of(".eE") != std::string::npos) {
+          char* stop = nullptr;
+          const double v = std::strtod(token.c_str(), &stop);
+          std::string s = detail::format_value(v);
+          if (s.find_first_of(".eEin") == std::string::npos) s += ".0";
+          out += (stop == token.c_str() + token.size() && std::strtod(s.c_str(), nullptr) == v) ? s : token;
+        } else {
+          out += token;
+        }
+        k = end;
         continue;
       }
-      if (ch == quote) quote = 0;
-      ++k;
-      continue;
-    }
-    if (ch == '"' || ch == '\'') {
-      quote = ch;
       out += ch;
       ++k;
-      continue;
     }
-    if (ch == '#') {  // a comment, to the end of the line
-      const std::size_t end = text.find('\n', k);
-      out.append(text, k, end == std::string::npos ? std::string::npos : end - k);
-      k = end == std::string::npos ? text.size() : end;
-      continue;
-    }
-    const bool starts = (ch >= '0' && ch <= '9') || ((ch == '-' || ch == '+') && k + 1 < text.size() &&
-                                                      text[k + 1] >= '0' && text[k + 1] <= '9');
-    const bool word_before = !out.empty() && (std::isalnum(static_cast<unsigned char>(out.back())) || out.back() == '_');
-    if (starts && !word_before) {
-      std::size_t end = k + 1;
-      while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.' ||
-                                   text[end] == 'e' || text[end] == 'E' || text[end] == '-' || text[end] == '+'))
-        ++end;
-      const std::string token = text.substr(k, end - k);
-      if (token.find_first_of(".eE") != std::string::npos) {
-        char* stop = nullptr;
-        const double v = std::strtod(token.c_str(), &stop);
-        std::string s = detail::format_value(v);
-        if (s.find_first_of(".eEin") == std::string::npos) s += ".0";
-        out += (stop == token.c_str() + token.size() && std::strtod(s.c_str(), nullptr) == v) ? s : token;
-      } else {
-        out += token;
-      }
-      k = end;
-      continue;
-    }
-    out += ch;
-    ++k;
   }
   return out;
 }
@@ -843,8 +1020,14 @@ std::string to_toml(const ScenarioFile& f) {
   if (!f.outputs.dir.empty()) out.insert("dir", f.outputs.dir);
   if (!f.outputs.report.empty()) out.insert("report", f.outputs.report);
   root.insert("outputs", out);
+  // Every string in double quotes on one line, with escapes: toml++ 3.3
+  // writes a string with a line break as a multi-line string that may not
+  // read back (''' inside a literal one ends it early; a leading line break
+  // is dropped), and, with those off, as a literal string holding the break.
+  constexpr auto flags = toml::toml_formatter::default_flags &
+                         ~(toml::format_flags::allow_literal_strings | toml::format_flags::allow_multi_line_strings);
   std::ostringstream o;
-  o << "# msmesim scenario (docs/scenario.md)\n" << root << "\n";
+  o << "# msmesim scenario (docs/scenario.md)\n" << toml::toml_formatter{root, flags} << "\n";
   return shortest_floats(o.str());
 }
 

@@ -1,6 +1,10 @@
 #include "detail/csv.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -88,6 +92,12 @@ std::string trim(std::string s) {
 }
 
 std::string format_number(double v) {
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, res.ptr);
+}
+
+std::string format_number(float v) {
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof buf, v);
   return std::string(buf, res.ptr);
@@ -197,13 +207,23 @@ std::uint8_t Reader::flag(int c, std::uint8_t fallback) const {
 }
 
 void write_atomically(const std::string& path, const std::function<void(std::ostream&)>& body) {
-  const std::string tmp = path + ".tmp";
+  // A name of this process and call alone, so that concurrent writers of
+  // the same file never share a temporary file.
+  static std::atomic<std::uint64_t> calls{0};
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(calls++);
   try {
     std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw IoError(path + ": cannot open for writing");
+    if (!out) throw IoError(path + ": cannot open " + tmp + " for writing");
     body(out);
     out.close();
-    if (!out) throw IoError(path + ": write failed");
+    if (!out) throw IoError(path + ": write failed (" + tmp + ")");
+    // On disk before it takes the final name.
+    const int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || ::fsync(fd) != 0) {
+      if (fd >= 0) ::close(fd);
+      throw IoError(path + ": cannot flush " + tmp + " to disk");
+    }
+    ::close(fd);
   } catch (...) {
     std::remove(tmp.c_str());
     throw;

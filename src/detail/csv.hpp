@@ -31,6 +31,10 @@ std::vector<Record> read_csv(const std::string& path);
 std::string trim(std::string s);
 /// Shortest text that reads back as exactly `v`.
 std::string format_number(double v);
+/// Shortest text that reads back as exactly `v`, also when read as a double
+/// and then narrowed to float (as the loaders read float columns): 0.999,
+/// not 0.9990000128746033, which is above a column's bound of 0.999.
+std::string format_number(float v);
 /// `s`, double-quoted if it contains a comma, quote or line break.
 std::string csv_quote(const std::string& s);
 
@@ -72,8 +76,10 @@ struct Reader {
   std::uint8_t flag(int c, std::uint8_t fallback) const;
 };
 
-/// Writes `path` through a temporary file `path`.tmp renamed into place, so
-/// that readers never see a half-written file. `body` writes the content.
+/// Writes `path` through a temporary file beside it (a name of this process
+/// and call), flushed to disk and renamed into place, so that readers never
+/// see a half-written file and a crash leaves the old one. `body` writes
+/// the content; if it throws, the temporary file is removed.
 void write_atomically(const std::string& path, const std::function<void(std::ostream&)>& body);
 
 /// A firm's entry in the `cooperative` column of a firm file: the firm's
