@@ -28,7 +28,14 @@ constexpr std::uint32_t kW0 = 0x9E3779B9u, kW1 = 0xBB67AE85u;  // Weyl key incre
 // bit products from three 64-bit multiplies; with AVX-512 the version below
 // takes them straight from vpmuludq and runs the lanes' rounds interleaved.
 // Integer arithmetic: both give the same words.
-__attribute__((target_clones("default", "avx2"))) __attribute__((noinline))
+// (noinline keeps GCC from inlining a clone into its caller; Clang refuses
+// the combination and never inlines multiversioned functions anyway.)
+#if defined(__clang__)
+#define MSMESIM_NOINLINE_CLONES
+#else
+#define MSMESIM_NOINLINE_CLONES __attribute__((noinline))
+#endif
+__attribute__((target_clones("default", "avx2"))) MSMESIM_NOINLINE_CLONES
 void philox_rounds_portable(std::uint32_t* c0, std::uint32_t* c1, std::uint32_t* c2, std::uint32_t* c3,
                             std::uint32_t k0, std::uint32_t k1, std::size_t len) {
   for (int round = 0; round < 10; ++round) {

@@ -303,17 +303,17 @@ void ProgrammeBook::eligible_block(const Prog& p, std::size_t b, std::size_t e, 
       const unsigned small = static_cast<unsigned>(SizeClass::small);
       const bool need_registered = P_.kur_requires_registered > 0;
       keep([&](std::size_t i) {
-        return (st.size_class[i] <= small) & (!need_registered | (st.registered[i] != 0)) &
-               (st.loan_principal_rp[i] <= 0.0) & (kur_of_[i] < 0);
+        return (st.size_class[i] <= small) && (!need_registered || st.registered[i] != 0) &&
+               st.loan_principal_rp[i] <= 0.0 && kur_of_[i] < 0;
       });
       break;
     }
     case ProgrammeKind::credit_guarantee:
-      keep([&](std::size_t i) { return (st.loan_principal_rp[i] <= 0.0) & (guarantee_of_[i] < 0); });
+      keep([&](std::size_t i) { return st.loan_principal_rp[i] <= 0.0 && guarantee_of_[i] < 0; });
       break;
     case ProgrammeKind::clinic:
       // Firms come with a problem: no registration, or unable to pay.
-      keep([&](std::size_t i) { return (st.registered[i] == 0) | (st.months_unable[i] > 0); });
+      keep([&](std::size_t i) { return st.registered[i] == 0 || st.months_unable[i] > 0; });
       break;
     default: break;
   }

@@ -473,7 +473,8 @@ void check_counts(const RunResult& r, const std::vector<double>& memberships, co
       {"by_sector", &r.by_sector}, {"by_class", &r.by_class}, {"by_region", &r.by_region}};
   const std::size_t groups[] = {r.sector_names.size(), static_cast<std::size_t>(kSizeClasses), r.region_names.size()};
   for (std::size_t k = 0; k < 3; ++k) {
-    const auto& [name, t] = tables[k];
+    const char* name = tables[k].first;  // (not a structured binding: lambdas capture it)
+    const Table* t = tables[k].second;
     f.check(t->rows() == T * groups[k], [&] { return std::string(name) + " has the wrong number of rows"; });
     for (const char* c : {"active_firms", "closed_firms", "new_closures", "distressed_firms", "employment",
                           "affected_firms", "main_problem_sales", "main_problem_capital", "main_problem_distribution",
@@ -578,9 +579,12 @@ void check_programmes(const RunResult& r, const Scenario& sc, Failures& f) {
   for (std::size_t p = 0; p < n; ++p) {
     const Programme& spec = progs[p];
     if (spec.kind == ProgrammeKind::certification && spec.param("per_year") > 0)
-      for (const auto& [year, x] : by_year[p])
+      for (const auto& entry : by_year[p]) {
+        const auto year = entry.first;
+        const auto x = entry.second;
         f.check(x <= spec.param("per_year"),
                 [&] { return spec.name + ": " + fmt(x) + " certifications in " + std::to_string(year); });
+      }
   }
   // The ledger and the payments add up to the monthly table, programme by
   // programme; one award row per new recipient.
@@ -646,8 +650,10 @@ void check_cooperatives(const RunResult& r, const Population& pop, Failures& f) 
     });
     f.check(arrears[t] <= loans[t] * (1 + 1e-12), [&] { return at + "arrears above loans"; });
   }
-  for (const auto& [name, tb] : {std::pair<const char*, const Table*>{"cooperatives_by_type", &r.cooperatives_by_type},
-                                 {"cooperatives_by_region", &r.cooperatives_by_region}}) {
+  for (const auto& named : {std::pair<const char*, const Table*>{"cooperatives_by_type", &r.cooperatives_by_type},
+                            {"cooperatives_by_region", &r.cooperatives_by_region}}) {
+    const char* name = named.first;  // (not structured bindings: lambdas capture them)
+    const Table* tb = named.second;
     for (const char* c : {"cooperatives", "founded", "active", "healthy", "stressed", "rat_held", "member_firms_open",
                           "new_loans_firms"}) {
       const auto sums = per_month_sum(*tb, c, T);
