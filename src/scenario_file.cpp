@@ -521,7 +521,15 @@ Shock read_shock(const Reader& r, const toml::table& t, const std::string& path)
       s.profile.path.push_back(r.number(*a->get(k), path + ".path[" + std::to_string(k) + "]", 0.0, 1.0));
   r.number(t, path, "incidence", s.incidence, 0.0, 1.0);
   if (const toml::table* by = r.table(t, path, "incidence_by_sector"))
-    for (auto&& [k, v] : *by) s.incidence_by_sector[std::string(k.str())] = r.number(v, path + ".incidence_by_sector." + std::string(k.str()), 0.0, 1.0);
+    for (auto&& [k, v] : *by) {
+      const std::string name(k.str());
+      // A sector's name never holds a control character (toml++ 3.3 would
+      // write such a key back bare, as text that does not read back).
+      if (std::any_of(name.begin(), name.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F; }))
+        r.fail(static_cast<std::int64_t>(k.source().begin.line), path + ".incidence_by_sector",
+               "a key with a control character (a line break, a tab)", "sector names: printable text");
+      s.incidence_by_sector[name] = r.number(v, path + ".incidence_by_sector." + name, 0.0, 1.0);
+    }
   if (const toml::node* n = t.get("severity")) s.severity = read_severity(r, *n, path + ".severity");
   s.target.sectors = r.texts(t, path, "sectors");
   s.target.regions = r.texts(t, path, "regions");

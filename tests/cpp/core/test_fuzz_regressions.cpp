@@ -193,9 +193,18 @@ TEST(FuzzRegressions, ToTomlWritesStringsWithLineBreaksThatReadBack) {
   const ScenarioFile lead = parse_scenario(input("fuzz_scenario", "to-toml-leading-line-break.toml"));
   EXPECT_EQ(lead.scenario.name, "\nstarts with a line break");
   EXPECT_EQ(parse_scenario(to_toml(lead)).scenario.name, lead.scenario.name);
-  // A key with a line break was written as a literal key holding it.
-  const ScenarioFile key = parse_scenario(input("fuzz_scenario", "to-toml-key-with-line-break.toml"));
-  EXPECT_EQ(parse_scenario(to_toml(key)).scenario.shocks.at(0).incidence_by_sector.at("food\nand drink"), 0.5);
+  // A key with a line break was written back as text that did not read
+  // back (toml++ writes some such keys bare): a sector name holds no
+  // control character, so such a key is refused where it is read.
+  for (const char* file : {"to-toml-key-with-line-break.toml", "crash-30408c51-key-with-escaped-line-break.toml"}) {
+    try {
+      (void)parse_scenario(input("fuzz_scenario", file));
+      ADD_FAILURE() << file << " was accepted";
+    } catch (const ScenarioFileError& e) {
+      EXPECT_EQ(e.key(), "shocks[0].incidence_by_sector") << e.what();
+      EXPECT_EQ(e.line(), 10) << e.what();
+    }
+  }
 }
 
 // ---- CSV files: what the savers write must load again ------------------------------------------
