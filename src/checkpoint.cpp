@@ -134,16 +134,6 @@ void write_file_durably(const std::string& path, const std::string& bytes) {
   csv::write_atomically(path, [&](std::ostream& out) { out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(path + ": cannot open for reading");
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
-}  // namespace
-
 std::string encode_replication(const RepSummary& rep) {
   Writer w;
   w.pod(rep.replication);
@@ -217,6 +207,8 @@ std::string checkpoint_manifest(const Population& pop, const std::vector<Scenari
   return m.str();
 }
 
+}  // namespace
+
 Checkpoint::Checkpoint(const std::string& dir, const Population& pop, const std::vector<Scenario>& scenarios,
                        const EnsembleOptions& options)
     : dir_(dir) {
@@ -227,7 +219,7 @@ Checkpoint::Checkpoint(const std::string& dir, const Population& pop, const std:
   const std::string manifest = checkpoint_manifest(pop, scenarios, options);
   const std::string path = (fs::path(dir_) / kManifest).string();
   if (fs::exists(path)) {
-    const std::string old = read_file(path);
+    const std::string old = csv::read_file(path);
     if (old != manifest) {
       // Name the first line that differs.
       std::istringstream a(old), b(manifest);
@@ -253,7 +245,7 @@ std::optional<RepSummary> Checkpoint::load(std::uint32_t replication) const {
   const std::string path = file_of(replication);
   std::error_code ec;
   if (!fs::exists(path, ec)) return std::nullopt;
-  const std::string bytes = read_file(path);
+  const std::string bytes = csv::read_file(path);
   auto damaged = [&](const std::string& why) {
     return IoError(path + ": damaged checkpoint file (" + why + "); delete it and the replication is run again");
   };
@@ -283,16 +275,6 @@ void Checkpoint::save(const RepSummary& rep) const {
   bytes += body;
   bytes.append(reinterpret_cast<const char*>(&h.h), sizeof h.h);
   write_file_durably(file_of(rep.replication), bytes);
-}
-
-std::size_t Checkpoint::saved() const {
-  std::size_t n = 0;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir_, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind("rep-", 0) == 0 && name.size() == 18 && name.substr(14) == ".bin") ++n;
-  }
-  return n;
 }
 
 }  // namespace msmesim::detail

@@ -62,6 +62,7 @@ struct ProgrammeBook::Prog {
   double amount = 0.0;
   unsigned class_ok = 0, type_ok = 0;
   std::vector<std::uint8_t> sector_ok, region_ok;
+  bool some_sectors = false, some_regions = false;  // not every sector (kecamatan) is eligible
   struct Range {
     Attr attr;
     double lo, hi;
@@ -140,6 +141,8 @@ ProgrammeBook::ProgrammeBook(const std::vector<Programme>& programmes, const Pop
     for (const auto& name : s.eligibility.sectors) p.sector_ok[pop.sector_index(name, f + ".eligibility.sectors")] = 1;
     p.region_ok.assign(n_regions_, s.eligibility.regions.empty() ? 1 : 0);
     for (const auto& name : s.eligibility.regions) p.region_ok[pop.region_index(name, f + ".eligibility.regions")] = 1;
+    p.some_sectors = std::find(p.sector_ok.begin(), p.sector_ok.end(), 0) != p.sector_ok.end();
+    p.some_regions = std::find(p.region_ok.begin(), p.region_ok.end(), 0) != p.region_ok.end();
     const auto& names = eligibility_attributes();
     for (const auto& r : s.eligibility.ranges) {
       const auto at = std::find(names.begin(), names.end(), r.attribute) - names.begin();
@@ -255,9 +258,9 @@ void ProgrammeBook::eligible_block(const Prog& p, std::size_t b, std::size_t e, 
   auto keep = [&](auto&& test) {
     for (std::size_t j = 0; j < n; ++j) ok[j] = static_cast<std::uint8_t>(ok[j] & (test(b + j) ? 1 : 0));
   };
-  if (std::find(p.sector_ok.begin(), p.sector_ok.end(), 0) != p.sector_ok.end())
+  if (p.some_sectors)
     keep([&](std::size_t i) { return p.sector_ok[st.sector[i]] != 0; });
-  if (std::find(p.region_ok.begin(), p.region_ok.end(), 0) != p.region_ok.end())
+  if (p.some_regions)
     keep([&](std::size_t i) { return p.region_ok[st.region[i]] != 0; });
   if (el.registered >= 0) {
     const auto want = static_cast<std::uint8_t>(el.registered);

@@ -33,8 +33,6 @@ class Checkpoint {
   std::optional<RepSummary> load(std::uint32_t replication) const;
   /// Saves a completed replication (through a temporary file, renamed).
   void save(const RepSummary& rep) const;
-  /// Replications saved in the directory.
-  std::size_t saved() const;
 
   const std::string& dir() const { return dir_; }
 
@@ -42,17 +40,5 @@ class Checkpoint {
   std::string file_of(std::uint32_t replication) const;
   std::string dir_;
 };
-
-/// The manifest's description of an ensemble: format, library version,
-/// seed, random-number scheme, the options that shape a replication, and
-/// fingerprints of the population and of every scenario.
-std::string checkpoint_manifest(const Population& pop, const std::vector<Scenario>& scenarios,
-                                const EnsembleOptions& options);
-
-/// Encodes and decodes a replication (the checkpoint's file format, without
-/// the header and checksum); decode throws std::runtime_error on a short or
-/// inconsistent buffer.
-std::string encode_replication(const RepSummary& rep);
-RepSummary decode_replication(const std::string& bytes);
 
 }  // namespace msmesim::detail

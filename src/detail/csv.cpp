@@ -18,12 +18,16 @@
 
 namespace msmesim::detail::csv {
 
-std::vector<Record> read_csv(const std::string& path) {
+std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError(path + ": cannot open for reading");
-  std::stringstream buf;
+  std::ostringstream buf;
   buf << in.rdbuf();
-  std::string text = buf.str();
+  return buf.str();
+}
+
+std::vector<Record> read_csv(const std::string& path) {
+  std::string text = read_file(path);
   std::size_t i = 0;
   if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;  // UTF-8 BOM
   std::vector<Record> out;

@@ -76,6 +76,9 @@ struct Reader {
   std::uint8_t flag(int c, std::uint8_t fallback) const;
 };
 
+/// The whole content of a file; IoError naming it when it cannot be opened.
+std::string read_file(const std::string& path);
+
 /// Writes `path` through a temporary file beside it (a name of this process
 /// and call), flushed to disk and renamed into place, so that readers never
 /// see a half-written file and a crash leaves the old one. `body` writes
