@@ -19,6 +19,7 @@ void CoopTotals::add(const CoopTotals& o) {
   healthy += o.healthy;
   stressed += o.stressed;
   rat_held += o.rat_held;
+  rat_virtual += o.rat_virtual;
   member_firms_open += o.member_firms_open;
   new_loans_firms += o.new_loans_firms;
   cash_rp += o.cash_rp;
@@ -139,6 +140,13 @@ void CoopBook::add_capital(std::size_t c, double rp, bool earmarked) {
   open_lines(c, open_members_[c]);
 }
 
+bool CoopBook::due_for_rat(std::size_t c) const {
+  const int years = static_cast<int>(P_.coop_active_rat_years);
+  const unsigned kept = (1u << (years - 1)) - 1u;  // earlier years still in the window next year
+  return co_.active[c] &&
+         std::popcount(static_cast<unsigned>(co_.rat_history[c]) & kept) < static_cast<int>(P_.coop_active_rat_min);
+}
+
 void CoopBook::revive(std::size_t c) {
   founded_this_year_[c] = 1;
   co_.active[c] = 1;
@@ -225,6 +233,7 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
   static constexpr std::int64_t kNoSums[kCoopFields] = {};
   shu_per_transaction.assign(n, 0.0);
   sales_stress_ytd_ += in.sales_stress;
+  restrictions_ytd_ += std::clamp(in.restrictions, 0.0, 1.0);
   ++months_ytd_;
   const double cap = std::clamp(in.capital_stress, 0.0, 1.0);
   const double demand = std::clamp(1.0 - in.sales_stress, 0.0, 10.0);
@@ -338,6 +347,7 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
     // Year end: the members' meeting (RAT) for the book year, SHU, status.
     if (in.year_end) {
       const double stress_year = months_ytd_ > 0 ? sales_stress_ytd_ / months_ytd_ : 0.0;
+      const double restricted_year = months_ytd_ > 0 ? restrictions_ytd_ / months_ytd_ : 0.0;
       const bool solvent = co_.own_capital_rp[c] + surplus > 0.0;
       const bool liquid = cash >= P_.coop_reserve_ratio * deposits;
       const bool sound = solvent && liquid && surplus > 0.0;
@@ -350,10 +360,15 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
       double p = P_.coop_rat_prob_inactive;
       if (active) p = !due ? P_.coop_rat_prob_routine : (sound ? P_.coop_rat_prob_due_healthy : P_.coop_rat_prob_due_unhealthy);
       p *= std::max(0.0, 1.0 - P_.coop_rat_disruption * stress_year);
+      // Restrictions on gatherings block physical meetings for their share
+      // of the year; a cooperative able to meet online is not blocked.
+      const bool online = co_.virtual_rat[c] != 0;
+      p *= online ? 1.0 : 1.0 - restricted_year;
       const auto w = philox_words(in.seed, in.replication, static_cast<std::uint32_t>(c),
                                   static_cast<std::uint32_t>(in.month), static_cast<std::uint32_t>(Purpose::coop_rat));
       // A cooperative founded this book year held its founding meeting.
       const bool held = founded_this_year_[c] != 0 || to_unit(w[0]) < p;
+      o.rat_virtual = (held && online && restricted_year > 0.0) ? 1 : 0;
       founded_this_year_[c] = 0;
       co_.rat_history[c] = static_cast<std::uint8_t>((co_.rat_history[c] << 1) | (held ? 1u : 0u));
       const unsigned window = (1u << years) - 1u;
@@ -407,6 +422,7 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
   }
   if (in.year_end) {
     sales_stress_ytd_ = 0.0;
+    restrictions_ytd_ = 0.0;
     months_ytd_ = 0;
   }
 }

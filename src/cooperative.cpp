@@ -31,6 +31,7 @@ void Cooperatives::resize(std::size_t n) {
   rat_history.resize(n);
   active.resize(n);
   healthy.resize(n);
+  virtual_rat.resize(n);
 }
 
 void Cooperatives::reserve(std::size_t n) {
@@ -50,13 +51,14 @@ void Cooperatives::reserve(std::size_t n) {
   rat_history.reserve(n);
   active.reserve(n);
   healthy.reserve(n);
+  virtual_rat.reserve(n);
 }
 
 std::size_t Cooperatives::memory_bytes() const {
   auto b = [](const auto& v) { return v.size() * sizeof(v[0]); };
   return b(region) + b(type) + b(members) + b(own_capital_rp) + b(deposits_rp) + b(borrowed_rp) + b(surplus_rp) +
          b(cash_rp) + b(loans_rp) + b(arrears_rp) + b(other_assets_rp) + b(business_volume_rp_year) +
-         b(shu_rp_year) + b(rat_history) + b(active) + b(healthy);
+         b(shu_rp_year) + b(rat_history) + b(active) + b(healthy) + b(virtual_rat);
 }
 
 void Cooperatives::validate(std::size_t regions) const {
@@ -81,6 +83,7 @@ void Cooperatives::validate(std::size_t regions) const {
   check_len(rat_history.size(), "rat_history");
   check_len(active.size(), "active");
   check_len(healthy.size(), "healthy");
+  check_len(virtual_rat.size(), "virtual_rat");
   if (static_cast<std::int64_t>(n) > 2147483647)
     throw InvalidArgument("cooperatives", std::to_string(n), "at most 2147483647 cooperatives");
   for (std::size_t c = 0; c < n; ++c) {
@@ -112,6 +115,7 @@ void Cooperatives::validate(std::size_t regions) const {
     if (!std::isfinite(shu_rp_year[c])) fail("shu_rp_year", detail::format_value(shu_rp_year[c]), "a finite number (Rp)");
     if (active[c] > 1) fail("active", std::to_string(active[c]), "0 or 1");
     if (healthy[c] > 1) fail("healthy", std::to_string(healthy[c]), "0 or 1");
+    if (virtual_rat[c] > 1) fail("virtual_rat", std::to_string(virtual_rat[c]), "0 or 1");
     const double size = cash_rp[c] + loans_rp[c] + other_assets_rp[c];
     if (std::abs(balance_gap_rp(c)) > 1e-6 * std::max(1.0, size))
       fail("balance sheet", "assets - liabilities - equity = " + detail::format_value(balance_gap_rp(c)),
@@ -158,6 +162,7 @@ void CooperativeSpec::validate(std::size_t regions) const {
   require_range(f + "active_rat_years", std::int64_t{active_rat_years}, std::int64_t{1}, std::int64_t{8});
   require_range(f + "active_rat_min", std::int64_t{active_rat_min}, std::int64_t{1}, std::int64_t{active_rat_years});
   require_range(f + "rat_last_year", rat_last_year, std::int64_t{0}, act);
+  require_range(f + "virtual_rat_share", virtual_rat_share, 0.0, 1.0);
   if (active_rat_min > 1 && rat_last_year < act)
     fail("rat_last_year", std::to_string(rat_last_year),
          "all active cooperatives (" + std::to_string(act) + ") when an active one needs more than one RAT in the window");
@@ -309,6 +314,12 @@ void generate_cooperatives(const PopulationSpec& spec, std::uint64_t seed, Popul
   // Healthy: solvent, liquid, positive SHU.
   for (std::size_t c = 0; c < n; ++c)
     co.healthy[c] = (co.active[c] && co.own_capital_rp[c] > 0 && co.shu_rp_year[c] > 0 && co.cash_rp[c] > 0) ? 1 : 0;
+  // Able to meet online: exactly the share asked for, at random.
+  {
+    const auto online_order = random_order(n, rng, Purpose::gen_coop_virtual);
+    const auto able = static_cast<std::size_t>(std::llround(cs.virtual_rat_share * static_cast<double>(n)));
+    for (std::size_t k = 0; k < able && k < n; ++k) co.virtual_rat[online_order[k]] = 1;
+  }
 
   // Member firms: a share of each cooperative's members, scaled to the
   // population's size, drawn at random from the firms of its region.

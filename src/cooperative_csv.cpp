@@ -21,14 +21,14 @@ constexpr double kMaxRp = 1e16;
 
 enum CoopCol {
   k_id, k_region, k_type, k_members, k_own, k_deposits, k_borrowed, k_surplus, k_cash, k_loans, k_arrears,
-  k_other, k_volume, k_shu, k_rat, k_active, k_healthy, k_count
+  k_other, k_volume, k_shu, k_rat, k_active, k_healthy, k_virtual, k_count
 };
 constexpr csv::ColumnDef kCoopCols[k_count] = {
     {"cooperative_id", true}, {"region", true}, {"type", true}, {"members", true},
     {"own_capital_rp", true}, {"deposits_rp", false}, {"borrowed_rp", false}, {"surplus_rp", false},
     {"cash_rp", false}, {"loans_rp", false}, {"arrears_rp", false}, {"other_assets_rp", false},
     {"business_volume_rp_year", false}, {"shu_rp_year", false}, {"rat_history", false}, {"active", false},
-    {"healthy", false}};
+    {"healthy", false}, {"virtual_rat", false}};
 
 enum MemberCol { m_firm, m_cooperative_id, m_count };
 constexpr csv::ColumnDef kMemberCols[m_count] = {{"firm", true}, {"cooperative_id", true}};
@@ -149,6 +149,7 @@ CoopIds read_cooperatives(const std::string& path, Population& pop) {
     // Healthy by default as generated: active, solvent, liquid and with a positive SHU.
     const bool sound = co.active[c] && co.own_capital_rp[c] > 0 && co.shu_rp_year[c] > 0 && co.cash_rp[c] > 0;
     co.healthy[c] = rd.flag(k_healthy, sound ? 1 : 0);
+    co.virtual_rat[c] = rd.flag(k_virtual, 0);
   }
   co.validate(pop.region_names.size());
   return ids;
@@ -228,7 +229,8 @@ void save_cooperatives_csv(const Population& pop, const std::string& path) {
           << format_number(co.cash_rp[c]) << ',' << format_number(co.loans_rp[c]) << ','
           << format_number(co.arrears_rp[c]) << ',' << format_number(co.other_assets_rp[c]) << ','
           << format_number(co.business_volume_rp_year[c]) << ',' << format_number(co.shu_rp_year[c]) << ','
-          << int(co.rat_history[c]) << ',' << int(co.active[c]) << ',' << int(co.healthy[c]) << '\n';
+          << int(co.rat_history[c]) << ',' << int(co.active[c]) << ',' << int(co.healthy[c]) << ','
+          << int(co.virtual_rat[c]) << '\n';
     }
   });
 }

@@ -15,6 +15,7 @@
 #include "detail/coop_book.hpp"
 #include "detail/distributions.hpp"
 #include "detail/draws.hpp"
+#include "detail/firm_draw.hpp"
 #include "detail/kernel.hpp"
 #include "detail/parallel.hpp"
 #include "detail/philox.hpp"
@@ -61,8 +62,27 @@ enum MonthlyMetric : int {
   m_member_closed,
   m_member_employment,
   m_member_revenue,
-  m_count
+  m_closures_by = m_member_revenue + 1,  // + ClosureReason (1..3; slot 0 unused)
+  m_investment = m_closures_by + kClosureReasons,
+  m_assets,
+  m_ever_illiquid,
+  // The credit book per lender (docs/model.md §11): loans outstanding at
+  // month end, of which in arrears (count and arrears), restructured (count
+  // and principal), and principal recovered from closing firms.
+  m_loans,  // + Lender
+  m_in_arrears = m_loans + kLenders,
+  m_arrears_by = m_in_arrears + kLenders,
+  m_restructured = m_arrears_by + kLenders,
+  m_restructured_rp = m_restructured + kLenders,
+  m_recovered = m_restructured_rp + kLenders,
+  m_count = m_recovered + kLenders
 };
+
+/// Replication word of the burn-in's draws, apart from every run's.
+constexpr std::uint32_t kBurnInReplication = 0xB0000000u;
+/// Monthly exit rate assumed for a population that was not burnt in:
+/// 8.2 % a year (McKenzie & Paffhausen 2019).
+constexpr double kDefaultExitRateMonth = 0.082 / 12.0;
 
 enum GroupMetric : int {
   g_active,
@@ -105,15 +125,35 @@ struct CompiledShock {
   std::vector<double> incidence_by_sector;
   std::vector<std::uint8_t> sector_ok, region_ok;
   std::array<std::uint8_t, kSizeClasses> class_ok{};
-  SeverityDist severity;
-  detail::TabulatedQuantile beta;
-  double quantile(double u) const {
-    switch (severity.kind) {
-      case SeverityDist::Kind::fixed: return severity.a;
-      case SeverityDist::Kind::uniform: return severity.a + u * (severity.b - severity.a);
-      case SeverityDist::Kind::beta: return beta(u);
+  // Severity distributions: [0] the shock's, then one per sector that has
+  // its own; sector_dist[s] indexes them.
+  struct Dist {
+    SeverityDist severity;
+    detail::TabulatedQuantile beta;
+    double quantile(double u) const {
+      switch (severity.kind) {
+        case SeverityDist::Kind::fixed: return severity.a;
+        case SeverityDist::Kind::uniform: return severity.a + u * (severity.b - severity.a);
+        case SeverityDist::Kind::beta: return beta(u);
+      }
+      return 0.0;
     }
-    return 0.0;
+  };
+  std::vector<Dist> dists;
+  std::vector<std::uint8_t> sector_dist;
+  double quantile(double u, std::size_t sector) const { return dists[sector_dist[sector]].quantile(u); }
+  static Dist compile(const SeverityDist& severity) {
+    Dist d;
+    d.severity = severity;
+    if (severity.kind == SeverityDist::Kind::beta) {
+      const double m = severity.a, sd = severity.b;
+      if (sd == 0.0 || m == 0.0 || m == 1.0) {
+        d.severity = SeverityDist::fixed(m);
+      } else {
+        d.beta = detail::beta_by_mean(m, m * (1.0 - m) / (sd * sd) - 1.0);
+      }
+    }
+    return d;
   }
 };
 
@@ -139,14 +179,26 @@ struct Simulation::Impl {
   /// Loan terms by lender, at the rate as given (the repayment-capacity test)
   /// and at the rate as stored with a formal loan (a float).
   std::array<Annuity, kLenders> annuity, annuity_stored;
-  /// Per-firm constants of the run (derive_constants).
-  std::vector<double> productivity_rp, base_profit_rp;
+  /// Per-firm constants of the run (derive_constants): revenue per worker,
+  /// pre-shock profit and the cash the owner keeps in the firm; and the
+  /// firm's cash target in months of outflows.
+  std::vector<double> productivity_rp, base_profit_rp, cash_target_rp;
+  std::vector<float> cash_months;
+  /// Draws new firms (entrants, re-entrants, the burn-in's replacements).
+  detail::FirmDrawer drawer;
+  /// The burn-in (docs/model.md §4): no entrants; a firm that closes is
+  /// replaced by a new one in its place.
+  bool burn_in = false;
+  /// Months whose firms are kept in RunResult::panel, and the panel's rows.
+  std::vector<std::uint8_t> panel_month;
+  std::vector<std::vector<Column>> panel_parts;
 
   FirmState st;
   FirmFlows flows;
   std::size_t initial = 0;
   std::vector<std::int64_t> entries_per_month;
-  std::vector<std::uint32_t> micro_templates;
+  std::vector<std::uint32_t> templates;  // initial firms whose region, sector and class entrants take
+  std::vector<std::uint8_t> template_class;
   std::vector<CompiledShock> shocks;
   Linkage linkage;
   std::size_t n_sectors = 0, n_regions = 0;
@@ -212,11 +264,11 @@ struct Simulation::Impl {
   void require_memory_for(std::size_t capacity) const {
     FirmState one;
     one.resize(1, shocks.size());
-    // The state, the engine's per-firm arrays (about 64 bytes), the
+    // The state, the engine's per-firm arrays (about 72 bytes), the
     // programmes' (at most 24 bytes each), the flows and the microdata.
-    auto per_firm = static_cast<std::int64_t>(one.memory_bytes()) + 64 +
+    auto per_firm = static_cast<std::int64_t>(one.memory_bytes()) + 72 +
                     24 * static_cast<std::int64_t>(sc.programmes.size());
-    if (opt.record_flows) per_firm += 14 * 8 + 1;
+    if (opt.record_flows) per_firm += 18 * 8 + 1;
     if (opt.microdata) per_firm += 96;
     const auto months = static_cast<std::int64_t>(sc.months);
     const auto cells = static_cast<std::int64_t>(n_regions + n_sectors + kSizeClasses + 1);
@@ -231,7 +283,8 @@ struct Simulation::Impl {
                               (opt.record_flows ? ", flows recorded" : "") + ")");
   }
 
-  Impl(const Population& p, const Scenario& s, RunOptions o) : pop(&p), sc(s), opt(std::move(o)) {
+  Impl(const Population& p, const Scenario& s, RunOptions o, bool burning_in = false)
+      : pop(&p), sc(s), opt(std::move(o)), burn_in(burning_in) {
     p.validate();
     sc.validate();
     if (opt.threads < 0)
@@ -251,7 +304,15 @@ struct Simulation::Impl {
     if (static_cast<std::int64_t>(sc.months) > 32000)
       throw InvalidArgument("months", std::to_string(sc.months), "at most 32000");
     compile_shocks();
+    make_drawer();
     plan_entries();
+    panel_month.assign(static_cast<std::size_t>(sc.months), 0);
+    for (int m : opt.panel_months) {
+      if (m < 0 || m >= sc.months)
+        throw InvalidArgument("panel_months", std::to_string(m),
+                              "month indices from 0 to " + std::to_string(sc.months - 1));
+      panel_month[static_cast<std::size_t>(m)] = 1;
+    }
     const std::size_t capacity = initial + static_cast<std::size_t>(total_entries());
     if (capacity > static_cast<std::size_t>(kMaxFirms))
       throw InvalidArgument("entry_rate_month", detail::format_value(P.entry_rate_month),
@@ -261,6 +322,8 @@ struct Simulation::Impl {
     if (opt.record_flows) flows.resize(capacity);
     productivity_rp.assign(capacity, 0.0);
     base_profit_rp.assign(capacity, 0.0);
+    cash_target_rp.assign(capacity, 0.0);
+    cash_months.assign(capacity, 0.0f);
     init_initial_firms();
     compute_references();
     if (sc.input_output && P.linkage_strength > 0) linkage = Linkage(*sc.input_output, p.sector_names, base_by_sector);
@@ -328,12 +391,16 @@ struct Simulation::Impl {
     const double buying = (want & 1u) ? 1.0 - P.joint_buying_discount * P.joint_buying_share : 1.0;
     st.variable_cost_share[i] = static_cast<float>(static_cast<double>(base_vcs[i]) * buying * cost_factor[i]);
     const double uplift = 1.0 + P.joint_selling_uplift;
+    // A wider market lasts while the cooperative sells jointly: the
+    // potential moves with the level.
     if ((want & 2u) && !(had & 2u)) {
       st.level_rp[i] *= uplift;
       st.expected_rp[i] *= uplift;
+      st.potential_rp[i] *= uplift;
     } else if (!(want & 2u) && (had & 2u)) {
       st.level_rp[i] /= uplift;
       st.expected_rp[i] /= uplift;
+      st.potential_rp[i] /= uplift;
     }
     joint[i] = want;
     derive_constants(i);
@@ -366,15 +433,12 @@ struct Simulation::Impl {
                                    : 0x80000000u | (fnv1a(sh.name) & 0x7FFFFFFFu);
       cs.onset_index = sh.onset.months_since(sc.start);
       cs.profile = sh.profile;
-      cs.severity = sh.severity;
-      if (sh.severity.kind == SeverityDist::Kind::beta) {
-        const double m = sh.severity.a, sd = sh.severity.b;
-        if (sd == 0.0 || m == 0.0 || m == 1.0) {
-          cs.severity = SeverityDist::fixed(m);
-        } else {
-          const double conc = m * (1.0 - m) / (sd * sd) - 1.0;
-          cs.beta = detail::beta_by_mean(m, conc);
-        }
+      cs.dists.push_back(CompiledShock::compile(sh.severity));
+      cs.sector_dist.assign(n_sectors, 0);
+      for (const auto& [name, dist] : sh.severity_by_sector) {
+        const std::size_t sector = pop->sector_index(name, f + ".severity_by_sector");
+        cs.sector_dist[sector] = static_cast<std::uint8_t>(cs.dists.size());
+        cs.dists.push_back(CompiledShock::compile(dist));
       }
       cs.incidence_by_sector.assign(n_sectors, sh.incidence);
       for (const auto& [name, p] : sh.incidence_by_sector)
@@ -389,9 +453,43 @@ struct Simulation::Impl {
     }
   }
 
+  // Entrants are drawn like the population's firms (docs/model.md §9): from
+  // the spec it was generated from, or one estimated from a registry.
+  void make_drawer() {
+    const PopulationSpec& given = pop->entry_spec;
+    bool usable = given.sectors.size() == pop->sector_names.size();
+    for (std::size_t s = 0; usable && s < given.sectors.size(); ++s)
+      usable = given.sectors[s].name == pop->sector_names[s];
+    if (usable) {
+      try {
+        // Only the parts the drawer uses need to be valid.
+        PopulationSpec spec = given;
+        spec.regions.assign(1, RegionSpec{"any", 1.0});
+        spec.cooperatives = CooperativeSpec{};
+        spec.validate();
+      } catch (const InvalidArgument&) {
+        usable = false;
+      }
+    }
+    drawer = detail::FirmDrawer(usable ? given : estimate_entry_spec(*pop));
+  }
+
   void plan_entries() {
     entries_per_month.assign(static_cast<std::size_t>(sc.months), 0);
-    const double lambda = P.entry_rate_month * static_cast<double>(initial);
+    if (!pop->entry_templates.empty() && pop->entry_templates.size() == pop->entry_template_class.size()) {
+      templates = pop->entry_templates;
+      template_class = pop->entry_template_class;
+    } else {
+      for (std::size_t i = 0; i < initial; ++i) templates.push_back(static_cast<std::uint32_t>(i));
+    }
+    if (burn_in) return;  // closed firms are replaced in their place
+    // Entry balances the baseline exits unless a rate is given.
+    const double rate = P.entry_rate_month >= 0.0
+                            ? P.entry_rate_month
+                            : (pop->baseline_exit_rate_month >= 0.0 ? pop->baseline_exit_rate_month
+                                                                    : kDefaultExitRateMonth) +
+                                  P.net_entry_rate_month;
+    const double lambda = rate * static_cast<double>(initial);
     if (lambda <= 0) return;
     using namespace boost::math::policies;
     boost::math::poisson_distribution<double, policy<discrete_quantile<integer_round_up>, promote_double<false>>> dist(lambda);
@@ -401,11 +499,6 @@ struct Simulation::Impl {
       entries_per_month[static_cast<std::size_t>(m)] =
           static_cast<std::int64_t>(boost::math::quantile(dist, to_unit(w[0])));
     }
-    for (std::size_t i = 0; i < initial; ++i)
-      if (pop->size_class[i] == static_cast<std::uint8_t>(SizeClass::micro))
-        micro_templates.push_back(static_cast<std::uint32_t>(i));
-    if (micro_templates.empty())
-      for (std::size_t i = 0; i < initial; ++i) micro_templates.push_back(static_cast<std::uint32_t>(i));
   }
 
   // Constants of a firm for the run: baseline revenue per worker and
@@ -418,6 +511,30 @@ struct Simulation::Impl {
     base_profit_rp[i] = R0 * (1.0 - static_cast<double>(st.variable_cost_share[i]) -
                               static_cast<double>(st.online_share[i]) * P.shipping_cost_share) -
                         (base_workers - 1.0) * st.wage_rp[i] - st.fixed_cost_rp[i];
+    const double outflows = R0 * static_cast<double>(st.variable_cost_share[i]) +
+                            (base_workers - 1.0) * st.wage_rp[i] + st.fixed_cost_rp[i];
+    cash_target_rp[i] = static_cast<double>(cash_months[i]) * outflows;
+  }
+
+  // The month a firm's owner leaves for reasons outside the business: drawn
+  // once when the run starts (the hazard is memoryless, so this is the
+  // remaining time) or the firm enters (docs/model.md §5, exits).
+  void draw_exits(std::size_t i, int from_month) {
+    const auto w = detail::philox_words(opt.seed, opt.replication, static_cast<std::uint32_t>(i),
+                                        static_cast<std::uint32_t>(from_month),
+                                        static_cast<std::uint32_t>(Purpose::firm_exits));
+    const auto cls = static_cast<SizeClass>(st.size_class[i]);
+    const double year = cls == SizeClass::micro   ? P.owner_exit_rate_year_micro
+                        : cls == SizeClass::small ? P.owner_exit_rate_year_small
+                                                  : P.owner_exit_rate_year_medium;
+    double exit_month = kNeverMonth;
+    if (year >= 1.0) {
+      exit_month = from_month;
+    } else if (year > 0.0) {
+      const double month = -std::expm1(std::log1p(-year) / 12.0);
+      exit_month = std::min(exit_month, from_month + std::floor(std::log(to_unit(w[0])) / std::log1p(-month)));
+    }
+    st.owner_exit_month[i] = static_cast<std::int16_t>(exit_month);
   }
 
   void expose(std::size_t i) {
@@ -427,7 +544,8 @@ struct Simulation::Impl {
       if (cs.sector_ok[st.sector[i]] && cs.region_ok[st.region[i]] && cs.class_ok[st.size_class[i]]) {
         const auto w = detail::philox_words(opt.seed, opt.replication, static_cast<std::uint32_t>(i), kNoMonth,
                                             cs.purpose);
-        if (to_unit(w[0]) < cs.incidence_by_sector[st.sector[i]]) sev = static_cast<float>(cs.quantile(to_unit(w[1])));
+        if (to_unit(w[0]) < cs.incidence_by_sector[st.sector[i]])
+          sev = static_cast<float>(cs.quantile(to_unit(w[1]), st.sector[i]));
       }
       st.shock_severity[k][i] = sev;
     }
@@ -437,64 +555,168 @@ struct Simulation::Impl {
     return classify(sc.class_regime, sc.class_criterion, assets, 12.0 * revenue_month, workers);
   }
 
+  // A firm's histories and counters as a new firm starts them.
+  void reset_histories(std::size_t i) {
+    st.payables_rp[i] = 0.0;
+    st.receivables_rp[i] = 0.0;
+    st.owner_owed_rp[i] = 0.0;
+    st.loan_principal_rp[i] = 0.0;
+    st.loan_rate_year[i] = 0.0f;
+    st.loan_installment_rp[i] = 0.0;
+    st.loan_months_left[i] = 0;
+    st.loan_term_months[i] = 0;
+    st.loan_lender[i] = static_cast<std::uint8_t>(Lender::bank);
+    st.loan_deferral[i] = 0;
+    st.loan_restructured[i] = 0;
+    st.informal_principal_rp[i] = 0.0;
+    st.debt_arrears_rp[i] = 0.0;
+    st.informal_installment_rp[i] = 0.0;
+    st.informal_months_left[i] = 0;
+    st.revenue_window_rp[i] = 0.0;
+    st.months_unable[i] = 0;
+    st.months_low_income[i] = 0;
+    st.months_overstaffed[i] = 0;
+    st.main_problem[i] = kNoProblem;
+    st.first_distress_month[i] = -1;
+    st.closure_month[i] = -1;
+    st.closure_reason[i] = static_cast<std::uint8_t>(ClosureReason::open);
+    st.class_change_month[i] = -1;
+    st.upgrades[i] = 0;
+    st.downgrades[i] = 0;
+    st.months_distressed[i] = 0;
+    st.ever_illiquid[i] = 0;
+    st.revenue_total_rp[i] = 0.0;
+    st.investment_total_rp[i] = 0.0;
+    st.loan_written_off_rp[i] = 0.0;
+    st.last_main_problem[i] = kNoProblem;
+    st.demand_factor[i] = 1.0f;
+  }
+
+  // The population's firms as they stand before the first month, with the
+  // state they carry (docs/model.md §4; zero or -1 columns derived).
   void init_initial_firms() {
     const Population& p = *pop;
     st.count = initial;
     detail::parallel_chunks(initial, 16384, threads, [&](int, std::size_t b, std::size_t e) {
       for (std::size_t i = b; i < e; ++i) {
+        reset_histories(i);
         st.region[i] = p.region[i];
         st.sector[i] = p.sector[i];
         st.registered[i] = p.registered[i];
         st.ever_kur[i] = p.ever_kur[i];
         st.cooperative[i] = p.cooperative[i];
         st.assets_rp[i] = p.assets_rp[i];
-        st.base_revenue_rp[i] = p.revenue_rp_month[i];
-        st.base_workers[i] = p.workers[i];
+        const double R0 = p.revenue_rp_month[i];
+        st.base_revenue_rp[i] = R0;
+        st.potential_rp[i] = R0;
+        st.base_workers[i] = p.base_workers[i] > 0 ? p.base_workers[i] : p.workers[i];
         st.variable_cost_share[i] = p.variable_cost_share[i];
         st.fixed_cost_rp[i] = p.fixed_cost_rp_month[i];
         st.wage_rp[i] = p.wage_rp_month[i];
         st.online_share[i] = p.online_share[i];
         st.owner_capability[i] = p.owner_capability[i];
+        st.capital_intensity[i] =
+            p.capital_intensity[i] > 0.0f ? p.capital_intensity[i] : static_cast<float>(p.assets_rp[i] / R0);
         st.entry_month[i] = -1;
-        const auto cls = static_cast<std::uint8_t>(classify_firm(p.assets_rp[i], p.revenue_rp_month[i], p.workers[i]));
+        const double level = p.revenue_level_rp[i] > 0.0 ? p.revenue_level_rp[i] : R0;
+        st.level_rp[i] = level;
+        st.expected_rp[i] = p.expected_revenue_rp[i] > 0.0 ? p.expected_revenue_rp[i] : level;
+        st.workers[i] = p.workers[i];
+        const auto cls = static_cast<std::uint8_t>(classify_firm(p.assets_rp[i], level, p.workers[i]));
         st.initial_class[i] = cls;
         st.size_class[i] = cls;
-        st.status[i] = static_cast<std::uint8_t>(FirmStatus::active);
-        st.workers[i] = p.workers[i];
-        st.level_rp[i] = p.revenue_rp_month[i];
-        st.expected_rp[i] = p.revenue_rp_month[i];
+        st.status[i] = static_cast<std::uint8_t>(p.months_unable[i] > 0 ? FirmStatus::distressed : FirmStatus::active);
         st.cash_rp[i] = p.cash_rp[i];
-        st.payables_rp[i] = 0.0;
-        st.receivables_rp[i] = 0.0;
-        st.owner_owed_rp[i] = 0.0;
+        const double outflows = R0 * static_cast<double>(p.variable_cost_share[i]) +
+                                (st.base_workers[i] - 1.0) * p.wage_rp_month[i] + p.fixed_cost_rp_month[i];
+        cash_months[i] = p.cash_target_months[i] >= 0.0f
+                             ? p.cash_target_months[i]
+                             : static_cast<float>(outflows > 0.0 ? p.cash_rp[i] / outflows : 0.0);
+        st.payables_rp[i] = p.payables_rp[i];
+        st.owner_owed_rp[i] = p.owner_owed_rp[i];
+        st.debt_arrears_rp[i] = p.debt_arrears_rp[i];
+        st.months_unable[i] = p.months_unable[i];
+        st.months_low_income[i] = p.months_low_income[i];
         const bool has_loan = p.loan_principal_rp[i] > 0.0;
-        st.loan_principal_rp[i] = has_loan ? p.loan_principal_rp[i] : 0.0;
-        st.loan_rate_year[i] = has_loan ? p.loan_rate_year[i] : 0.0f;
-        st.loan_months_left[i] = has_loan ? p.loan_months_left[i] : 0;
         st.loan_lender[i] = p.loan_lender[i];
-        st.loan_installment_rp[i] =
-            has_loan ? installment(p.loan_principal_rp[i], p.loan_rate_year[i], p.loan_months_left[i]) : 0.0;
-        st.informal_principal_rp[i] = 0.0;
-        st.debt_arrears_rp[i] = 0.0;
-        st.informal_installment_rp[i] = 0.0;
-        st.informal_months_left[i] = 0;
-        st.revenue_window_rp[i] = 0.0;
-        st.months_unable[i] = 0;
-        st.months_overstaffed[i] = 0;
-        st.main_problem[i] = kNoProblem;
-        st.first_distress_month[i] = -1;
-        st.closure_month[i] = -1;
-        st.class_change_month[i] = -1;
-        st.upgrades[i] = 0;
-        st.downgrades[i] = 0;
-        st.months_distressed[i] = 0;
-        st.revenue_total_rp[i] = 0.0;
-        st.last_main_problem[i] = kNoProblem;
+        if (has_loan) {
+          st.loan_principal_rp[i] = p.loan_principal_rp[i];
+          st.loan_rate_year[i] = p.loan_rate_year[i];
+          st.loan_months_left[i] = p.loan_months_left[i];
+          st.loan_term_months[i] = p.loan_term_months[i] > 0 ? p.loan_term_months[i] : p.loan_months_left[i];
+          st.loan_installment_rp[i] =
+              p.loan_installment_rp[i] > 0.0
+                  ? p.loan_installment_rp[i]
+                  : installment(p.loan_principal_rp[i], p.loan_rate_year[i], p.loan_months_left[i]);
+        }
+        if (p.informal_principal_rp[i] > 0.0) {
+          st.informal_principal_rp[i] = p.informal_principal_rp[i];
+          st.informal_months_left[i] = p.informal_months_left[i];
+          st.informal_installment_rp[i] =
+              p.informal_installment_rp[i] > 0.0
+                  ? p.informal_installment_rp[i]
+                  : installment(p.informal_principal_rp[i], P.informal_rate_year, p.informal_months_left[i]);
+        }
         derive_constants(i);
+        draw_exits(i, 0);
         expose(i);
       }
     });
     for (std::size_t i = 0; i < initial; ++i) initial_employment += p.workers[i];
+  }
+
+  // A new firm in row i from month t (an entrant, or in a burn-in the firm
+  // replacing one that closed): region and sector as given, drawn like the
+  // population's firms of class `cls` (docs/model.md §9), starting at
+  // entrant_revenue_factor of its potential with as many workers and
+  // assets, no debt and its cash target in cash; a member of `coop` if >= 0.
+  void start_new_firm(std::size_t i, int t_now, std::uint16_t region, std::uint8_t sector, int cls,
+                      std::int32_t coop_index) {
+    const RandomStream rng{opt.seed, opt.replication};
+    const detail::FirmDraw f = drawer.draw(rng, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(t_now),
+                                           std::min(cls, kMsmeClasses - 1), sector);
+    const double scale = P.entrant_revenue_factor;
+    reset_histories(i);
+    st.region[i] = region;
+    st.sector[i] = sector;
+    st.registered[i] = f.registered;
+    st.ever_kur[i] = f.ever_kur;
+    st.cooperative[i] = -1;
+    st.base_revenue_rp[i] = f.revenue_rp_month;
+    st.potential_rp[i] = f.revenue_rp_month;
+    st.base_workers[i] = static_cast<std::uint16_t>(f.workers);
+    st.variable_cost_share[i] = static_cast<float>(f.variable_cost_share);
+    base_vcs[i] = st.variable_cost_share[i];
+    cost_factor[i] = 1.0;
+    joint[i] = 0;
+    coop_txn_rp[i] = 0.0;
+    st.fixed_cost_rp[i] = f.fixed_cost_rp_month;
+    st.wage_rp[i] = f.wage_rp_month;
+    st.online_share[i] = static_cast<float>(f.online_share);
+    st.owner_capability[i] = static_cast<float>(f.owner_capability);
+    st.capital_intensity[i] = static_cast<float>(f.assets_rp / f.revenue_rp_month);
+    st.entry_month[i] = static_cast<std::int16_t>(t_now);
+    const double level = scale * f.revenue_rp_month;
+    st.level_rp[i] = level;
+    st.expected_rp[i] = level;
+    const int workers = std::max(1, static_cast<int>(std::lround(scale * f.workers)));
+    st.workers[i] = static_cast<std::uint16_t>(workers);
+    st.assets_rp[i] = scale * f.assets_rp;
+    const auto klass = static_cast<std::uint8_t>(classify_firm(st.assets_rp[i], level, workers));
+    st.initial_class[i] = klass;
+    st.size_class[i] = klass;
+    st.status[i] = static_cast<std::uint8_t>(FirmStatus::active);
+    cash_months[i] = static_cast<float>(f.cash_months);
+    st.cash_rp[i] = f.cash_months * (f.variable_cost_share * level + (workers - 1) * f.wage_rp_month +
+                                     f.fixed_cost_rp_month);
+    if (use_cells) cell[i] = cell_index(i);
+    derive_constants(i);
+    draw_exits(i, t_now + 1);
+    expose(i);
+    if (coop_index >= 0 && n_coops > 0) {
+      st.cooperative[i] = coop_index;
+      apply_joint(i);
+    }
   }
 
   void compute_references() {
@@ -520,69 +742,22 @@ struct Simulation::Impl {
       sector_share[s] = initial > 0 ? count[s] / static_cast<double>(initial) : 0.0;
   }
 
-  // Admits this month's entrants: each resembles a randomly chosen initial
-  // micro firm, scaled by entrant_revenue_factor, with one worker, no debt and
-  // a month of outflows in cash.
+  // Admits this month's entrants: each takes the region, sector, class and
+  // cooperative of a template — a firm that closed in the last two years of
+  // the population's burn-in, so that entrants replace what exits, or any
+  // initial firm — and is drawn afresh like the population's firms
+  // (docs/model.md §9).
   std::int64_t admit_entrants() {
     const std::int64_t n_new = entries_per_month[static_cast<std::size_t>(t)];
-    const double f = P.entrant_revenue_factor;
     for (std::int64_t k = 0; k < n_new; ++k) {
       const std::size_t i = st.count++;
       const auto w = detail::philox_words(opt.seed, opt.replication, static_cast<std::uint32_t>(i),
                                           static_cast<std::uint32_t>(t),
                                           static_cast<std::uint32_t>(Purpose::entrant_template));
-      const std::size_t j = micro_templates[static_cast<std::size_t>(
-          (static_cast<std::uint64_t>(w[0]) * micro_templates.size()) >> 32)];
-      st.region[i] = st.region[j];
-      st.sector[i] = st.sector[j];
-      st.registered[i] = 0;
-      st.ever_kur[i] = 0;
-      st.cooperative[i] = -1;
-      st.assets_rp[i] = st.assets_rp[j] * f;
-      st.base_revenue_rp[i] = std::max(st.base_revenue_rp[j] * f, 1.0);
-      st.base_workers[i] = 1;
-      st.variable_cost_share[i] = pop->variable_cost_share[j];
-      base_vcs[i] = pop->variable_cost_share[j];
-      st.fixed_cost_rp[i] = st.fixed_cost_rp[j] * f;
-      st.wage_rp[i] = st.wage_rp[j];
-      st.online_share[i] = st.online_share[j];
-      st.owner_capability[i] = st.owner_capability[j];
-      st.entry_month[i] = static_cast<std::int16_t>(t);
-      const auto cls = static_cast<std::uint8_t>(classify_firm(st.assets_rp[i], st.base_revenue_rp[i], 1));
-      st.initial_class[i] = cls;
-      st.size_class[i] = cls;
-      st.status[i] = static_cast<std::uint8_t>(FirmStatus::active);
-      st.workers[i] = 1;
-      st.level_rp[i] = st.base_revenue_rp[i];
-      st.expected_rp[i] = st.base_revenue_rp[i];
-      st.cash_rp[i] = st.variable_cost_share[i] * st.base_revenue_rp[i] + st.fixed_cost_rp[i];
-      st.payables_rp[i] = 0.0;
-      st.receivables_rp[i] = 0.0;
-      st.owner_owed_rp[i] = 0.0;
-      st.loan_principal_rp[i] = 0.0;
-      st.loan_rate_year[i] = 0.0f;
-      st.loan_installment_rp[i] = 0.0;
-      st.loan_months_left[i] = 0;
-      st.loan_lender[i] = static_cast<std::uint8_t>(Lender::bank);
-      st.informal_principal_rp[i] = 0.0;
-      st.debt_arrears_rp[i] = 0.0;
-      st.informal_installment_rp[i] = 0.0;
-      st.informal_months_left[i] = 0;
-      st.revenue_window_rp[i] = 0.0;
-      st.months_unable[i] = 0;
-      st.months_overstaffed[i] = 0;
-      st.main_problem[i] = kNoProblem;
-      st.first_distress_month[i] = -1;
-      st.closure_month[i] = -1;
-      st.class_change_month[i] = -1;
-      st.upgrades[i] = 0;
-      st.downgrades[i] = 0;
-      st.months_distressed[i] = 0;
-      st.revenue_total_rp[i] = 0.0;
-      st.last_main_problem[i] = kNoProblem;
-      if (use_cells) cell[i] = cell_index(i);
-      derive_constants(i);
-      expose(i);
+      const auto pick = static_cast<std::size_t>((static_cast<std::uint64_t>(w[0]) * templates.size()) >> 32);
+      const std::size_t j = templates[pick];
+      const int cls = template_class.empty() ? pop->size_class[j] : template_class[pick];
+      start_new_firm(i, t, st.region[j], st.sector[j], cls, pop->cooperative[j]);
     }
     return n_new;
   }
@@ -651,7 +826,8 @@ struct Simulation::Impl {
     pa.draws.noise_sd = P.revenue_noise_sd;
     pa.draws.noise_shift = -0.5 * P.revenue_noise_sd * P.revenue_noise_sd;
     pa.draws.walk_sd = P.growth_sd_year / std::sqrt(12.0);
-    pa.draws.walk_shift = P.growth_drift_year / 12.0 - 0.5 * pa.draws.walk_sd * pa.draws.walk_sd;
+    // A mean-one innovation of the revenue level (the drift moves the potential).
+    pa.draws.walk_shift = -0.5 * pa.draws.walk_sd * pa.draws.walk_sd;
     pa.season = c.season.data();
     pa.demand_keep = c.demand_keep.data();
     pa.raw_spill = c.raw_spill.data();
@@ -670,6 +846,14 @@ struct Simulation::Impl {
     pa.subsistence_share = P.subsistence_share;
     pa.cash_buffer_months = P.cash_buffer_months;
     pa.expectation_weight = P.expectation_weight;
+    pa.reversion = P.revenue_reversion_half_life_months > 0.0
+                       ? 1.0 - std::exp2(-1.0 / P.revenue_reversion_half_life_months)
+                       : 1.0;
+    pa.potential_growth = std::exp(P.growth_drift_year / 12.0);
+    pa.depreciation_month = P.depreciation_rate_year / 12.0;
+    pa.investment_trigger = P.investment_trigger;
+    pa.target_scale = 1.0 / (1.0 - 0.5 * P.investment_trigger);
+    pa.viability_share = P.viability_income_share;
     return c;
   }
 
@@ -691,9 +875,13 @@ struct Simulation::Impl {
     const MonthContext ctx = month_context();
     for (auto& a : acc) std::fill(a.begin(), a.end(), 0);
     const std::size_t n = st.count;
+    const bool panel = panel_month[static_cast<std::size_t>(t)] != 0;
+    std::vector<double> revenue_before;
+    if (panel) revenue_before.assign(st.revenue_total_rp.begin(), st.revenue_total_rp.begin() + static_cast<std::ptrdiff_t>(n));
     detail::parallel_chunks(n, kChunk, threads, [&](int worker, std::size_t b, std::size_t e) {
       step_chunk(b, e, ctx, acc[static_cast<std::size_t>(worker)].data());
     });
+    if (panel) record_panel(n, revenue_before);
     if (!programmes.empty()) programmes.end_month(t, st);
     // Reduce (integer sums: order does not matter).
     std::vector<std::int64_t> total(acc_size() + n_coops * detail::kCoopFields, 0);
@@ -729,6 +917,36 @@ struct Simulation::Impl {
     ++t;
   }
 
+  // One month of the firm panel (RunOptions::panel_months): every firm that
+  // exists, at the month's end.
+  void record_panel(std::size_t n, const std::vector<double>& revenue_before) {
+    std::vector<std::int32_t> month(n, t), firm(n);
+    std::vector<std::uint8_t> status(st.status.begin(), st.status.begin() + static_cast<std::ptrdiff_t>(n));
+    std::vector<std::uint8_t> klass(st.size_class.begin(), st.size_class.begin() + static_cast<std::ptrdiff_t>(n));
+    std::vector<double> revenue(n), cash(st.cash_rp.begin(), st.cash_rp.begin() + static_cast<std::ptrdiff_t>(n)),
+        assets(st.assets_rp.begin(), st.assets_rp.begin() + static_cast<std::ptrdiff_t>(n)), debt(n);
+    std::vector<std::uint16_t> workers(st.workers.begin(), st.workers.begin() + static_cast<std::ptrdiff_t>(n));
+    for (std::size_t i = 0; i < n; ++i) {
+      firm[i] = static_cast<std::int32_t>(i);
+      revenue[i] = st.revenue_total_rp[i] - (i < revenue_before.size() ? revenue_before[i] : 0.0);
+      debt[i] = st.loan_principal_rp[i] + st.informal_principal_rp[i];
+      if (st.status[i] == static_cast<std::uint8_t>(FirmStatus::closed)) workers[i] = 0;
+    }
+    std::vector<Column> part;
+    part.push_back(detail::make_column("month", std::move(month)));
+    part.push_back(detail::make_column("firm", std::move(firm)));
+    part.push_back(detail::make_categorical("status", std::move(status), {"active", "distressed", "closed"}));
+    std::vector<std::string> classes;
+    for (auto c : kAllSizeClasses) classes.emplace_back(to_string(c));
+    part.push_back(detail::make_categorical("size_class", std::move(klass), classes));
+    part.push_back(detail::make_column("revenue_rp", std::move(revenue), "Rp"));
+    part.push_back(detail::make_column("cash_rp", std::move(cash), "Rp"));
+    part.push_back(detail::make_column("assets_rp", std::move(assets), "Rp"));
+    part.push_back(detail::make_column("debt_rp", std::move(debt), "Rp"));
+    part.push_back(detail::make_column("workers", std::move(workers), "workers"));
+    panel_parts.push_back(std::move(part));
+  }
+
   // Mean severity of the month's shocks on a channel over all initial firms
   // (the regency-wide stress the cooperatives feel).
   double channel_stress(const MonthContext& ctx, Channel channel) const {
@@ -753,6 +971,7 @@ struct Simulation::Impl {
     in.year_end = ctx.calendar == 11;
     in.capital_stress = channel_stress(ctx, Channel::capital);
     in.sales_stress = channel_stress(ctx, Channel::sales);
+    in.restrictions = sc.restriction(sc.start.plus(ctx.t));
     in.seed = opt.seed;
     in.replication = opt.replication;
     std::vector<detail::CoopTotals> per_coop;
@@ -846,6 +1065,15 @@ struct Simulation::Impl {
     auto* const fixed_cost_rp = st.fixed_cost_rp.data();
     auto* const workers_of = st.workers.data();
     auto* const wage_rp = st.wage_rp.data();
+    auto* const months_low_income = st.months_low_income.data();
+    const double unviable_hazard = 1.0 / K.unviable_patience_months;
+    const int unviable_grace = static_cast<int>(K.unviable_grace_months);
+    const std::int16_t* const owner_exit_month = st.owner_exit_month.data();
+    auto* const ever_illiquid = st.ever_illiquid.data();
+    const double* const assets_rp = st.assets_rp.data();
+    auto* const loan_term_months = st.loan_term_months.data();
+    auto* const loan_deferral = st.loan_deferral.data();
+    const std::uint8_t* const loan_restructured = st.loan_restructured.data();
     const std::int32_t* const coop_of = st.cooperative.data();
     std::int64_t* const coop_sums = a + coop_base();
     double* const coop_txn = coop_txn_rp.data();
@@ -858,16 +1086,22 @@ struct Simulation::Impl {
     std::int64_t count_class[kSizeClasses] = {0, 0, 0, 0};
     std::int64_t count_problem[kChannels] = {0, 0, 0, 0};
     double sum_operating = 0, sum_draw = 0, sum_debt_paid = 0, sum_arrears = 0, sum_payables = 0,
-           sum_cash = 0, sum_receivables = 0;
+           sum_cash = 0, sum_receivables = 0, sum_investment = 0, sum_assets = 0;
     double sum_credit[kLenders] = {0, 0, 0, 0};
+    // The credit book: loans outstanding, in arrears, restructured.
+    std::int64_t count_loans[kLenders] = {0, 0, 0, 0}, count_in_arrears[kLenders] = {0, 0, 0, 0},
+                 count_restructured[kLenders] = {0, 0, 0, 0}, count_illiquid = 0;
+    double sum_arrears_by[kLenders] = {0, 0, 0, 0}, sum_restructured[kLenders] = {0, 0, 0, 0};
     detail::PhaseAOut pre;
     // Per-batch results passed between the passes of phase B.
     NewLoans new_loans[kBatch];
     detail::PayOut paid;
-    const detail::MoneyState money{cash_rp,     payables_rp, receivables_rp,    owner_owed_rp,    debt_arrears_rp,
-                                   level_rp,    expected_rp, revenue_window_rp, revenue_total_rp};
+    const detail::MoneyState money{cash_rp,     payables_rp,      receivables_rp,         owner_owed_rp,
+                                   debt_arrears_rp, level_rp,    expected_rp,      revenue_window_rp,
+                                   revenue_total_rp, st.potential_rp.data(), st.assets_rp.data(),
+                                   st.investment_total_rp.data()};
     const detail::DebtState debt{loan_principal_rp, loan_installment_rp, informal_principal_rp, informal_installment_rp,
-                                 debt_arrears_rp,   loan_months_left,    informal_months_left};
+                                 debt_arrears_rp,   loan_months_left,    informal_months_left,  loan_deferral};
     for (std::size_t b0 = b; b0 < e; b0 += kBatch) {
       const std::size_t len = std::min(kBatch, e - b0);
       detail::firm_month_phase_a(in, mo, static_cast<std::uint32_t>(b0), len, pre);
@@ -909,9 +1143,14 @@ struct Simulation::Impl {
               receivables_rp[i] = 0.0;
               owner_owed_rp[i] = 0.0;
               months_unable[i] = 0;
+              months_low_income[i] = 0;
               months_overstaffed[i] = 0;
               expected_rp[i] = level_rp[i];
               closure_month[i] = -1;
+              st.closure_reason[i] = static_cast<std::uint8_t>(ClosureReason::open);
+              // The business restarts with the tools of one worker.
+              st.assets_rp[i] = static_cast<double>(st.capital_intensity[i]) * productivity_rp[i];
+              draw_exits(i, t_now + 1);
               a[m_reopened] += 1;
             }
           }
@@ -920,8 +1159,8 @@ struct Simulation::Impl {
         // Credit: sought when obligations plus a buffer exceed the cash at
         // hand. New loans are installed in pass 3, after this month's
         // payments, so that their service starts next month.
-        if (pre.shortfall[j] > 0.0) {
-          new_loans[j] = seek_credit(i, t_now, pre.shortfall[j], pre.cap_sev[j], a, denied[j]);
+        if (pre.shortfall[j] > 0.0 || pre.invest_gap[j] > 0.0) {
+          new_loans[j] = seek_credit(i, t_now, pre.shortfall[j], pre.invest_gap[j], pre.cap_sev[j], a, denied[j]);
           credit[j] = new_loans[j].total();
           const NewLoans& loans = new_loans[j];
           if (loans.formal_subsidised || loans.formal_guaranteed) {
@@ -937,7 +1176,8 @@ struct Simulation::Impl {
       }
 
       // Pass 2 (kernel.cpp): payments and the money state.
-      detail::firm_month_pay(money, static_cast<std::uint32_t>(b0), len, open_d, credit, denied, pre, paid);
+      detail::firm_month_pay(money, static_cast<std::uint32_t>(b0), len, open_d, credit, denied, K.affected_min_share,
+                             pre, paid);
 
       // Pass 3 (kernel.cpp): debt service; then the loan terms and the new
       // loans, installed after this month's payments so that their service
@@ -952,6 +1192,9 @@ struct Simulation::Impl {
             loan_principal_rp[i] = loans.formal_rp;
             loan_rate_year[i] = static_cast<float>(loans.formal_rate_year);
             loan_months_left[i] = static_cast<std::uint16_t>(loans.formal_term);
+            loan_term_months[i] = static_cast<std::uint16_t>(loans.formal_term);
+            loan_deferral[i] = 0;
+            st.loan_restructured[i] = 0;
             loan_lender[i] = static_cast<std::uint8_t>(loans.formal_lender);
             if (loans.formal_subsidised) {
               loan_installment_rp[i] = programmes.kur_offer(i)->annuity_stored.installment(loans.formal_rp);
@@ -1029,9 +1272,12 @@ struct Simulation::Impl {
           flows.operating_paid[i] = paid.operating_paid[j];
           flows.payables_after[i] = unpaid_operating;
           flows.debt_service_paid[i] = paid.debt_paid[j] + paid.catch_up[j];
+          flows.debt_prepaid[i] = paid.prepaid[j];
+          flows.closure_payout[i] = 0.0;
           flows.owner_due[i] = pre.owner_due[j];
           flows.owner_draw[i] = paid.draw[j];
           flows.new_credit[i] = credit[j];
+          flows.investment[i] = paid.investment[j];
         }
 
         // Whether a firm is affected, unable to pay, or over-staffed is close
@@ -1049,10 +1295,22 @@ struct Simulation::Impl {
 
         // Distress: unpaid operating costs, arrears, or an owner still owed;
         // a firm stays delinquent until its arrears are cleared.
-        const bool unable = (unpaid_operating > 0.0) | (debt_arrears_rp[i] > 0.0) | (owner_owed_rp[i] > 0.0);
+        // Its suppliers or lenders unpaid: the months of the closure rule.
+        const bool creditors_unpaid = (unpaid_operating > 0.0) | (debt_arrears_rp[i] > 0.0);
+        const bool unable = creditors_unpaid | (owner_owed_rp[i] > 0.0);
+        // Illiquid: could not pay its suppliers or lenders in full.
+        ever_illiquid[i] = static_cast<std::uint8_t>(ever_illiquid[i] | (unpaid_operating > 0.0) |
+                                                     (paid.unpaid_debt[j] > 0.0));
+        // The household: months in a row the business did not support it.
+        const bool low_income = pre.low_income[j] != 0.0;
+        {
+          const int low_before = months_low_income[i];
+          months_low_income[i] = static_cast<std::uint8_t>(low_income ? low_before + (low_before < 255) : 0);
+        }
         {
           const int unable_before = months_unable[i];
-          months_unable[i] = static_cast<std::uint8_t>(unable ? unable_before + (unable_before < 255) : 0);
+          months_unable[i] =
+              static_cast<std::uint8_t>(creditors_unpaid ? unable_before + (unable_before < 255) : 0);
           const std::int16_t first = first_distress_month[i];
           first_distress_month[i] = (unable & (first < 0)) ? static_cast<std::int16_t>(t_now) : first;
           const int distressed_before = months_distressed[i];
@@ -1095,13 +1353,34 @@ struct Simulation::Impl {
         group_add(g_revenue, revenue_rp);
         sum_operating += operating_cost;
         sum_draw += paid.draw[j];
-        sum_debt_paid += paid.debt_paid[j] + paid.catch_up[j];
+        sum_debt_paid += paid.debt_paid[j] + paid.catch_up[j] + paid.prepaid[j];
         sum_arrears += paid.unpaid_debt[j];
+        sum_investment += paid.investment[j];
 
+        // Exits by every route (docs/model.md §5): insolvency, a business
+        // that no longer supports the household for longer than the owner's
+        // patience, and the owner leaving for reasons outside the business.
+        ClosureReason reason = ClosureReason::open;
         if (months_unable[i] >= K.closure_after_months) {
-          close_firm(i, t_now, a);
+          reason = ClosureReason::insolvent;
+        } else if (low_income && months_low_income[i] > unviable_grace && unviable_hazard >= 1.0) {
+          reason = ClosureReason::unviable;
+        } else if (low_income && months_low_income[i] > unviable_grace &&
+                   to_unit(detail::philox_words(opt.seed, opt.replication, static_cast<std::uint32_t>(i),
+                                                static_cast<std::uint32_t>(t_now),
+                                                static_cast<std::uint32_t>(Purpose::firm_unviable))[0]) <
+                       unviable_hazard) {
+          // Each month of low income the owner gives up with odds 1/patience.
+          reason = ClosureReason::unviable;
+        } else if (t_now >= owner_exit_month[i]) {
+          reason = ClosureReason::owner_exit;
+        }
+        if (reason != ClosureReason::open) {
+          close_firm(i, t_now, a, reason);
           group_add(g_closed, 1);
           group_add(g_new_closures, 1);
+          // In the burn-in a new firm takes the closed one's place.
+          if (burn_in) start_new_firm(i, t_now, region[i], sector[i], pop->size_class[i], coop_of[i]);
           continue;
         }
 
@@ -1121,6 +1400,29 @@ struct Simulation::Impl {
         sum_receivables += receivables_rp[i];
         sum_credit[loan_lender[i]] += loan_principal_rp[i];  // adds 0 without a loan
         sum_credit[static_cast<int>(Lender::informal)] += informal_principal_rp[i];
+        sum_assets += assets_rp[i];
+        count_illiquid += ever_illiquid[i];
+        // The credit book: arrears fall on the formal loan first.
+        const double lp_end = loan_principal_rp[i], ip_end = informal_principal_rp[i];
+        if (lp_end > 0.0 || ip_end > 0.0) {
+          const double arrears_now = debt_arrears_rp[i];
+          const double formal_arrears = std::min(arrears_now, lp_end);
+          if (lp_end > 0.0) {
+            const int l = loan_lender[i];
+            ++count_loans[l];
+            count_in_arrears[l] += formal_arrears > 0.0;
+            sum_arrears_by[l] += formal_arrears;
+            count_restructured[l] += loan_restructured[i];
+            sum_restructured[l] += loan_restructured[i] ? lp_end : 0.0;
+          }
+          if (ip_end > 0.0) {
+            const int l = static_cast<int>(Lender::informal);
+            const double informal_arrears = arrears_now - formal_arrears;
+            ++count_loans[l];
+            count_in_arrears[l] += informal_arrears > 0.0;
+            sum_arrears_by[l] += informal_arrears;
+          }
+        }
       }
 
       // Pass 5: member firms' counts for their cooperative and the
@@ -1167,7 +1469,17 @@ struct Simulation::Impl {
     a[m_payables] += std::llround(sum_payables);
     a[m_cash] += std::llround(sum_cash);
     a[m_receivables] += std::llround(sum_receivables);
-    for (int l = 0; l < kLenders; ++l) a[m_credit + l] += std::llround(sum_credit[l]);
+    a[m_investment] += std::llround(sum_investment);
+    a[m_assets] += std::llround(sum_assets);
+    a[m_ever_illiquid] += count_illiquid;
+    for (int l = 0; l < kLenders; ++l) {
+      a[m_credit + l] += std::llround(sum_credit[l]);
+      a[m_loans + l] += count_loans[l];
+      a[m_in_arrears + l] += count_in_arrears[l];
+      a[m_arrears_by + l] += std::llround(sum_arrears_by[l]);
+      a[m_restructured + l] += count_restructured[l];
+      a[m_restructured_rp + l] += std::llround(sum_restructured[l]);
+    }
   }
 
   detail::PhaseAInputs phase_a_inputs() const {
@@ -1178,7 +1490,8 @@ struct Simulation::Impl {
             st.cash_rp.data(),         st.owner_owed_rp.data(),       st.loan_principal_rp.data(),   st.loan_rate_year.data(),
             st.loan_installment_rp.data(), st.loan_months_left.data(), st.informal_principal_rp.data(), st.debt_arrears_rp.data(),
             st.informal_installment_rp.data(), st.informal_months_left.data(), productivity_rp.data(),
-            base_profit_rp.data()};
+            base_profit_rp.data(), st.potential_rp.data(), st.demand_factor.data(), st.assets_rp.data(),
+            st.capital_intensity.data(), cash_target_rp.data(), st.loan_deferral.data(), st.months_unable.data()};
   }
 
   // Loans granted this month; installed after the month's payments so that
@@ -1197,12 +1510,12 @@ struct Simulation::Impl {
   };
 
   // Tries the lenders in order (cooperative, KUR, bank, informal) until the
-  // shortfall is covered; at most one formal and one informal loan are held
+  // shortfall and the investment gap are covered; at most one formal and one informal loan are held
   // at a time. Adds to `denied_by_shock` what a lender refused only because
   // of the capital shock: the same draw would have been approved at the
   // shock-free odds (common random numbers make this exact per firm).
-  NewLoans seek_credit(std::size_t i, int t_now, double shortfall, double cap_sev, std::int64_t* a,
-                       double& denied_by_shock) const {
+  NewLoans seek_credit(std::size_t i, int t_now, double shortfall, double invest_gap, double cap_sev,
+                       std::int64_t* a, double& denied_by_shock) const {
     const auto w = detail::philox_words(opt.seed, opt.replication, static_cast<std::uint32_t>(i),
                                         static_cast<std::uint32_t>(t_now),
                                         static_cast<std::uint32_t>(Purpose::firm_credit));
@@ -1212,7 +1525,13 @@ struct Simulation::Impl {
     const bool informal_free = st.informal_principal_rp[i] <= 0.0;
     const auto cls = static_cast<SizeClass>(st.size_class[i]);
     NewLoans out;
-    double need = std::max(shortfall, P.credit_request_revenue_months * R0);
+    // What the firm needs: its shortfall and what its own cash cannot pay
+    // of its investment. A formal lender is asked for at least the usual
+    // working-capital loan when cash falls short (loans are sized to the
+    // business); an informal one lends what is needed.
+    const double shortfall_pos = std::max(0.0, shortfall);
+    double need = shortfall_pos + invest_gap;
+    double ask = shortfall_pos > 0.0 ? std::max(shortfall_pos, P.credit_request_revenue_months * R0) + invest_gap : need;
     const double base_profit = base_profit_rp[i];
     double existing_service = st.loan_installment_rp[i] + st.informal_installment_rp[i];
     const detail::KurOffer* offer = nullptr;
@@ -1287,7 +1606,7 @@ struct Simulation::Impl {
         double ordinary = cls == SizeClass::micro ? P.kur_ceiling_micro_rp : P.kur_ceiling_small_rp;
         if (guaranteed) ordinary *= guarantee->ceiling_factor;
         auto loan_for = [&](double cap, double per_rupiah_rp) {
-          return std::min({need, cap, per_rupiah_rp > 0.0 ? capacity_rp / per_rupiah_rp : 0.0});
+          return std::min({ask, cap, per_rupiah_rp > 0.0 ? capacity_rp / per_rupiah_rp : 0.0});
         };
         const double per_ordinary = annuity[static_cast<std::size_t>(Lender::kur)].installment(1.0);
         if (loan_for(ordinary, per_ordinary) > loan_for(ceiling, offer->annuity.installment(1.0))) {
@@ -1300,12 +1619,12 @@ struct Simulation::Impl {
       const double per_rupiah =
           subsidised ? offer->annuity.installment(1.0) : annuity[static_cast<std::size_t>(l)].installment(1.0);
       const double affordable = per_rupiah > 0.0 ? capacity_rp / per_rupiah : 0.0;
-      double amount = std::min({need, ceiling, affordable});
+      double amount = std::min({formal ? ask : need, ceiling, affordable});
       if (l == Lender::cooperative) {
         amount = std::floor(amount);  // whole rupiah, as the cooperative books it
         // What the member would have asked for without the line: the
         // cooperative's unmet demand, which joint financing can fill.
-        const double wanted = std::floor(std::min({need, P.coop_ceiling_revenue_months * R0, affordable}));
+        const double wanted = std::floor(std::min({ask, P.coop_ceiling_revenue_months * R0, affordable}));
         if (wanted > amount)
           a[coop_base() + static_cast<std::size_t>(st.cooperative[i]) * detail::kCoopFields +
             detail::cf_credit_unmet_rp] += rp(wanted - amount);
@@ -1337,6 +1656,7 @@ struct Simulation::Impl {
           out.informal_term = static_cast<int>(term);
         }
         need -= amount;
+        ask -= amount;
         existing_service += amount * per_rupiah;
       } else if (u < odds_free) {
         denied_by_shock += amount;
@@ -1345,20 +1665,48 @@ struct Simulation::Impl {
     return out;
   }
 
-  void close_firm(std::size_t i, int t_now, std::int64_t* a) {
-    // A borrowing member's cooperative writes its loan off.
-    if (st.cooperative[i] >= 0 && st.loan_principal_rp[i] > 0.0 &&
-        st.loan_lender[i] == static_cast<std::uint8_t>(Lender::cooperative))
-      a[coop_base() + static_cast<std::size_t>(st.cooperative[i]) * detail::kCoopFields + detail::cf_default_rp] +=
-          rp(st.loan_principal_rp[i]);
+  // A closing firm sells its assets at liquidation_value_share of their book
+  // value and with its cash repays its loans, the formal one first; what is
+  // not repaid is written off (defaults_<lender>_rp). What is left goes
+  // with the owner.
+  void close_firm(std::size_t i, int t_now, std::int64_t* a, ClosureReason reason) {
+    double funds = std::max(0.0, st.cash_rp[i]) + P.liquidation_value_share * st.assets_rp[i];
+    const double formal = st.loan_principal_rp[i], informal = st.informal_principal_rp[i];
+    const double formal_repaid = std::min(funds, formal);
+    funds -= formal_repaid;
+    const double informal_repaid = std::min(funds, informal);
+    const bool coop_loan = st.loan_lender[i] == static_cast<std::uint8_t>(Lender::cooperative);
+    if (formal > 0.0) {
+      const int l = st.loan_lender[i];
+      a[m_defaults + l] += rp(formal - formal_repaid);
+      a[m_recovered + l] += rp(formal_repaid);
+      // A borrowing member's cooperative is repaid what the firm can and
+      // writes off the rest.
+      if (st.cooperative[i] >= 0 && coop_loan) {
+        std::int64_t* cs = a + coop_base() + static_cast<std::size_t>(st.cooperative[i]) * detail::kCoopFields;
+        cs[detail::cf_default_rp] += rp(formal - formal_repaid);
+        cs[detail::cf_repaid_rp] += rp(formal_repaid);
+      }
+    }
+    if (informal > 0.0) {
+      a[m_defaults + static_cast<int>(Lender::informal)] += rp(informal - informal_repaid);
+      a[m_recovered + static_cast<int>(Lender::informal)] += rp(informal_repaid);
+    }
+    st.loan_written_off_rp[i] = formal - formal_repaid;
+    if (opt.record_flows && flows.stepped[i]) {
+      flows.closure_payout[i] = st.cash_rp[i];
+      flows.cash_after[i] = 0.0;
+    }
+    st.cash_rp[i] = 0.0;
+    st.assets_rp[i] = 0.0;
     st.status[i] = static_cast<std::uint8_t>(FirmStatus::closed);
     st.closure_month[i] = static_cast<std::int16_t>(t_now);
-    if (st.loan_principal_rp[i] > 0.0) a[m_defaults + st.loan_lender[i]] += rp(st.loan_principal_rp[i]);
-    if (st.informal_principal_rp[i] > 0.0)
-      a[m_defaults + static_cast<int>(Lender::informal)] += rp(st.informal_principal_rp[i]);
+    st.closure_reason[i] = static_cast<std::uint8_t>(reason);
     st.loan_principal_rp[i] = 0.0;
     st.loan_installment_rp[i] = 0.0;
     st.loan_months_left[i] = 0;
+    st.loan_deferral[i] = 0;
+    st.loan_restructured[i] = 0;
     st.informal_principal_rp[i] = 0.0;
     st.debt_arrears_rp[i] = 0.0;
     st.informal_installment_rp[i] = 0.0;
@@ -1367,8 +1715,10 @@ struct Simulation::Impl {
     st.receivables_rp[i] = 0.0;
     st.owner_owed_rp[i] = 0.0;
     st.months_overstaffed[i] = 0;
+    st.months_low_income[i] = 0;
     a[m_closed] += 1;
     a[m_new_closures] += 1;
+    a[m_closures_by + static_cast<int>(reason)] += 1;
   }
 
   template <class GroupAdd>
@@ -1425,6 +1775,8 @@ RunResult Simulation::Impl::build_result(bool move_state) {
   r.replication = opt.replication;
   r.start = sc.start;
   r.months = t;
+  r.survey_start = sc.survey_start;
+  r.survey_end = sc.survey_end;
   r.initial_firms = static_cast<std::int64_t>(initial);
   r.initial_employment = initial_employment;
   r.region_names = pop->region_names;
@@ -1500,6 +1852,15 @@ RunResult Simulation::Impl::build_result(bool move_state) {
     cols.push_back(make_column("operating_cost_rp", col_d(m_operating), "Rp"));
     cols.push_back(make_column("debt_service_paid_rp", col_d(m_debt_paid), "Rp"));
     cols.push_back(make_column("owner_draw_rp", col_d(m_draw), "Rp"));
+    cols.push_back(make_column("investment_rp", col_d(m_investment), "Rp"));
+    cols.push_back(make_column("assets_rp", col_d(m_assets), "Rp"));
+    cols.push_back(make_column("closures_owner_exit", col_i(m_closures_by + static_cast<int>(ClosureReason::owner_exit)),
+                               "firms"));
+    cols.push_back(make_column("closures_unviable", col_i(m_closures_by + static_cast<int>(ClosureReason::unviable)),
+                               "firms"));
+    cols.push_back(make_column("closures_insolvent", col_i(m_closures_by + static_cast<int>(ClosureReason::insolvent)),
+                               "firms"));
+    cols.push_back(make_column("ever_illiquid_firms", col_i(m_ever_illiquid), "firms"));
     cols.push_back(make_column("upgrades", col_i(m_upgrades), "firms"));
     cols.push_back(make_column("downgrades", col_i(m_downgrades), "firms"));
     for (auto c : kAllSizeClasses)
@@ -1522,6 +1883,64 @@ RunResult Simulation::Impl::build_result(bool move_state) {
       cols.push_back(make_column("member_" + std::string(name), col_i(pair.second), unit));
       cols.push_back(make_column("nonmember_" + std::string(name), rest(pair.first, pair.second), unit));
     }
+  }
+
+  // The credit book per lender (long: one row per month and lender).
+  {
+    const std::size_t rows = T * kLenders;
+    std::vector<std::int32_t> month(rows);
+    std::vector<std::uint8_t> lender(rows);
+    std::vector<std::int64_t> loans(rows), new_loans(rows), in_arrears(rows), restructured(rows);
+    std::vector<double> outstanding(rows), new_rp(rows), arrears(rows), restructured_rp(rows), written_off(rows),
+        recovered(rows);
+    for (std::size_t m = 0; m < T; ++m)
+      for (std::size_t l = 0; l < static_cast<std::size_t>(kLenders); ++l) {
+        const std::size_t row = m * kLenders + l;
+        const auto& x = monthly[m];
+        const int li = static_cast<int>(l);
+        month[row] = static_cast<std::int32_t>(m);
+        lender[row] = static_cast<std::uint8_t>(l);
+        loans[row] = x[static_cast<std::size_t>(m_loans + li)];
+        outstanding[row] = static_cast<double>(x[static_cast<std::size_t>(m_credit + li)]);
+        new_loans[row] = x[static_cast<std::size_t>(m_new_loans + li)];
+        new_rp[row] = static_cast<double>(x[static_cast<std::size_t>(m_new_credit + li)]);
+        in_arrears[row] = x[static_cast<std::size_t>(m_in_arrears + li)];
+        arrears[row] = static_cast<double>(x[static_cast<std::size_t>(m_arrears_by + li)]);
+        restructured[row] = x[static_cast<std::size_t>(m_restructured + li)];
+        restructured_rp[row] = static_cast<double>(x[static_cast<std::size_t>(m_restructured_rp + li)]);
+        written_off[row] = static_cast<double>(x[static_cast<std::size_t>(m_defaults + li)]);
+        recovered[row] = static_cast<double>(x[static_cast<std::size_t>(m_recovered + li)]);
+      }
+    std::vector<std::string> lender_names;
+    for (auto l : kAllLenders) lender_names.emplace_back(to_string(l));
+    auto& c = r.credit_book.columns;
+    c.push_back(make_column("month", std::move(month)));
+    c.push_back(make_categorical("lender", std::move(lender), lender_names));
+    c.push_back(make_column("loans", std::move(loans), "loans"));
+    c.push_back(make_column("outstanding_rp", std::move(outstanding), "Rp"));
+    c.push_back(make_column("new_loans", std::move(new_loans), "loans"));
+    c.push_back(make_column("new_rp", std::move(new_rp), "Rp"));
+    c.push_back(make_column("in_arrears", std::move(in_arrears), "loans"));
+    c.push_back(make_column("arrears_rp", std::move(arrears), "Rp"));
+    c.push_back(make_column("restructured", std::move(restructured), "loans"));
+    c.push_back(make_column("restructured_rp", std::move(restructured_rp), "Rp"));
+    c.push_back(make_column("written_off_rp", std::move(written_off), "Rp"));
+    c.push_back(make_column("recovered_rp", std::move(recovered), "Rp"));
+  }
+
+  // The firm panel: the months asked for, one after the other.
+  if (!panel_parts.empty()) {
+    auto& cols = r.panel.columns;
+    cols = std::move(panel_parts.front());
+    for (std::size_t k = 1; k < panel_parts.size(); ++k)
+      for (std::size_t c = 0; c < cols.size(); ++c)
+        std::visit(
+            [&](auto& dst) {
+              auto& src = std::get<std::decay_t<decltype(dst)>>(panel_parts[k][c].data);
+              dst.insert(dst.end(), std::make_move_iterator(src.begin()), std::make_move_iterator(src.end()));
+            },
+            cols[c].data);
+    panel_parts.clear();
   }
 
   // Cooperatives: monthly totals, by type and by kecamatan, and the panel.
@@ -1557,6 +1976,7 @@ RunResult Simulation::Impl::build_result(bool move_state) {
       counts("healthy", &detail::CoopTotals::healthy, "cooperatives");
       counts("stressed", &detail::CoopTotals::stressed, "cooperatives");
       counts("rat_held", &detail::CoopTotals::rat_held, "cooperatives");
+      counts("rat_virtual", &detail::CoopTotals::rat_virtual, "cooperatives");
       counts("member_firms_open", &detail::CoopTotals::member_firms_open, "firms");
       counts("new_loans_firms", &detail::CoopTotals::new_loans_firms, "loans");
       money("cash_rp", &detail::CoopTotals::cash_rp);
@@ -1666,6 +2086,7 @@ RunResult Simulation::Impl::build_result(bool move_state) {
     money("spent_to_date_rp", &detail::ProgrammeMonth::spent_to_date_rp);
     money("budget_left_rp", &detail::ProgrammeMonth::budget_left_rp);
     money("resale_proceeds_rp", &detail::ProgrammeMonth::resale_proceeds_rp);
+    money("relief_rp", &detail::ProgrammeMonth::relief_rp);
 
     const auto& ledger = book.ledger();
     const std::size_t L = ledger.size();
@@ -1850,6 +2271,12 @@ RunResult Simulation::Impl::build_result(bool move_state) {
     cols.push_back(make_column("online_share", shrink(st.online_share), "share"));
     cols.push_back(make_column("registered", shrink(st.registered)));
     cols.push_back(make_column("ever_kur", shrink(st.ever_kur)));
+    cols.push_back(make_categorical("closure_reason", shrink(st.closure_reason),
+                                    {"open", "owner_exit", "unviable", "insolvent"}));
+    cols.push_back(make_column("ever_illiquid", shrink(st.ever_illiquid)));
+    cols.push_back(make_column("final_assets_rp", shrink(st.assets_rp), "Rp"));
+    cols.push_back(make_column("investment_total_rp", shrink(st.investment_total_rp), "Rp"));
+    cols.push_back(make_column("loan_written_off_rp", shrink(st.loan_written_off_rp), "Rp"));
   }
   finished = true;
   return r;
@@ -1897,6 +2324,176 @@ RunResult run(const Population& population, const Scenario& scenario, const RunO
   sim.run();
   // Nobody else can see this simulation's state, so the firm table may take it.
   return sim.impl_->build_result(/*move_state=*/true);
+}
+
+}  // namespace msmesim
+
+// ---- burn-in ---------------------------------------------------------------------
+
+namespace msmesim {
+
+void burn_in(Population& pop, const FirmParams& params, int months, std::uint64_t seed, int threads) {
+  if (months <= 0) return;
+  params.validate();
+  const std::size_t n = pop.size();
+  Scenario sc;
+  sc.name = "burn-in";
+  sc.start = YearMonth{2020, 1}.plus(-months);  // ends in a December, before a run that starts in January
+  sc.months = months;
+  sc.params = params;
+  sc.class_regime = pop.regime == ClassRegime::bps_workers ? ClassRegime::law20_2008 : pop.regime;
+  RunOptions o;
+  o.seed = seed;
+  o.replication = kBurnInReplication;
+  o.threads = threads;
+  o.microdata = false;
+  Simulation::Impl impl(pop, sc, o, /*burning_in=*/true);
+  // The baseline exit rate: closures over the last two years (or fewer).
+  const int window = std::min(months, 24);
+  std::int64_t exits = 0;
+  // The firms that closed in the window (their rows hold their
+  // replacements, entered that month): a run's entrants take after them.
+  std::vector<std::uint32_t> templates;
+  std::vector<std::uint8_t> template_class;
+  for (int m = 0; m < months; ++m) {
+    impl.step_month();
+    if (m >= months - window) {
+      exits += impl.monthly.back()[m_new_closures];
+      for (std::size_t i = 0; i < n; ++i)
+        if (impl.st.entry_month[i] == m) {
+          templates.push_back(static_cast<std::uint32_t>(i));
+          template_class.push_back(pop.size_class[i]);
+        }
+    }
+  }
+  const FirmState& st = impl.st;
+  const double uplift = 1.0 + params.joint_selling_uplift;
+  for (std::size_t i = 0; i < n; ++i) {
+    // The state without the cooperative's joint selling, which a run applies.
+    const double joint = (impl.joint[i] & 2u) ? uplift : 1.0;
+    pop.revenue_rp_month[i] = st.potential_rp[i] / joint;
+    pop.revenue_level_rp[i] = st.level_rp[i] / joint;
+    pop.expected_revenue_rp[i] = st.expected_rp[i] / joint;
+    pop.region[i] = st.region[i];
+    pop.sector[i] = st.sector[i];
+    pop.size_class[i] = st.size_class[i];
+    pop.workers[i] = st.workers[i];
+    pop.base_workers[i] = st.base_workers[i];
+    pop.assets_rp[i] = st.assets_rp[i];
+    pop.capital_intensity[i] = st.capital_intensity[i];
+    pop.variable_cost_share[i] = impl.base_vcs[i];
+    pop.fixed_cost_rp_month[i] = st.fixed_cost_rp[i];
+    pop.wage_rp_month[i] = st.wage_rp[i];
+    pop.online_share[i] = st.online_share[i];
+    pop.owner_capability[i] = st.owner_capability[i];
+    pop.registered[i] = st.registered[i];
+    pop.ever_kur[i] = st.ever_kur[i];
+    pop.cash_rp[i] = st.cash_rp[i];
+    pop.cash_target_months[i] = impl.cash_months[i];
+    const bool formal = st.loan_principal_rp[i] > 0.0;
+    pop.loan_principal_rp[i] = formal ? st.loan_principal_rp[i] : 0.0;
+    pop.loan_rate_year[i] = formal ? st.loan_rate_year[i] : 0.0f;
+    pop.loan_months_left[i] = formal ? std::max<std::uint16_t>(1, st.loan_months_left[i]) : 0;
+    pop.loan_term_months[i] = formal ? std::max(st.loan_term_months[i], pop.loan_months_left[i]) : 0;
+    pop.loan_installment_rp[i] = formal ? st.loan_installment_rp[i] : 0.0;
+    pop.loan_lender[i] = st.loan_lender[i];
+    const bool informal = st.informal_principal_rp[i] > 0.0;
+    pop.informal_principal_rp[i] = informal ? st.informal_principal_rp[i] : 0.0;
+    pop.informal_months_left[i] = informal ? std::max<std::uint16_t>(1, st.informal_months_left[i]) : 0;
+    pop.informal_installment_rp[i] = informal ? st.informal_installment_rp[i] : 0.0;
+    pop.debt_arrears_rp[i] = st.debt_arrears_rp[i];
+    pop.payables_rp[i] = st.payables_rp[i];
+    pop.owner_owed_rp[i] = st.owner_owed_rp[i];
+    pop.months_unable[i] = st.months_unable[i];
+    pop.months_low_income[i] = st.months_low_income[i];
+    pop.age_months[i] = st.entry_month[i] >= 0 ? months - st.entry_month[i] : -1;
+  }
+  pop.baseline_exit_rate_month = static_cast<double>(exits) / (static_cast<double>(window) * static_cast<double>(n));
+  pop.entry_templates = std::move(templates);
+  pop.entry_template_class = std::move(template_class);
+}
+
+PopulationSpec estimate_entry_spec(const Population& pop) {
+  PopulationSpec spec;
+  spec.name = pop.name;
+  const std::size_t n = pop.size();
+  spec.firms = static_cast<std::int64_t>(std::max<std::size_t>(n, 1));
+  spec.regime = pop.regime == ClassRegime::bps_workers ? ClassRegime::law20_2008 : pop.regime;
+  std::vector<double> region_count(pop.region_names.size(), 0.0);
+  for (std::size_t i = 0; i < n; ++i) region_count[pop.region[i]] += 1.0;
+  for (std::size_t r = 0; r < pop.region_names.size(); ++r)
+    spec.regions.push_back({pop.region_names[r], region_count[r]});
+  const auto& P = spec.params;
+  const std::size_t ns = pop.sector_names.size();
+  struct Acc {
+    double n = 0, v = 0, margin = 0, wage = 0, wage_n = 0, sellers = 0, online = 0;
+  };
+  std::vector<Acc> sec(ns);
+  struct ClassAcc {
+    double n = 0, revenue = 0, assets = 0, workers = 0, cash = 0, cash_n = 0, kur = 0;
+  };
+  std::array<ClassAcc, kMsmeClasses> cls{};
+  double registered = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    Acc& a = sec[pop.sector[i]];
+    const double R = pop.revenue_rp_month[i], v = pop.variable_cost_share[i];
+    const int w0 = pop.base_workers[i] > 0 ? pop.base_workers[i] : pop.workers[i];
+    a.n += 1;
+    a.v += v;
+    a.margin += 1.0 - v - (pop.fixed_cost_rp_month[i] + (w0 - 1) * pop.wage_rp_month[i]) / R;
+    if (w0 > 1) {
+      a.wage += pop.wage_rp_month[i];
+      a.wage_n += 1;
+    }
+    if (pop.online_share[i] > 0) {
+      a.sellers += 1;
+      a.online += pop.online_share[i];
+    }
+    ClassAcc& c = cls[std::min<std::size_t>(pop.size_class[i], kMsmeClasses - 1)];
+    c.n += 1;
+    c.revenue += 12.0 * R;
+    c.assets += pop.assets_rp[i];
+    c.workers += w0;
+    const double outflows = v * R + (w0 - 1) * pop.wage_rp_month[i] + pop.fixed_cost_rp_month[i];
+    if (outflows > 0) {
+      c.cash += pop.cash_rp[i] / outflows;
+      c.cash_n += 1;
+    }
+    c.kur += pop.ever_kur[i];
+    registered += pop.registered[i];
+  }
+  for (std::size_t s = 0; s < ns; ++s) {
+    const Acc& a = sec[s];
+    SectorSpec sp;
+    sp.name = pop.sector_names[s];
+    sp.weight = a.n;
+    sp.seasonality = s < pop.sector_seasonality.size() ? pop.sector_seasonality[s] : sp.seasonality;
+    const double k = std::max(a.n, 1.0);
+    sp.variable_cost_share = std::clamp(a.v / k, 0.01, 0.9);
+    const double room = 1.0 - sp.variable_cost_share - P.fixed_cost_min_share;
+    sp.margin = std::clamp(a.margin / k, 0.01 * room, 0.9 * room);
+    sp.wage_rp_month = a.wage_n > 0 ? a.wage / a.wage_n : 2e6;
+    sp.online_seller_share = a.sellers / k;
+    sp.online_sales_share = a.sellers > 0 ? std::clamp(a.online / a.sellers, 0.01, 0.99) : 0.3;
+    spec.sectors.push_back(sp);
+  }
+  const auto& th = class_thresholds(spec.regime);
+  for (int c = 0; c < kMsmeClasses; ++c) {
+    const ClassAcc& a = cls[static_cast<std::size_t>(c)];
+    ClassSpec& cs = spec.classes[static_cast<std::size_t>(c)];
+    cs.weight = a.n;
+    if (a.n <= 0) continue;
+    const auto sc = static_cast<SizeClass>(c);
+    auto inside = [](double v, double lo, double hi) { return std::clamp(v, lo + 1e-6 * (hi - lo) + 1.0, hi); };
+    cs.revenue_mean_rp_year = inside(a.revenue / a.n, turnover_lower_rp_year(spec.regime, sc), th.turnover_max_rp_year[c]);
+    cs.assets_mean_rp = inside(a.assets / a.n, assets_lower_rp(spec.regime, sc), th.assets_max_rp[c]);
+    const int wlo = c == 0 ? 1 : th.workers_max[c - 1] + 1;
+    cs.workers_mean = std::clamp(a.workers / a.n, static_cast<double>(wlo), static_cast<double>(th.workers_max[c]));
+    if (a.cash_n > 0) cs.cash_months_mean = std::clamp(a.cash / a.cash_n, 0.0, 120.0);
+    cs.ever_kur_share = a.kur / a.n;
+  }
+  spec.params.registered_share = n > 0 ? registered / static_cast<double>(n) : 0.0;
+  return spec;
 }
 
 }  // namespace msmesim

@@ -46,7 +46,10 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
                raw_price_pass = mo.raw_material_price_pass, shipping_share = mo.shipping_cost_share,
                dist_uplift = mo.distribution_cost_uplift, delay_max = mo.receivable_delay_max,
                informal_rate_month = mo.informal_rate_month, owner_draw_share = mo.owner_draw_share,
-               subsistence_share = mo.subsistence_share, buffer_months = mo.cash_buffer_months;
+               subsistence_share = mo.subsistence_share, buffer_months = mo.cash_buffer_months,
+               reversion = mo.reversion, potential_growth = mo.potential_growth,
+               depreciation = mo.depreciation_month, trigger_keep = 1.0 - mo.investment_trigger,
+               target_scale = mo.target_scale, viability = mo.viability_share;
   const double* const season = mo.season;
   const std::uint8_t* const sector = in.sector;
   const float* const online_share = in.online_share;
@@ -70,8 +73,16 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
   const double* const debt_arrears_rp = in.debt_arrears_rp;
   const double* const informal_installment_rp = in.informal_installment_rp;
   const std::uint16_t* const informal_months_left = in.informal_months_left;
+  const double* const potential_rp = in.potential_rp;
+  const float* const demand_factor = in.demand_factor;
+  const double* const assets_rp = in.assets_rp;
+  const float* const capital_intensity = in.capital_intensity;
+  const double* const cash_target_rp = in.cash_target_rp;
+  const std::int8_t* const loan_deferral = in.loan_deferral;
+  const std::uint8_t* const months_unable = in.months_unable;
   // Every firm's outputs depend only on its own inputs (no aliasing between
   // the state arrays and `out`), which the compiler cannot prove by itself.
+  // Loop 1: demand, revenue, costs, receivables and debt service due.
 #pragma GCC ivdep
   for (std::size_t j = 0; j < len; ++j) {
     const std::size_t i = first + j;
@@ -80,14 +91,20 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
     const double cap_sev = 1.0 - keep_cap[j];
     const double raw_sev = 1.0 - keep_raw[j];
 
-    // Revenue: demand, distribution blockage, capacity.
+    // Revenue: demand (with the temporary programme factor), distribution
+    // blockage, and the capacity of the workforce and of the assets.
     const double productivity = productivity_rp[i];
-    const double demand_free = level_rp[i] * season[sector[i]] * noise[j];
+    const double demand_free = level_rp[i] * season[sector[i]] * noise[j] * static_cast<double>(demand_factor[i]);
     const double demand = demand_free * sales_keep;
     const double online = static_cast<double>(online_share[i]);
     const double reachable = demand * (online + (1.0 - online) * dist_keep);
     const double staff = static_cast<double>(workers_of[i]);
-    const double capacity_free = staff * productivity * capacity_factor;
+    const double kappa = static_cast<double>(capital_intensity[i]);
+    const double staff_capacity = staff * productivity * capacity_factor;
+    // Assets carry capacity_factor x assets / capital intensity of output;
+    // a firm without assets on record is limited by its workforce alone.
+    const double capital_capacity = kappa > 0.0 ? assets_rp[i] / kappa * capacity_factor : staff_capacity;
+    const double capacity_free = min2(staff_capacity, capital_capacity);
     const double capacity = capacity_free * (1.0 - raw_output_cap * raw_sev);
     const double revenue = min2(reachable, capacity);
 
@@ -108,35 +125,20 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
     const double delayed = min2(revenue, delay * expected_rp[i]);
     const double received = revenue - delayed + receivables_rp[i];
 
-    // Debt service due (all zero without a loan).
+    // Debt service due (all zero without a loan); a deferred loan owes its
+    // interest only (deferral > 0) or nothing (< 0).
     const double lp = loan_principal_rp[i];
     const double loan_interest = lp * (static_cast<double>(loan_rate_year[i]) * (1.0 / 12.0));
-    const double loan_due = loan_months_left[i] <= 1 ? lp + loan_interest
-                                                        : min2(loan_installment_rp[i], lp + loan_interest);
+    const double scheduled = loan_months_left[i] <= 1 ? lp + loan_interest
+                                                       : min2(loan_installment_rp[i], lp + loan_interest);
+    const int deferral = loan_deferral[i];
+    const double loan_due = deferral > 0 ? loan_interest : (deferral < 0 ? 0.0 : scheduled);
     const double ip = informal_principal_rp[i];
     const double informal_interest = ip * informal_rate_month;
     const double informal_due = informal_months_left[i] <= 1
                                     ? ip + informal_interest
                                     : min2(informal_installment_rp[i], ip + informal_interest);
-    const double debt_due = loan_due + informal_due;
-
-    // Credit need and the owner's claim. The owner is paid first (household
-    // and business money are one purse): subsistence, what could not be
-    // drawn in earlier months, and a share of profit when the firm's
-    // position after its obligations, receivables counted, exceeds the
-    // working-capital buffer. Counting receivables makes the claim the same
-    // whether customers pay now or late, so late payment squeezes suppliers
-    // and lenders rather than the owner.
-    const double profit = revenue - operating_cost - loan_interest - informal_interest;
-    const double base_profit = base_profit_rp[i];
-    const double subsistence = subsistence_share * max2(base_profit, 0.0);
-    const double profit_draw = owner_draw_share * max2(profit, 0.0);
-    const double available = cash_rp[i] + received;
-    const double buffer = buffer_months * (wages + fixed + debt_due);
-    const double obligations = operating_due + debt_due + debt_arrears_rp[i];
-    const double owed = owner_owed_rp[i];
-    const double position = available + delayed - obligations - owed;
-    const double owner_due = owed + max2(subsistence, min2(profit_draw, max2(0.0, position - buffer)));
+    const double depreciation_rp = assets_rp[i] * depreciation;
 
     out.cap_sev[j] = cap_sev;
     out.demand_free[j] = demand_free;
@@ -151,16 +153,14 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
     out.loan_due[j] = loan_due;
     out.informal_interest[j] = informal_interest;
     out.informal_due[j] = informal_due;
-    out.profit[j] = profit;
-    out.owner_due[j] = owner_due;
-    out.available[j] = available;
-    out.buffer[j] = buffer;
-    // Arrears from earlier months are owed too: a delinquent firm seeks
-    // credit to clear them.
-    out.shortfall[j] = owner_due + obligations + buffer - available;
+    // Profit after the wear of the assets (kept in the firm to replace them).
+    out.profit[j] = revenue - operating_cost - loan_interest - informal_interest - depreciation_rp;
+    out.assets_next[j] = assets_rp[i] - depreciation_rp;
   }
-  // A second loop for the channel costs and next month's expectations: one
-  // loop for everything needs more vector registers than there are.
+  // Loop 2: the channel costs, next month's expectations, revenue level and
+  // potential, the assets the firm plans to buy, and whether the business
+  // still supports the household. (One loop for everything needs more
+  // vector registers than there are.)
 #pragma GCC ivdep
   for (std::size_t j = 0; j < len; ++j) {
     const std::size_t i = first + j;
@@ -181,16 +181,84 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
                                online * revenue * shipping_share * dist_uplift * dist_block;
     out.cost_raw[j] = v * revenue * raw_price_pass * raw_sev +
                       max2(0.0, min2(reachable, capacity_free) - revenue);
-    const double expected_next = (1.0 - we) * expected_rp[i] + we * reachable;
+    // The firm knows a temporary programme is temporary: its expectation,
+    // which sets its workforce and its assets, leaves that factor out.
+    const double expected_next =
+        (1.0 - we) * expected_rp[i] + we * (reachable / static_cast<double>(demand_factor[i]));
     out.expected_next[j] = expected_next;
     out.need_workers[j] = expected_next / productivity - 1e-9;  // ceiled in phase B
-    out.level_next[j] = level_rp[i] * walk[j];
+    // The level returns towards the potential; the innovation is the walk.
+    const double potential = potential_rp[i];
+    out.level_next[j] = ((1.0 - reversion) * level_rp[i] + reversion * potential) * walk[j];
+    out.potential_next[j] = potential * potential_growth;
+    // Assets: a firm not in distress whose assets have worn more than the
+    // trigger below its target buys back to the target.
+    // The assets the firm's potential needs (no more than expected demand
+    // warrants: in a slump it postpones). Between purchases the firm keeps
+    // the wear of its assets in cash (a reserve for the next purchase), so
+    // that it seldom needs credit for it.
+    const double target =
+        static_cast<double>(capital_intensity[i]) * min2(potential_rp[i], expected_next) * target_scale;
+    const double assets = out.assets_next[j];
+    const double reserve = max2(0.0, target - assets);
+    const bool invest = (months_unable[i] == 0) & (assets <= trigger_keep * target);
+    out.invest_want[j] = invest ? reserve : 0.0;
+    out.reserve[j] = reserve;
+    // The household's income from the business at expected revenue.
+    const double income = expected_next * (1.0 - v - online * shipping_share) -
+                          (static_cast<double>(workers_of[i]) - 1.0) * wage_rp[i] - fixed_cost_rp[i] -
+                          out.loan_interest[j] - out.informal_interest[j];
+    out.low_income[j] = income < viability * max2(base_profit_rp[i], 0.0) ? 1.0 : 0.0;
+  }
+  // Loop 3: the owner's claim and the credit needed. The owner is paid
+  // first (household and business money are one purse): subsistence, what
+  // could not be drawn in earlier months, a share of profit when the firm's
+  // position after its obligations, receivables counted, exceeds the
+  // working-capital buffer — counting receivables makes the claim the same
+  // whether customers pay now or late, so late payment squeezes suppliers
+  // and lenders rather than the owner — and the cash beyond what the firm
+  // keeps (its cash target, or its buffer and planned investment if more).
+#pragma GCC ivdep
+  for (std::size_t j = 0; j < len; ++j) {
+    const std::size_t i = first + j;
+    const double wages = (static_cast<double>(workers_of[i]) - 1.0) * wage_rp[i];
+    const double debt_due = out.loan_due[j] + out.informal_due[j];
+    const double available = cash_rp[i] + out.received[j];
+    const double buffer = buffer_months * (wages + fixed_cost_rp[i] + debt_due);
+    const double obligations = out.operating_due[j] + debt_due + debt_arrears_rp[i];
+    const double owed = owner_owed_rp[i];
+    const double subsistence = subsistence_share * max2(base_profit_rp[i], 0.0);
+    const double profit_draw = owner_draw_share * max2(out.profit[j], 0.0);
+    const double position = available + out.receivables_after[j] - obligations - owed;
+    const double claim = max2(subsistence, min2(profit_draw, max2(0.0, position - buffer)));
+    // The firm keeps its working capital (its cash target, at least the
+    // buffer) and pays for planned assets from what is above it.
+    const double want = out.invest_want[j];
+    const double floor_cash = max2(cash_target_rp[i], buffer);
+    const double keep = floor_cash + out.reserve[j];
+    const double excess = max2(0.0, available - obligations - owed - claim - keep);
+    // Cash beyond what the firm keeps first repays informal debt early (the
+    // dearest credit), then goes to the household.
+    const double informal_left = max2(0.0, informal_principal_rp[i] + out.informal_interest[j] - out.informal_due[j]);
+    const double prepay = min2(excess, informal_left);
+    out.prepay[j] = prepay;
+    const double owner_due = owed + claim + excess - prepay;
+    out.owner_due[j] = owner_due;
+    out.available[j] = available;
+    out.buffer[j] = buffer;
+    out.cash_floor[j] = floor_cash;
+    // Arrears from earlier months are owed too: a delinquent firm seeks
+    // credit to clear them.
+    const double shortfall = owner_due + obligations + buffer - available;
+    out.shortfall[j] = shortfall;
+    out.invest_gap[j] = max2(0.0, want - max2(0.0, buffer - shortfall - floor_cash));
   }
 }
 
 __attribute__((target_clones("default", "avx2", "avx512f")))
 void firm_month_pay(const MoneyState& st, std::uint32_t first, std::size_t len, const double* open_d,
-                    const double* credit, const double* denied, const PhaseAOut& pre, PayOut& out) {
+                    const double* credit, const double* denied, double affected_min, const PhaseAOut& pre,
+                    PayOut& out) {
   double* const cash_rp = st.cash_rp;
   double* const payables_rp = st.payables_rp;
   double* const receivables_rp = st.receivables_rp;
@@ -200,6 +268,9 @@ void firm_month_pay(const MoneyState& st, std::uint32_t first, std::size_t len, 
   double* const expected_rp = st.expected_rp;
   double* const revenue_window_rp = st.revenue_window_rp;
   double* const revenue_total_rp = st.revenue_total_rp;
+  double* const potential_rp = st.potential_rp;
+  double* const assets_rp = st.assets_rp;
+  double* const investment_total_rp = st.investment_total_rp;
   // Every value is loaded unconditionally and then selected, so that the
   // loop has no control flow and vectorises (blends need AVX).
 #pragma GCC ivdep
@@ -211,29 +282,43 @@ void firm_month_pay(const MoneyState& st, std::uint32_t first, std::size_t len, 
     // An unmet claim stays owed to the household (a cash squeeze does not
     // make the owner's family need less).
     const double owed = paid.owed < 0.5 ? 0.0 : paid.owed;
+    // The planned assets are bought from what is left above the firm's
+    // working capital (credit for them included).
+    const double investment = min2(pre.invest_want[j], max2(0.0, paid.cash_after - pre.cash_floor[j]));
+    const double prepaid = min2(pre.prepay[j], max2(0.0, paid.cash_after - investment - pre.cash_floor[j]));
     const double owed_before = owner_owed_rp[i], cash_before = cash_rp[i], payables_before = payables_rp[i],
                  receivables_before = receivables_rp[i], receivables_after = pre.receivables_after[j];
     owner_owed_rp[i] = open ? owed : owed_before;
-    cash_rp[i] = open ? paid.cash_after : cash_before;
+    cash_rp[i] = open ? paid.cash_after - investment - prepaid : cash_before;
     payables_rp[i] = open ? paid.unpaid_operating : payables_before;
     receivables_rp[i] = open ? receivables_after : receivables_before;
+    const double assets_before = assets_rp[i], invested_before = investment_total_rp[i];
+    assets_rp[i] = open ? pre.assets_next[j] + investment : assets_before;
+    investment_total_rp[i] = open ? invested_before + investment : invested_before;
     out.draw[j] = paid.draw;
     out.operating_paid[j] = paid.operating_paid;
     out.debt_paid[j] = paid.debt_paid;
     out.unpaid_debt[j] = paid.unpaid_debt;
     out.catch_up[j] = paid.catch_up;
-    // Underlying revenue follows a random walk in logs (Gibrat); expected
-    // revenue is smoothed (phase A).
+    out.investment[j] = open ? investment : 0.0;
+    out.prepaid[j] = open ? prepaid : 0.0;
+    // The revenue level returns towards the potential (phase A); expected
+    // revenue is smoothed.
     const double level_before = level_rp[i], level_next = pre.level_next[j];
     const double expected_before = expected_rp[i], expected_next = pre.expected_next[j];
+    const double potential_before = potential_rp[i], potential_next = pre.potential_next[j];
     const double month_revenue = pre.revenue[j];
     level_rp[i] = open ? level_next : level_before;
     expected_rp[i] = open ? expected_next : expected_before;
+    potential_rp[i] = open ? potential_next : potential_before;
     const double revenue = open ? month_revenue : 0.0;
     revenue_window_rp[i] += revenue;
     revenue_total_rp[i] += revenue;
+    const double cost_capital = pre.cost_capital[j] + denied[j];
+    const double worst = max2(max2(pre.cost_sales[j], cost_capital), max2(pre.cost_distribution[j], pre.cost_raw[j]));
+    const bool material = worst >= affected_min * expected_before;
     out.main_problem[j] =
-        main_channel(pre.cost_sales[j], pre.cost_capital[j] + denied[j], pre.cost_distribution[j], pre.cost_raw[j]);
+        material ? main_channel(pre.cost_sales[j], cost_capital, pre.cost_distribution[j], pre.cost_raw[j]) : -1.0;
   }
 }
 
@@ -257,7 +342,8 @@ void firm_month_debt(const DebtState& st, std::uint32_t first, std::size_t len, 
     const double lp0 = loan_principal_rp[i], ip0 = informal_principal_rp[i], arrears_before = debt_arrears_rp[i];
     const double loan_installment = loan_installment_rp[i], informal_installment = informal_installment_rp[i];
     // The formal loan's service, then the informal loan's.
-    const bool has_formal = loan_due > 0.0;
+    // A deferred loan may owe nothing this month; it is still outstanding.
+    const bool has_formal = lp0 > 0.0;
     const double pay_formal = min2(debt_paid, loan_due);
     const double pay_left = has_formal ? debt_paid - pay_formal : debt_paid;
     double lp = has_formal ? lp0 + (pre.loan_interest[j] - pay_formal) : lp0;
@@ -268,6 +354,7 @@ void firm_month_debt(const DebtState& st, std::uint32_t first, std::size_t len, 
     double ip = has_informal ? ip0 + (pre.informal_interest[j] - pay_informal) : ip0;
     const double informal_served = has_informal ? (pay_informal >= informal_due ? 1.0 : 0.0) : 0.0;
     ip = has_informal ? (ip < 0.5 ? 0.0 : ip) : ip;
+    ip = max2(0.0, ip - out.prepaid[j]);
     // Arrears: what is caught up repays the formal loan first.
     const double to_formal = min2(catch_up, lp);
     lp -= to_formal;
@@ -290,17 +377,25 @@ void firm_month_debt(const DebtState& st, std::uint32_t first, std::size_t len, 
   }
   // The terms, in a loop of their own (16-bit counts): 0 keeps a term, 1
   // serves a month of it, 2 ends it.
+  // A deferred loan's term waits while its deferral counts down; a loan
+  // repaid ends its deferral.
   std::uint16_t* const loan_months_left = st.loan_months_left;
   std::uint16_t* const informal_months_left = st.informal_months_left;
+  std::int8_t* const loan_deferral = st.loan_deferral;
 #pragma GCC ivdep
   for (std::size_t j = 0; j < len; ++j) {
     const std::size_t i = first + j;
     const int formal = static_cast<int>(formal_term_of[j]), informal = static_cast<int>(informal_term_of[j]);
     const int m_formal = loan_months_left[i], m_informal = informal_months_left[i];
-    const int formal_left = formal == 2 ? 0 : m_formal - ((formal == 1) & (m_formal > 0));
+    const int deferral = loan_deferral[i];
+    const int serve = (formal == 1) & (m_formal > 0) & (deferral == 0);
+    const int formal_left = formal == 2 ? 0 : m_formal - serve;
     const int informal_left = informal == 2 ? 0 : m_informal - ((informal == 1) & (m_informal > 0));
+    const int ticked = deferral - (deferral > 0 ? 1 : 0) + (deferral < 0 ? 1 : 0);
+    const int stepped = open_d[j] != 0.0 ? ticked : deferral;
     loan_months_left[i] = static_cast<std::uint16_t>(formal_left);
     informal_months_left[i] = static_cast<std::uint16_t>(informal_left);
+    loan_deferral[i] = static_cast<std::int8_t>(formal == 2 ? 0 : stepped);
   }
 }
 

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <set>
 
+#include "detail/annuity.hpp"
 #include "detail/distributions.hpp"
+#include "detail/firm_draw.hpp"
 #include "detail/parallel.hpp"
 #include "msmesim/error.hpp"
 #include "msmesim/rng.hpp"
@@ -174,6 +176,7 @@ void PopulationSpec::validate() const {
   if (!(sector_weight > 0))
     throw InvalidArgument("sectors.weight", "all zero", "at least one positive weight");
   cooperatives.validate(regions.size());
+  firm_params.validate();
   for (std::size_t r = 0; r < std::size(kPopTable); ++r)
     validate_param(kPopTable[r], params.*kPopMembers[r], std::string(kPopTable[r].name));
   double class_weight = 0;
@@ -230,6 +233,22 @@ void Population::resize(std::size_t n) {
   loan_months_left.resize(n);
   loan_lender.resize(n);
   cooperative.resize(n, -1);
+  base_workers.resize(n);
+  revenue_level_rp.resize(n);
+  expected_revenue_rp.resize(n);
+  capital_intensity.resize(n);
+  cash_target_months.resize(n, -1.0f);
+  loan_term_months.resize(n);
+  loan_installment_rp.resize(n);
+  informal_principal_rp.resize(n);
+  informal_months_left.resize(n);
+  informal_installment_rp.resize(n);
+  debt_arrears_rp.resize(n);
+  payables_rp.resize(n);
+  owner_owed_rp.resize(n);
+  months_unable.resize(n);
+  months_low_income.resize(n);
+  age_months.resize(n, -1);
 }
 
 std::size_t Population::memory_bytes() const {
@@ -237,7 +256,11 @@ std::size_t Population::memory_bytes() const {
   return b(region) + b(sector) + b(size_class) + b(workers) + b(revenue_rp_month) + b(assets_rp) +
          b(variable_cost_share) + b(fixed_cost_rp_month) + b(wage_rp_month) + b(online_share) +
          b(owner_capability) + b(registered) + b(ever_kur) + b(cash_rp) + b(loan_principal_rp) +
-         b(loan_rate_year) + b(loan_months_left) + b(loan_lender) + b(cooperative) + cooperatives.memory_bytes();
+         b(loan_rate_year) + b(loan_months_left) + b(loan_lender) + b(cooperative) + b(base_workers) +
+         b(revenue_level_rp) + b(expected_revenue_rp) + b(capital_intensity) + b(cash_target_months) +
+         b(loan_term_months) + b(loan_installment_rp) + b(informal_principal_rp) + b(informal_months_left) +
+         b(informal_installment_rp) + b(debt_arrears_rp) + b(payables_rp) + b(owner_owed_rp) + b(months_unable) +
+         b(months_low_income) + b(age_months) + cooperatives.memory_bytes();
 }
 
 namespace {
@@ -297,6 +320,22 @@ void Population::validate() const {
   check_len(loan_months_left.size(), "loan_months_left");
   check_len(loan_lender.size(), "loan_lender");
   check_len(cooperative.size(), "cooperative");
+  check_len(base_workers.size(), "base_workers");
+  check_len(revenue_level_rp.size(), "revenue_level_rp");
+  check_len(expected_revenue_rp.size(), "expected_revenue_rp");
+  check_len(capital_intensity.size(), "capital_intensity");
+  check_len(cash_target_months.size(), "cash_target_months");
+  check_len(loan_term_months.size(), "loan_term_months");
+  check_len(loan_installment_rp.size(), "loan_installment_rp");
+  check_len(informal_principal_rp.size(), "informal_principal_rp");
+  check_len(informal_months_left.size(), "informal_months_left");
+  check_len(informal_installment_rp.size(), "informal_installment_rp");
+  check_len(debt_arrears_rp.size(), "debt_arrears_rp");
+  check_len(payables_rp.size(), "payables_rp");
+  check_len(owner_owed_rp.size(), "owner_owed_rp");
+  check_len(months_unable.size(), "months_unable");
+  check_len(months_low_income.size(), "months_low_income");
+  check_len(age_months.size(), "age_months");
   if (n == 0) throw InvalidArgument("population", "0 firms", "at least one firm");
   cooperatives.validate(region_names.size());
   if (static_cast<std::int64_t>(n) > kMaxFirms)
@@ -349,6 +388,32 @@ void Population::validate() const {
     if (loan_lender[i] >= kLenders) fail("loan_lender", std::to_string(loan_lender[i]), "0 to 3");
     if (loan_principal_rp[i] > 0 && loan_months_left[i] < 1)
       fail("loan_months_left", std::to_string(loan_months_left[i]), "at least 1 while a loan is outstanding");
+    auto money = [&](const char* field, double v) {
+      if (!(std::isfinite(v) && v >= 0)) fail(field, detail::format_value(v), "a finite number >= 0");
+    };
+    money("revenue_level_rp", revenue_level_rp[i]);
+    money("expected_revenue_rp", expected_revenue_rp[i]);
+    money("loan_installment_rp", loan_installment_rp[i]);
+    money("informal_principal_rp", informal_principal_rp[i]);
+    money("informal_installment_rp", informal_installment_rp[i]);
+    money("debt_arrears_rp", debt_arrears_rp[i]);
+    money("payables_rp", payables_rp[i]);
+    money("owner_owed_rp", owner_owed_rp[i]);
+    if (!(std::isfinite(capital_intensity[i]) && capital_intensity[i] >= 0 && capital_intensity[i] <= 1e4))
+      fail("capital_intensity", detail::format_value(capital_intensity[i]), "a number in [0, 10000] (0: derived)");
+    if (!(cash_target_months[i] <= 1200) || std::isnan(cash_target_months[i]))
+      fail("cash_target_months", detail::format_value(cash_target_months[i]), "at most 1200 months (< 0: derived)");
+    if (loan_principal_rp[i] > 0 && loan_term_months[i] != 0 && loan_term_months[i] < loan_months_left[i])
+      fail("loan_term_months", std::to_string(loan_term_months[i]),
+           "0 or at least loan_months_left (" + std::to_string(loan_months_left[i]) + ")");
+    if (informal_principal_rp[i] > 0 && informal_months_left[i] < 1)
+      fail("informal_months_left", std::to_string(informal_months_left[i]),
+           "at least 1 while an informal loan is outstanding");
+    if (debt_arrears_rp[i] > loan_principal_rp[i] + informal_principal_rp[i] + 0.5)
+      fail("debt_arrears_rp", detail::format_value(debt_arrears_rp[i]),
+           "at most the loans outstanding (" + detail::format_value(loan_principal_rp[i] + informal_principal_rp[i]) +
+               "): overdue service is part of a loan");
+    if (age_months[i] < -1) fail("age_months", std::to_string(age_months[i]), "-1 (established) or an age >= 0");
     if (cooperative[i] < -1 || cooperative[i] >= static_cast<std::int64_t>(cooperatives.size()))
       fail("cooperative", std::to_string(cooperative[i]),
            cooperatives.empty() ? std::string("-1 (the population has no cooperatives)")
@@ -368,12 +433,6 @@ void shuffle_labels(std::vector<T>& labels, const RandomStream& rng, Purpose pur
     const auto j = static_cast<std::size_t>((static_cast<std::uint64_t>(w[0]) * (i + 1)) >> 32);
     std::swap(labels[i], labels[j]);
   }
-}
-
-double lognormal_by_mean(double mean, double sigma, double u) {
-  if (mean <= 0) return 0.0;
-  if (sigma <= 0) return mean;
-  return std::exp(std::log(mean) - 0.5 * sigma * sigma + sigma * detail::normal_quantile(u));
 }
 
 double remaining_balance(double principal, double rate_year, int term, int months_left) {
@@ -434,112 +493,75 @@ Population generate_population(const PopulationSpec& spec, std::uint64_t seed, i
     for (std::int64_t k = 0; k < class_counts[c]; ++k) pop.size_class[pos++] = static_cast<std::uint8_t>(c);
   shuffle_labels(pop.size_class, rng, Purpose::gen_class);
 
-  // Per-class and per-sector distributions, fitted once.
-  const auto& th = class_thresholds(spec.regime);
-  std::array<detail::TruncatedLognormal, kMsmeClasses> revenue_dist, assets_dist;
-  std::array<detail::TruncatedGeometric, kMsmeClasses> workers_dist;
-  for (int c = 0; c < kMsmeClasses; ++c) {
-    const auto sc = static_cast<SizeClass>(c);
-    const auto& cs = spec.classes[c];
-    if (cs.weight <= 0) continue;
-    revenue_dist[c].fit(cs.revenue_mean_rp_year, cs.revenue_sigma_log, turnover_lower_rp_year(spec.regime, sc),
-                        th.turnover_max_rp_year[c]);
-    assets_dist[c].fit(cs.assets_mean_rp, cs.assets_sigma_log, assets_lower_rp(spec.regime, sc),
-                       th.assets_max_rp[c]);
-    workers_dist[c].fit(c == 0 ? 1 : th.workers_max[c - 1] + 1, th.workers_max[c], cs.workers_mean);
-  }
-  const std::size_t ns = spec.sectors.size();
-  std::vector<detail::TabulatedQuantile> vcost(ns), margin_q(ns), online(ns);
-  std::vector<double> margin_scale(ns);
-  for (std::size_t s = 0; s < ns; ++s) {
-    const auto& sp = spec.sectors[s];
-    // Variable-cost shares live on [0, 1 - fmin] so that the minimum fixed
-    // cost always fits: v = (1 - fmin) x Beta.
-    vcost[s] = detail::beta_by_mean(sp.variable_cost_share / (1.0 - P.fixed_cost_min_share),
-                                    P.variable_cost_concentration);
-    // The margin is drawn as a share q of what variable and minimum fixed
-    // costs leave, so every firm starts viable: m = q (1 - v - fmin).
-    margin_scale[s] = 1.0 - sp.variable_cost_share - P.fixed_cost_min_share;
-    margin_q[s] = detail::beta_by_mean(sp.margin / margin_scale[s], P.margin_concentration);
-    online[s] = detail::beta_by_mean(sp.online_sales_share, P.online_share_concentration);
-  }
-  const auto capability = detail::beta_by_mean(P.owner_capability_mean, P.owner_capability_concentration);
-  const double rho = P.revenue_assets_correlation;
-  const double rho_c = std::sqrt(std::max(0.0, 1.0 - rho * rho));
-
+  // Every firm is drawn by the drawer that also draws a run's entrants.
+  const detail::FirmDrawer drawer(spec);
+  const FirmParams& F = spec.firm_params;
+  const detail::Annuity kur_annuity(P.initial_kur_rate_year, static_cast<int>(P.initial_kur_term_months));
+  const detail::Annuity bank_annuity(P.initial_bank_rate_year, static_cast<int>(P.initial_bank_term_months));
   detail::parallel_chunks(n, 16384, detail::resolve_threads(threads), [&](int, std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       const auto id = static_cast<std::uint32_t>(i);
       const int c = pop.size_class[i];
-      const int s = pop.sector[i];
-      const auto& cs = spec.classes[c];
-      const auto& sp = spec.sectors[s];
+      const auto& cs = spec.classes[static_cast<std::size_t>(c)];
+      const detail::FirmDraw f = drawer.draw(rng, id, kNoMonth, c, pop.sector[i]);
+      const double revenue = f.revenue_rp_month;
+      const double outflows = f.outflows_rp();
 
-      const auto ra = rng.uniforms(id, kNoMonth, Purpose::gen_revenue_assets);
-      const double z1 = detail::normal_quantile(ra[0]);
-      const double z2 = rho * z1 + rho_c * detail::normal_quantile(ra[1]);
-      const double revenue_year = revenue_dist[c](ra[0]);
-      const double assets = assets_dist[c](std::clamp(detail::normal_cdf(z2), 1e-12, 1.0 - 1e-12));
-      const double revenue = revenue_year / 12.0;
-
-      const int workers = workers_dist[c](rng.uniforms(id, kNoMonth, Purpose::gen_workers)[0]);
-      const auto uc = rng.uniforms(id, kNoMonth, Purpose::gen_costs);
-      const double v = static_cast<float>((1.0 - P.fixed_cost_min_share) * vcost[s](uc[0]));  // as stored
-      const double m = margin_q[s](uc[1]) * (1.0 - v - P.fixed_cost_min_share);
-      const int paid = workers - 1;
-      const double affordable = revenue * (1.0 - v - m - P.fixed_cost_min_share);
-      // A firm whose revenue cannot carry the sector wage pays less (family
-      // and piece-rate labour); an owner-only firm is given the wage it could
-      // afford for one worker, which it pays if it grows and hires.
-      const double wage = std::min(sp.wage_rp_month, affordable / std::max(paid, 1));
-      const double fixed = std::max(0.0, revenue * (1.0 - v - m) - paid * wage);  // >= fmin R up to rounding
-
-      const auto uo = rng.uniforms(id, kNoMonth, Purpose::gen_online);
-      const double online_share =
-          uo[0] < sp.online_seller_share ? static_cast<float>(online[s](uo[1])) : 0.0f;
-      const double owner = capability(rng.uniforms(id, kNoMonth, Purpose::gen_owner)[0]);
-      const auto uf = rng.uniforms(id, kNoMonth, Purpose::gen_flags);
-      const auto ucash = rng.uniforms(id, kNoMonth, Purpose::gen_cash);
-      const double outflows = v * revenue + paid * wage + fixed;
-      const double cash = lognormal_by_mean(cs.cash_months_mean, cs.cash_months_sigma_log, ucash[0]) * outflows;
-
+      // A loan outstanding at the start, within the repayment capacity every
+      // new loan must respect (docs/model.md §5): its installment is at most
+      // max_debt_service_share of the firm's pre-shock profit.
       const auto ul = rng.uniforms(id, kNoMonth, Purpose::gen_loan);
-      std::uint8_t ever_kur = uf[1] < cs.ever_kur_share ? 1 : 0;
+      std::uint8_t ever_kur = f.ever_kur;
       double principal = 0;
       float rate = 0;
-      std::uint16_t months_left = 0;
+      std::uint16_t months_left = 0, term_months = 0;
+      double installment = 0;
       std::uint8_t lender = static_cast<std::uint8_t>(Lender::bank);
-      if (ul[0] < cs.formal_loan_share && cs.loan_revenue_months > 0) {
+      const double profit = revenue * (1.0 - f.variable_cost_share - f.online_share * F.shipping_cost_share) -
+                            (f.workers - 1) * f.wage_rp_month - f.fixed_cost_rp_month;
+      if (ul[0] < cs.formal_loan_share && cs.loan_revenue_months > 0 && profit > 0) {
         const bool kur = ul[1] < cs.kur_share_of_formal;
         lender = static_cast<std::uint8_t>(kur ? Lender::kur : Lender::bank);
         const double r = kur ? P.initial_kur_rate_year : P.initial_bank_rate_year;
         const int term = static_cast<int>(kur ? P.initial_kur_term_months : P.initial_bank_term_months);
         const int left = 1 + std::min(term - 1, static_cast<int>(ul[2] * term));
-        principal = remaining_balance(cs.loan_revenue_months * revenue, r, term, left);
+        const detail::Annuity& annuity = kur ? kur_annuity : bank_annuity;
+        const double original =
+            std::min(cs.loan_revenue_months * revenue, F.max_debt_service_share * profit / annuity.installment(1.0));
+        principal = remaining_balance(original, r, term, left);
         rate = static_cast<float>(r);
         months_left = static_cast<std::uint16_t>(left);
+        term_months = static_cast<std::uint16_t>(term);
+        installment = annuity.installment(original);
         if (kur) ever_kur = 1;
       }
 
-      pop.workers[i] = static_cast<std::uint16_t>(workers);
+      pop.workers[i] = static_cast<std::uint16_t>(f.workers);
       pop.revenue_rp_month[i] = revenue;
-      pop.assets_rp[i] = assets;
-      pop.variable_cost_share[i] = static_cast<float>(v);
-      pop.fixed_cost_rp_month[i] = fixed;
-      pop.wage_rp_month[i] = wage;
-      pop.online_share[i] = static_cast<float>(online_share);
-      pop.owner_capability[i] = static_cast<float>(owner);
-      pop.registered[i] = uf[0] < P.registered_share ? 1 : 0;
+      pop.assets_rp[i] = f.assets_rp;
+      pop.variable_cost_share[i] = static_cast<float>(f.variable_cost_share);
+      pop.fixed_cost_rp_month[i] = f.fixed_cost_rp_month;
+      pop.wage_rp_month[i] = f.wage_rp_month;
+      pop.online_share[i] = static_cast<float>(f.online_share);
+      pop.owner_capability[i] = static_cast<float>(f.owner_capability);
+      pop.registered[i] = f.registered;
       pop.ever_kur[i] = ever_kur;
-      pop.cash_rp[i] = cash;
+      pop.cash_rp[i] = f.cash_months * outflows;
+      pop.cash_target_months[i] = static_cast<float>(f.cash_months);
+      pop.capital_intensity[i] = static_cast<float>(f.assets_rp / revenue);
       pop.loan_principal_rp[i] = principal;
       pop.loan_rate_year[i] = rate;
       pop.loan_months_left[i] = months_left;
+      pop.loan_term_months[i] = term_months;
+      pop.loan_installment_rp[i] = installment;
       pop.loan_lender[i] = lender;
       pop.cooperative[i] = -1;
     }
   });
+  pop.entry_spec = spec;
   generate_cooperatives(spec, seed, pop);
+  if (spec.params.burn_in_months > 0)
+    burn_in(pop, spec.firm_params, static_cast<int>(spec.params.burn_in_months), seed, threads);
   return pop;
 }
 

@@ -18,7 +18,11 @@ namespace {
 enum Col {
   c_region, c_sector, c_workers, c_revenue, c_assets, c_size_class, c_vcost, c_fixed, c_wage,
   c_online, c_owner, c_registered, c_ever_kur, c_cash, c_loan_principal, c_loan_rate,
-  c_loan_months, c_loan_lender, c_cooperative, c_firm_id, c_count
+  c_loan_months, c_loan_lender, c_cooperative,
+  // The state a firm carries from before the first month (docs/data.md).
+  c_base_workers, c_level, c_expected, c_capital_intensity, c_cash_target, c_loan_term, c_loan_installment,
+  c_informal_principal, c_informal_months, c_informal_installment, c_arrears, c_payables, c_owed,
+  c_months_unable, c_months_low_income, c_age, c_firm_id, c_count
 };
 constexpr csv::ColumnDef kCols[c_count] = {
     {"region", true}, {"sector", true}, {"workers", true}, {"revenue_rp_month", true},
@@ -26,7 +30,13 @@ constexpr csv::ColumnDef kCols[c_count] = {
     {"fixed_cost_rp_month", false}, {"wage_rp_month", false}, {"online_share", false},
     {"owner_capability", false}, {"registered", false}, {"ever_kur", false}, {"cash_rp", false},
     {"loan_principal_rp", false}, {"loan_rate_year", false}, {"loan_months_left", false},
-    {"loan_lender", false}, {"cooperative", false}, {"firm_id", false}};
+    {"loan_lender", false}, {"cooperative", false},
+    {"base_workers", false}, {"revenue_level_rp", false}, {"expected_revenue_rp", false},
+    {"capital_intensity", false}, {"cash_target_months", false}, {"loan_term_months", false},
+    {"loan_installment_rp", false}, {"informal_principal_rp", false}, {"informal_months_left", false},
+    {"informal_installment_rp", false}, {"debt_arrears_rp", false}, {"payables_rp", false},
+    {"owner_owed_rp", false}, {"months_unable", false}, {"months_low_income", false}, {"age_months", false},
+    {"firm_id", false}};
 
 }  // namespace
 
@@ -110,6 +120,41 @@ Population detail::csv::read_firms(const std::string& path, std::string_view nam
                 "-1 or empty without a cooperatives file (pass one to load_population_csv)");
       refs->push_back({r, rec.line, coop, rd.text(c_cooperative)});
     }
+    const char* money = "a number >= 0 (Rp), at most 1e16";
+    pop.base_workers[r] = static_cast<std::uint16_t>(
+        rd.integer(c_base_workers, 0, 65535, 0, "0 (as workers) or a whole number from 1 to 65535"));
+    pop.revenue_level_rp[r] = rd.number(c_level, 0, 1e15, 0, "0 (the revenue) or a number > 0 (Rp per month)");
+    pop.expected_revenue_rp[r] = rd.number(c_expected, 0, 1e15, 0, "0 (the level) or a number > 0 (Rp per month)");
+    pop.capital_intensity[r] =
+        static_cast<float>(rd.number(c_capital_intensity, 0, 1e4, 0, "0 (assets / revenue) or a number up to 10000"));
+    pop.cash_target_months[r] = static_cast<float>(
+        rd.number(c_cash_target, -1, 1200, -1, "-1 (cash / outflows) or months from 0 to 1200"));
+    pop.loan_term_months[r] = static_cast<std::uint16_t>(
+        rd.integer(c_loan_term, 0, 600, 0, "0 (the months left) or a whole number of months up to 600"));
+    if (pop.loan_principal_rp[r] > 0 && pop.loan_term_months[r] != 0 && pop.loan_term_months[r] < pop.loan_months_left[r])
+      rd.fail(c_loan_term, rd.text(c_loan_term),
+              "0 or at least loan_months_left (" + std::to_string(pop.loan_months_left[r]) + ")");
+    pop.loan_installment_rp[r] = rd.number(c_loan_installment, 0, 1e16, 0, "0 (the annuity) or a number (Rp), at most 1e16");
+    pop.informal_principal_rp[r] = rd.number(c_informal_principal, 0, 1e16, 0, money);
+    pop.informal_months_left[r] = static_cast<std::uint16_t>(
+        rd.integer(c_informal_months, pop.informal_principal_rp[r] > 0 ? 1 : 0, 600,
+                   pop.informal_principal_rp[r] > 0 ? 12 : 0,
+                   "a whole number of months from 1 to 600 while an informal loan is outstanding"));
+    pop.informal_installment_rp[r] =
+        rd.number(c_informal_installment, 0, 1e16, 0, "0 (the annuity) or a number (Rp), at most 1e16");
+    pop.debt_arrears_rp[r] = rd.number(c_arrears, 0, 1e16, 0, money);
+    if (pop.debt_arrears_rp[r] > pop.loan_principal_rp[r] + pop.informal_principal_rp[r] + 0.5)
+      rd.fail(c_arrears, rd.text(c_arrears),
+              "at most the loans outstanding (" +
+                  csv::format_number(pop.loan_principal_rp[r] + pop.informal_principal_rp[r]) +
+                  "): overdue service is part of a loan");
+    pop.payables_rp[r] = rd.number(c_payables, 0, 1e16, 0, money);
+    pop.owner_owed_rp[r] = rd.number(c_owed, 0, 1e16, 0, money);
+    pop.months_unable[r] = static_cast<std::uint8_t>(rd.integer(c_months_unable, 0, 255, 0, "a whole number from 0 to 255"));
+    pop.months_low_income[r] =
+        static_cast<std::uint8_t>(rd.integer(c_months_low_income, 0, 255, 0, "a whole number from 0 to 255"));
+    pop.age_months[r] = static_cast<std::int32_t>(
+        rd.integer(c_age, -1, 100000, -1, "-1 (established, age unknown) or months from 0 to 100000"));
     if (rd.present(c_size_class)) {
       std::string sc = rd.text(c_size_class);
       try {
@@ -148,7 +193,15 @@ void save_population_csv(const Population& pop, const std::string& path) {
           << format_number(pop.owner_capability[i]) << ',' << int(pop.registered[i]) << ',' << int(pop.ever_kur[i])
           << ',' << format_number(pop.cash_rp[i]) << ',' << format_number(pop.loan_principal_rp[i]) << ','
           << format_number(pop.loan_rate_year[i]) << ',' << pop.loan_months_left[i] << ','
-          << to_string(static_cast<Lender>(pop.loan_lender[i])) << ',' << pop.cooperative[i] << '\n';
+          << to_string(static_cast<Lender>(pop.loan_lender[i])) << ',' << pop.cooperative[i] << ','
+          << pop.base_workers[i] << ',' << format_number(pop.revenue_level_rp[i]) << ','
+          << format_number(pop.expected_revenue_rp[i]) << ',' << format_number(pop.capital_intensity[i]) << ','
+          << format_number(pop.cash_target_months[i]) << ',' << pop.loan_term_months[i] << ','
+          << format_number(pop.loan_installment_rp[i]) << ',' << format_number(pop.informal_principal_rp[i]) << ','
+          << pop.informal_months_left[i] << ',' << format_number(pop.informal_installment_rp[i]) << ','
+          << format_number(pop.debt_arrears_rp[i]) << ',' << format_number(pop.payables_rp[i]) << ','
+          << format_number(pop.owner_owed_rp[i]) << ',' << int(pop.months_unable[i]) << ','
+          << int(pop.months_low_income[i]) << ',' << pop.age_months[i] << '\n';
     }
   });
 }

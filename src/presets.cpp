@@ -1,5 +1,7 @@
 #include "msmesim/presets.hpp"
 
+#include "msmesim/scenario_file.hpp"
+
 namespace msmesim::presets {
 
 const std::vector<std::string>& bogor_kecamatan() {
@@ -114,70 +116,12 @@ InputOutput bogor_input_output() {
   return io;
 }
 
-std::vector<Shock> covid19_shocks() {
-  std::vector<Shock> v;
-  {
-    Shock s;
-    s.name = "covid_sales";
-    s.channel = Channel::sales;
-    s.onset = {2020, 3};
-    s.profile = {1, 3, 6.0, {}};
-    s.incidence = 0.85;
-    s.severity = SeverityDist::beta(0.25, 0.125);
-    v.push_back(s);
-  }
-  {
-    Shock s;
-    s.name = "covid_capital";
-    s.channel = Channel::capital;
-    s.onset = {2020, 3};
-    s.profile = {1, 4, 6.0, {}};
-    s.incidence = 0.611;  // calibrated (calibration/bogor-table1.toml)
-    s.severity = SeverityDist::beta(0.426, 0.25);
-    v.push_back(s);
-  }
-  {
-    Shock s;
-    s.name = "covid_distribution";
-    s.channel = Channel::distribution;
-    s.onset = {2020, 4};
-    s.profile = {0, 2, 4.0, {}};
-    s.incidence = 0.502;  // calibrated
-    s.severity = SeverityDist::beta(0.30, 0.15);
-    v.push_back(s);
-  }
-  {
-    Shock s;
-    s.name = "covid_raw_materials";
-    s.channel = Channel::raw_materials;
-    s.onset = {2020, 3};
-    s.profile = {0, 2, 4.0, {}};
-    s.incidence = 0.251;  // calibrated
-    s.incidence_by_sector = {{"clothing", 0.4}, {"leather", 0.4}, {"metal", 0.4}, {"handicraft", 0.4}};
-    s.severity = SeverityDist::beta(0.30, 0.15);
-    v.push_back(s);
-  }
-  {
-    Shock s;
-    s.name = "delta_wave_sales";
-    s.channel = Channel::sales;
-    s.onset = {2021, 7};
-    s.profile = {0, 1, 2.0, {}};
-    s.incidence = 0.6;
-    s.severity = SeverityDist::beta(0.20, 0.10);
-    v.push_back(s);
-  }
-  return v;
-}
+std::vector<Shock> covid19_shocks() { return bogor_covid19_scenario().shocks; }
 
 Scenario bogor_covid19_scenario(int months) {
-  Scenario sc;
-  sc.name = "bogor-covid19";
-  sc.start = {2020, 1};
+  // The preset file is the one description (presets/bogor-covid19.toml).
+  Scenario sc = scenario_file("bogor-covid19").scenario;
   sc.months = months;
-  sc.shocks = covid19_shocks();
-  sc.input_output = bogor_input_output();
-  sc.class_regime = ClassRegime::law20_2008;
   return sc;
 }
 

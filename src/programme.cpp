@@ -37,17 +37,25 @@ std::string_view to_string(ProgrammeKind kind) {
     case ProgrammeKind::clinic: return "clinic";
     case ProgrammeKind::coop_collaboration: return "coop_collaboration";
     case ProgrammeKind::coop_network: return "coop_network";
+    case ProgrammeKind::loan_restructuring: return "loan_restructuring";
+    case ProgrammeKind::kur_extra_subsidy: return "kur_extra_subsidy";
+    case ProgrammeKind::bpum: return "bpum";
+    case ProgrammeKind::virtual_rat: return "virtual_rat";
   }
   return "?";
 }
 
 bool serves_cooperatives(ProgrammeKind kind) {
-  return kind == ProgrammeKind::csr_capital || kind == ProgrammeKind::coop_network || kind == ProgrammeKind::clinic;
+  return kind == ProgrammeKind::csr_capital || kind == ProgrammeKind::coop_network || kind == ProgrammeKind::clinic ||
+         kind == ProgrammeKind::virtual_rat;
 }
 
 bool serves_firms(ProgrammeKind kind) {
-  return kind != ProgrammeKind::csr_capital && kind != ProgrammeKind::coop_network;
+  return kind != ProgrammeKind::csr_capital && kind != ProgrammeKind::coop_network &&
+         kind != ProgrammeKind::virtual_rat;
 }
+
+bool spends_budget(ProgrammeKind kind) { return kind != ProgrammeKind::loan_restructuring; }
 
 ProgrammeKind programme_kind_from_string(std::string_view name, const std::string& field) {
   return from_name(name, kAllProgrammeKinds, field, "programme kinds");
@@ -124,6 +132,10 @@ double default_amount_rp(ProgrammeKind kind) {
     case ProgrammeKind::clinic: return 1.5e5;            // per consultation
     case ProgrammeKind::coop_collaboration: return 5e5;  // per firm
     case ProgrammeKind::coop_network: return 10e6;       // facilitation per cooperative
+    case ProgrammeKind::loan_restructuring: return 0.0;  // lenders bear the relief
+    case ProgrammeKind::kur_extra_subsidy: return 0.0;   // set by the loan and rate_points
+    case ProgrammeKind::bpum: return 2.4e6;              // BPUM 2020: Rp 2.4 million per micro firm
+    case ProgrammeKind::virtual_rat: return 5e6;         // per cooperative: training, a year's video-meeting service
   }
   return 0.0;
 }
@@ -245,7 +257,54 @@ const std::vector<ParamInfo>& programme_params(ProgrammeKind kind) {
        "1: the network's cooperatives buy and sell jointly for their members, whatever their type.",
        "Seed 000 §5.4 (joint buying and selling)."},
   };
+  static const std::vector<ParamInfo> restructuring = {
+      {"deferral_months", 6, 0, 24, "months", true,
+       "Months the loan's service is deferred from the award; its term waits meanwhile.",
+       "Permenko 6/2020 (KUR: principal deferred up to 6 months); POJK 11/POJK.03/2020 (restructuring of affected debtors, deferral up to a year)."},
+      {"interest_deferred", 0, 0, 1, "flag", true,
+       "1: the interest is deferred too (added to the loan); 0: only the principal, the interest is paid.",
+       "Permenko 6/2020 defers KUR principal; POJK 11/2020 allows either."},
+      {"extension_months", 6, 0, 120, "months", true,
+       "Months added to the loan's term after the deferral, so that the instalment falls (it never rises).",
+       "POJK 11/2020 and Permenko 6/2020 (perpanjangan jangka waktu); size an assumption."},
+      {"uptake_kur", 1.0, 0.0, 1.0, "share", false,
+       "Share of eligible KUR debtors whose bank restructures the loan when they apply (0: KUR loans are not covered).",
+       "Assumption (KUR relief was a government scheme through its distributing banks)."},
+      {"uptake_bank", 0.7, 0.0, 1.0, "share", false,
+       "As uptake_kur, for commercial bank loans.",
+       "Assumption: by November 2020 banks had restructured Rp 371 T for 5.8 million MSME debtors (OJK), about a third of MSME credit."},
+      {"uptake_cooperative", 0.0, 0.0, 1.0, "share", false,
+       "As uptake_kur, for loans from cooperatives (not under POJK 11/2020).", "Assumption."},
+      {"require_affected", 1, 0, 1, "flag", true,
+       "1: only debtors affected by the shocks last month (a main problem) or in arrears; 0: any debtor.",
+       "POJK 11/2020: debtors affected by COVID-19."},
+  };
+  static const std::vector<ParamInfo> extra_subsidy = {
+      {"rate_points", 0.06, 0.0, 1.0, "1/year", false,
+       "Interest points the government pays on an existing KUR loan each month of the programme (the borrower's rate falls by as much, never below 0).",
+       "PMK 85/PMK.05/2020, Permenko 8/2020 and 16/2020: 6 points from April to December 2020; 3 points from January 2021."},
+      {"max_arrears_installments", 3, 0, 120, "instalments", false,
+       "Only loans whose arrears are at most this many instalments (collectability 1 or 2).",
+       "Permenko 8/2020: KUR debtors of collectability 1 or 2 (under 90 days overdue)."},
+  };
+  static const std::vector<ParamInfo> bpum = {
+      {"exclude_informal", 0, 0, 1, "flag", true,
+       "1: firms with an informal loan are not eligible either; 0: only loans from banks, KUR and cooperatives count as credit.",
+       "BPUM 2020: recipients had no loan from a bank or other financial institution; informal credit did not count."},
+      {"max_cash_rp", kInf, 0.0, kInf, "Rp", false,
+       "Only firms with at most this cash (BPUM 2020 required a bank balance of at most Rp 2 million; inf: no limit).",
+       "BPUM 2020 requirements (Kemenkop UKM); off by default because a firm's cash here is not its bank balance."},
+  };
+  static const std::vector<ParamInfo> virtual_meeting = {
+      {"due_only", 1, 0, 1, "flag", true,
+       "1: only cooperatives that would lose their active status without a meeting this year (and inactive ones); 0: any cooperative without the means.",
+       "Assumption (support targets cooperatives at risk of becoming inactive)."},
+  };
   switch (kind) {
+    case ProgrammeKind::loan_restructuring: return restructuring;
+    case ProgrammeKind::kur_extra_subsidy: return extra_subsidy;
+    case ProgrammeKind::bpum: return bpum;
+    case ProgrammeKind::virtual_rat: return virtual_meeting;
     case ProgrammeKind::credit_guarantee: return guarantee;
     case ProgrammeKind::csr_capital: return csr;
     case ProgrammeKind::certification: return certificate;
@@ -302,7 +361,9 @@ void Programme::validate(const std::string& field) const {
   detail::require_range(field + ".admin_cost_share", admin_cost_share, 0.0, 10.0);
   detail::require_range(field + ".leakage_share", leakage_share, 0.0, 1.0);
   eligibility.validate(field + ".eligibility");
-  if ((kind == ProgrammeKind::kur_subsidy || kind == ProgrammeKind::credit_guarantee) && leakage_share >= 1.0)
+  if ((kind == ProgrammeKind::kur_subsidy || kind == ProgrammeKind::credit_guarantee ||
+       kind == ProgrammeKind::kur_extra_subsidy) &&
+      leakage_share >= 1.0)
     throw InvalidArgument(field + ".leakage_share", detail::format_value(leakage_share),
                           "a number in [0, 1) for a " + std::string(to_string(kind)) + " (some of it must reach the loans)");
   for (const auto& [key, value] : params) {

@@ -8,6 +8,8 @@
 #include <numeric>
 #include <tuple>
 
+#include "detail/annuity.hpp"
+
 #include "detail/parallel.hpp"
 #include "detail/philox.hpp"
 #include "msmesim/error.hpp"
@@ -92,6 +94,8 @@ struct ProgrammeBook::Prog {
     double principal;           // guarantee: as last seen
   };
   std::vector<Loan> loans;
+  std::vector<Relief> relief;  // loans the programme relieves
+  std::array<double, kLenders> lender_uptake{};  // restructuring: share of each lender's debtors it serves
   // Certification's yearly count.
   int year = 0;
   std::int64_t this_year = 0;
@@ -172,6 +176,12 @@ ProgrammeBook::ProgrammeBook(const std::vector<Programme>& programmes, const Pop
       o.annuity_stored = Annuity(static_cast<double>(static_cast<float>(o.rate_year)), term);
       kur_offers_.push_back(o);
     }
+    if (s.kind == ProgrammeKind::loan_restructuring) {
+      p.lender_uptake[static_cast<std::size_t>(Lender::cooperative)] = s.param("uptake_cooperative");
+      p.lender_uptake[static_cast<std::size_t>(Lender::kur)] = s.param("uptake_kur");
+      p.lender_uptake[static_cast<std::size_t>(Lender::bank)] = s.param("uptake_bank");
+    }
+    if (s.kind == ProgrammeKind::kur_extra_subsidy) p.points = s.param("rate_points");
     if (s.kind == ProgrammeKind::credit_guarantee) {
       p.offer = static_cast<int>(guarantee_offers_.size());
       guarantee_prog_.push_back(k);
@@ -196,11 +206,54 @@ ProgrammeBook::ProgrammeBook(const std::vector<Programme>& programmes, const Pop
   coop_cells_.assign(progs_.size() * n_regions_ * 3, 0.0);
 }
 
+void ProgrammeBook::reprice_restructured(Relief& loan, FirmState& st) {
+  // The instalment for what is left of the extended term; if the deferred
+  // interest raised it above the one before, the term is extended until it
+  // is not (repayment capacity is never worse than when the loan was made).
+  const std::size_t i = loan.firm;
+  const double principal = st.loan_principal_rp[i];
+  const float rate = st.loan_rate_year[i];
+  int months = std::max<int>(1, st.loan_months_left[i]);
+  double installment = annuity_installment(principal, rate, months);
+  const double r = static_cast<double>(rate) / 12.0;
+  if (installment > loan.installment_before && loan.installment_before > principal * r) {
+    const double needed = r > 0.0 ? std::ceil(-std::log(1.0 - principal * r / loan.installment_before) / std::log1p(r))
+                                   : std::ceil(principal / loan.installment_before);
+    months = static_cast<int>(std::min(600.0, std::max(static_cast<double>(months), needed)));
+    installment = annuity_installment(principal, rate, months);
+  }
+  st.loan_months_left[i] = static_cast<std::uint16_t>(months);
+  st.loan_installment_rp[i] = std::min(installment, std::max(loan.installment_before, principal * r));
+  loan.repriced = true;
+}
+
+void ProgrammeBook::pay_relief(Prog& p, Relief& loan, int t, FirmState& st) {
+  // The points the borrower no longer pays, on this month's balance.
+  const std::size_t i = loan.firm;
+  const double points = static_cast<double>(loan.rate_before) - static_cast<double>(st.loan_rate_year[i]);
+  const double transfer = st.loan_principal_rp[i] * points / 12.0;
+  const double leak = p.spec.leakage_share;
+  pay(p, i, t, st, transfer, transfer / (1.0 - leak) * leak);
+}
+
 void ProgrammeBook::set_factor(Prog& p, std::size_t i, FirmState& st, double factor) {
+  // A lasting effect moves the firm's potential (and its level and
+  // expectation with it); a temporary one only this month's demand, which
+  // the firm's expectations — its workforce and assets — leave out.
   const double ratio = factor / p.factor[i];
-  st.level_rp[i] *= ratio;
-  st.expected_rp[i] *= ratio;
+  if (temporary_demand(p)) {
+    st.demand_factor[i] = static_cast<float>(static_cast<double>(st.demand_factor[i]) * ratio);
+  } else {
+    st.potential_rp[i] *= ratio;
+    st.level_rp[i] *= ratio;
+    st.expected_rp[i] *= ratio;
+  }
   p.factor[i] = factor;
+}
+
+bool ProgrammeBook::temporary_demand(const Prog& p) {
+  return p.spec.kind == ProgrammeKind::shipping_voucher ||
+         (p.spec.kind == ProgrammeKind::market_access && p.spec.param("duration_months") > 0);
 }
 
 void ProgrammeBook::lower_costs(std::size_t i, double saving, ProgrammeEffects& fx) {
@@ -318,8 +371,51 @@ void ProgrammeBook::eligible_block(const Prog& p, std::size_t b, std::size_t e, 
       // Firms come with a problem: no registration, or unable to pay.
       keep([&](std::size_t i) { return st.registered[i] == 0 || st.months_unable[i] > 0; });
       break;
+    case ProgrammeKind::loan_restructuring: {
+      // A formal loan of a covered lender, not deferred already, of a
+      // debtor affected by the shocks or in arrears; then the lender's
+      // willingness (a persistent draw, only for those still eligible).
+      const bool affected_only = p.spec.param("require_affected") > 0;
+      keep([&](std::size_t i) {
+        return st.loan_principal_rp[i] > 0.0 && p.lender_uptake[st.loan_lender[i]] > 0.0 && st.loan_deferral[i] == 0 &&
+               (!affected_only || st.main_problem[i] != kNoProblem || st.debt_arrears_rp[i] > 0.0);
+      });
+      for (std::size_t j = 0; j < n; ++j)
+        if (ok[j]) ok[j] = lender_willing(p, b + j, st) ? 1 : 0;
+      break;
+    }
+    case ProgrammeKind::kur_extra_subsidy: {
+      // KUR loans of collectability 1 or 2.
+      const auto kur = static_cast<std::uint8_t>(Lender::kur);
+      const double most = p.spec.param("max_arrears_installments");
+      keep([&](std::size_t i) {
+        return st.loan_principal_rp[i] > 0.0 && st.loan_lender[i] == kur &&
+               st.debt_arrears_rp[i] <= most * st.loan_installment_rp[i];
+      });
+      break;
+    }
+    case ProgrammeKind::bpum: {
+      // Micro firms without credit from a bank, KUR or a cooperative.
+      const auto micro = static_cast<std::uint8_t>(SizeClass::micro);
+      const bool no_informal = p.spec.param("exclude_informal") > 0;
+      const double most_cash = p.spec.param("max_cash_rp");
+      keep([&](std::size_t i) {
+        return st.size_class[i] == micro && st.loan_principal_rp[i] <= 0.0 &&
+               (!no_informal || st.informal_principal_rp[i] <= 0.0) && st.cash_rp[i] <= most_cash;
+      });
+      break;
+    }
     default: break;
   }
+}
+
+bool ProgrammeBook::lender_willing(const Prog& p, std::size_t i, const FirmState& st) const {
+  const double share = p.lender_uptake[st.loan_lender[i]];
+  return share >= 1.0 || to_unit(draw(p, i, kNoMonth)[2]) < share;
+}
+
+double ProgrammeBook::annuity_installment(double principal, float rate_year, int months) {
+  return Annuity(static_cast<double>(rate_year), std::max(months, 1)).installment(principal);
 }
 
 bool ProgrammeBook::coop_eligible(const Prog& p, std::size_t c, const CoopBook& coop) const {
@@ -328,6 +424,10 @@ bool ProgrammeBook::coop_eligible(const Prog& p, std::size_t c, const CoopBook& 
   // The clinic serves cooperatives that are inactive or not healthy; the
   // others, active ones.
   if (p.spec.kind == ProgrammeKind::clinic) return !co.active[c] || !co.healthy[c];
+  // Virtual-RAT support: cooperatives without the means, at risk of
+  // becoming inactive (or already inactive) unless due_only is 0.
+  if (p.spec.kind == ProgrammeKind::virtual_rat)
+    return !co.virtual_rat[c] && (p.spec.param("due_only") <= 0 || !co.active[c] || coop.due_for_rat(c));
   return co.active[c] != 0;
 }
 
@@ -335,6 +435,10 @@ double ProgrammeBook::cost_of(const Prog& p, std::size_t i, const FirmState& st)
   const double admin = 1.0 + p.spec.admin_cost_share;
   if (p.spec.kind == ProgrammeKind::shop_rental)
     return std::min(p.amount, p.spec.param("fixed_cost_cut") * st.fixed_cost_rp[i]) * admin;
+  if (p.spec.kind == ProgrammeKind::kur_extra_subsidy)
+    return st.loan_principal_rp[i] * std::min(p.points, static_cast<double>(st.loan_rate_year[i])) / 12.0 *
+           p.outlay_per_recipient_rupiah();
+  if (p.spec.kind == ProgrammeKind::loan_restructuring) return 0.0;  // lenders bear the relief
   return p.amount * admin;
 }
 
@@ -369,11 +473,43 @@ void ProgrammeBook::award(Prog& p, std::size_t i, int t, FirmState& st, CoopBook
     case ProgrammeKind::credit_guarantee:
     case ProgrammeKind::csr_capital:
     case ProgrammeKind::coop_network:
+    case ProgrammeKind::virtual_rat:
       return;  // offers are made in scan_firms; cooperatives in award_coop
     case ProgrammeKind::cash_grant:
+    case ProgrammeKind::bpum:
       st.cash_rp[i] += in_kind;
       pay(p, i, t, st, in_kind, lost);
       break;
+    case ProgrammeKind::loan_restructuring: {
+      // Deferred service (principal only, or interest too), the term
+      // extended, and the formal loan's arrears cleared: a restructured loan
+      // is current (the unpaid service is already in its principal).
+      const int months = static_cast<int>(p.spec.param("deferral_months"));
+      const int extension = static_cast<int>(p.spec.param("extension_months"));
+      p.relief.push_back({static_cast<std::uint32_t>(i), st.loan_installment_rp[i], st.loan_rate_year[i],
+                          st.loan_months_left[i], false});
+      st.loan_deferral[i] = static_cast<std::int8_t>(p.spec.param("interest_deferred") > 0 ? -months : months);
+      st.debt_arrears_rp[i] -= std::min(st.debt_arrears_rp[i], st.loan_principal_rp[i]);
+      st.loan_months_left[i] = static_cast<std::uint16_t>(std::min(65535, st.loan_months_left[i] + extension));
+      st.loan_term_months[i] = static_cast<std::uint16_t>(std::min(65535, st.loan_term_months[i] + months + extension));
+      st.loan_restructured[i] = 1;
+      if (months == 0) reprice_restructured(p.relief.back(), st);
+      break;
+    }
+    case ProgrammeKind::kur_extra_subsidy: {
+      // The borrower's rate falls by the points while the programme runs;
+      // the government pays them on the balance month by month.
+      const float rate_before = st.loan_rate_year[i];
+      p.relief.push_back({static_cast<std::uint32_t>(i), st.loan_installment_rp[i], rate_before,
+                          st.loan_months_left[i], false});
+      const double lower = std::max(0.0, static_cast<double>(rate_before) - p.points);
+      st.loan_rate_year[i] = static_cast<float>(lower);
+      st.loan_installment_rp[i] =
+          annuity_installment(st.loan_principal_rp[i], st.loan_rate_year[i], st.loan_months_left[i]);
+      pay_relief(p, p.relief.back(), t, st);
+      ++m.beneficiaries;
+      break;
+    }
     case ProgrammeKind::shipping_voucher: {
       const int months = static_cast<int>(p.spec.param("months"));
       p.until[i] = months > 0 ? static_cast<std::int16_t>(t + months) : kNever;
@@ -478,6 +614,9 @@ void ProgrammeBook::award_coop(Prog& p, std::size_t c, int t, CoopBook& coop, Pr
     case ProgrammeKind::coop_network:
       coop.join_network(c, p.spec.param("financing_share"), p.spec.param("joint_trade") > 0);
       fx.coops_changed = fx.coops_changed || p.spec.param("joint_trade") > 0;
+      break;
+    case ProgrammeKind::virtual_rat:
+      coop.enable_virtual_rat(c);
       break;
     case ProgrammeKind::clinic:
       if (!coop.state().active[c] &&
@@ -593,7 +732,9 @@ void ProgrammeBook::scan_firms(Prog& p, int t, FirmState& st, CoopBook* coop, Pr
   // When nothing can be awarded this month (no money for one more award,
   // the quota or the year's certifications used up), applicants are only
   // counted: all of them wait.
-  const double unit = p.spec.kind == ProgrammeKind::shop_rental ? 0.0 : p.amount * (1.0 + p.spec.admin_cost_share);
+  const bool per_firm_cost =
+      p.spec.kind == ProgrammeKind::shop_rental || p.spec.kind == ProgrammeKind::kur_extra_subsidy;
+  const double unit = per_firm_cost || !spends_budget(p.spec.kind) ? 0.0 : p.amount * (1.0 + p.spec.admin_cost_share);
   const bool year_full = p.spec.kind == ProgrammeKind::certification && p.spec.param("per_year") > 0 &&
                          start_.plus(t).year == p.year && p.this_year >= static_cast<std::int64_t>(p.spec.param("per_year"));
   const bool count_only = !offers && ((unit > 0.0 && unit > p.left()) || year_full);
@@ -705,7 +846,7 @@ void ProgrammeBook::scan_firms(Prog& p, int t, FirmState& st, CoopBook* coop, Pr
       rejected = &m.rejected_quota;
     } else if (capacity >= 0 && served >= capacity) {
       rejected = &m.rejected_capacity;
-    } else if (cost_of(p, i, st) > p.left() || p.left() <= 0.0) {
+    } else if (spends_budget(p.spec.kind) && (cost_of(p, i, st) > p.left() || p.left() <= 0.0)) {
       rejected = &m.rejected_budget;
     }
     if (rejected != nullptr) {
@@ -801,6 +942,53 @@ void ProgrammeBook::begin_month(int t, FirmState& st, CoopBook* coop, ProgrammeE
       if (p.loans.empty()) p.committed = 0.0;
     }
 
+    // Restructured loans: when the deferral ends, the instalment is set for
+    // what is left of the (extended) term — never above the one before —
+    // and the relief lenders grant meanwhile is counted.
+    if (kind == ProgrammeKind::loan_restructuring) {
+      std::size_t kept = 0;
+      for (auto loan : p.relief) {
+        const std::size_t i = loan.firm;
+        if (st.status[i] == closed || st.loan_principal_rp[i] <= 0.0 || st.loan_restructured[i] == 0) continue;
+        if (st.loan_deferral[i] != 0) {
+          m.relief_rp += std::max(0.0, loan.installment_before -
+                                           (st.loan_deferral[i] > 0 ? st.loan_principal_rp[i] *
+                                                                          static_cast<double>(st.loan_rate_year[i]) / 12.0
+                                                                    : 0.0));
+          ++m.beneficiaries;
+          p.relief[kept++] = loan;
+          continue;
+        }
+        reprice_restructured(loan, st);
+      }
+      p.relief.resize(kept);
+    }
+
+    // The extra KUR subsidy: paid each month of the programme on the loans
+    // it took on; when the programme ends (or its money), the full rate
+    // returns. A loan repaid or of a firm that closed leaves it.
+    if (kind == ProgrammeKind::kur_extra_subsidy) {
+      std::size_t kept = 0;
+      for (auto loan : p.relief) {
+        const std::size_t i = loan.firm;
+        const bool same_loan = st.status[i] != closed && st.loan_principal_rp[i] > 0.0 &&
+                               st.loan_lender[i] == static_cast<std::uint8_t>(Lender::kur) &&
+                               st.loan_months_left[i] <= loan.months_seen;
+        if (!same_loan) continue;
+        if (t > p.t1 || cost_of(p, i, st) > p.left()) {
+          st.loan_rate_year[i] = loan.rate_before;
+          st.loan_installment_rp[i] =
+              annuity_installment(st.loan_principal_rp[i], loan.rate_before, st.loan_months_left[i]);
+          continue;
+        }
+        loan.months_seen = st.loan_months_left[i];
+        pay_relief(p, loan, t, st);
+        ++m.beneficiaries;
+        p.relief[kept++] = loan;
+      }
+      p.relief.resize(kept);
+    }
+
     // Guaranteed loans: a firm that closed with its guaranteed loan
     // outstanding costs the programme its coverage of that loan (as
     // outstanding at the start of the month), while the budget lasts.
@@ -856,7 +1044,7 @@ void ProgrammeBook::begin_month(int t, FirmState& st, CoopBook* coop, ProgrammeE
     // New recipients.
     const bool open_window = t >= p.t0 && t <= p.t1;
     const bool quota_left = p.spec.quota < 0 || p.recipients < p.spec.quota;
-    if (!open_window || !quota_left || p.left() <= 0.0) continue;
+    if (!open_window || !quota_left || (spends_budget(kind) && p.left() <= 0.0)) continue;
     if (serves_cooperatives(kind) && coop != nullptr) scan_coops(p, t, *coop, fx);
     if (serves_firms(kind)) scan_firms(p, t, st, coop, fx);
   }

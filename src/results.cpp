@@ -160,21 +160,42 @@ std::string RunResult::summary() const {
   const auto peak = std::max_element(distressed.begin(), distressed.end()) - distressed.begin();
   o << "  Distress        peak " << thousands(distressed[static_cast<std::size_t>(peak)]) << " firms in "
     << dates[static_cast<std::size_t>(peak)] << "\n";
-  double affected = 0;
-  std::array<double, kChannels> problem{};
-  const auto aff = monthly.numbers("affected_firms");
-  for (double x : aff) affected += x;
-  for (auto ch : kAllChannels) {
-    auto v = monthly.numbers("main_problem_" + std::string(to_string(ch)));
-    for (double x : v) problem[static_cast<std::size_t>(ch)] += x;
+  {
+    double owner = 0, unviable = 0, insolvent = 0;
+    for (double x : monthly.numbers("closures_owner_exit")) owner += x;
+    for (double x : monthly.numbers("closures_unviable")) unviable += x;
+    for (double x : monthly.numbers("closures_insolvent")) insolvent += x;
+    o << "  Closures        " << thousands(owner) << " owner left, " << thousands(unviable)
+      << " no longer kept the household, " << thousands(insolvent) << " insolvent\n";
   }
-  if (affected > 0) {
+  // Main problems: on the survey window (Table 1 of seed 000), with the
+  // window in the label, and over the whole run.
+  const auto aff = monthly.numbers("affected_firms");
+  std::array<std::vector<double>, kChannels> by_channel;
+  for (auto ch : kAllChannels)
+    by_channel[static_cast<std::size_t>(ch)] = monthly.numbers("main_problem_" + std::string(to_string(ch)));
+  auto main_problems = [&](std::size_t from, std::size_t to, const std::string& label) {
+    double affected = 0;
+    std::array<double, kChannels> problem{};
+    for (std::size_t m = from; m < to && m < T; ++m) {
+      affected += aff[m];
+      for (int ch = 0; ch < kChannels; ++ch) problem[static_cast<std::size_t>(ch)] += by_channel[static_cast<std::size_t>(ch)][m];
+    }
+    if (affected <= 0) return;
     o << "  Main problem    ";
     for (auto ch : kAllChannels)
       o << (ch == Channel::sales ? "" : ", ") << to_string(ch) << " "
         << percent(problem[static_cast<std::size_t>(ch)] / affected, 0);
-    o << " (of affected firm-months)\n";
+    o << " (" << label << ")\n";
+  };
+  if (survey_start && survey_end) {
+    const int from = std::max(0, survey_start->months_since(start)), to = survey_end->months_since(start) + 1;
+    if (to > from)
+      main_problems(static_cast<std::size_t>(from), static_cast<std::size_t>(to),
+                    "survey window " + survey_start->to_string() + " to " + survey_end->to_string() +
+                        ", of affected firm-months");
   }
+  main_problems(0, T, "whole run, of affected firm-months");
   double up = 0, down = 0;
   for (double x : monthly.numbers("upgrades")) up += x;
   for (double x : monthly.numbers("downgrades")) down += x;

@@ -428,7 +428,9 @@ std::int64_t line_of(const toml::table& root, const std::string& field) {
 
 void read_population(const Reader& r, const toml::table& t, PopulationSource& p) {
   const std::string path = "population";
-  r.only(t, path, {"preset", "firms", "seed", "firms_csv", "cooperatives_csv", "memberships_csv", "regime"});
+  r.only(t, path,
+         {"preset", "firms", "seed", "firms_csv", "cooperatives_csv", "memberships_csv", "regime", "burn_in_months"});
+  r.integer(t, path, "burn_in_months", p.burn_in_months, 0, 1200);
   r.text(t, path, "preset", p.preset);
   r.integer(t, path, "firms", p.firms, 1, std::int64_t{2000000000});
   std::int64_t seed = static_cast<std::int64_t>(p.seed);
@@ -507,8 +509,9 @@ SeverityDist read_severity(const Reader& r, const toml::node& n, const std::stri
 }
 
 Shock read_shock(const Reader& r, const toml::table& t, const std::string& path) {
-  r.only(t, path, {"name", "channel", "onset", "ramp_months", "plateau_months", "recovery_half_life_months", "path",
-                   "incidence", "incidence_by_sector", "severity", "sectors", "regions", "classes"});
+  r.only(t, path, {"name", "channel", "onset", "ramp_months", "plateau_months", "recovery_half_life_months",
+                   "recovery_months", "end_below", "path", "incidence", "incidence_by_sector", "severity",
+                   "severity_by_sector", "sectors", "regions", "classes"});
   Shock s;
   r.text(t, path, "name", s.name);
   if (const toml::node* n = t.get("channel")) s.channel = r.name(*n, path + ".channel", channel_from_string);
@@ -516,6 +519,8 @@ Shock read_shock(const Reader& r, const toml::table& t, const std::string& path)
   r.integer(t, path, "ramp_months", s.profile.ramp_months, 0, 600);
   r.integer(t, path, "plateau_months", s.profile.plateau_months, 0, 1200);
   r.number(t, path, "recovery_half_life_months", s.profile.recovery_half_life_months, 0.0, 1200.0);
+  r.integer(t, path, "recovery_months", s.profile.recovery_months, 0, 1200);
+  r.number(t, path, "end_below", s.profile.end_below, 0.0, 1.0);
   if (const toml::array* a = r.array(t, path, "path"))
     for (std::size_t k = 0; k < a->size(); ++k)
       s.profile.path.push_back(r.number(*a->get(k), path + ".path[" + std::to_string(k) + "]", 0.0, 1.0));
@@ -531,6 +536,14 @@ Shock read_shock(const Reader& r, const toml::table& t, const std::string& path)
       s.incidence_by_sector[name] = r.number(v, path + ".incidence_by_sector." + name, 0.0, 1.0);
     }
   if (const toml::node* n = t.get("severity")) s.severity = read_severity(r, *n, path + ".severity");
+  if (const toml::table* by = r.table(t, path, "severity_by_sector"))
+    for (auto&& [k, v] : *by) {
+      const std::string name(k.str());
+      if (std::any_of(name.begin(), name.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F; }))
+        r.fail(static_cast<std::int64_t>(k.source().begin.line), path + ".severity_by_sector",
+               "a key with a control character (a line break, a tab)", "sector names: printable text");
+      s.severity_by_sector[name] = read_severity(r, v, path + ".severity_by_sector." + name);
+    }
   s.target.sectors = r.texts(t, path, "sectors");
   s.target.regions = r.texts(t, path, "regions");
   if (const toml::array* a = r.array(t, path, "classes"))
@@ -665,7 +678,7 @@ void merge(toml::table& base, const toml::table& over) {
 
 ScenarioFile read(const toml::table& root, const Reader& r, const std::string& source, const toml::table& lines) {
   r.only(root, "", {"name", "description", "extends", "seed", "replications", "population", "horizon", "params",
-                    "shocks", "input_output", "class_review", "programmes", "outputs"});
+                    "shocks", "restrictions", "input_output", "class_review", "programmes", "outputs"});
   ScenarioFile f;
   f.source = source;
   Scenario& sc = f.scenario;
@@ -690,6 +703,19 @@ ScenarioFile read(const toml::table& root, const Reader& r, const std::string& s
       if (!a->get(k)->is_table()) r.fail(*a->get(k), path, "a table ([[shocks]])");
       sc.shocks.push_back(read_shock(r, *a->get(k)->as_table(), path));
     }
+  if (const toml::array* a = r.array(root, "", "restrictions"))
+    for (std::size_t k = 0; k < a->size(); ++k) {
+      const std::string path = "restrictions[" + std::to_string(k) + "]";
+      if (!a->get(k)->is_table()) r.fail(*a->get(k), path, "a table ([[restrictions]])");
+      const toml::table& t = *a->get(k)->as_table();
+      r.only(t, path, {"name", "start", "end", "intensity"});
+      Restriction x;
+      r.text(t, path, "name", x.name);
+      r.month(t, path, "start", x.start);
+      r.month(t, path, "end", x.end);
+      r.number(t, path, "intensity", x.intensity, 0.0, 1.0);
+      sc.restrictions.push_back(x);
+    }
   if (const toml::table* t = r.table(root, "", "input_output")) sc.input_output = read_input_output(r, *t);
   if (const toml::table* t = r.table(root, "", "class_review")) {
     r.only(*t, "class_review", {"regime", "criterion", "months"});
@@ -705,11 +731,20 @@ ScenarioFile read(const toml::table& root, const Reader& r, const std::string& s
       sc.programmes.push_back(read_programme(r, *a->get(k)->as_table(), path));
     }
   if (const toml::table* t = r.table(root, "", "outputs")) {
-    r.only(*t, "outputs", {"dir", "report", "microdata", "cooperative_panel"});
+    r.only(*t, "outputs", {"dir", "report", "microdata", "cooperative_panel", "panel_months", "survey_window"});
     r.text(*t, "outputs", "dir", f.outputs.dir);
     r.text(*t, "outputs", "report", f.outputs.report);
     r.boolean(*t, "outputs", "microdata", f.outputs.microdata);
     r.boolean(*t, "outputs", "cooperative_panel", f.outputs.cooperative_panel);
+    if (const toml::array* a = r.array(*t, "outputs", "panel_months"))
+      for (std::size_t k = 0; k < a->size(); ++k)
+        f.outputs.panel_months.push_back(static_cast<int>(
+            r.integer(*a->get(k), "outputs.panel_months[" + std::to_string(k) + "]", 0, kMaxMonths - 1)));
+    if (const toml::array* a = r.array(*t, "outputs", "survey_window")) {
+      if (a->size() != 2) r.fail(*t->get("survey_window"), "outputs.survey_window", "two months [\"YYYY-MM\", \"YYYY-MM\"]");
+      sc.survey_start = YearMonth::parse(r.text(*a->get(0), "outputs.survey_window[0]"), "outputs.survey_window[0]");
+      sc.survey_end = YearMonth::parse(r.text(*a->get(1), "outputs.survey_window[1]"), "outputs.survey_window[1]");
+    }
   }
   // What needs more than one key: the scenario's own checks, with the line
   // of the key they name.
@@ -757,6 +792,10 @@ ScenarioFile read(const toml::table& root, const Reader& r, const std::string& s
         if (std::find(sectors.begin(), sectors.end(), name) == sectors.end())
           throw ScenarioFileError(r.file(), line_of(lines, p + ".incidence_by_sector"), p + ".incidence_by_sector." + name,
                                   "'" + name + "'", "a sector of the " + f.population.preset + " population");
+      for (const auto& [name, v] : sc.shocks[k].severity_by_sector)
+        if (std::find(sectors.begin(), sectors.end(), name) == sectors.end())
+          throw ScenarioFileError(r.file(), line_of(lines, p + ".severity_by_sector"), p + ".severity_by_sector." + name,
+                                  "'" + name + "'", "a sector of the " + f.population.preset + " population");
     }
     for (std::size_t k = 0; k < sc.programmes.size(); ++k) {
       const std::string p = "programmes[" + std::to_string(k) + "].eligibility";
@@ -798,9 +837,29 @@ ScenarioFile parse_scenario(std::string_view text, const std::string& source) {
         inherited->erase("preset");
         inherited->erase("firms");
       }
+    // The file's programmes come after the preset's (a planner adds a
+    // programme to the measures in force), unless it says otherwise.
+    bool inherit = true;
+    if (const toml::node* flag = root.get("inherit_programmes")) {
+      if (!flag->is_boolean()) r.fail(*flag, "inherit_programmes", "true or false");
+      inherit = flag->as_boolean()->get();
+    }
+    toml::array programmes;
+    if (inherit)
+      if (const toml::array* a = base["programmes"].as_array()) programmes = *a;
+    if (const toml::array* a = root["programmes"].as_array())
+      for (const auto& x : *a) programmes.push_back(x);
     merge(base, root);
-    return read(base, r, source, root);
+    base.erase("inherit_programmes");
+    if (programmes.empty()) {
+      base.erase("programmes");
+    } else {
+      base.insert_or_assign("programmes", programmes);
+    }
+    return read(base, r, source, base);
   }
+  if (const toml::node* flag = root.get("inherit_programmes"))
+    r.fail(*flag, "inherit_programmes", "only in a file that extends a preset");
   return read(root, r, source, root);
 }
 
@@ -877,6 +936,15 @@ toml::array names(const std::vector<std::string>& v) {
 
 }  // namespace
 
+toml::table severity_table(const SeverityDist& d) {
+  switch (d.kind) {
+    case SeverityDist::Kind::fixed: return toml::table{{"distribution", "fixed"}, {"value", d.a}};
+    case SeverityDist::Kind::uniform: return toml::table{{"distribution", "uniform"}, {"low", d.a}, {"high", d.b}};
+    case SeverityDist::Kind::beta: break;
+  }
+  return toml::table{{"distribution", "beta"}, {"mean", d.a}, {"sd", d.b}};
+}
+
 std::string to_toml(const ScenarioFile& f) {
   const Scenario& sc = f.scenario;
   toml::table root;
@@ -894,6 +962,7 @@ std::string to_toml(const ScenarioFile& f) {
   }
   if (!f.population.cooperatives_csv.empty()) pop.insert("cooperatives_csv", f.population.cooperatives_csv);
   if (!f.population.memberships_csv.empty()) pop.insert("memberships_csv", f.population.memberships_csv);
+  if (f.population.burn_in_months >= 0) pop.insert("burn_in_months", f.population.burn_in_months);
   root.insert("population", pop);
   root.insert("horizon", toml::table{{"start", sc.start.to_string()}, {"months", sc.months}});
   // Parameters that differ from the defaults.
@@ -917,6 +986,8 @@ std::string to_toml(const ScenarioFile& f) {
                   {"ramp_months", s.profile.ramp_months},
                   {"plateau_months", s.profile.plateau_months},
                   {"recovery_half_life_months", s.profile.recovery_half_life_months},
+                  {"recovery_months", s.profile.recovery_months},
+                  {"end_below", s.profile.end_below},
                   {"incidence", s.incidence}};
     if (!s.profile.path.empty()) t.insert("path", months_path(s.profile.path));
     if (!s.incidence_by_sector.empty()) {
@@ -924,17 +995,12 @@ std::string to_toml(const ScenarioFile& f) {
       for (const auto& [k, v] : s.incidence_by_sector) by.insert(k, v);
       t.insert("incidence_by_sector", by);
     }
-    toml::table sev;
-    switch (s.severity.kind) {
-      case SeverityDist::Kind::fixed: sev = toml::table{{"distribution", "fixed"}, {"value", s.severity.a}}; break;
-      case SeverityDist::Kind::uniform:
-        sev = toml::table{{"distribution", "uniform"}, {"low", s.severity.a}, {"high", s.severity.b}};
-        break;
-      case SeverityDist::Kind::beta:
-        sev = toml::table{{"distribution", "beta"}, {"mean", s.severity.a}, {"sd", s.severity.b}};
-        break;
+    t.insert("severity", severity_table(s.severity));
+    if (!s.severity_by_sector.empty()) {
+      toml::table by;
+      for (const auto& [k, v] : s.severity_by_sector) by.insert(k, severity_table(v));
+      t.insert("severity_by_sector", by);
     }
-    t.insert("severity", sev);
     if (!s.target.sectors.empty()) t.insert("sectors", names(s.target.sectors));
     if (!s.target.regions.empty()) t.insert("regions", names(s.target.regions));
     if (!s.target.classes.empty()) {
@@ -945,6 +1011,13 @@ std::string to_toml(const ScenarioFile& f) {
     shocks.push_back(t);
   }
   if (!shocks.empty()) root.insert("shocks", shocks);
+  toml::array restrictions;
+  for (const Restriction& x : sc.restrictions) {
+    toml::table t{{"start", x.start.to_string()}, {"end", x.end.to_string()}, {"intensity", x.intensity}};
+    if (!x.name.empty()) t.insert("name", x.name);
+    restrictions.push_back(t);
+  }
+  if (!restrictions.empty()) root.insert("restrictions", restrictions);
   if (!sc.input_output) {
     root.insert("input_output", toml::table{{"preset", "none"}});
   } else {
@@ -1025,6 +1098,12 @@ std::string to_toml(const ScenarioFile& f) {
   }
   if (!progs.empty()) root.insert("programmes", progs);
   toml::table out{{"microdata", f.outputs.microdata}, {"cooperative_panel", f.outputs.cooperative_panel}};
+  if (!f.outputs.panel_months.empty()) {
+    toml::array a;
+    for (int m : f.outputs.panel_months) a.push_back(static_cast<std::int64_t>(m));
+    out.insert("panel_months", a);
+  }
+  if (sc.survey_start) out.insert("survey_window", toml::array{sc.survey_start->to_string(), sc.survey_end->to_string()});
   if (!f.outputs.dir.empty()) out.insert("dir", f.outputs.dir);
   if (!f.outputs.report.empty()) out.insert("report", f.outputs.report);
   root.insert("outputs", out);
@@ -1043,7 +1122,8 @@ void save_scenario_file(const ScenarioFile& file, const std::string& path) {
   detail::csv::write_atomically(path, [&](std::ostream& o) { o << to_toml(file); });
 }
 
-Population make_population(const PopulationSource& source, const std::string& base_dir, int threads) {
+Population make_population(const PopulationSource& source, const std::string& base_dir, int threads,
+                           const FirmParams& params) {
   auto resolve = [&](const std::string& p) {
     if (p.empty()) return p;
     const std::filesystem::path fp(p);
@@ -1052,20 +1132,26 @@ Population make_population(const PopulationSource& source, const std::string& ba
   if (!source.firms_csv.empty()) {
     const auto regime = class_regime_from_string(source.regime, "population.regime");
     const std::string name = std::filesystem::path(source.firms_csv).stem().string();
-    if (source.cooperatives_csv.empty()) return load_population_csv(resolve(source.firms_csv), name, regime);
-    return load_population_csv(resolve(source.firms_csv), name, regime, resolve(source.cooperatives_csv),
-                               resolve(source.memberships_csv));
+    Population pop = source.cooperatives_csv.empty()
+                         ? load_population_csv(resolve(source.firms_csv), name, regime)
+                         : load_population_csv(resolve(source.firms_csv), name, regime,
+                                               resolve(source.cooperatives_csv), resolve(source.memberships_csv));
+    // A registry is the state as recorded unless a burn-in is asked for.
+    if (source.burn_in_months > 0) burn_in(pop, params, static_cast<int>(source.burn_in_months), source.seed, threads);
+    return pop;
   }
+  PopulationSpec spec;
   if (source.preset == "banjarbaru") {
-    const std::int64_t firms = source.firms > 0 ? source.firms : presets::kBanjarbaruFirms;
-    detail::require_memory("population.firms", firms);
-    return generate_population(presets::banjarbaru_population_spec(firms), source.seed, threads);
-  }
-  if (source.preset != "bogor")
+    spec = presets::banjarbaru_population_spec(source.firms > 0 ? source.firms : presets::kBanjarbaruFirms);
+  } else if (source.preset == "bogor") {
+    spec = presets::bogor_population_spec(source.firms > 0 ? source.firms : presets::kBogorFirms);
+  } else {
     throw InvalidArgument("population.preset", "'" + source.preset + "'", "'bogor' or 'banjarbaru'");
-  const std::int64_t firms = source.firms > 0 ? source.firms : presets::kBogorFirms;
-  detail::require_memory("population.firms", firms);
-  return generate_population(presets::bogor_population_spec(firms), source.seed, threads);
+  }
+  detail::require_memory("population.firms", spec.firms);
+  spec.firm_params = params;
+  if (source.burn_in_months >= 0) spec.params.burn_in_months = static_cast<double>(source.burn_in_months);
+  return generate_population(spec, source.seed, threads);
 }
 
 }  // namespace msmesim

@@ -42,6 +42,7 @@ struct Cooperatives {
   std::vector<std::uint8_t> rat_history;            ///< bit k: members' meeting (RAT) held k+1 years ago
   std::vector<std::uint8_t> active;                 ///< 1 if active (see CooperativeSpec::active_rat_*)
   std::vector<std::uint8_t> healthy;                ///< 1 if solvent, liquid and with positive SHU
+  std::vector<std::uint8_t> virtual_rat;            ///< 1 if it can hold its members' meeting online
 
   std::size_t size() const noexcept { return region.size(); }
   bool empty() const noexcept { return region.empty(); }
@@ -100,6 +101,9 @@ struct CooperativeSpec {
   std::array<double, kCoopTypes> loan_share_of_funds{0.25, 0.20, 0.15, 0.25, 0.70};
   /// Business volume per rupiah of capital, relative, by type.
   std::array<double, kCoopTypes> volume_weight{2.0, 1.5, 2.0, 1.0, 0.5};
+  /// Share of the cooperatives able to hold their members' meeting (RAT)
+  /// online when physical meetings are restricted.
+  double virtual_rat_share = 0.0;
 
   /// Active cooperatives in all: the sum of active_by_region, or `active`.
   std::int64_t active_total() const;

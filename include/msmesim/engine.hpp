@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "msmesim/population.hpp"
 #include "msmesim/results.hpp"
@@ -27,6 +28,9 @@ struct RunOptions {
   bool microdata = true;
   /// Produce RunResult::cooperatives_panel (one row per cooperative and month).
   bool cooperative_panel = false;
+  /// Months (indices from 0) whose every firm is kept in RunResult::panel:
+  /// status, class, revenue, cash, assets, workers and debt at the month's end.
+  std::vector<int> panel_months;
   /// Called after every month with (months done, months in all); returning
   /// false stops the run with msmesim::Cancelled.
   std::function<bool(int, int)> progress;
@@ -63,6 +67,7 @@ class Simulation {
 
  private:
   friend RunResult run(const Population&, const Scenario&, const RunOptions&);
+  friend void burn_in(Population&, const FirmParams&, int, std::uint64_t, int);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

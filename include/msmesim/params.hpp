@@ -21,17 +21,26 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
     "Month-to-month idiosyncratic revenue noise: revenue is multiplied by a mean-one lognormal with this log standard deviation.", \
     "Assumption (typical month-to-month volatility of small retail and food sales).") \
   X(growth_drift_year, 0.0, -0.5, 0.5, "1/year", false, \
-    "Drift of each firm's underlying (pre-shock) revenue level, as a yearly log growth rate.", \
-    "Assumption: flat real demand, so that the revenue index isolates the shock.") \
+    "Drift of each firm's potential (long-run) revenue, as a yearly log growth rate.", \
+    "Assumption: flat real demand, so that the revenue index isolates the shock and a run without shocks stands still.") \
   X(growth_sd_year, 0.07, 0.0, 1.0, "log-sd/year", false, \
-    "Persistent firm-level revenue shocks (a random walk in log revenue, Gibrat's law); drives class advancement and ordinary exits.", \
+    "Persistent firm-level revenue shocks: the yearly log-sd of the innovations of each firm's revenue level around its potential; with the reversion below they drive class changes both ways and ordinary exits.", \
     "Assumption.") \
+  X(revenue_reversion_half_life_months, 24.0, 0.0, 1200.0, "months", false, \
+    "Half-life of a firm's revenue level's return to its potential: level' = ((1 - r) level + r potential) x innovation, r = 1 - 2^(-1/half-life); 0 returns at once.", \
+    "Assumption (micro-enterprise sales shocks are persistent but mean-reverting; a pure random walk would make a run without shocks drift).") \
   X(capacity_slack, 0.25, 0.0, 5.0, "share", false, \
     "Output a firm can produce above its initial revenue per worker before it must hire.", \
     "Assumption.") \
   X(expectation_weight, 0.5, 0.0, 1.0, "weight", false, \
     "Weight of the latest month in the firm's smoothed expectation of its revenue (used for labour decisions).", \
     "Assumption (adaptive expectations).") \
+  X(depreciation_rate_year, 0.125, 0.0, 1.0, "1/year", false, \
+    "Yearly wear of business assets (equipment, tools, vehicles): assets fall by this share a year, straight-line on the current value.", \
+    "Law 36/2008 on income tax art. 11: group-2 business assets (8-year useful life) depreciate 12.5 % a year; the tools and equipment of micro firms are taken as group 2.") \
+  X(investment_trigger, 0.2, 0.01, 1.0, "share of target assets", false, \
+    "A firm replaces worn assets when they have fallen this share below its target (target = capital intensity x expected revenue / (1 - trigger/2)); it then buys back to the target at once, from cash above its buffer and, for the rest, credit.", \
+    "Assumption (equipment is bought in lumps; with capacity_slack 0.25 the capital constraint starts to bind a little after the trigger).") \
   X(shipping_cost_share, 0.08, 0.0, 1.0, "share of online sales", false, \
     "Shipping and platform logistics cost paid on online sales.", \
     "Assumption (marketplace logistics typically 5-10 % of order value).") \
@@ -120,9 +129,29 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
   X(informal_tightening, 0.2, 0.0, 1.0, "x severity", false, \
     "Fall of informal approval odds per unit capital-shock severity.", "Assumption.") \
   /* distress, closure, labour */ \
-  X(closure_after_months, 4, 1, 120, "months", true, \
-    "A firm closes after this many consecutive months unable to meet its obligations.", \
-    "Assumption (MODEL §3: configurable).") \
+  X(closure_after_months, 6, 1, 120, "months", true, \
+    "A firm closes (insolvency) after this many consecutive months in which it could not pay its suppliers or lenders in full.", \
+    "OJK's asset-quality classes: a loan more than 180 days overdue is 'macet' (collectability 5, POJK 40/POJK.03/2019); MODEL §3: configurable.") \
+  X(owner_exit_rate_year_micro, 0.05, 0.0, 1.0, "1/year", false, \
+    "Yearly odds that the owner of a micro firm closes it for reasons outside the business (takes a job, moves, illness, the household's needs), whatever its finances.", \
+    "McKenzie & Paffhausen (2019, Rev. Econ. Stat. 101(4)): small firms in 16 panels of 12 developing countries die at 8.2 % a year, for occupational-choice and household reasons as well as losses; set so that, with the endogenous exits below, micro firms without loans close at that rate in a run without shocks (docs/validation.md).") \
+  X(owner_exit_rate_year_small, 0.03, 0.0, 1.0, "1/year", false, \
+    "As owner_exit_rate_year_micro, for small firms.", \
+    "McKenzie & Paffhausen (2019): death rates fall with firm size; size an assumption.") \
+  X(owner_exit_rate_year_medium, 0.02, 0.0, 1.0, "1/year", false, \
+    "As owner_exit_rate_year_micro, for medium and large firms.", "Assumption (falling with size, McKenzie & Paffhausen 2019).") \
+  X(viability_income_share, 0.3, 0.0, 10.0, "share of pre-shock profit", false, \
+    "The business no longer supports the household when its expected monthly income (expected revenue less costs and interest) falls below this share of its pre-shock profit.", \
+    "Assumption (the household's subsistence draw, subsistence_share).") \
+  X(unviable_grace_months, 6, 0, 120, "months", true, \
+    "Months of low income an owner waits out before considering closing (a bad spell may pass).", \
+    "Assumption: owners held on through the first months of the pandemic (BPS, July 2020: 5 % of micro and small firms had stopped operating; UNDP, August 2021: none of 3,011 MSMEs intended to close for good).") \
+  X(unviable_patience_months, 12.0, 1.0, 120.0, "months", false, \
+    "Mean months an owner keeps a business that does not support the household, after the grace months, before closing it: each month of low income beyond them the owner closes it with odds 1 / this.", \
+    "Assumption (McKenzie & Paffhausen 2019: less profitable firms die more often).") \
+  X(liquidation_value_share, 0.5, 0.0, 1.0, "share of assets", false, \
+    "Share of its assets' book value a closing firm raises by selling them; with its cash it repays its loans (formal first), and what is not repaid is written off.", \
+    "Assumption (second-hand equipment sells below book value).") \
   X(reentry_monthly_prob, 0.0, 0.0, 1.0, "probability", false, \
     "Monthly odds that a closed firm reopens once its demand has recovered (0: closure is final).", \
     "MODEL §3: closure is final unless a re-entry rule is configured.") \
@@ -135,17 +164,25 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
   X(hire_speed, 0.34, 0.0, 1.0, "share of gap", false, \
     "Share of the missing workforce re-hired a month when the firm is not in distress.", "Assumption.") \
   /* entry */ \
-  X(entry_rate_month, 4.655e-5, 0.0, 1.0, "entrants per initial firm per month", false, \
-    "New firms a month, as a share of the initial population (Poisson).", \
-    "Seed 000 §5.2: 20-50 new SMEs a month in Bogor; 35 / 751,888 firms.") \
-  X(entrant_revenue_factor, 0.5, 0.0, 10.0, "x template revenue", false, \
-    "Revenue of an entrant relative to the existing micro firm it is modelled on.", "Assumption.") \
+  X(entry_rate_month, -1.0, -1.0, 1.0, "entrants per initial firm per month", false, \
+    "New firms a month, as a share of the initial population (Poisson); -1: as many as the population's baseline exits (measured when it was burnt in; 8.2 %/12 a month for a population that was not) plus net_entry_rate_month, so that entry balances exit in a run without shocks.", \
+    "Entry balances exit (docs/model.md §9).") \
+  X(net_entry_rate_month, 4.655e-5, -0.01, 0.01, "firms per initial firm per month", false, \
+    "Net growth of the number of firms a month (entries beyond the baseline exits) when entry_rate_month is -1.", \
+    "Seed 000 §5.2: the office records 20-50 more SMEs a month in Bogor; 35 / 751,888 firms.") \
+  X(entrant_revenue_factor, 0.8, 0.01, 1.0, "x potential revenue", false, \
+    "Revenue level a new firm starts at, relative to its potential (it grows towards it at the pace of revenue_reversion_half_life_months); its workers and assets start at the same scale.", \
+    "Assumption (young firms start below their size and grow fastest in their first years).") \
+  X(affected_min_share, 0.01, 0.0, 1.0, "share of expected revenue", false, \
+    "A firm counts as affected by the shocks (and names a main problem) when its costliest channel costs it at least this share of its expected monthly revenue.", \
+    "Assumption (a survey respondent reports a problem it notices; Table 1 counts affected MSMEs).") \
   /* cooperatives (docs/model.md §14) */ \
   X(coop_reserve_ratio, 0.10, 0.0, 1.0, "share of deposits", false, \
     "Cash a cooperative keeps against its members' deposits; it lends only what it holds above this.", \
     "Assumption (savings-and-loan cooperatives keep a liquidity reserve; the ministry's health rating scores cash against short-term liabilities).") \
-  X(coop_deposit_inflow_month, 0.010, 0.0, 1.0, "share of deposits per month", false, \
-    "Members' new voluntary deposits a month, as a share of deposits held.", "Assumption.") \
+  X(coop_deposit_inflow_month, 0.008, 0.0, 1.0, "share of deposits per month", false, \
+    "Members' new voluntary deposits a month, as a share of deposits held.", \
+    "Assumption: equal to the normal withdrawals, so that deposits stand still without a shock.") \
   X(coop_withdrawal_month, 0.008, 0.0, 1.0, "share of deposits per month", false, \
     "Members' withdrawals a month in normal times, as a share of deposits held.", "Assumption.") \
   X(coop_withdrawal_capital_sensitivity, 0.05, 0.0, 10.0, "per unit capital stress", false, \

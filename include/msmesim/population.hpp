@@ -80,7 +80,10 @@ namespace msmesim {
   X(initial_kur_term_months, 24, 1, 360, "months", true, \
     "Original term of KUR loans outstanding at the start.", "Assumption.") \
   X(initial_bank_term_months, 36, 1, 360, "months", true, \
-    "Original term of bank loans outstanding at the start.", "Assumption.")
+    "Original term of bank loans outstanding at the start.", "Assumption.") \
+  X(burn_in_months, 60, 0, 1200, "months", true, \
+    "Months the generated firms are stepped through the model's own processes without shocks or programmes before they are returned (closed firms replaced by new ones in their place), so that the population is a draw from the model's stationary state: loans with their age, cash, assets, distress and the firms' ages. 0: the population as drawn.", \
+    "docs/model.md §4 (a world that stands still before the shock); long enough for every loan drawn at the start to be repaid and the assets' replacement cycle to mix.")
 
 /// Per-sector parameters (values come from the preset): name, minimum,
 /// maximum, unit, description.
@@ -136,6 +139,11 @@ struct PopulationSpec {
   ClassRegime regime = ClassRegime::law20_2008;
   /// Cooperatives and membership (none unless cooperatives.count > 0).
   CooperativeSpec cooperatives;
+  /// The firms' behaviour under which the population is burnt in
+  /// (params.burn_in_months) and the loans drawn at the start are sized
+  /// (max_debt_service_share): give the scenario's parameters so that a run
+  /// without shocks stands still under them.
+  FirmParams firm_params;
 
   /// Throws InvalidArgument naming the first invalid field.
   void validate() const;
@@ -189,8 +197,38 @@ struct Population {
   std::vector<std::uint16_t> loan_months_left;  ///< its remaining term
   std::vector<std::uint8_t> loan_lender;        ///< Lender of the loan
   std::vector<std::int32_t> cooperative;        ///< index into `cooperatives`, -1 if none
+  // The state a firm carries from before the first month (burn-in, or a
+  // registry's records). Zero or -1 means "derive it" as noted.
+  std::vector<std::uint16_t> base_workers;      ///< workers at potential revenue (0: `workers`)
+  std::vector<double> revenue_level_rp;         ///< current monthly revenue level (0: revenue_rp_month)
+  std::vector<double> expected_revenue_rp;      ///< the firm's expectation of it (0: the level)
+  std::vector<float> capital_intensity;         ///< assets kept per rupiah of monthly revenue (0: assets / revenue)
+  std::vector<float> cash_target_months;        ///< cash the owner keeps, in months of outflows (< 0: cash / outflows)
+  std::vector<std::uint16_t> loan_term_months;  ///< the formal loan's term when made (0: its months left)
+  std::vector<double> loan_installment_rp;      ///< its monthly installment (0: the annuity of what is left)
+  std::vector<double> informal_principal_rp;    ///< informal loan outstanding
+  std::vector<std::uint16_t> informal_months_left;
+  std::vector<double> informal_installment_rp;  ///< (0: the annuity at the run's informal rate)
+  std::vector<double> debt_arrears_rp;          ///< debt service overdue
+  std::vector<double> payables_rp;              ///< operating costs unpaid
+  std::vector<double> owner_owed_rp;            ///< subsistence the owner could not draw
+  std::vector<std::uint8_t> months_unable;      ///< consecutive months unable to meet obligations
+  std::vector<std::uint8_t> months_low_income;  ///< consecutive months the business did not support the household
+  std::vector<std::int32_t> age_months;         ///< months since the firm started (-1: established, age unknown)
   /// The cooperatives firms may belong to (region indices as for firms).
   Cooperatives cooperatives;
+  /// What new firms are drawn from (entrants of a run, replacements during
+  /// the burn-in): the generating spec, or one estimated from a registry.
+  PopulationSpec entry_spec;
+  /// Share of firms that closed a month during the last 24 months of the
+  /// burn-in (-1: not burnt in); a run's entry balances it
+  /// (entry_rate_month = -1).
+  double baseline_exit_rate_month = -1.0;
+  /// Rows of the firms that closed in those months, with their class: a
+  /// run's entrants take a template's region, sector, class and cooperative,
+  /// so that entry replaces what exits (empty: any firm).
+  std::vector<std::uint32_t> entry_templates;
+  std::vector<std::uint8_t> entry_template_class;
 
   std::size_t size() const noexcept { return region.size(); }
   /// Resizes every attribute vector to n.
@@ -217,6 +255,20 @@ Population generate_population(const PopulationSpec& spec, std::uint64_t seed, i
 /// spec.cooperatives: deterministic in (spec, seed); leaves the firms'
 /// other attributes alone. Called by generate_population.
 void generate_cooperatives(const PopulationSpec& spec, std::uint64_t seed, Population& pop);
+
+/// Steps the firms of `pop` for `months` months through the model's own
+/// processes under `params`, without shocks or programmes, replacing each
+/// firm that closes by a new firm in its place (drawn from pop.entry_spec),
+/// and writes the firms' state back: cash, loans with their age, assets,
+/// revenue level, workers, distress and ages (docs/model.md §4). The
+/// cooperatives are left as they are. Deterministic in (population, params,
+/// months, seed); `threads` only changes speed. Sets
+/// pop.baseline_exit_rate_month.
+void burn_in(Population& pop, const FirmParams& params, int months, std::uint64_t seed, int threads = 1);
+
+/// A spec for the firms of a registry (sectors, classes and shares
+/// estimated from its firms) from which entrants are drawn.
+PopulationSpec estimate_entry_spec(const Population& pop);
 
 /// Reads firms from a CSV file whose columns are documented in docs/data.md.
 /// `regime` is the regime of the file's size_class column (and the one used

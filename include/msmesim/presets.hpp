@@ -35,7 +35,9 @@ InputOutput bogor_input_output();
 /// The COVID-19 shocks: sales, capital, distribution and raw materials from
 /// March 2020, and the July 2021 (Delta) wave on sales.
 std::vector<Shock> covid19_shocks();
-/// The built-in default scenario: 36 months from January 2020.
+/// The built-in default scenario (presets/bogor-covid19.toml): 36 months
+/// from January 2020 with the shocks, the restrictions on gatherings and
+/// the national credit relief in force.
 Scenario bogor_covid19_scenario(int months = 36);
 
 /// MSMEs in the Banjarbaru preset: an assumption (seed 002 gives no count),

@@ -34,17 +34,26 @@ enum class ProgrammeKind : std::uint8_t {
   clinic,            ///< the Clean & Clear consultation clinic: a scheduled queue for firms and cooperatives
   coop_collaboration,  ///< cooperative-micro-enterprise MoU: membership, capacity, distribution, marketing
   coop_network,      ///< joint financing, buying and selling among cooperatives that join a network
+  loan_restructuring,  ///< credit relief: deferred instalments, longer terms, arrears cleared (POJK 11/2020)
+  kur_extra_subsidy,   ///< extra interest subsidy on existing KUR loans (PEN 2020-2021)
+  bpum,                ///< Banpres Produktif Usaha Mikro: a one-off grant to micro firms without bank credit
+  virtual_rat,         ///< support for cooperatives to hold their members' meeting (RAT) online
 };
-inline constexpr int kProgrammeKinds = 12;
+inline constexpr int kProgrammeKinds = 16;
 inline constexpr ProgrammeKind kAllProgrammeKinds[] = {
     ProgrammeKind::cash_grant,       ProgrammeKind::kur_subsidy,   ProgrammeKind::shipping_voucher,
     ProgrammeKind::digital_training, ProgrammeKind::market_access, ProgrammeKind::shop_rental,
     ProgrammeKind::credit_guarantee, ProgrammeKind::csr_capital,   ProgrammeKind::certification,
-    ProgrammeKind::clinic,           ProgrammeKind::coop_collaboration, ProgrammeKind::coop_network};
-/// Whether a kind's recipients are cooperatives (csr_capital, coop_network)
-/// or, for the clinic, both firms and cooperatives.
+    ProgrammeKind::clinic,           ProgrammeKind::coop_collaboration, ProgrammeKind::coop_network,
+    ProgrammeKind::loan_restructuring, ProgrammeKind::kur_extra_subsidy, ProgrammeKind::bpum,
+    ProgrammeKind::virtual_rat};
+/// Whether a kind's recipients are cooperatives (csr_capital, coop_network,
+/// virtual_rat) or, for the clinic, both firms and cooperatives.
 bool serves_cooperatives(ProgrammeKind kind);
 bool serves_firms(ProgrammeKind kind);
+/// Whether a kind's awards cost the government money. Those that do not
+/// (loan_restructuring: lenders bear the relief) act whatever their budget.
+bool spends_budget(ProgrammeKind kind);
 std::string_view to_string(ProgrammeKind kind);
 /// Parses a kind name; throws InvalidArgument naming `field`.
 ProgrammeKind programme_kind_from_string(std::string_view name, const std::string& field = "kind");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -56,6 +57,8 @@ struct RunResult {
   std::uint32_t replication = 0;
   YearMonth start;
   int months = 0;
+  /// The scenario's survey window for main-problem shares (none: empty).
+  std::optional<YearMonth> survey_start, survey_end;
   std::int64_t initial_firms = 0;
   std::int64_t initial_employment = 0;
   std::vector<std::string> region_names, sector_names;
@@ -68,6 +71,14 @@ struct RunResult {
   Table by_sector, by_class, by_region;
   /// One row per firm (initial firms, then entrants in order of entry).
   Table firms;
+  /// The credit book: one row per month and lender (loans outstanding and
+  /// their principal, new loans, loans in arrears and their arrears,
+  /// restructured loans, principal written off and recovered from closing
+  /// firms).
+  Table credit_book;
+  /// Every firm at the end of each month of RunOptions::panel_months (long:
+  /// month, firm, status, size class, revenue, cash, assets, debt, workers).
+  Table panel;
   /// Cooperatives (empty without them): one row per month; long tables by
   /// type and by region (column `group`); and, when asked for
   /// (RunOptions::cooperative_panel), one row per cooperative and month.

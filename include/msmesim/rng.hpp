@@ -28,9 +28,12 @@ enum class Purpose : std::uint32_t {
   gen_coop_rat = 14,
   gen_coop_rat_years = 15,
   gen_coop_membership = 16,
+  gen_coop_virtual = 17,
   firm_month = 200,        ///< revenue noise and the growth random walk
   firm_credit = 201,       ///< loan approvals
   firm_reentry = 202,      ///< reopening of closed firms
+  firm_exits = 203,        ///< the month the owner leaves
+  firm_unviable = 204,     ///< giving up a business that does not support the household
   entry_count = 300,       ///< how many firms enter in a month
   entrant_template = 301,  ///< which existing firm an entrant resembles
   coop_rat = 400,          ///< whether a cooperative holds its members' meeting

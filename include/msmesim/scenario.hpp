@@ -19,12 +19,27 @@ namespace msmesim {
 
 inline constexpr int kMaxMonths = 1200;
 
+/// Restrictions on gatherings (PSBB, PPKM) from `start` to `end` (calendar
+/// months, inclusive): `intensity` is the share of the month physical
+/// meetings were not allowed. They block cooperatives' members' meetings
+/// (RAT) unless a cooperative can meet online (docs/model.md §14).
+struct Restriction {
+  YearMonth start{2020, 4};
+  YearMonth end{2020, 6};
+  double intensity = 1.0;
+  std::string name;
+  void validate(const std::string& field) const;
+};
+
 struct Scenario {
   std::string name = "baseline";
   /// Calendar month of month index 0.
   YearMonth start{2020, 1};
   int months = 36;
   std::vector<Shock> shocks;
+  /// Restrictions on gatherings (where several cover a month, the largest
+  /// intensity counts).
+  std::vector<Restriction> restrictions;
   /// Support programmes (docs/model.md §15), in the order they are served.
   std::vector<Programme> programmes;
   FirmParams params;
@@ -37,8 +52,14 @@ struct Scenario {
   /// trailing window of that length (annualised).
   int class_review_months = 12;
 
+  /// Survey window of the main-problem shares in summaries (Table 1 of
+  /// seed 000 was surveyed March-June 2020); both empty: none.
+  std::optional<YearMonth> survey_start, survey_end;
+
   /// Throws InvalidArgument naming the first invalid field.
   void validate() const;
+  /// Intensity of the restrictions in the calendar month `ym` (0-1).
+  double restriction(const YearMonth& ym) const;
 };
 
 }  // namespace msmesim

@@ -36,6 +36,9 @@ struct PopulationSource {
   /// Registry files (docs/data.md); paths relative to the scenario file.
   std::string firms_csv, cooperatives_csv, memberships_csv;
   std::string regime = "law20_2008";  ///< size-class regime of a registry file
+  /// Months of burn-in (docs/model.md §4): -1 the built-in population's own
+  /// (a registry file is not burnt in unless a number is given).
+  std::int64_t burn_in_months = -1;
 };
 
 /// What a run writes.
@@ -44,6 +47,8 @@ struct OutputSpec {
   std::string report;  ///< an HTML report (empty: none)
   bool microdata = false;
   bool cooperative_panel = false;
+  /// Months (indices from 0) whose every firm is written to panel.csv.
+  std::vector<int> panel_months;
 };
 
 struct ScenarioFile {
@@ -68,10 +73,12 @@ std::string to_toml(const ScenarioFile& file);
 /// Writes to_toml(file) to `path` (through a temporary file, renamed).
 void save_scenario_file(const ScenarioFile& file, const std::string& path);
 
-/// Generates or reads the population a scenario file describes. Refuses,
-/// before allocating, a population that would not fit in the memory
-/// available (error on `population.firms`).
-Population make_population(const PopulationSource& source, const std::string& base_dir = "", int threads = 1);
+/// Generates or reads the population a scenario file describes, burnt in
+/// under `params` (the scenario's, so that a run without shocks stands still
+/// under them). Refuses, before allocating, a population that would not fit
+/// in the memory available (error on `population.firms`).
+Population make_population(const PopulationSource& source, const std::string& base_dir = "", int threads = 1,
+                           const FirmParams& params = {});
 
 namespace presets {
 /// Names of the scenario files built into the library (presets/*.toml).

@@ -32,19 +32,28 @@ struct SeverityDist {
   std::string describe() const;
 };
 
-/// Intensity over time, 0 to 1. Without an explicit path: a linear ramp over
-/// `ramp_months` (0 = full at onset), `plateau_months` at full intensity, then
-/// exponential decay with `recovery_half_life_months` (0 = ends at once).
-/// With a path: path[k] is the intensity k months after onset; after the last
-/// element the last value persists.
+/// Intensity over time, 0 to 1; every shock ends. Without an explicit path:
+/// a linear ramp over `ramp_months` (0 = full at onset), `plateau_months` at
+/// full intensity, then the recovery: with `recovery_months` > 0 the
+/// intensity falls in equal steps to 0 over that many months; otherwise it
+/// decays with `recovery_half_life_months` (0 = ends at once) and ends once
+/// it falls below `end_below` of its peak. With a path: path[k] is the
+/// intensity k months after onset, and the shock ends with its path.
 struct ShockProfile {
   int ramp_months = 0;
   int plateau_months = 3;
   double recovery_half_life_months = 6.0;
   std::vector<double> path;
+  /// Months of a linear recovery to 0 after the plateau (0: the half-life).
+  int recovery_months = 0;
+  /// A decaying shock ends when its intensity falls below this.
+  double end_below = 0.05;
 
   /// Intensity `months_since_onset` months after onset (negative: 0).
   double intensity(int months_since_onset) const;
+  /// Months after onset from which the intensity is 0 for good (-1: never,
+  /// only for a half-life decay with end_below 0).
+  int months_to_end() const;
   void validate(const std::string& field) const;
 };
 
@@ -65,6 +74,9 @@ struct Shock {
   /// Incidence for particular sectors, overriding `incidence`.
   std::map<std::string, double> incidence_by_sector;
   SeverityDist severity = SeverityDist::fixed(0.3);
+  /// Severity for particular sectors, overriding `severity` (sectors are
+  /// hit differently: docs/model.md §12).
+  std::map<std::string, SeverityDist> severity_by_sector;
   ShockTarget target;
 
   /// Checks everything that does not need the population; `field` prefixes

@@ -9,6 +9,15 @@
 
 namespace msmesim {
 
+/// Why a firm closed (FirmState::closure_reason).
+enum class ClosureReason : std::uint8_t {
+  open = 0,        ///< not closed
+  owner_exit = 1,  ///< the owner left for reasons outside the business (a job, the household)
+  unviable = 2,    ///< the business no longer supported the household for longer than the owner's patience
+  insolvent = 3,   ///< unable to meet its obligations for closure_after_months months
+};
+inline constexpr int kClosureReasons = 4;
+
 struct FirmState {
   std::size_t count = 0;  ///< firms that exist so far (initial + entered)
 
@@ -18,14 +27,14 @@ struct FirmState {
   std::vector<std::uint8_t> registered;
   std::vector<std::uint8_t> ever_kur;
   std::vector<std::int32_t> cooperative;
-  std::vector<double> assets_rp;
-  std::vector<double> base_revenue_rp;   ///< pre-shock monthly revenue
+  std::vector<double> base_revenue_rp;   ///< pre-shock monthly revenue (potential at entry)
   std::vector<std::uint16_t> base_workers;
   std::vector<float> variable_cost_share;
   std::vector<double> fixed_cost_rp;
   std::vector<double> wage_rp;
   std::vector<float> online_share;
   std::vector<float> owner_capability;
+  std::vector<float> capital_intensity;   ///< assets kept per rupiah of monthly revenue, on average
   std::vector<std::int16_t> entry_month;  ///< -1 for the initial population
   std::vector<std::uint8_t> initial_class;
 
@@ -33,8 +42,11 @@ struct FirmState {
   std::vector<std::uint8_t> status;       ///< FirmStatus
   std::vector<std::uint8_t> size_class;   ///< current SizeClass
   std::vector<std::uint16_t> workers;
-  std::vector<double> level_rp;           ///< underlying monthly revenue (random walk)
-  std::vector<double> expected_rp;        ///< smoothed expected revenue
+  std::vector<double> assets_rp;          ///< business assets (depreciation, investment)
+  std::vector<double> potential_rp;       ///< long-run monthly revenue the level returns to
+  std::vector<double> level_rp;           ///< underlying monthly revenue (mean-reverting to the potential)
+  std::vector<float> demand_factor;       ///< temporary programme demand factor this month (1: none)
+  std::vector<double> expected_rp;        ///< smoothed expected revenue (temporary factors excluded)
   std::vector<double> cash_rp;
   std::vector<double> payables_rp;        ///< unpaid operating costs carried forward
   std::vector<double> receivables_rp;     ///< revenue to be received next month
@@ -43,24 +55,33 @@ struct FirmState {
   std::vector<float> loan_rate_year;
   std::vector<double> loan_installment_rp;
   std::vector<std::uint16_t> loan_months_left;
+  std::vector<std::uint16_t> loan_term_months;  ///< the loan's term when made (or last restructured)
   std::vector<std::uint8_t> loan_lender;
+  std::vector<std::int8_t> loan_deferral;       ///< months of deferred service left: > 0 interest only, < 0 nothing due
+  std::vector<std::uint8_t> loan_restructured;  ///< 1 while the formal loan is a restructured one
   std::vector<double> informal_principal_rp;
   std::vector<double> debt_arrears_rp;    ///< debt service due and not yet paid (delinquency)
   std::vector<double> informal_installment_rp;
   std::vector<std::uint16_t> informal_months_left;
   std::vector<double> revenue_window_rp;  ///< revenue since the last class review
   std::vector<std::uint8_t> months_unable;   ///< consecutive months unable to meet obligations
+  std::vector<std::uint8_t> months_low_income;  ///< consecutive months the business did not support the household
+  std::vector<std::int16_t> owner_exit_month;  ///< month the owner leaves for reasons outside the business (kNeverMonth: not within the run)
   std::vector<std::uint8_t> months_overstaffed;
   std::vector<std::uint8_t> main_problem;    ///< Channel of the latest month, or kNoProblem
 
   // Histories kept for the microdata.
   std::vector<std::int16_t> first_distress_month;  ///< -1: never
   std::vector<std::int16_t> closure_month;         ///< -1: open
+  std::vector<std::uint8_t> closure_reason;        ///< ClosureReason
   std::vector<std::int16_t> class_change_month;    ///< -1: never
   std::vector<std::uint8_t> upgrades;
   std::vector<std::uint8_t> downgrades;
   std::vector<std::uint16_t> months_distressed;
+  std::vector<std::uint8_t> ever_illiquid;         ///< 1 once the firm could not pay its operating costs or debt service in full
   std::vector<double> revenue_total_rp;
+  std::vector<double> investment_total_rp;         ///< assets bought during the run
+  std::vector<double> loan_written_off_rp;         ///< formal loan written off when the firm closed
   std::vector<std::uint8_t> last_main_problem;     ///< latest month with a problem
 
   /// Exposure of each firm to each shock: severity (0 if not hit), one
@@ -72,10 +93,29 @@ struct FirmState {
   std::size_t memory_bytes() const;
 };
 
+/// Month index meaning "not within the run" (owner_exit_month).
+inline constexpr std::int16_t kNeverMonth = 32767;
+
+/// Every per-firm array of FirmState, in declaration order (shock
+/// severities apart): X(name) for each. Bindings, state_names and the
+/// tests iterate over it, so a column cannot be missing from one of them.
+#define MSMESIM_FIRM_STATE_COLUMNS(X)                                                                                \
+  X(region) X(sector) X(registered) X(ever_kur) X(cooperative) X(base_revenue_rp) X(base_workers)                  \
+  X(variable_cost_share) X(fixed_cost_rp) X(wage_rp) X(online_share) X(owner_capability) X(capital_intensity)    \
+  X(entry_month) X(initial_class) X(status) X(size_class) X(workers) X(assets_rp) X(potential_rp) X(level_rp)    \
+  X(demand_factor) X(expected_rp) X(cash_rp) X(payables_rp) X(receivables_rp) X(owner_owed_rp)                  \
+  X(loan_principal_rp) X(loan_rate_year) X(loan_installment_rp) X(loan_months_left) X(loan_term_months)         \
+  X(loan_lender) X(loan_deferral) X(loan_restructured) X(informal_principal_rp) X(debt_arrears_rp)              \
+  X(informal_installment_rp) X(informal_months_left) X(revenue_window_rp) X(months_unable) X(months_low_income) \
+  X(owner_exit_month) X(months_overstaffed) X(main_problem) X(first_distress_month) X(closure_month) \
+  X(closure_reason) X(class_change_month) X(upgrades) X(downgrades) X(months_distressed) X(ever_illiquid)        \
+  X(revenue_total_rp) X(investment_total_rp) X(loan_written_off_rp) X(last_main_problem)
+
 /// Per-firm cash flows of the latest month, recorded when
 /// RunOptions::record_flows is set. For every firm that was open during the
-/// month: cash_after = cash_before + revenue_received + new_credit
-///   - operating_paid - debt_service_paid - owner_draw.
+/// month: cash_after = cash_before + revenue_received + new_credit + shu_received
+///   - operating_paid - debt_service_paid - debt_prepaid - owner_draw - investment
+///   - closure_payout.
 struct FirmFlows {
   std::vector<std::uint8_t> stepped;  ///< 1 if the firm was open and stepped
   std::vector<double> cash_before, cash_after;
@@ -86,6 +126,9 @@ struct FirmFlows {
   std::vector<double> debt_service_due, debt_service_paid;
   std::vector<double> owner_due;  ///< the owner's claim, paid first (owed from earlier months included)
   std::vector<double> owner_draw, new_credit;
+  std::vector<double> investment;    ///< assets bought this month
+  std::vector<double> debt_prepaid;  ///< informal debt repaid early from cash beyond the firm's target
+  std::vector<double> closure_payout;  ///< a closing firm's cash, paid to its lenders and its owner
   std::vector<double> shu_received;  ///< the cooperative's SHU paid to a member at a book year's end
 
   void resize(std::size_t capacity);

@@ -75,20 +75,13 @@ RunOptions make_options(std::uint64_t seed, std::uint32_t replication, int threa
   return o;
 }
 
-#define MSMESIM_STATE_ARRAYS(X)                                                                              \
-  X(region) X(sector) X(registered) X(ever_kur) X(cooperative) X(assets_rp) X(base_revenue_rp) X(base_workers) \
-  X(variable_cost_share) X(fixed_cost_rp) X(wage_rp) X(online_share) X(owner_capability) X(entry_month)       \
-  X(initial_class) X(status) X(size_class) X(workers) X(level_rp) X(expected_rp) X(cash_rp) X(payables_rp)    \
-  X(receivables_rp) X(loan_principal_rp) X(loan_rate_year) X(loan_installment_rp) X(loan_months_left)          \
-  X(loan_lender) X(informal_principal_rp) X(informal_installment_rp) X(informal_months_left)                   \
-  X(revenue_window_rp) X(months_unable) X(months_overstaffed) X(main_problem) X(first_distress_month)         \
-  X(closure_month) X(class_change_month) X(upgrades) X(downgrades) X(months_distressed) X(revenue_total_rp)   \
-  X(last_main_problem)
+// The state's columns are the core's own list (a column cannot be missing here).
+#define MSMESIM_STATE_ARRAYS(X) MSMESIM_FIRM_STATE_COLUMNS(X)
 
 #define MSMESIM_FLOW_ARRAYS(X)                                                                                \
   X(stepped) X(cash_before) X(cash_after) X(revenue) X(revenue_received) X(operating_cost) X(operating_paid)  \
   X(payables_before) X(payables_after) X(debt_service_due) X(debt_service_paid) X(owner_due) X(owner_draw) X(shu_received) \
-      X(new_credit)
+      X(new_credit) X(investment) X(debt_prepaid) X(closure_payout)
 
 }  // namespace
 

@@ -36,14 +36,15 @@ struct CoopMonthInput {
   bool year_end = false;         ///< the book year closes (December)
   double capital_stress = 0.0;   ///< mean capital-shock severity this month (0-1)
   double sales_stress = 0.0;     ///< mean sales-shock loss this month (0-1)
+  double restrictions = 0.0;     ///< share of the month physical meetings were restricted (0-1)
   std::uint64_t seed = 0;
   std::uint32_t replication = 0;
 };
 
 /// Totals of the month over a group of cooperatives.
 struct CoopTotals {
-  std::int64_t cooperatives = 0, founded = 0, active = 0, healthy = 0, stressed = 0, rat_held = 0, member_firms_open = 0,
-               new_loans_firms = 0;
+  std::int64_t cooperatives = 0, founded = 0, active = 0, healthy = 0, stressed = 0, rat_held = 0, rat_virtual = 0,
+               member_firms_open = 0, new_loans_firms = 0;
   double cash_rp = 0, deposits_rp = 0, deposit_inflow_rp = 0, withdrawals_rp = 0, withdrawals_unmet_rp = 0,
          loans_rp = 0, firm_loans_rp = 0, new_loans_firms_rp = 0, new_loans_households_rp = 0, lendable_rp = 0,
          arrears_rp = 0, defaults_rp = 0, own_capital_rp = 0, borrowed_rp = 0, surplus_rp = 0, shu_paid_rp = 0,
@@ -102,6 +103,11 @@ class CoopBook {
   /// Cooperative c holds a members' meeting this book year (it is active
   /// from now on).
   void revive(std::size_t c);
+  /// Cooperative c can hold its members' meeting online from now on.
+  void enable_virtual_rat(std::size_t c) { co_.virtual_rat[c] = 1; }
+  /// Whether cooperative c, active, would lose its active status without a
+  /// members' meeting this book year.
+  bool due_for_rat(std::size_t c) const;
   /// Cooperative c joins a joint-financing network placing `financing_share`
   /// of its free funds (savings & loan) and, with `joint_trade`, buys and
   /// sells jointly for its members whatever its type.
@@ -144,7 +150,7 @@ class CoopBook {
   std::vector<Template> templates_;  // initial active cooperatives new ones resemble
   std::size_t initial_ = 0, capacity_ = 0;
   std::size_t regions_ = 0;
-  double sales_stress_ytd_ = 0.0;
+  double sales_stress_ytd_ = 0.0, restrictions_ytd_ = 0.0;
   int months_ytd_ = 0;
   double deposits_in_ = 0.0, deposits_out_ = 0.0, initial_deposits_ = 0.0;
 };

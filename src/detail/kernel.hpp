@@ -88,6 +88,13 @@ struct PhaseAInputs {
   const std::uint16_t* informal_months_left;
   const double* productivity_rp;  ///< baseline revenue per worker
   const double* base_profit_rp;   ///< pre-shock monthly profit
+  const double* potential_rp;
+  const float* demand_factor;     ///< temporary programme factor
+  const double* assets_rp;
+  const float* capital_intensity;
+  const double* cash_target_rp;   ///< cash the owner keeps in the firm
+  const std::int8_t* loan_deferral;
+  const std::uint8_t* months_unable;
 };
 
 /// A shock active this month: each firm's severity and the intensity.
@@ -112,6 +119,12 @@ struct PhaseAMonth {
   double owner_draw_share, subsistence_share;
   double cash_buffer_months;
   double expectation_weight;
+  double reversion;          ///< share of the gap to the potential the level closes a month
+  double potential_growth;   ///< monthly factor of the potential (growth drift)
+  double depreciation_month;
+  double investment_trigger;
+  double target_scale;       ///< target assets per rupiah of capital intensity x expected revenue
+  double viability_share;
 };
 
 /// Phase A results for one batch (index j = firm first + j).
@@ -132,11 +145,19 @@ struct PhaseAOut {
   double owner_due[kDrawBatch];  ///< the owner's claim this month, paid first (what is owed included)
   double available[kDrawBatch];
   double buffer[kDrawBatch];
+  double cash_floor[kDrawBatch];    ///< working capital the firm keeps: its cash target, at least the buffer
   double shortfall[kDrawBatch];
   double cost_sales[kDrawBatch], cost_capital[kDrawBatch], cost_distribution[kDrawBatch], cost_raw[kDrawBatch];
   double expected_next[kDrawBatch];
   double need_workers[kDrawBatch];  ///< expected revenue / productivity, before rounding up
   double level_next[kDrawBatch];
+  double potential_next[kDrawBatch];
+  double assets_next[kDrawBatch];   ///< assets after this month's wear, before investment
+  double invest_want[kDrawBatch];   ///< assets the firm wants to buy this month
+  double reserve[kDrawBatch];       ///< the wear of its assets since it last bought, kept in cash
+  double invest_gap[kDrawBatch];    ///< part of it its cash cannot pay (to borrow)
+  double prepay[kDrawBatch];        ///< informal debt the firm repays early from cash beyond its target
+  double low_income[kDrawBatch];    ///< 1 if the business did not support the household
 };
 
 void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& month, std::uint32_t first, std::size_t len,
@@ -153,23 +174,30 @@ struct MoneyState {
   double* expected_rp;
   double* revenue_window_rp;
   double* revenue_total_rp;
+  double* potential_rp;
+  double* assets_rp;
+  double* investment_total_rp;
 };
 
 /// Payments of a batch, for the later passes of phase B.
 struct PayOut {
   double draw[kDrawBatch], operating_paid[kDrawBatch], debt_paid[kDrawBatch], unpaid_debt[kDrawBatch],
-      catch_up[kDrawBatch];
+      catch_up[kDrawBatch], investment[kDrawBatch], prepaid[kDrawBatch];
   double main_problem[kDrawBatch];  ///< main_channel (-1: none)
 };
 
 /// Pass 2 of phase B for firms first .. first+len-1: each open firm (open[j]
-/// is 1.0) pays out of its cash plus new credit (pay_month); its cash,
-/// payables, receivables, what it owes its owner, its revenue level,
-/// expectation and revenue totals are updated, and its main problem is
-/// classified with the credit refused because of the capital shock
-/// (denied[j]) added to the capital channel. Closed firms keep their state.
+/// is 1.0) pays out of its cash plus new credit (pay_month), then buys the
+/// assets it planned from what is left above its buffer; its cash,
+/// payables, receivables, what it owes its owner, its revenue level and
+/// potential, expectation, assets and revenue totals are updated, and its
+/// main problem is classified with the credit refused because of the capital
+/// shock (denied[j]) added to the capital channel (a firm whose costliest
+/// channel costs less than `affected_min` of its expected revenue is not
+/// affected). Closed firms keep their state.
 void firm_month_pay(const MoneyState& st, std::uint32_t first, std::size_t len, const double* open,
-                    const double* credit, const double* denied, const PhaseAOut& pre, PayOut& out);
+                    const double* credit, const double* denied, double affected_min, const PhaseAOut& pre,
+                    PayOut& out);
 
 /// The debt state firm_month_debt changes.
 struct DebtState {
@@ -180,6 +208,7 @@ struct DebtState {
   double* debt_arrears_rp;
   std::uint16_t* loan_months_left;
   std::uint16_t* informal_months_left;
+  std::int8_t* loan_deferral;
 };
 
 /// Pass 3 of phase B: applies the month's debt payments (out.debt_paid,
@@ -187,7 +216,8 @@ struct DebtState {
 /// service is capitalised (arrears) and the term does not advance; paying
 /// arrears repays the capitalised amounts; a loan below half a rupiah is
 /// repaid. A loan's term advances by a month when its service was paid in
-/// full and ends when it is repaid.
+/// full and ends when it is repaid; while its service is deferred
+/// (loan_deferral) the term waits and the deferral counts down.
 void firm_month_debt(const DebtState& st, std::uint32_t first, std::size_t len, const double* open,
                      const PhaseAOut& pre, PayOut& out);
 

@@ -62,6 +62,7 @@ struct ProgrammeMonth {
                rejected_capacity = 0, rejected_quota = 0, capacity = -1;
   double transfer_rp = 0, admin_rp = 0, leakage_rp = 0, committed_rp = 0, spent_to_date_rp = 0,
          budget_left_rp = 0, resale_proceeds_rp = 0;
+  double relief_rp = 0;  ///< debt service lenders defer (restructuring; not budget money)
 };
 
 /// What the engine must redo after the programmes' month begins.
@@ -146,6 +147,15 @@ class ProgrammeBook {
 
  private:
   struct Prog;
+  /// Relief on a loan a firm holds (restructuring, extra KUR subsidy): the
+  /// loan as it was before.
+  struct Relief {
+    std::uint32_t firm;
+    double installment_before;
+    float rate_before;
+    std::uint16_t months_seen;
+    bool repriced;
+  };
   struct Applicant {
     double first, second;
     std::uint32_t id;
@@ -169,6 +179,13 @@ class ProgrammeBook {
   /// The shared part: totals, the ledger cell (3 lines) and the payment row.
   void book(Prog& p, double* cell, int t, std::int32_t firm, std::int32_t coop, double transfer, double leakage);
   void set_factor(Prog& p, std::size_t i, FirmState& st, double factor);
+  /// Whether the kind's demand effect is temporary (vouchers while held, a
+  /// bazaar of limited duration): the firm knows it will end.
+  static bool temporary_demand(const Prog& p);
+  bool lender_willing(const Prog& p, std::size_t i, const FirmState& st) const;
+  static double annuity_installment(double principal, float rate_year, int months);
+  static void reprice_restructured(Relief& loan, FirmState& st);
+  void pay_relief(Prog& p, Relief& loan, int t, FirmState& st);
   void lower_costs(std::size_t i, double saving, ProgrammeEffects& fx);
   std::array<std::uint32_t, 4> draw(const Prog& p, std::size_t i, std::uint32_t time) const;
   /// Firm i's place in the programme's order of service (smaller first).

@@ -56,10 +56,14 @@ InvalidArgument expect_invalid(Fn&& fn) {
   return InvalidArgument("", "", "");
 }
 
+/// Test specs return the population as drawn (no burn-in): mechanism tests
+/// need firms whose every attribute they know; the burn-in has tests of its
+/// own (test_burn_in.cpp).
 inline PopulationSpec small_spec(std::int64_t firms = 3000) {
   PopulationSpec spec;
   spec.name = "small-test";
   spec.firms = firms;
+  spec.params.burn_in_months = 0;
   spec.regions = {{"north", 3.0}, {"central", 2.0}, {"south", 1.0}};
   spec.sectors = {make_sector("trade", 5.0, 0.70, 0.12, 1.8e6, 0.15, 0.30),
                   make_sector("food", 3.0, 0.55, 0.20, 2.0e6, 0.20, 0.30),
@@ -190,6 +194,14 @@ inline Scenario quiet_scenario(int months = 12) {
   sc.params.growth_sd_year = 0.0;
   sc.params.growth_drift_year = 0.0;
   sc.params.entry_rate_month = 0.0;
+  // No exits but through the closure rule, no wear of assets (and so no
+  // investment): each mechanism test sees only what it sets up.
+  sc.params.owner_exit_rate_year_micro = 0.0;
+  sc.params.owner_exit_rate_year_small = 0.0;
+  sc.params.owner_exit_rate_year_medium = 0.0;
+  sc.params.viability_income_share = 0.0;
+  sc.params.unviable_grace_months = 120;
+  sc.params.depreciation_rate_year = 0.0;
   return sc;
 }
 
@@ -201,6 +213,7 @@ inline Scenario generic_covid_scenario(int months = 36) {
   sc.input_output.reset();
   for (auto& s : sc.shocks) {
     s.incidence_by_sector.clear();
+    s.severity_by_sector.clear();
     s.target = {};
   }
   return sc;

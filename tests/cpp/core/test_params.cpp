@@ -61,7 +61,7 @@ TEST(FirmParams, SetRejectsNonIntegerValuesOfIntegerParameters) {
   EXPECT_TRUE(contains(e.what(), "2.5")) << e.what();
   EXPECT_TRUE(contains(e.what(), "[1, 120]")) << e.what();
   EXPECT_TRUE(contains(e.allowed(), "whole number")) << e.allowed();
-  EXPECT_EQ(p.closure_after_months, 4.0) << "a rejected value must not be stored";
+  EXPECT_EQ(p.closure_after_months, FirmParams{}.closure_after_months) << "a rejected value must not be stored";
 }
 
 TEST(FirmParams, SetRejectsOutOfRangeValuesWithFieldValueAndRange) {

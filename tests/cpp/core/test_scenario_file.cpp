@@ -93,8 +93,10 @@ TEST(ScenarioFile, RoundTripsThroughTomlText) {
   const std::string text = to_toml(f);
   const ScenarioFile g = parse_scenario(text, "round.toml");
   EXPECT_EQ(to_toml(g), text);
-  EXPECT_EQ(g.scenario.programmes.size(), 2u);
-  EXPECT_EQ(g.scenario.programmes[0].param("rate_points"), 0.05);
+  // The preset's national measures, then the two added here.
+  const std::size_t preset = presets::bogor_covid19_scenario().programmes.size();
+  EXPECT_EQ(g.scenario.programmes.size(), preset + 2);
+  EXPECT_EQ(g.scenario.programmes[preset].param("rate_points"), 0.05);
   EXPECT_EQ(g.scenario.shocks.back().profile.path, s.profile.path);
   EXPECT_EQ(g.scenario.params.closure_after_months, 4);
   EXPECT_EQ(g.scenario.input_output->technical_coefficients[0], 0.11);
@@ -126,9 +128,18 @@ eligibility = { classes = ["micro"] }
   EXPECT_EQ(f.scenario.start, (YearMonth{2020, 1}));  // from the preset
   EXPECT_EQ(f.scenario.shocks.size(), 5u);
   EXPECT_EQ(f.scenario.params.closure_after_months, 2);
-  ASSERT_EQ(f.scenario.programmes.size(), 1u);
-  EXPECT_EQ(f.scenario.programmes[0].eligibility.classes, std::vector<SizeClass>{SizeClass::micro});
+  // The file's programme comes after the measures the preset has in force.
+  const auto& preset = presets::bogor_covid19_scenario().programmes;
+  ASSERT_EQ(f.scenario.programmes.size(), preset.size() + 1);
+  for (std::size_t k = 0; k < preset.size(); ++k) EXPECT_EQ(f.scenario.programmes[k].name, preset[k].name);
+  EXPECT_EQ(f.scenario.programmes.back().name, "bpum");
+  EXPECT_EQ(f.scenario.programmes.back().eligibility.classes, std::vector<SizeClass>{SizeClass::micro});
   EXPECT_EQ(f.extends, "bogor-covid19");
+  // Unless it drops them: the counterfactual without the national measures.
+  const ScenarioFile g = parse_scenario("extends = \"bogor-covid19\"\ninherit_programmes = false\n");
+  EXPECT_TRUE(g.scenario.programmes.empty());
+  EXPECT_EQ(g.scenario.shocks.size(), 5u);
+  EXPECT_THROW((void)parse_scenario("name = \"x\"\ninherit_programmes = false\n"), ScenarioFileError);
 }
 
 TEST(ScenarioFileErrors, EachBrokenFileNamesFileLineKeyAndWhatIsAllowed) {

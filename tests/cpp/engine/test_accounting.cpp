@@ -53,9 +53,11 @@ void check_month(const Simulation& sim, AccountingTally& tally) {
     }
     ++tally.firm_months;
     const double in = f.cash_before[i] + f.revenue_received[i] + f.new_credit[i] + f.shu_received[i];
-    const double out = f.operating_paid[i] + f.debt_service_paid[i] + f.owner_draw[i];
-    const double scale = std::max({f.cash_before[i], f.revenue_received[i], f.new_credit[i], f.operating_paid[i],
-                                   f.debt_service_paid[i], f.owner_draw[i], f.cash_after[i], f.shu_received[i], 1.0});
+    const double out = f.operating_paid[i] + f.debt_service_paid[i] + f.debt_prepaid[i] + f.owner_draw[i] +
+                       f.investment[i] + f.closure_payout[i];
+    const double scale =
+        std::max({f.cash_before[i], f.revenue_received[i], f.new_credit[i], f.operating_paid[i], f.debt_service_paid[i],
+                  f.owner_draw[i], f.cash_after[i], f.shu_received[i], f.investment[i], f.closure_payout[i], 1.0});
     if (std::fabs(f.cash_after[i] - (in - out)) > 1e-9 * scale)
       tally.fail(month, i, "cash: " + describe(f.cash_after[i], in - out));
     const double op_scale = std::max({f.operating_cost[i], f.payables_before[i], f.operating_paid[i], 1.0});
@@ -69,16 +71,21 @@ void check_month(const Simulation& sim, AccountingTally& tally) {
     if (!(f.debt_service_paid[i] >= 0.0 && f.debt_service_paid[i] <= f.debt_service_due[i]))
       tally.fail(month, i, "debt service paid " + describe(f.debt_service_paid[i], f.debt_service_due[i]));
     if (!(f.operating_paid[i] >= 0.0 && f.payables_after[i] >= 0.0 && f.owner_draw[i] >= 0.0 &&
-          f.new_credit[i] >= 0.0 && f.revenue[i] >= 0.0 && f.revenue_received[i] >= 0.0))
+          f.new_credit[i] >= 0.0 && f.revenue[i] >= 0.0 && f.revenue_received[i] >= 0.0 && f.investment[i] >= 0.0 &&
+          f.debt_prepaid[i] >= 0.0 && f.closure_payout[i] >= 0.0))
       tally.fail(month, i, "a negative flow");
     // Payables are the state's, and a firm only owes when it ran out of cash.
     if (st.status[i] != static_cast<std::uint8_t>(FirmStatus::closed) && !(f.payables_after[i] == st.payables_rp[i]))
       tally.fail(month, i, "flows.payables_after differs from the state");
+    // A closing firm's cash goes to its lenders and its owner.
+    if (st.status[i] == static_cast<std::uint8_t>(FirmStatus::closed) && !(f.cash_after[i] == 0.0))
+      tally.fail(month, i, "a closed firm still holds cash " + describe(f.cash_after[i], 0));
     if (f.payables_after[i] > 0.0 && f.cash_after[i] > 0.0)
       tally.fail(month, i, "unpaid costs while holding cash " + describe(f.cash_after[i], 0));
     for (double x : {f.cash_before[i], f.cash_after[i], f.revenue[i], f.revenue_received[i], f.operating_cost[i],
                      f.operating_paid[i], f.payables_before[i], f.payables_after[i], f.debt_service_due[i],
-                     f.debt_service_paid[i], f.owner_draw[i], f.new_credit[i]})
+                     f.debt_service_paid[i], f.owner_draw[i], f.new_credit[i], f.investment[i], f.debt_prepaid[i],
+                     f.closure_payout[i]})
       if (!std::isfinite(x)) tally.fail(month, i, "non-finite flow");
     if (f.new_credit[i] > 0) ++tally.with_credit;
     if (f.payables_after[i] > 0 || f.debt_service_paid[i] < f.debt_service_due[i]) ++tally.unpaid;
