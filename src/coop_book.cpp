@@ -38,6 +38,7 @@ void CoopTotals::add(const CoopTotals& o) {
   borrowed_rp += o.borrowed_rp;
   surplus_rp += o.surplus_rp;
   shu_paid_rp += o.shu_paid_rp;
+  shu_funds_rp += o.shu_funds_rp;
   business_volume_rp += o.business_volume_rp;
   member_credit_unmet_rp += o.member_credit_unmet_rp;
   joint_lent_rp += o.joint_lent_rp;
@@ -58,6 +59,9 @@ bool sells_jointly(std::uint8_t type) {
 }  // namespace
 
 namespace {
+/// Rounding of the member firms' whole-rupiah sums a loan book can show.
+constexpr double kRoundingRp = 1000.0;
+
 using PoissonDist = boost::math::poisson_distribution<
     double, boost::math::policies::policy<boost::math::policies::discrete_quantile<boost::math::policies::integer_round_up>,
                                           boost::math::policies::promote_double<false>>>;
@@ -95,6 +99,8 @@ CoopBook::CoopBook(const Cooperatives& initial, const std::vector<std::int64_t>&
   stressed_.reserve(capacity);
   founded_this_year_.reserve(capacity);
   founded_this_year_.assign(n, 0);
+  carried_.reserve(capacity);
+  carried_.assign(n, 0.0);
   for (auto* v : {&earmarked_, &financing_share_}) v->reserve(capacity);
   in_network_.reserve(capacity);
   joint_trade_.reserve(capacity);
@@ -210,6 +216,7 @@ std::size_t CoopBook::found(const CoopMonthInput& in) {
     joint_borrowed_.push_back(0.0);
     stressed_.push_back(0);
     founded_this_year_.push_back(1);
+    carried_.push_back(0.0);
     earmarked_.push_back(0.0);
     financing_share_.push_back(P_.joint_financing_share);
     in_network_.push_back(P_.joint_financing_share > 0.0 ? 1 : 0);
@@ -275,6 +282,14 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
     loans -= defaults;
     firm_loans_[c] -= defaults;
     surplus -= defaults;
+    // The member firms' sums are whole rupiah: a book lent to firms alone
+    // can end a rupiah or so below zero when they repay it. That rounding
+    // goes to the surplus (the balance sheet still balances).
+    if (firm_loans_[c] < 0.0) firm_loans_[c] = 0.0;
+    if (loans < 0.0 && loans > -kRoundingRp) {
+      surplus -= loans;
+      loans = 0.0;
+    }
 
     // Members who run no firm of the population (households): scheduled
     // repayment of their loans, part missed under stress.
@@ -322,8 +337,10 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
       cash = 0.0;
     }
 
-    // Households borrow again what they repaid, within liquidity.
-    const double room = active ? std::max(0.0, cash - earmarked_[c] - P_.coop_reserve_ratio * deposits) : 0.0;
+    // Households borrow again what they repaid, within liquidity (a
+    // cooperative without members' meetings, inactive in the ministry's
+    // sense, still runs its savings and loans).
+    const double room = std::max(0.0, cash - earmarked_[c] - P_.coop_reserve_ratio * deposits);
     const double household_new = std::min(principal_paid, room);
     cash -= household_new;
     loans += household_new;
@@ -348,9 +365,12 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
     if (in.year_end) {
       const double stress_year = months_ytd_ > 0 ? sales_stress_ytd_ / months_ytd_ : 0.0;
       const double restricted_year = months_ytd_ > 0 ? restrictions_ytd_ / months_ytd_ : 0.0;
+      // The book year's own result (surplus also holds the SHU of earlier
+      // years no meeting has shared out).
+      const double year_result = surplus - carried_[c];
       const bool solvent = co_.own_capital_rp[c] + surplus > 0.0;
       const bool liquid = cash >= P_.coop_reserve_ratio * deposits;
-      const bool sound = solvent && liquid && surplus > 0.0;
+      const bool sound = solvent && liquid && year_result > 0.0;
       // A meeting is routine unless, without one this year, the cooperative
       // would fall below the meetings an active one needs in the window.
       const int years = static_cast<int>(P_.coop_active_rat_years);
@@ -377,20 +397,30 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
               ? 1
               : 0;
       o.rat_held = held ? 1 : 0;
-      // The SHU: a share of a positive surplus to the members, by their
-      // transactions (only when the RAT decides it); the rest to reserves.
-      co_.shu_rp_year[c] = surplus;
+      // The SHU, shared out only by a members' meeting (Law 25/1992 art.
+      // 45): of a positive surplus (this year's and what earlier years left
+      // undistributed) the members' share to the members by their
+      // transactions, the reserves to own capital, the rest to the
+      // cooperative's funds (management, staff, education, social), which
+      // leave its books. Without a meeting a positive surplus waits for the
+      // next one; a loss is borne by own capital at once.
+      co_.shu_rp_year[c] = year_result;
       co_.business_volume_rp_year[c] = volume_ytd_[c];
-      double payout = 0.0;
-      if (held && surplus > 0.0) {
-        payout = std::min(P_.coop_shu_member_share * surplus, cash);
-        const double all_transactions = volume_ytd_[c] + std::max(0.0, transactions_ytd_[c]);
-        if (all_transactions > 0.0) shu_per_transaction[c] = payout / all_transactions;
+      double payout = 0.0, funds = 0.0;
+      if (surplus <= 0.0 || held) {
+        if (surplus > 0.0) {
+          payout = std::min(P_.coop_shu_member_share * surplus, cash);
+          funds = std::min((1.0 - P_.coop_shu_member_share - P_.coop_shu_reserve_share) * surplus, cash - payout);
+          const double all_transactions = volume_ytd_[c] + std::max(0.0, transactions_ytd_[c]);
+          if (all_transactions > 0.0) shu_per_transaction[c] = payout / all_transactions;
+        }
+        cash -= payout + funds;
+        co_.own_capital_rp[c] += surplus - payout - funds;
+        surplus = 0.0;
       }
-      cash -= payout;
-      co_.own_capital_rp[c] += surplus - payout;
-      surplus = 0.0;
+      carried_[c] = surplus;
       o.shu_paid_rp = payout;
+      o.shu_funds_rp = funds;
       co_.healthy[c] = (co_.active[c] && sound) ? 1 : 0;
       volume_ytd_[c] = 0.0;
       transactions_ytd_[c] = 0.0;

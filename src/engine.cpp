@@ -714,7 +714,10 @@ struct Simulation::Impl {
     draw_exits(i, t_now + 1);
     expose(i);
     if (coop_index >= 0 && n_coops > 0) {
+      // An entrant joins its template's cooperative, one more member; a
+      // burn-in replacement takes over its predecessor's membership.
       st.cooperative[i] = coop_index;
+      if (!burn_in) coop.add_member(static_cast<std::size_t>(coop_index));
       apply_joint(i);
     }
   }
@@ -1225,7 +1228,9 @@ struct Simulation::Impl {
           std::int64_t* cs = coop_sums + static_cast<std::size_t>(member_of) * detail::kCoopFields;
           double txn = 0.0;
           if (coop_principal[j] > 0.0) {
-            const double interest = pre.loan_due[j] > 0.0 ? pre.loan_interest[j] : 0.0;
+            // Interest accrues on a deferred loan too (it is added to the
+            // principal when nothing is paid).
+            const double interest = pre.loan_interest[j];
             // (No new formal loan was installed: the slot was taken.)
             const double after = loan_principal_rp[i];
             cs[detail::cf_repaid_rp] += rp(std::max(0.0, coop_principal[j] - after + interest));
@@ -1277,6 +1282,8 @@ struct Simulation::Impl {
           flows.owner_due[i] = pre.owner_due[j];
           flows.owner_draw[i] = paid.draw[j];
           flows.new_credit[i] = credit[j];
+          flows.credit_sought[i] = std::max(0.0, pre.shortfall[j]) + pre.invest_gap[j];
+          flows.investment_gap[i] = pre.invest_gap[j];
           flows.investment[i] = paid.investment[j];
         }
 
@@ -1318,14 +1325,15 @@ struct Simulation::Impl {
         }
 
         // Labour: the workforce the expected revenue needs at normal
-        // productivity. Lay off down to it after a lag when losing money or
-        // in distress; hire towards it when expected demand exceeds capacity
-        // (slack included) and the firm is healthy.
+        // productivity. Lay off down to it after a lag when losing money, in
+        // distress, or when the business no longer supports the household;
+        // hire towards it when expected demand exceeds capacity (slack
+        // included) and the firm is healthy.
         const int workers = workers_of[i];
         const double expected = pre.expected_next[j];
         const int need = std::max(1, ceil_positive(pre.need_workers[j]));
         int new_workers = workers;
-        const bool overstaffed = (unable | (pre.profit[j] < 0.0)) & (workers > need);
+        const bool overstaffed = (unable | (pre.profit[j] < 0.0) | low_income) & (workers > need);
         const int over_before = months_overstaffed[i];
         int over = overstaffed ? over_before + (over_before < 255) : 0;
         if (overstaffed) {
@@ -1995,6 +2003,7 @@ RunResult Simulation::Impl::build_result(bool move_state) {
       money("borrowed_rp", &detail::CoopTotals::borrowed_rp);
       money("surplus_rp", &detail::CoopTotals::surplus_rp);
       money("shu_paid_rp", &detail::CoopTotals::shu_paid_rp);
+      money("shu_funds_rp", &detail::CoopTotals::shu_funds_rp);
       money("business_volume_rp", &detail::CoopTotals::business_volume_rp);
       money("member_credit_unmet_rp", &detail::CoopTotals::member_credit_unmet_rp);
       money("joint_lent_rp", &detail::CoopTotals::joint_lent_rp);
@@ -2251,6 +2260,7 @@ RunResult Simulation::Impl::build_result(bool move_state) {
     cols.push_back(make_column("entry_month", shrink(st.entry_month)));
     cols.push_back(make_categorical("region", shrink(st.region), pop->region_names));
     cols.push_back(make_categorical("sector", shrink(st.sector), pop->sector_names));
+    cols.push_back(make_column("cooperative", shrink(st.cooperative)));
     cols.push_back(make_categorical("initial_class", shrink(st.initial_class), names_of_classes()));
     cols.push_back(make_categorical("final_class", shrink(st.size_class), names_of_classes()));
     cols.push_back(make_categorical("status", shrink(st.status), statuses));
@@ -2407,6 +2417,30 @@ void burn_in(Population& pop, const FirmParams& params, int months, std::uint64_
     pop.months_unable[i] = st.months_unable[i];
     pop.months_low_income[i] = st.months_low_income[i];
     pop.age_months[i] = st.entry_month[i] >= 0 ? months - st.entry_month[i] : -1;
+  }
+  // The cooperatives keep the register's balance sheets and status; their
+  // loan books must hold what the member firms owe after the burn-in
+  // (Population::validate). A cooperative whose member firms now owe more
+  // than its loans lent the difference out of its cash (then other assets,
+  // then funds it borrowed): the balance sheet still balances.
+  if (!pop.cooperatives.empty()) {
+    Cooperatives& co = pop.cooperatives;
+    std::vector<double> owed(co.size(), 0.0);
+    for (std::size_t i = 0; i < n; ++i)
+      if (pop.cooperative[i] >= 0 && pop.loan_lender[i] == static_cast<std::uint8_t>(Lender::cooperative))
+        owed[static_cast<std::size_t>(pop.cooperative[i])] += pop.loan_principal_rp[i];
+    for (std::size_t c = 0; c < co.size(); ++c) {
+      double more = owed[c] - co.loans_rp[c];
+      if (more <= 0.0) continue;
+      co.loans_rp[c] += more;
+      const double from_cash = std::min(more, co.cash_rp[c]);
+      co.cash_rp[c] -= from_cash;
+      more -= from_cash;
+      const double from_other = std::min(more, co.other_assets_rp[c]);
+      co.other_assets_rp[c] -= from_other;
+      more -= from_other;
+      co.borrowed_rp[c] += more;
+    }
   }
   pop.baseline_exit_rate_month = static_cast<double>(exits) / (static_cast<double>(window) * static_cast<double>(n));
   pop.entry_templates = std::move(templates);

@@ -157,8 +157,11 @@ RepSummary run_replication(const Context& cx, std::uint32_t replication) {
     Simulation sim(*cx.pop, scenarios[k], ro);
     sim.run();
     const FirmState& st = sim.state();
-    std::vector<std::uint8_t> closed(n0);
-    for (std::size_t i = 0; i < n0; ++i) closed[i] = st.status[i] == closed_code ? 1 : 0;
+    // Entrants are admitted alike in every scenario on common random
+    // numbers (the same count, templates and draws), so they pair too.
+    const std::size_t n_pair = o.common_random_numbers ? st.count : n0;
+    std::vector<std::uint8_t> closed(n_pair);
+    for (std::size_t i = 0; i < n_pair; ++i) closed[i] = st.status[i] == closed_code ? 1 : 0;
     const RunResult r = sim.result();
     RepScenario& s = out.scenario[k];
     for (std::size_t t = 0; t < detail::kSeriesTables.size(); ++t) extract(table_of(r, t), s.series[t], s.layout[t]);
@@ -229,7 +232,8 @@ RepSummary run_replication(const Context& cx, std::uint32_t replication) {
       const Column& obligations = aw.column("obligations_rp");
       for (std::size_t a = 0; a < aw.rows(); ++a) {
         const double f = firm.number(a);
-        if (f < 0 || f >= static_cast<double>(n0)) continue;  // cooperatives and entrants do not pair
+        // Cooperatives do not pair, nor entrants without common random numbers.
+        if (f < 0 || f >= static_cast<double>(std::min(closed.size(), base_closed.size()))) continue;
         const auto i = static_cast<std::size_t>(f);
         const bool closed_k = closed[i] != 0, closed_b = base_closed[i] != 0;
         const std::size_t outcome = closed_k ? (closed_b ? detail::A_closed_despite : detail::A_harmed)

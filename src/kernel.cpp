@@ -3,6 +3,8 @@
 // of docs/model.md §5-§8.
 #include "detail/kernel.hpp"
 
+#include <cmath>
+
 namespace msmesim::detail {
 
 __attribute__((target_clones("default", "avx2", "avx512f")))
@@ -204,10 +206,13 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
     const bool invest = (months_unable[i] == 0) & (assets <= trigger_keep * target);
     out.invest_want[j] = invest ? reserve : 0.0;
     out.reserve[j] = reserve;
-    // The household's income from the business at expected revenue.
-    const double income = expected_next * (1.0 - v - online * shipping_share) -
-                          (static_cast<double>(workers_of[i]) - 1.0) * wage_rp[i] - fixed_cost_rp[i] -
-                          out.loan_interest[j] - out.informal_interest[j];
+    // The household's income from the business at expected revenue, with
+    // no more workers than that revenue needs (an owner sheds surplus
+    // workers before giving up).
+    const double needed = max2(1.0, std::ceil(out.need_workers[j]));
+    const double staff = min2(static_cast<double>(workers_of[i]), needed);
+    const double income = expected_next * (1.0 - v - online * shipping_share) - (staff - 1.0) * wage_rp[i] -
+                          fixed_cost_rp[i] - out.loan_interest[j] - out.informal_interest[j];
     out.low_income[j] = income < viability * max2(base_profit_rp[i], 0.0) ? 1.0 : 0.0;
   }
   // Loop 3: the owner's claim and the credit needed. The owner is paid

@@ -65,6 +65,10 @@ void FirmParams::validate() const {
   if (coop_active_rat_min > coop_active_rat_years)
     throw InvalidArgument("coop_active_rat_min", detail::format_value(coop_active_rat_min),
                           "at most coop_active_rat_years (" + detail::format_value(coop_active_rat_years) + ")");
+  if (coop_shu_member_share + coop_shu_reserve_share > 1.0 + 1e-12)
+    throw InvalidArgument("coop_shu_reserve_share", detail::format_value(coop_shu_reserve_share),
+                          "at most 1 - coop_shu_member_share (" + detail::format_value(1.0 - coop_shu_member_share) +
+                              "): the members' share and the reserves are parts of one SHU");
 }
 
 double FirmParams::get(std::string_view name) const { return this->*kFirmMembers[index_of(name)]; }

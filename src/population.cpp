@@ -419,6 +419,19 @@ void Population::validate() const {
            cooperatives.empty() ? std::string("-1 (the population has no cooperatives)")
                                 : "-1 (none) or a cooperative index from 0 to " + std::to_string(cooperatives.size() - 1));
   }
+  // What member firms owe their cooperative is part of its loan book.
+  if (!cooperatives.empty()) {
+    std::vector<double> owed(cooperatives.size(), 0.0);
+    for (std::size_t i = 0; i < n; ++i)
+      if (cooperative[i] >= 0 && loan_lender[i] == static_cast<std::uint8_t>(Lender::cooperative))
+        owed[static_cast<std::size_t>(cooperative[i])] += loan_principal_rp[i];
+    for (std::size_t c = 0; c < owed.size(); ++c)
+      if (owed[c] > cooperatives.loans_rp[c] * (1.0 + 1e-9) + 1.0)
+        throw InvalidArgument("cooperatives[" + std::to_string(c) + "].loans_rp",
+                              detail::format_value(cooperatives.loans_rp[c]),
+                              "at least what its member firms owe it (" + detail::format_value(owed[c]) +
+                                  ", their loan_principal_rp with loan_lender 0): their loans are part of its book");
+  }
 }
 
 // ---- generation ------------------------------------------------------------------

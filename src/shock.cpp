@@ -71,7 +71,7 @@ int ShockProfile::months_to_end() const {
   const int recovery = recovery_months > 0                    ? recovery_months
                        : recovery_half_life_months <= 0.0     ? 0
                        : end_below <= 0.0                     ? -1
-                                                              : static_cast<int>(std::ceil(
+                                                              : static_cast<int>(std::floor(
                                                                     -recovery_half_life_months * std::log2(end_below)));
   return recovery < 0 ? -1 : ramp_months + plateau_months + recovery;
 }

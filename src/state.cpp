@@ -25,10 +25,9 @@ std::size_t FirmState::memory_bytes() const {
 }
 
 void FirmFlows::resize(std::size_t capacity) {
-  for (auto* v : {&cash_before, &cash_after, &revenue, &revenue_received, &operating_cost, &operating_paid,
-                  &payables_before, &payables_after, &debt_service_due, &debt_service_paid, &owner_due, &owner_draw, &shu_received,
-                  &new_credit, &investment, &debt_prepaid, &closure_payout})
-    v->assign(capacity, 0.0);
+#define MSMESIM_FLOW_RESIZE(name) name.assign(capacity, 0.0);
+  MSMESIM_FIRM_FLOW_COLUMNS(MSMESIM_FLOW_RESIZE)
+#undef MSMESIM_FLOW_RESIZE
   stepped.assign(capacity, 0);
 }
 

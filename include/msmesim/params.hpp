@@ -207,7 +207,7 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
   X(coop_rat_prob_routine, 0.3, 0.0, 1.0, "probability per year", false, \
     "Odds that an active cooperative whose status is not at stake holds its annual members' meeting (RAT) for a book year.", \
     "Assumption: with the due-year odds below, about 210 cooperatives hold a RAT in a year without shock besides the new ones' founding meetings (Table 5: 203 in 2019).") \
-  X(coop_rat_prob_due_healthy, 0.5, 0.0, 1.0, "probability per year", false, \
+  X(coop_rat_prob_due_healthy, 0.4, 0.0, 1.0, "probability per year", false, \
     "Odds that a sound active cooperative holds its RAT in the year it would otherwise lose its active status (solvent, liquid, with a surplus).", \
     "Assumption: with about 60 cooperatives founded a year, keeps the number of active ones near 589-640 over three years without shock.") \
   X(coop_rat_prob_due_unhealthy, 0.3, 0.0, 1.0, "probability per year", false, \
@@ -226,9 +226,12 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
   X(coop_entrant_members, 20, 1, 100000, "members", true, \
     "Members of a new cooperative; its capital, deposits and business are those of an existing active cooperative per member.", \
     "Law 25/1992 art. 6: a primary cooperative is founded by at least 20 persons.") \
-  X(coop_shu_member_share, 0.5, 0.0, 1.0, "share of SHU", false, \
-    "Share of a positive surplus (SHU) paid out to members after the RAT, in proportion to their transactions; the rest goes to reserves.", \
-    "Law 25/1992 art. 45 (SHU shared by members' services after reserves); share an assumption.") \
+  X(coop_shu_member_share, 0.4, 0.0, 1.0, "share of SHU", false, \
+    "Share of a positive surplus (SHU) paid out to members after the RAT, in proportion to their transactions.", \
+    "Law 25/1992 art. 45 (SHU shared by members' services after reserves); 40 % is the members' share of a typical cooperative's statutes (AD/ART: reserves 40 %, members 40 %, management, staff, education, social and area funds 5 % each).") \
+  X(coop_shu_reserve_share, 0.4, 0.0, 1.0, "share of SHU", false, \
+    "Share of a positive SHU a cooperative keeps as reserves (own capital) after the RAT; the rest, besides the members' share, goes to its management, staff, education, social and area funds and leaves its books.", \
+    "Law 25/1992 art. 45 (reserves set by the members' meeting); 40 % as in a typical cooperative's statutes (AD/ART). Reserves are the one part of a cooperative's books that grows in a run without shock.") \
   X(joint_buying_discount, 0.05, 0.0, 1.0, "share of input cost", false, \
     "Input-cost saving on what a member firm buys through its cooperative's joint buying.", \
     "Seed 000 §5.4 (joint buying); size an assumption.") \

@@ -111,6 +111,13 @@ inline constexpr std::int16_t kNeverMonth = 32767;
   X(closure_reason) X(class_change_month) X(upgrades) X(downgrades) X(months_distressed) X(ever_illiquid)        \
   X(revenue_total_rp) X(investment_total_rp) X(loan_written_off_rp) X(last_main_problem)
 
+/// The money columns of FirmFlows (all but `stepped`), X(name) for each.
+#define MSMESIM_FIRM_FLOW_COLUMNS(X)                                                                          \
+  X(cash_before) X(cash_after) X(revenue) X(revenue_received) X(operating_cost) X(operating_paid)             \
+  X(payables_before) X(payables_after) X(debt_service_due) X(debt_service_paid) X(owner_due) X(owner_draw)   \
+  X(shu_received) X(new_credit) X(credit_sought) X(investment_gap) X(investment) X(debt_prepaid)              \
+  X(closure_payout)
+
 /// Per-firm cash flows of the latest month, recorded when
 /// RunOptions::record_flows is set. For every firm that was open during the
 /// month: cash_after = cash_before + revenue_received + new_credit + shu_received
@@ -126,12 +133,28 @@ struct FirmFlows {
   std::vector<double> debt_service_due, debt_service_paid;
   std::vector<double> owner_due;  ///< the owner's claim, paid first (owed from earlier months included)
   std::vector<double> owner_draw, new_credit;
+  /// What the firm sought from lenders (0 when it sought none): its
+  /// shortfall (obligations, owner's claim and buffer beyond its cash) and
+  /// investment_gap. A formal lender is asked for at least
+  /// credit_request_revenue_months of baseline revenue when cash falls short.
+  std::vector<double> credit_sought;
+  std::vector<double> investment_gap;  ///< planned assets its cash beyond its floor cannot pay
   std::vector<double> investment;    ///< assets bought this month
   std::vector<double> debt_prepaid;  ///< informal debt repaid early from cash beyond the firm's target
   std::vector<double> closure_payout;  ///< a closing firm's cash, paid to its lenders and its owner
   std::vector<double> shu_received;  ///< the cooperative's SHU paid to a member at a book year's end
 
   void resize(std::size_t capacity);
+
+  /// Cash that came in to firm `i` this month, opening cash included.
+  double cash_in(std::size_t i) const {
+    return cash_before[i] + revenue_received[i] + new_credit[i] + shu_received[i];
+  }
+  /// Cash that went out of firm `i` this month: cash_after == cash_in - cash_out.
+  double cash_out(std::size_t i) const {
+    return operating_paid[i] + debt_service_paid[i] + debt_prepaid[i] + owner_draw[i] + investment[i] +
+           closure_payout[i];
+  }
 };
 
 }  // namespace msmesim

@@ -78,10 +78,7 @@ RunOptions make_options(std::uint64_t seed, std::uint32_t replication, int threa
 // The state's columns are the core's own list (a column cannot be missing here).
 #define MSMESIM_STATE_ARRAYS(X) MSMESIM_FIRM_STATE_COLUMNS(X)
 
-#define MSMESIM_FLOW_ARRAYS(X)                                                                                \
-  X(stepped) X(cash_before) X(cash_after) X(revenue) X(revenue_received) X(operating_cost) X(operating_paid)  \
-  X(payables_before) X(payables_after) X(debt_service_due) X(debt_service_paid) X(owner_due) X(owner_draw) X(shu_received) \
-      X(new_credit) X(investment) X(debt_prepaid) X(closure_payout)
+#define MSMESIM_FLOW_ARRAYS(X) X(stepped) MSMESIM_FIRM_FLOW_COLUMNS(X)
 
 }  // namespace
 

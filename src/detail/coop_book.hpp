@@ -47,7 +47,7 @@ struct CoopTotals {
                member_firms_open = 0, new_loans_firms = 0;
   double cash_rp = 0, deposits_rp = 0, deposit_inflow_rp = 0, withdrawals_rp = 0, withdrawals_unmet_rp = 0,
          loans_rp = 0, firm_loans_rp = 0, new_loans_firms_rp = 0, new_loans_households_rp = 0, lendable_rp = 0,
-         arrears_rp = 0, defaults_rp = 0, own_capital_rp = 0, borrowed_rp = 0, surplus_rp = 0, shu_paid_rp = 0,
+         arrears_rp = 0, defaults_rp = 0, own_capital_rp = 0, borrowed_rp = 0, surplus_rp = 0, shu_paid_rp = 0, shu_funds_rp = 0,
          business_volume_rp = 0, member_credit_unmet_rp = 0, joint_lent_rp = 0, joint_borrowed_rp = 0,
          joint_placed_rp = 0, joint_received_rp = 0;
   void add(const CoopTotals& o);
@@ -140,6 +140,7 @@ class CoopBook {
   std::vector<double> joint_lent_, joint_borrowed_;  // joint financing among cooperatives
   std::vector<std::uint8_t> stressed_;                // this month
   std::vector<std::uint8_t> founded_this_year_;       // a meeting this book year (founding, or after the clinic)
+  std::vector<double> carried_;                       // SHU of earlier years no meeting has shared out (in surplus_rp)
   std::vector<double> earmarked_;                     // grant funds for member firms only
   std::vector<std::uint8_t> in_network_, joint_trade_;  // joint-financing network; joint trade by programme
   std::vector<double> financing_share_;

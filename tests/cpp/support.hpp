@@ -205,11 +205,20 @@ inline Scenario quiet_scenario(int months = 12) {
   return sc;
 }
 
+/// The Bogor COVID-19 preset without its national relief programmes
+/// (restructuring, extra KUR subsidy, BPUM): a programme under test is
+/// compared with no programme at all, and a shock's effect with no relief.
+inline Scenario covid_without_relief(int months = 36) {
+  Scenario sc = presets::bogor_covid19_scenario(months);
+  sc.programmes.clear();
+  return sc;
+}
+
 /// The COVID-19 shocks of the Bogor preset without their sector-specific
 /// parts and without the input-output table, for populations with other
 /// sectors.
 inline Scenario generic_covid_scenario(int months = 36) {
-  Scenario sc = presets::bogor_covid19_scenario(months);
+  Scenario sc = covid_without_relief(months);
   sc.input_output.reset();
   for (auto& s : sc.shocks) {
     s.incidence_by_sector.clear();

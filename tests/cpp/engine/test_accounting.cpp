@@ -52,12 +52,9 @@ void check_month(const Simulation& sim, AccountingTally& tally) {
       continue;
     }
     ++tally.firm_months;
-    const double in = f.cash_before[i] + f.revenue_received[i] + f.new_credit[i] + f.shu_received[i];
-    const double out = f.operating_paid[i] + f.debt_service_paid[i] + f.debt_prepaid[i] + f.owner_draw[i] +
-                       f.investment[i] + f.closure_payout[i];
-    const double scale =
-        std::max({f.cash_before[i], f.revenue_received[i], f.new_credit[i], f.operating_paid[i], f.debt_service_paid[i],
-                  f.owner_draw[i], f.cash_after[i], f.shu_received[i], f.investment[i], f.closure_payout[i], 1.0});
+    const double in = f.cash_in(i);
+    const double out = f.cash_out(i);
+    const double scale = std::max({in, out, f.cash_after[i], 1.0});
     if (std::fabs(f.cash_after[i] - (in - out)) > 1e-9 * scale)
       tally.fail(month, i, "cash: " + describe(f.cash_after[i], in - out));
     const double op_scale = std::max({f.operating_cost[i], f.payables_before[i], f.operating_paid[i], 1.0});

@@ -137,6 +137,7 @@ TEST(ClosureRuleCounter, ResetsAfterAMonthInWhichTheFirmPaysEverything) {
 TEST(ClosureRuleCounter, ClosureWritesOffTheOutstandingLoanAsADefault) {
   std::vector<test::FirmInit> f(1);
   f[0].cash_rp = 0.0;
+  f[0].assets_rp = 0.0;  // nothing to sell: the whole loan is lost
   f[0].fixed_cost_rp_month = 50e6;
   f[0].loan_principal_rp = 5e6;
   f[0].loan_rate_year = 0.12f;
@@ -159,6 +160,42 @@ TEST(ClosureRuleCounter, ClosureWritesOffTheOutstandingLoanAsADefault) {
   EXPECT_EQ(defaults[3], 0.0);
   EXPECT_EQ(r.firms.column("final_debt_rp").number(0), 0.0);
   EXPECT_GT(r.monthly.numbers("arrears_rp")[0], 0.0);
+}
+
+// A closing firm's cash and what its assets fetch (liquidation_value_share
+// of them) repay its formal loan first; the rest is written off. Recovered
+// plus written off is what was outstanding.
+TEST(ClosureRuleCounter, LiquidationRepaysWhatItCanAndTheRestIsWrittenOff) {
+  std::vector<test::FirmInit> f(1);
+  f[0].cash_rp = 0.0;
+  f[0].assets_rp = 6e6;
+  f[0].fixed_cost_rp_month = 50e6;
+  f[0].loan_principal_rp = 5e6;
+  f[0].loan_rate_year = 0.12f;
+  f[0].loan_months_left = 12;
+  f[0].loan_lender = Lender::bank;
+  const Population pop = test::make_population({"r0"}, {"trade"}, f);
+  Scenario sc = test::quiet_scenario(6);
+  test::refuse_all_credit(sc.params);
+  sc.params.closure_after_months = 3;
+  sc.params.liquidation_value_share = 0.5;
+  const RunResult r = run(pop, sc);
+  const auto defaults = r.monthly.numbers("defaults_bank_rp");
+  const auto outstanding = r.monthly.numbers("credit_outstanding_bank_rp");
+  const auto book = r.credit_book;
+  const auto lender = book.numbers("lender"), month = book.numbers("month"), recovered = book.numbers("recovered_rp"),
+             written_off = book.numbers("written_off_rp");
+  double rec = 0, off = 0;
+  for (std::size_t k = 0; k < lender.size(); ++k)
+    if (month[k] == 2 && lender[k] == static_cast<double>(Lender::bank)) {
+      rec = recovered[k];
+      off = written_off[k];
+    }
+  EXPECT_EQ(rec, 3e6);  // half of the assets
+  EXPECT_NEAR(off, defaults[2], 0.5);
+  EXPECT_NEAR(rec + off, outstanding[1], 0.02 * outstanding[1]);  // (and a month's interest)
+  EXPECT_NEAR(r.firms.column("loan_written_off_rp").number(0), defaults[2], 0.5);
+  EXPECT_EQ(r.firms.column("closure_reason").number(0), static_cast<double>(ClosureReason::insolvent));
 }
 
 // The owner is paid first (docs/model.md §5): in a slump firm 2's revenue

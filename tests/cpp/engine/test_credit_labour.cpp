@@ -15,7 +15,7 @@ namespace {
 
 struct Before {
   std::vector<std::uint16_t> workers;
-  std::vector<double> loan, informal;
+  std::vector<double> loan, informal, arrears, assets;
   std::vector<std::uint8_t> status;
 };
 
@@ -24,6 +24,8 @@ Before snapshot(const FirmState& st) {
   return {std::vector<std::uint16_t>(st.workers.begin(), st.workers.begin() + n),
           std::vector<double>(st.loan_principal_rp.begin(), st.loan_principal_rp.begin() + n),
           std::vector<double>(st.informal_principal_rp.begin(), st.informal_principal_rp.begin() + n),
+          std::vector<double>(st.debt_arrears_rp.begin(), st.debt_arrears_rp.begin() + n),
+          std::vector<double>(st.assets_rp.begin(), st.assets_rp.begin() + n),
           std::vector<std::uint8_t>(st.status.begin(), st.status.begin() + n)};
 }
 
@@ -44,7 +46,9 @@ TEST(CreditAndLabour, InvariantsHoldEveryMonthOfTheBogorCovidPreset) {
   std::int64_t failures = 0, new_formal = 0, new_informal = 0, new_coop = 0, layoffs = 0, hires = 0;
   std::string first;
   auto fail = [&](int m, std::size_t i, const std::string& what) {
-    if (++failures <= 5) first += "month " + std::to_string(m) + ", firm " + std::to_string(i) + ": " + what + "\n";
+    if (++failures <= 5)
+      first += "month " + std::to_string(m) + ", firm " + std::to_string(i) + " (entered in month " +
+               std::to_string(sim.state().entry_month[i]) + "): " + what + "\n";
   };
   std::vector<double> employment;
   std::vector<double> credit_from_flows;
@@ -69,19 +73,37 @@ TEST(CreditAndLabour, InvariantsHoldEveryMonthOfTheBogorCovidPreset) {
       credit += f.new_credit[i];
       // Entrants were admitted this month: their "before" is their entry state.
       const bool entrant = st.entry_month[i] == m;
+      if (entrant) continue;
       const double w_before = entrant ? 1.0 : b.workers[i];
       const double loan_before = entrant ? 0.0 : b.loan[i];
       const double informal_before = entrant ? 0.0 : b.informal[i];
       // Credit is sought only to cover a shortfall and never exceeds the request.
       const double wages = (w_before - 1.0) * st.wage_rp[i];
-      const double buffer = P.cash_buffer_months * (wages + st.fixed_cost_rp[i] + f.debt_service_due[i]);
+      // (The buffer covers the month's scheduled service, not overdue service.)
+      const double arrears_before = entrant ? 0.0 : b.arrears[i];
+      const double buffer =
+          P.cash_buffer_months * (wages + st.fixed_cost_rp[i] + f.debt_service_due[i] - arrears_before);
       const double shortfall = f.owner_due[i] + f.operating_cost[i] + f.payables_before[i] + f.debt_service_due[i] +
                                buffer - (f.cash_before[i] + f.revenue_received[i]);
-      if (f.new_credit[i] > 0) {
+      // Credit covers a shortfall or planned assets the firm's cash cannot
+      // pay, which are at most what its potential needs.
+      const double most_assets = 1.01 * static_cast<double>(st.capital_intensity[i]) * st.potential_rp[i];
+      if (f.investment_gap[i] < 0.0 || f.investment_gap[i] > most_assets)
+        fail(m, i, "investment gap outside [0, the assets the potential needs]");
+      // An entrant's state before its first month is not in the snapshot,
+      // nor the arrears a restructuring cleared at the start of the month.
+      if (f.new_credit[i] > 0 && !entrant && !st.loan_restructured[i]) {
         // (The engine sums the terms in another order: allow a thousandth of a rupiah.)
-        if (!(shortfall > -1e-3)) fail(m, i, "credit without a shortfall");
-        const double request = std::max(shortfall, request_months * st.base_revenue_rp[i]);
-        if (f.new_credit[i] > request * (1 + 1e-12)) fail(m, i, "credit above the request");
+        if (!(shortfall > -1e-3) && !(f.investment_gap[i] > 0.0)) fail(m, i, "credit without a shortfall or investment");
+        // (Exactly so for a firm with no overdue service: a programme at the
+        // start of the month may change overdue service the snapshot saw.)
+        if (b.arrears[i] == 0.0 &&
+            !(std::fabs(f.credit_sought[i] - (std::max(0.0, shortfall) + f.investment_gap[i])) <=
+              1e-6 * std::max(1.0, f.credit_sought[i])))
+          fail(m, i, "credit sought is not the shortfall plus the investment gap");
+        const double request =
+            (shortfall > 0.0 ? std::max(shortfall, request_months * st.base_revenue_rp[i]) : 0.0) + f.investment_gap[i];
+        if (f.new_credit[i] > request * (1 + 1e-9) + 1e-3) fail(m, i, "credit above the request");
       }
       // New formal loans only into an empty slot, and only to eligible firms.
       if (open && loan_before <= 0.0 && st.loan_principal_rp[i] > 0.0) {
@@ -105,7 +127,8 @@ TEST(CreditAndLabour, InvariantsHoldEveryMonthOfTheBogorCovidPreset) {
         }
         if (lender == Lender::bank) {
           if (!st.registered[i]) fail(m, i, "bank loan to an unregistered firm");
-          if (st.loan_principal_rp[i] > st.assets_rp[i] / P.bank_collateral_ratio * (1 + 1e-12))
+          // (Collateral as the lender saw it, before the month's wear.)
+          if (st.loan_principal_rp[i] > b.assets[i] / P.bank_collateral_ratio * (1 + 1e-12))
             fail(m, i, "bank loan above the collateral");
         }
         if (f.new_credit[i] <= 0.0) fail(m, i, "a new loan without new credit");
@@ -120,10 +143,13 @@ TEST(CreditAndLabour, InvariantsHoldEveryMonthOfTheBogorCovidPreset) {
       const bool unable = f.payables_after[i] > 0.0 || st.debt_arrears_rp[i] > 0.0 || st.owner_owed_rp[i] > 0.0;
       // A loss means revenue below operating costs plus interest, and interest
       // is at most the debt service due.
-      const bool maybe_loss = f.revenue[i] - f.operating_cost[i] < f.debt_service_due[i] + 1e-6;
+      // Depreciation is a cost too (docs/model.md §5).
+      const double depreciation = entrant ? 0.0 : b.assets[i] * P.depreciation_rate_year / 12.0;
+      const bool maybe_loss = f.revenue[i] - f.operating_cost[i] < f.debt_service_due[i] + depreciation + 1e-6;
+      const bool low_income = st.months_low_income[i] > 0;
       if (st.workers[i] < w_before) {
         ++layoffs;
-        if (!unable && !maybe_loss) fail(m, i, "layoff without distress or loss");
+        if (!unable && !maybe_loss && !low_income) fail(m, i, "layoff without distress, loss or low income");
       }
       if (st.workers[i] > w_before) {
         ++hires;

@@ -22,7 +22,7 @@ const Population& bogor() {
 }
 
 Scenario base_scenario(int months = 18) {
-  Scenario sc = presets::bogor_covid19_scenario(months);
+  Scenario sc = test::covid_without_relief(months);
   sc.name = "baseline";
   return sc;
 }
@@ -393,7 +393,15 @@ TEST(Additionality, KurSubsidyRecipientsWithHealthyCashAreDeadweightAndDistresse
   ASSERT_GE(healthy, 0);
   ASSERT_GE(distressed, 0);
   EXPECT_GT(a.column("deadweight").number(static_cast<std::size_t>(healthy)), 0.5);
-  EXPECT_GT(a.column("additional").number(static_cast<std::size_t>(distressed)), 0.5);
+  // Most distressed recipients borrowed under the subsidy and outlived the
+  // firms that closed without it; many of the rest close later in the two
+  // years by another route (the owner leaves, the business stops supporting
+  // the household), which the subsidy does not prevent.
+  const auto d = static_cast<std::size_t>(distressed);
+  EXPECT_GT(a.column("additional").number(d), 0.4);
+  EXPECT_GT(a.column("additional").number(d), 5.0 * a.column("deadweight").number(d));
+  EXPECT_GT(a.column("additional").number(d),
+            3.0 * a.column("additional").number(static_cast<std::size_t>(healthy)));
 }
 
 }  // namespace

@@ -168,6 +168,9 @@ TEST(LinkageInARun, ClothingSalesShockLowersRevenueOfUpstreamSectorsOnlyWithTheT
   Shock s = test::fixed_shock(Channel::sales, 0.5, without.start, {0, 12, 6.0, {}}, "clothing");
   s.target.sectors = {"clothing"};
   without.shocks = {s};
+  // Any loss counts as being affected (by default a loss below 1 % of
+  // expected revenue does not, which the upstream loss mostly is).
+  without.params.affected_min_share = 0.0;
   Scenario with = without;
   with.input_output = presets::bogor_input_output();
   const RunResult a = run(pop, without);

@@ -67,7 +67,7 @@ RunResult run_with(const Population& pop, const Scenario& sc, int threads = 2) {
 
 const RunResult& every_kind_run() {
   static const RunResult r = [] {
-    Scenario sc = presets::bogor_covid19_scenario(24);
+    Scenario sc = test::covid_without_relief(24);
     sc.programmes = every_kind();
     return run_with(bogor(), sc);
   }();
@@ -87,7 +87,7 @@ std::map<int, double> by_programme(const Table& t, const char* col) {
 // ---- validation ---------------------------------------------------------------------
 
 TEST(ProgrammeSpec, InvalidValuesNameTheField) {
-  Scenario sc = presets::bogor_covid19_scenario();
+  Scenario sc = test::covid_without_relief(36);
   auto check = [&](auto change, const std::string& field, const std::string& allowed_part) {
     Scenario s = sc;
     s.programmes = {make("p", ProgrammeKind::cash_grant, 1e9)};
@@ -206,7 +206,7 @@ TEST(ProgrammeLedger, CashTransfersReachTheRecipientsCash) {
 }
 
 TEST(ProgrammeLedger, AZeroBudgetChangesNothing) {
-  Scenario plain = presets::bogor_covid19_scenario(24);
+  Scenario plain = test::covid_without_relief(24);
   Scenario zero = plain;
   zero.programmes = every_kind();
   for (auto& p : zero.programmes) p.budget_rp = 0.0;
@@ -219,7 +219,7 @@ TEST(ProgrammeLedger, AZeroBudgetChangesNothing) {
 }
 
 TEST(ProgrammeLedger, AnyThreadCountGivesTheSameResult) {
-  Scenario sc = presets::bogor_covid19_scenario(24);
+  Scenario sc = test::covid_without_relief(24);
   sc.programmes = every_kind();
   EXPECT_TRUE(test::results_identical(run_with(bogor(), sc, 1), every_kind_run()));
 }
@@ -231,7 +231,7 @@ TEST(ProgrammeLedger, CapacityAndQuotaHold) {
     const double cap = prog[k] == 0 ? 400.0 : prog[k] == 3 ? 30.0 : 1e18;
     ASSERT_LE(fresh[k], cap) << "row " << k;
   }
-  Scenario sc = presets::bogor_covid19_scenario(12);
+  Scenario sc = test::covid_without_relief(12);
   Programme q = make("quota", ProgrammeKind::cash_grant, 1e12);
   q.quota = 250;
   sc.programmes = {q};
@@ -283,7 +283,8 @@ TEST(KurSubsidy, TheNeverHadKurRuleLeavesTheBudgetUnspentWhereMostFirmsHadKur) {
       pop.ever_kur[i] = (static_cast<double>((i * 2654435761u) % 1000) / 1000.0) < share ? 1 : 0;
     return pop;
   };
-  Scenario sc = presets::bogor_covid19_scenario(24);
+  Scenario sc = test::covid_without_relief(24);
+  sc.params.entry_rate_month = 0.0;  // entrants never had KUR: the population's share alone
   Programme kur = make("kur", ProgrammeKind::kur_subsidy, 1e9, {2020, 4}, {2021, 12});
   kur.eligibility.never_had_kur = true;
   kur.eligibility.classes = {SizeClass::micro};
@@ -332,7 +333,7 @@ TEST(KurSubsidy, SubsidisedLoansCarryTheLowerRateAndTheGovernmentPaysThePoints) 
 }
 
 TEST(ShippingVoucher, TransferableVouchersLeakAndBarcodedOnesDoNot) {
-  Scenario sc = presets::bogor_covid19_scenario(12);
+  Scenario sc = test::covid_without_relief(12);
   Programme v = make("ongkir", ProgrammeKind::shipping_voucher, 5e8, {2020, 6});
   sc.programmes = {v};
   const RunResult transferable = run_with(bogor(), sc);
@@ -350,7 +351,7 @@ TEST(ShippingVoucher, TransferableVouchersLeakAndBarcodedOnesDoNot) {
 }
 
 TEST(DigitalTraining, HelpsHighCapabilityOwnersMore) {
-  Scenario sc = presets::bogor_covid19_scenario(12);
+  Scenario sc = test::covid_without_relief(12);
   Programme t = make("digital", ProgrammeKind::digital_training, 1e12, {2020, 2}, {2020, 2});
   t.monthly_capacity = 8000;
   t.allocation = Allocation::lottery;
@@ -394,16 +395,26 @@ TEST(MarketAccess, TemporaryDemandEndsAfterItsDurationAndLastingDemandStays) {
   sc.programmes = {b, rule};
   Simulation sim(pop, sc);
   const double base = pop.revenue_rp_month[0];
-  std::vector<double> level0, level1;
+  std::vector<double> level0, level1, factor0, factor1, expected0;
   for (int m = 0; m < 8; ++m) {
     sim.step();
     level0.push_back(sim.state().level_rp[0]);
     level1.push_back(sim.state().level_rp[1]);
+    factor0.push_back(sim.state().demand_factor[0]);
+    factor1.push_back(sim.state().demand_factor[1]);
+    expected0.push_back(sim.state().expected_rp[0]);
   }
-  // Firm 0 got both (capacity 1, lowest index first), firm 1 the lasting rule only.
-  EXPECT_DOUBLE_EQ(level0[1], base * 1.2 * 1.1);
+  // Firm 0 got both (capacity 1, lowest index first), firm 1 the lasting
+  // rule only. The lasting rule moves the revenue level; the bazaar is a
+  // temporary factor on demand, which the firm knows to be temporary: it
+  // does not enter its expected revenue (nor so its hiring).
+  EXPECT_DOUBLE_EQ(level0[1], base * 1.1);
   EXPECT_DOUBLE_EQ(level1[1], base * 1.1);
-  EXPECT_NEAR(level0[4], base * 1.1, 1e-6);  // the bazaar's three months are over
+  EXPECT_FLOAT_EQ(static_cast<float>(factor0[1]), 1.2f);
+  EXPECT_DOUBLE_EQ(factor1[1], 1.0);
+  EXPECT_DOUBLE_EQ(expected0[1], base * 1.1);
+  EXPECT_FLOAT_EQ(static_cast<float>(factor0[3]), 1.2f);
+  EXPECT_DOUBLE_EQ(factor0[4], 1.0);  // the bazaar's three months are over
   EXPECT_NEAR(level0[7], base * 1.1, 1e-6);
   EXPECT_DOUBLE_EQ(level1[7], base * 1.1);
 }
@@ -454,7 +465,7 @@ TEST(ProgrammeBudget, MoreBudgetNeverClosesMoreFirms) {
     double last = std::numeric_limits<double>::infinity();
     for (double budget : budgets.at(p.name)) {
       p.budget_rp = budget;
-      Scenario sc = presets::bogor_covid19_scenario(24);
+      Scenario sc = test::covid_without_relief(24);
       sc.programmes = {p};
       const double closed = run_with(bogor(), sc).monthly.numbers("closed_firms").back();
       EXPECT_LE(closed, last) << p.name << " budget " << budget;
@@ -464,7 +475,7 @@ TEST(ProgrammeBudget, MoreBudgetNeverClosesMoreFirms) {
 }
 
 TEST(CreditGuarantee, MoreLoansAreApprovedAndTheProgrammePaysFeesAndClaims) {
-  Scenario without = presets::bogor_covid19_scenario(24);
+  Scenario without = test::covid_without_relief(24);
   Scenario with = without;
   Programme g = make("guarantee", ProgrammeKind::credit_guarantee, 5e9, {2020, 3}, {2021, 6});
   g.eligibility.classes = {SizeClass::micro, SizeClass::small};
@@ -473,7 +484,7 @@ TEST(CreditGuarantee, MoreLoansAreApprovedAndTheProgrammePaysFeesAndClaims) {
   auto loans = [](const RunResult& r) {
     return sum(r.monthly.numbers("new_loans_kur")) + sum(r.monthly.numbers("new_loans_bank"));
   };
-  EXPECT_GT(loans(b), 1.02 * loans(a));  // (about +5 % with the preset)
+  EXPECT_GT(loans(b), 1.01 * loans(a));  // (about +2 % with the preset: most loans are within the affordability rule anyway)
   const auto& t = b.programmes_monthly;
   const double recipients = sum(t.numbers("new_recipients"));
   EXPECT_GT(recipients, 100.0);
@@ -486,7 +497,7 @@ TEST(CreditGuarantee, MoreLoansAreApprovedAndTheProgrammePaysFeesAndClaims) {
 }
 
 TEST(CsrCapital, ReachesOnlyCooperativeMembers) {
-  Scenario without = presets::bogor_covid19_scenario(24);
+  Scenario without = test::covid_without_relief(24);
   Scenario with = without;
   Programme csr = make("tjsl", ProgrammeKind::csr_capital, 20e9, {2020, 4}, {2020, 6});
   csr.eligibility.coop_types = {CoopType::producer, CoopType::consumer, CoopType::savings_loan};
@@ -523,7 +534,7 @@ TEST(CsrCapital, ReachesOnlyCooperativeMembers) {
 }
 
 TEST(Certification, KeepsToItsYearlyQuotaAndRaisesTheCertifiedFirmsMargin) {
-  Scenario sc = presets::bogor_covid19_scenario(24);
+  Scenario sc = test::covid_without_relief(24);
   Programme c = make("ipr", ProgrammeKind::certification, 1e9, {2020, 1}, {2021, 12});
   c.eligibility.sectors = {"food_beverage"};
   sc.programmes = {c};
@@ -546,7 +557,7 @@ TEST(Certification, KeepsToItsYearlyQuotaAndRaisesTheCertifiedFirmsMargin) {
 }
 
 TEST(Clinic, ThroughputNeverExceedsItsSchedule) {
-  Scenario sc = presets::bogor_covid19_scenario(12);
+  Scenario sc = test::covid_without_relief(12);
   Programme clinic = make("clean-and-clear", ProgrammeKind::clinic, 1e12, {2020, 3}, {2020, 12});
   sc.programmes = {clinic};
   Scenario without = sc;
@@ -573,7 +584,7 @@ TEST(Clinic, ThroughputNeverExceedsItsSchedule) {
 }
 
 TEST(CoopCollaboration, MicroFirmsJoinACooperativeOfTheirKecamatan) {
-  Scenario sc = presets::bogor_covid19_scenario(6);
+  Scenario sc = test::covid_without_relief(6);
   Programme mou = make("mou", ProgrammeKind::coop_collaboration, 1e9, {2020, 2}, {2020, 2});
   mou.eligibility.classes = {SizeClass::micro};
   mou.eligibility.cooperative_member = 0;
@@ -588,7 +599,10 @@ TEST(CoopCollaboration, MicroFirmsJoinACooperativeOfTheirKecamatan) {
   int joined = 0;
   for (double f : firms) {
     const auto i = static_cast<std::size_t>(f);
-    ASSERT_EQ(bogor().cooperative[i], -1);
+    ASSERT_LT(i, st.count);
+    if (i < bogor().size()) {
+      ASSERT_EQ(bogor().cooperative[i], -1);  // (or an entrant of the run)
+    }
     if (st.cooperative[i] < 0) continue;
     ++joined;
     const auto c = static_cast<std::size_t>(st.cooperative[i]);
@@ -601,7 +615,7 @@ TEST(CoopCollaboration, MicroFirmsJoinACooperativeOfTheirKecamatan) {
 }
 
 TEST(CoopNetwork, JoinedCooperativesTradeJointlyAndShareFinance) {
-  Scenario sc = presets::bogor_covid19_scenario(12);
+  Scenario sc = test::covid_without_relief(12);
   Programme net = make("network", ProgrammeKind::coop_network, 1e12, {2020, 1}, {2020, 1});
   sc.programmes = {net};
   Simulation sim(bogor(), sc);

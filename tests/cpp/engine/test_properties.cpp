@@ -360,11 +360,9 @@ void check_cash(const Simulation& sim, Failures& f, std::int64_t& reopened) {
                 [&] { return at(i) + "not stepped, neither closed nor reopened"; });
       continue;
     }
-    const double in = fl.cash_before[i] + fl.revenue_received[i] + fl.new_credit[i] + fl.shu_received[i];
-    const double out = fl.operating_paid[i] + fl.debt_service_paid[i] + fl.owner_draw[i];
-    const double scale =
-        std::max({fl.cash_before[i], fl.revenue_received[i], fl.new_credit[i], fl.operating_paid[i],
-                  fl.debt_service_paid[i], fl.owner_draw[i], fl.cash_after[i], fl.shu_received[i], 1.0});
+    const double in = fl.cash_in(i);
+    const double out = fl.cash_out(i);
+    const double scale = std::max({in, out, fl.cash_after[i], 1.0});
     f.check(std::fabs(fl.cash_after[i] - (in - out)) <= 1e-9 * scale, [&] {
       return at(i) + "cash after " + precise(fl.cash_after[i]) + " != before + in - out = " + precise(in - out);
     });
@@ -378,7 +376,8 @@ void check_cash(const Simulation& sim, Failures& f, std::int64_t& reopened) {
             [&] { return at(i) + "debt service paid outside [0, due]"; });
     f.check(fl.operating_paid[i] >= 0.0 && fl.payables_after[i] >= 0.0 && fl.owner_draw[i] >= 0.0 &&
                 fl.new_credit[i] >= 0.0 && fl.revenue[i] >= 0.0 && fl.revenue_received[i] >= 0.0 &&
-                fl.shu_received[i] >= 0.0,
+                fl.shu_received[i] >= 0.0 && fl.investment[i] >= 0.0 && fl.debt_prepaid[i] >= 0.0 &&
+                fl.closure_payout[i] >= 0.0,
             [&] { return at(i) + "a negative flow"; });
   }
   const std::string bad = test::first_non_finite(st);
@@ -396,7 +395,7 @@ void check_books(const Simulation& sim, Failures& f) {
     f.check(std::fabs(co.balance_gap_rp(c)) <= 1e-9 * size,
             [&] { return at() + "balance sheet off by " + precise(co.balance_gap_rp(c)); });
     f.check(co.cash_rp[c] >= 0.0 && co.deposits_rp[c] >= 0.0 && co.loans_rp[c] >= 0.0 && co.arrears_rp[c] >= 0.0,
-            [&] { return at() + "negative cash, deposits, loans or arrears"; });
+            [&] { return at() + "negative cash, deposits, loans or arrears: cash " + precise(co.cash_rp[c]) + ", deposits " + precise(co.deposits_rp[c]) + ", loans " + precise(co.loans_rp[c]) + ", arrears " + precise(co.arrears_rp[c]); });
     f.check(co.arrears_rp[c] <= co.loans_rp[c] * (1 + 1e-12), [&] { return at() + "arrears above loans"; });
   }
 }
@@ -573,8 +572,10 @@ void check_programmes(const RunResult& r, const Scenario& sc, Failures& f) {
     if (spec.quota >= 0)
       f.check(recipients[p] <= static_cast<double>(spec.quota), [&] { return at + "recipients above the quota"; });
     by_year[p][sc.start.plus(static_cast<int>(month[k])).year] += fresh[k];
-    if (budget == 0.0)
+    if (budget == 0.0 && spends_budget(spec.kind))
       f.check(spent[k] == 0.0 && fresh[k] == 0.0 && committed[k] == 0.0, [&] { return at + "a zero budget spent"; });
+    if (!spends_budget(spec.kind))
+      f.check(spent[k] == 0.0 && committed[k] == 0.0, [&] { return at + "a programme without a budget spent"; });
   }
   for (std::size_t p = 0; p < n; ++p) {
     const Programme& spec = progs[p];

@@ -28,10 +28,32 @@ TEST(ShockProfile, RampPlateauAndHalfLifeDecay) {
   EXPECT_DOUBLE_EQ(p.intensity(5), std::exp2(-1.0 / 6.0));
   EXPECT_DOUBLE_EQ(p.intensity(10), 0.5);
   EXPECT_DOUBLE_EQ(p.intensity(16), 0.25);
-  for (int k = 5; k < 60; ++k) {
+  // The decay ends once it falls below end_below (5 %): 2^(-26/6) < 0.05
+  // 26 months after the plateau, at month 30.
+  for (int k = 5; k < 30; ++k) {
     EXPECT_LT(p.intensity(k), p.intensity(k - 1)) << k;
-    EXPECT_GT(p.intensity(k), 0.0) << k;
+    EXPECT_GE(p.intensity(k), p.end_below) << k;
   }
+  for (int k = 30; k < 60; ++k) EXPECT_EQ(p.intensity(k), 0.0) << k;
+  EXPECT_EQ(p.months_to_end(), 30);
+  ShockProfile forever = p;
+  forever.end_below = 0.0;
+  EXPECT_GT(forever.intensity(200), 0.0);
+  EXPECT_EQ(forever.months_to_end(), -1);
+}
+
+TEST(ShockProfile, LinearRecoveryReachesZeroAfterItsMonths) {
+  ShockProfile p{1, 2, 6.0, {}};
+  p.recovery_months = 4;  // overrides the half-life
+  EXPECT_DOUBLE_EQ(p.intensity(0), 0.5);
+  EXPECT_EQ(p.intensity(2), 1.0);
+  EXPECT_DOUBLE_EQ(p.intensity(3), 0.8);
+  EXPECT_DOUBLE_EQ(p.intensity(4), 0.6);
+  EXPECT_DOUBLE_EQ(p.intensity(6), 0.2);
+  EXPECT_EQ(p.intensity(7), 0.0);
+  EXPECT_EQ(p.months_to_end(), 7);
+  for (int k = 0; k < 40; ++k)
+    EXPECT_EQ(p.intensity(k) > 0.0, k < p.months_to_end()) << k;
 }
 
 TEST(ShockProfile, NoRampMeansFullIntensityAtOnset) {
@@ -52,14 +74,15 @@ TEST(ShockProfile, ZeroHalfLifeEndsTheShockAfterThePlateau) {
   EXPECT_EQ(none.intensity(0), 0.0);
 }
 
-TEST(ShockProfile, ExplicitPathOverridesTheShapeAndItsLastValuePersists) {
+TEST(ShockProfile, ExplicitPathOverridesTheShapeAndEndsWithIt) {
   const ShockProfile p{5, 5, 6.0, {0.2, 0.9, 0.4}};
   EXPECT_EQ(p.intensity(-1), 0.0);
   EXPECT_EQ(p.intensity(0), 0.2);
   EXPECT_EQ(p.intensity(1), 0.9);
   EXPECT_EQ(p.intensity(2), 0.4);
-  EXPECT_EQ(p.intensity(3), 0.4);
-  EXPECT_EQ(p.intensity(500), 0.4);
+  EXPECT_EQ(p.intensity(3), 0.0);
+  EXPECT_EQ(p.intensity(500), 0.0);
+  EXPECT_EQ(p.months_to_end(), 3);
 }
 
 TEST(ShockProfile, ValidateNamesTheOffendingField) {
@@ -327,7 +350,7 @@ TEST(ScenarioValidate, UnknownSectorOrRegionInAShockFailsWhenTheRunStarts) {
 // ---- zero-severity shocks ------------------------------------------------------------------------------
 
 Scenario bogor_without_shocks(int months = 24) {
-  Scenario sc = presets::bogor_covid19_scenario(months);
+  Scenario sc = test::covid_without_relief(months);
   sc.shocks.clear();
   sc.params.entry_rate_month = 0.002;
   return sc;
@@ -367,7 +390,7 @@ TEST_P(ZeroSeverity, ShockEqualsTheRunWithoutItBitwise) {
 TEST_P(ZeroSeverity, AddingZeroShocksToTheCovidPresetChangesNothing) {
   const bool linkage = GetParam();
   const Population pop = generate_population(presets::bogor_population_spec(3000), 15);
-  Scenario base = presets::bogor_covid19_scenario(24);
+  Scenario base = test::covid_without_relief(24);
   base.params.entry_rate_month = 0.002;
   if (!linkage) base.input_output.reset();
   Scenario zero = base;
@@ -389,7 +412,7 @@ INSTANTIATE_TEST_SUITE_P(Engine, ZeroSeverity, ::testing::Bool(), [](const ::tes
 // same population and seed.
 std::vector<double> closed_by_month(Channel channel, double severity, double incidence, std::uint64_t seed = 16) {
   static const Population pop = generate_population(presets::bogor_population_spec(4000), 16);
-  Scenario sc = presets::bogor_covid19_scenario(24);
+  Scenario sc = test::covid_without_relief(24);
   Shock shock = test::fixed_shock(channel, severity, {2020, 3}, {1, 4, 6.0, {}}, "shock");
   shock.incidence = incidence;
   sc.shocks = {shock};
@@ -399,12 +422,26 @@ std::vector<double> closed_by_month(Channel channel, double severity, double inc
   return run(pop, sc, opt).monthly.numbers("closed_firms");
 }
 
-// Adds a failure for every month in which `strong` has fewer closed firms.
-void expect_not_fewer(const std::vector<double>& weak, const std::vector<double>& strong, const std::string& what) {
+// Firms' decisions are thresholds in whole workers and months (a firm in a
+// deeper slump needs a worker fewer, sheds him, and its owner's income
+// recovers; the same firm in a milder slump keeps him and its owner gives
+// up), so a stronger shock can spare a few firms one weaker would close:
+// docs/model.md §13 says monotonicity holds for the totals, not for every
+// firm. Each month is held to kReversals firms (a quarter of a percent of
+// the 4,000), and the net over all the months of a test to none.
+constexpr double kReversals = 10.0;
+
+// Adds a failure for every month in which `strong` has more than kReversals
+// fewer closed firms; adds strong - weak over the months to `net`.
+void expect_not_fewer(const std::vector<double>& weak, const std::vector<double>& strong, const std::string& what,
+                      double& net) {
   ASSERT_EQ(weak.size(), strong.size());
-  for (std::size_t m = 0; m < weak.size(); ++m)
-    EXPECT_GE(strong[m], weak[m]) << what << ": fewer firms closed by month " << m << " under the stronger shock ("
-                                  << strong[m] << " vs " << weak[m] << ")";
+  for (std::size_t m = 0; m < weak.size(); ++m) {
+    EXPECT_GE(strong[m] + kReversals, weak[m])
+        << what << ": fewer firms closed by month " << m << " under the stronger shock (" << strong[m] << " vs "
+        << weak[m] << ")";
+    net += strong[m] - weak[m];
+  }
 }
 
 // A stronger shock never closes fewer firms, month by month, on the same seed,
@@ -413,31 +450,38 @@ class StrongerShock : public ::testing::TestWithParam<Channel> {};
 
 TEST_P(StrongerShock, DoubleTheSeverityNeverClosesFewerFirms) {
   const Channel ch = GetParam();
+  double net = 0;
   for (double s : {0.1, 0.2, 0.3, 0.4, 0.5}) {
     const auto weak = closed_by_month(ch, s, 1.0);
     const auto strong = closed_by_month(ch, 2.0 * s, 1.0);
-    expect_not_fewer(weak, strong, "severity " + detail::format_value(s) + " vs " + detail::format_value(2.0 * s));
+    expect_not_fewer(weak, strong, "severity " + detail::format_value(s) + " vs " + detail::format_value(2.0 * s),
+                     net);
   }
+  EXPECT_GE(net, 0.0);
 }
 
 TEST_P(StrongerShock, DoubleTheIncidenceNeverClosesFewerFirms) {
   const Channel ch = GetParam();
+  double net = 0;
   for (double inc : {0.2, 0.4, 0.5}) {
     const auto weak = closed_by_month(ch, 0.4, inc);
     const auto strong = closed_by_month(ch, 0.4, 2.0 * inc);
     expect_not_fewer(weak, strong,
-                     "incidence " + detail::format_value(inc) + " vs " + detail::format_value(2.0 * inc));
+                     "incidence " + detail::format_value(inc) + " vs " + detail::format_value(2.0 * inc), net);
   }
+  EXPECT_GE(net, 0.0);
 }
 
 TEST_P(StrongerShock, AnyShockClosesAtLeastAsManyFirmsAsNoShock) {
   const Channel ch = GetParam();
+  double net = 0;
   for (std::uint64_t seed : {16u, 17u, 18u}) {
     const auto none = closed_by_month(ch, 0.0, 1.0, seed);
     for (double s : {0.1, 0.3, 0.6})
       expect_not_fewer(none, closed_by_month(ch, s, 1.0, seed),
-                       "seed " + std::to_string(seed) + ", severity 0 vs " + detail::format_value(s));
+                       "seed " + std::to_string(seed) + ", severity 0 vs " + detail::format_value(s), net);
   }
+  EXPECT_GE(net, 0.0);
 }
 
 // Severities 0, 0.1, ..., 0.9 in turn: each step up never closes fewer firms
@@ -447,15 +491,17 @@ TEST_P(StrongerShock, AnyShockClosesAtLeastAsManyFirmsAsNoShock) {
 // depend on when customers pay (docs/model.md §5).
 TEST_P(StrongerShock, EveryStepUpInSeverityClosesAtLeastAsManyFirms) {
   const Channel ch = GetParam();
+  double net = 0;
   for (std::uint64_t seed : {31u, 32u, 33u}) {
     std::vector<double> previous = closed_by_month(ch, 0.0, 1.0, seed);
     for (int k = 1; k <= 9; ++k) {
       auto closed = closed_by_month(ch, 0.1 * k, 1.0, seed);
       expect_not_fewer(previous, closed,
-                       "seed " + std::to_string(seed) + ", severity " + detail::format_value(0.1 * k));
+                       "seed " + std::to_string(seed) + ", severity " + detail::format_value(0.1 * k), net);
       previous = std::move(closed);
     }
   }
+  EXPECT_GE(net, 0.0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engine, StrongerShock,
@@ -467,10 +513,11 @@ INSTANTIATE_TEST_SUITE_P(Engine, StrongerShock,
 // shock never closes fewer firms, month by month, for several seeds.
 TEST(StrongerShock, ScalingTheCovidPresetUpNeverClosesFewerFirms) {
   static const Population pop = generate_population(presets::bogor_population_spec(4000), 21);
+  double net = 0;
   for (std::uint64_t seed : {21u, 22u, 23u}) {
     std::vector<double> previous;
     for (double scale : {0.0, 0.5, 1.0, 1.5}) {
-      Scenario sc = presets::bogor_covid19_scenario(36);
+      Scenario sc = test::covid_without_relief(36);
       for (auto& shock : sc.shocks) {
         const double mean = std::min(0.95, shock.severity.a * scale);
         const double sd = shock.severity.b * scale;
@@ -482,10 +529,12 @@ TEST(StrongerShock, ScalingTheCovidPresetUpNeverClosesFewerFirms) {
       opt.microdata = false;
       auto closed = run(pop, sc, opt).monthly.numbers("closed_firms");
       if (!previous.empty())
-        expect_not_fewer(previous, closed, "seed " + std::to_string(seed) + ", scale " + detail::format_value(scale));
+        expect_not_fewer(previous, closed, "seed " + std::to_string(seed) + ", scale " + detail::format_value(scale),
+                         net);
       previous = std::move(closed);
     }
   }
+  EXPECT_GE(net, 0.0);
 }
 
 }  // namespace

@@ -49,8 +49,17 @@ TEST(Cooperatives, BogorTotalsMatchThe2019ConditionTable) {
   EXPECT_NEAR(external, kExternal, 0.01 * kExternal);
   EXPECT_NEAR(sum(co.business_volume_rp_year), kVolume, 0.01 * kVolume);
   EXPECT_NEAR(sum(co.shu_rp_year), kShu, 0.01 * kShu);
-  EXPECT_NEAR(sum(co.own_capital_rp), kOwn, 1e-6 * kOwn);
-  EXPECT_NEAR(external, kExternal, 1e-6 * kExternal);
+  // The register before the burn-in meets them to rounding (the burn-in
+  // may move loans out of cash, or borrow, where member firms now owe a
+  // cooperative more than its register's loans).
+  auto spec = presets::bogor_population_spec(presets::kBogorFirms);
+  spec.params.burn_in_months = 0;
+  const auto raw = generate_population(spec, 7, 2).cooperatives;
+  double raw_external = 0;
+  for (std::size_t c = 0; c < raw.size(); ++c) raw_external += raw.external_capital_rp(c);
+  EXPECT_NEAR(sum(raw.own_capital_rp), kOwn, 1e-6 * kOwn);
+  EXPECT_NEAR(raw_external, kExternal, 1e-6 * kExternal);
+  EXPECT_EQ(sum(co.own_capital_rp), sum(raw.own_capital_rp));
 }
 
 TEST(Cooperatives, ActiveCountsPerKecamatanMatchTheTableExactly) {
