@@ -101,6 +101,8 @@ CoopBook::CoopBook(const Cooperatives& initial, const std::vector<std::int64_t>&
   founded_this_year_.assign(n, 0);
   carried_.reserve(capacity);
   carried_.assign(n, 0.0);
+  earmark_terms_.reserve(capacity);
+  earmark_terms_.assign(n, EarmarkTerms{});
   for (auto* v : {&earmarked_, &financing_share_}) v->reserve(capacity);
   in_network_.reserve(capacity);
   joint_trade_.reserve(capacity);
@@ -139,10 +141,13 @@ bool CoopBook::joint_selling(std::size_t c) const {
   return co_.active[c] && (sells_jointly(co_.type[c]) || joint_trade_[c]);
 }
 
-void CoopBook::add_capital(std::size_t c, double rp, bool earmarked) {
+void CoopBook::add_capital(std::size_t c, double rp, bool earmarked, const EarmarkTerms& terms) {
   co_.cash_rp[c] += rp;
   co_.own_capital_rp[c] += rp;
-  if (earmarked) earmarked_[c] += rp;
+  if (earmarked) {
+    earmarked_[c] += rp;
+    earmark_terms_[c] = terms;
+  }
   open_lines(c, open_members_[c]);
 }
 
@@ -166,14 +171,13 @@ void CoopBook::join_network(std::size_t c, double financing_share, bool joint_tr
 }
 
 void CoopBook::open_lines(std::size_t c, std::int64_t open_members) {
-  // Lend only what is held above the reserve against deposits, and only
-  // while active; shared out as equal lines, so the members together can
-  // never borrow more than that.
+  // Lend only what is held above the reserve against deposits, shared out
+  // as equal lines, so the members together can never borrow more than
+  // that. A cooperative without members' meetings (inactive in the
+  // ministry's sense) still runs its savings and loans, as for households.
   // Earmarked grant funds are for member firms whatever the reserve.
   const double earmarked = std::min(earmarked_[c], co_.cash_rp[c]);
-  lendable_[c] = co_.active[c] ? std::max(0.0, co_.cash_rp[c] - earmarked - P_.coop_reserve_ratio * co_.deposits_rp[c]) +
-                                     earmarked
-                               : 0.0;
+  lendable_[c] = std::max(0.0, co_.cash_rp[c] - earmarked - P_.coop_reserve_ratio * co_.deposits_rp[c]) + earmarked;
   line_[c] = open_members > 0 ? std::floor(lendable_[c] / static_cast<double>(open_members)) : 0.0;
 }
 
@@ -217,6 +221,7 @@ std::size_t CoopBook::found(const CoopMonthInput& in) {
     stressed_.push_back(0);
     founded_this_year_.push_back(1);
     carried_.push_back(0.0);
+    earmark_terms_.push_back(EarmarkTerms{});
     earmarked_.push_back(0.0);
     financing_share_.push_back(P_.joint_financing_share);
     in_network_.push_back(P_.joint_financing_share > 0.0 ? 1 : 0);
@@ -311,6 +316,13 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
       const double trade = trade_base_m_[c] + P_.coop_gross_margin * (volume - volume_base_m_[c]);
       cash += trade;
       surplus += trade;
+    } else {
+      // Without a business of its own, an inactive cooperative's interest
+      // income pays the running costs of its savings and loans: no surplus
+      // accumulates that no members' meeting would share out.
+      const double costs = interest_paid + interest;
+      cash -= costs;
+      surplus -= costs;
     }
     volume_ytd_[c] += volume;
     transactions_ytd_[c] += static_cast<double>(s[cf_transactions_rp]);

@@ -183,6 +183,8 @@ struct Simulation::Impl {
   /// pre-shock profit and the cash the owner keeps in the firm; and the
   /// firm's cash target in months of outflows.
   std::vector<double> productivity_rp, base_profit_rp, cash_target_rp;
+  // Grants the firm keeps in the business as working capital (programmes).
+  std::vector<double> working_capital_rp;
   std::vector<float> cash_months;
   /// Draws new firms (entrants, re-entrants, the burn-in's replacements).
   detail::FirmDrawer drawer;
@@ -323,6 +325,7 @@ struct Simulation::Impl {
     productivity_rp.assign(capacity, 0.0);
     base_profit_rp.assign(capacity, 0.0);
     cash_target_rp.assign(capacity, 0.0);
+    working_capital_rp.assign(capacity, 0.0);
     cash_months.assign(capacity, 0.0f);
     init_initial_firms();
     compute_references();
@@ -513,7 +516,7 @@ struct Simulation::Impl {
                         (base_workers - 1.0) * st.wage_rp[i] - st.fixed_cost_rp[i];
     const double outflows = R0 * static_cast<double>(st.variable_cost_share[i]) +
                             (base_workers - 1.0) * st.wage_rp[i] + st.fixed_cost_rp[i];
-    cash_target_rp[i] = static_cast<double>(cash_months[i]) * outflows;
+    cash_target_rp[i] = static_cast<double>(cash_months[i]) * outflows + working_capital_rp[i];
   }
 
   // The month a firm's owner leaves for reasons outside the business: drawn
@@ -557,6 +560,7 @@ struct Simulation::Impl {
 
   // A firm's histories and counters as a new firm starts them.
   void reset_histories(std::size_t i) {
+    working_capital_rp[i] = 0.0;
     st.payables_rp[i] = 0.0;
     st.receivables_rp[i] = 0.0;
     st.owner_owed_rp[i] = 0.0;
@@ -730,7 +734,7 @@ struct Simulation::Impl {
     std::vector<double> count(n_sectors, 0.0);
     for (std::size_t i = 0; i < initial; ++i) {
       const std::size_t s = st.sector[i];
-      const double r = st.base_revenue_rp[i];
+      const double r = st.level_rp[i];
       base_by_sector[s] += r;
       base_class_sector[st.initial_class[i]][s] += r;
       base_region_sector[st.region[i]][s] += r;
@@ -867,8 +871,13 @@ struct Simulation::Impl {
       // Programmes act before the firms' month: awards, running benefits.
       effects.changed.clear();
       effects.joined.clear();
+      effects.working_capital.clear();
       effects.coops_changed = false;
       programmes.begin_month(t, st, n_coops > 0 ? &coop : nullptr, effects);
+      for (const auto& [i, rp] : effects.working_capital) {
+        working_capital_rp[i] += rp;
+        derive_constants(i);
+      }
       for (const std::uint32_t i : effects.joined) apply_joint(i);
       if (effects.coops_changed)
         for (std::size_t i = 0; i < st.count; ++i)
@@ -890,7 +899,10 @@ struct Simulation::Impl {
     std::vector<std::int64_t> total(acc_size() + n_coops * detail::kCoopFields, 0);
     for (const auto& a : acc)
       for (std::size_t k = 0; k < total.size(); ++k) total[k] += a[k];
-    if (n_coops > 0) step_cooperatives(ctx, total.data() + coop_base());
+    // In the burn-in the cooperatives' books stand as the register has them
+    // (their credit lines are the register's every month): the firms settle
+    // into the credit the run will offer them from its first month.
+    if (n_coops > 0 && !burn_in) step_cooperatives(ctx, total.data() + coop_base());
     total.resize(acc_size());
     if (use_cells) {
       // Expand (region, sector, class) cells into the three breakdowns.
@@ -981,7 +993,7 @@ struct Simulation::Impl {
     std::vector<double> shu_rate;
     coop.month(in, sums, per_coop, shu_rate);
     if (in.year_end) {
-      for (std::size_t i = 0; i < initial; ++i) {
+      for (std::size_t i = 0; i < st.count; ++i) {
         const auto c = st.cooperative[i];
         if (c < 0) continue;
         if (st.status[i] != static_cast<std::uint8_t>(FirmStatus::closed)) {
@@ -1201,6 +1213,9 @@ struct Simulation::Impl {
             loan_lender[i] = static_cast<std::uint8_t>(loans.formal_lender);
             if (loans.formal_subsidised) {
               loan_installment_rp[i] = programmes.kur_offer(i)->annuity_stored.installment(loans.formal_rp);
+            } else if (loans.formal_earmarked) {
+              loan_installment_rp[i] = detail::Annuity(static_cast<double>(loan_rate_year[i]), loans.formal_term)
+                                           .installment(loans.formal_rp);
             } else {
               loan_installment_rp[i] =
                   annuity_stored[static_cast<std::size_t>(loans.formal_lender)].installment(loans.formal_rp);
@@ -1511,6 +1526,7 @@ struct Simulation::Impl {
     int formal_term = 0;
     bool formal_subsidised = false;  ///< a KUR loan under a subsidy offer
     bool formal_guaranteed = false;  ///< a KUR or bank loan under a guarantee offer
+    bool formal_earmarked = false;   ///< a cooperative loan from earmarked (CSR) funds, on their terms
     double informal_rp = 0.0;
     double informal_rate_year = 0.0;
     int informal_term = 0;
@@ -1540,9 +1556,17 @@ struct Simulation::Impl {
     const double shortfall_pos = std::max(0.0, shortfall);
     double need = shortfall_pos + invest_gap;
     double ask = shortfall_pos > 0.0 ? std::max(shortfall_pos, P.credit_request_revenue_months * R0) + invest_gap : need;
-    const double base_profit = base_profit_rp[i];
+    // Repayment capacity is judged on the lower of the firm's pre-shock
+    // profit and its profit at the sales it now expects: a lender does not
+    // size a loan on income a slump has taken away.
+    const double expected_profit =
+        st.expected_rp[i] * (1.0 - static_cast<double>(st.variable_cost_share[i]) -
+                             static_cast<double>(st.online_share[i]) * P.shipping_cost_share) -
+        (static_cast<double>(st.workers[i]) - 1.0) * st.wage_rp[i] - st.fixed_cost_rp[i];
+    const double base_profit = std::min(base_profit_rp[i], expected_profit);
     double existing_service = st.loan_installment_rp[i] + st.informal_installment_rp[i];
     const detail::KurOffer* offer = nullptr;
+    const detail::CoopBook::EarmarkTerms* earmark = nullptr;
     const detail::GuaranteeOffer* guarantee = programmes.empty() ? nullptr : programmes.guarantee_offer(i);
     for (Lender l : kAllLenders) {
       if (need <= 0.0) break;
@@ -1557,10 +1581,13 @@ struct Simulation::Impl {
           if (st.cooperative[i] < 0) continue;
           base = P.coop_approval;
           tightening = P.coop_tightening;
-          ceiling = std::floor(std::min(P.coop_ceiling_revenue_months * R0,
-                                        coop.line_rp(static_cast<std::size_t>(st.cooperative[i]))));
-          rate = P.coop_rate_year;
-          term = P.coop_term_months;
+          earmark = coop.earmark_terms(static_cast<std::size_t>(st.cooperative[i]));
+          // Earmarked (CSR) funds are lent on their own terms (docs/model.md §15).
+          ceiling = std::floor(
+              std::min((earmark != nullptr ? earmark->ceiling_revenue_months : P.coop_ceiling_revenue_months) * R0,
+                       coop.line_rp(static_cast<std::size_t>(st.cooperative[i]))));
+          rate = earmark != nullptr ? earmark->rate_year : P.coop_rate_year;
+          term = earmark != nullptr ? earmark->term_months : P.coop_term_months;
           break;
         case Lender::kur:
           if (cls > SizeClass::small) continue;
@@ -1624,8 +1651,12 @@ struct Simulation::Impl {
         }
       }
       const bool subsidised = l == Lender::kur && offer != nullptr;
+      const bool earmarked = l == Lender::cooperative && earmark != nullptr;
       const double per_rupiah =
-          subsidised ? offer->annuity.installment(1.0) : annuity[static_cast<std::size_t>(l)].installment(1.0);
+          subsidised  ? offer->annuity.installment(1.0)
+          : earmarked ? detail::Annuity(static_cast<double>(static_cast<float>(rate)), static_cast<int>(term))
+                            .installment(1.0)
+                      : annuity[static_cast<std::size_t>(l)].installment(1.0);
       const double affordable = per_rupiah > 0.0 ? capacity_rp / per_rupiah : 0.0;
       double amount = std::min({formal ? ask : need, ceiling, affordable});
       if (l == Lender::cooperative) {
@@ -1657,6 +1688,7 @@ struct Simulation::Impl {
           out.formal_term = static_cast<int>(term);
           out.formal_subsidised = subsidised;
           out.formal_guaranteed = guaranteed;
+          out.formal_earmarked = earmarked;
           formal_free = false;
         } else {
           out.informal_rp = amount;

@@ -561,7 +561,18 @@ Population generate_population(const PopulationSpec& spec, std::uint64_t seed, i
       pop.ever_kur[i] = ever_kur;
       pop.cash_rp[i] = f.cash_months * outflows;
       pop.cash_target_months[i] = static_cast<float>(f.cash_months);
-      pop.capital_intensity[i] = static_cast<float>(f.assets_rp / revenue);
+      // Assets wear between purchases (docs/model.md §5): a firm drawn at a
+      // uniform point of its replacement cycle has worn its assets below its
+      // target by that much, so that the firms do not all buy together.
+      {
+        const double wear = F.depreciation_rate_year / 12.0;
+        const double cycle = wear > 0.0 && F.investment_trigger > 0.0
+                                 ? std::log(1.0 - F.investment_trigger) / std::log(1.0 - wear)
+                                 : 0.0;
+        const double phase = rng.uniforms(static_cast<std::uint32_t>(i), kNoMonth, Purpose::gen_asset_phase)[0];
+        const double kept = cycle > 0.0 ? std::pow(1.0 - wear, phase * cycle) : 1.0;
+        pop.capital_intensity[i] = static_cast<float>(f.assets_rp / (revenue * kept));
+      }
       pop.loan_principal_rp[i] = principal;
       pop.loan_rate_year[i] = rate;
       pop.loan_months_left[i] = months_left;

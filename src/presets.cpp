@@ -1,5 +1,7 @@
 #include "msmesim/presets.hpp"
 
+#include <cmath>
+
 #include "msmesim/scenario_file.hpp"
 
 namespace msmesim::presets {
@@ -83,6 +85,24 @@ CooperativeSpec bogor_cooperative_spec() {
   // service, savings & loan.
   c.type_weights = {94, 1451, 33, 50, 62};
   c.reference_firms = kBogorFirms;
+  return c;
+}
+
+CooperativeSpec north_sumatra_cooperative_spec() {
+  CooperativeSpec c = bogor_cooperative_spec();
+  const double k = static_cast<double>(kNorthSumatraCooperatives) / static_cast<double>(c.count);
+  const auto scaled = [k](std::int64_t x) { return static_cast<std::int64_t>(std::llround(k * static_cast<double>(x))); };
+  c.active = scaled(c.active_total());
+  c.active_by_region.clear();
+  c.count = kNorthSumatraCooperatives;
+  c.members = scaled(c.members);
+  c.rat_last_year = scaled(c.rat_last_year);
+  c.own_capital_rp *= k;
+  c.external_capital_rp *= k;
+  c.business_volume_rp_year *= k;
+  c.shu_rp_year *= k;
+  c.reference_firms = scaled(kBogorFirms);
+  c.virtual_rat_share = kNorthSumatraVirtualRatShare;
   return c;
 }
 

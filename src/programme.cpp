@@ -210,6 +210,14 @@ const std::vector<ParamInfo>& programme_params(ProgrammeKind kind) {
       {"earmarked", 1, 0, 1, "flag", true,
        "1: the cooperative may lend the funds only to its member firms (not pay withdrawals or lend to other members with them); 0: general capital.",
        "Seed 000 §5.4 (CSR funds to finance cooperatives' capital for their members)."},
+      {"member_rate_year", 0.03, 0.0, 5.0, "1/year", false,
+       "Rate member firms pay on loans from the earmarked funds (while any are left to lend).",
+       "The state enterprises' CSR micro-loan programme (PUMK, Permen BUMN PER-05/MBU/04/2021): an administration fee of 3 % a year."},
+      {"member_term_months", 36, 1, 360, "months", true, "Term of loans from the earmarked funds.",
+       "PUMK: working-capital loans for at most 3 years."},
+      {"member_ceiling_revenue_months", 6.0, 0.0, 120.0, "months of revenue", false,
+       "Ceiling of a loan from the earmarked funds, in months of the firm's baseline revenue (within the cooperative's credit line).",
+       "Assumption (PUMK lends up to Rp 250 M a firm, for working capital and fixed assets)."},
   };
   static const std::vector<ParamInfo> certificate = {
       {"price_premium", 0.05, 0.0, 1.0, "share of price", false,

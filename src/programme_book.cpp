@@ -477,7 +477,10 @@ void ProgrammeBook::award(Prog& p, std::size_t i, int t, FirmState& st, CoopBook
       return;  // offers are made in scan_firms; cooperatives in award_coop
     case ProgrammeKind::cash_grant:
     case ProgrammeKind::bpum:
+      // Business capital: the grant is kept in the business as working
+      // capital (a higher cash target), not drawn by the owner.
       st.cash_rp[i] += in_kind;
+      fx.working_capital.emplace_back(static_cast<std::uint32_t>(i), in_kind);
       pay(p, i, t, st, in_kind, lost);
       break;
     case ProgrammeKind::loan_restructuring: {
@@ -531,10 +534,17 @@ void ProgrammeBook::award(Prog& p, std::size_t i, int t, FirmState& st, CoopBook
       pay(p, i, t, st, in_kind, lost);
       const double odds = p.spec.param("success_base") +
                           p.spec.param("success_capability") * static_cast<double>(st.owner_capability[i]);
-      if (to_unit(draw(p, i, static_cast<std::uint32_t>(t))[1]) < odds) {
-        st.online_share[i] =
-            static_cast<float>(std::min(1.0, static_cast<double>(st.online_share[i]) + p.spec.param("online_gain")));
-        set_factor(p, i, st, 1.0 + p.spec.param("demand_uplift"));
+      // A trained owner starts selling online where it pays: the margin on
+      // the wider market covers the shipping on the sales moved online.
+      const double online = static_cast<double>(st.online_share[i]);
+      const double gain = std::min(1.0, online + p.spec.param("online_gain")) - online;
+      const double uplift = p.spec.param("demand_uplift");
+      const double ship = P_.shipping_cost_share;
+      const bool pays = uplift * (1.0 - static_cast<double>(st.variable_cost_share[i]) - (online + gain) * ship) >=
+                        gain * ship;
+      if (pays && to_unit(draw(p, i, static_cast<std::uint32_t>(t))[1]) < odds) {
+        st.online_share[i] = static_cast<float>(online + gain);
+        set_factor(p, i, st, 1.0 + uplift);
         fx.changed.push_back(static_cast<std::uint32_t>(i));
       }
       break;
@@ -609,7 +619,9 @@ void ProgrammeBook::award_coop(Prog& p, std::size_t c, int t, CoopBook& coop, Pr
   const double in_kind = p.amount * (1.0 - leak), lost = p.amount * leak;
   switch (p.spec.kind) {
     case ProgrammeKind::csr_capital:
-      coop.add_capital(c, in_kind, p.spec.param("earmarked") > 0);
+      coop.add_capital(c, in_kind, p.spec.param("earmarked") > 0,
+                       {p.spec.param("member_rate_year"), static_cast<int>(p.spec.param("member_term_months")),
+                        p.spec.param("member_ceiling_revenue_months")});
       break;
     case ProgrammeKind::coop_network:
       coop.join_network(c, p.spec.param("financing_share"), p.spec.param("joint_trade") > 0);

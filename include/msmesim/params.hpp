@@ -214,9 +214,9 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
     "As coop_rat_prob_due_healthy, for a cooperative that is not sound.", "Assumption.") \
   X(coop_rat_prob_inactive, 0.02, 0.0, 1.0, "probability per year", false, \
     "Odds that an inactive cooperative holds a RAT (revives).", "Assumption.") \
-  X(coop_rat_disruption, 6.7, 0.0, 20.0, "per unit stress", false, \
-    "Fall in the odds of holding a RAT per unit of the year's mean sales stress (members' meetings suspended under social restrictions).", \
-    "Calibrated: with it the Bogor COVID-19 preset goes from 589 active cooperatives (2019) to 540 at the end of 2020 (mean of seeds 1-5); seed 000 Tables 2-3 record 540.") \
+  X(coop_rat_disruption, 3.0, 0.0, 20.0, "per unit stress", false, \
+    "Fall in the odds of holding a RAT per unit of the year's mean sales stress (a cooperative whose members' business is in trouble postpones its meeting), besides the restrictions on gatherings (Scenario::restrictions), which block physical meetings.", \
+    "Calibrated: with it and the preset's restrictions the Bogor COVID-19 preset goes from 589 active cooperatives (2019) to 540 at the end of 2020 (mean of seeds 1-5); seed 000 Tables 2-3 record 540.") \
   X(coop_entry_rate_month, 0.002978, 0.0, 1.0, "new cooperatives per initial cooperative per month", false, \
     "Cooperatives founded a month, as a share of the initial cooperatives (Poisson), before the disruption below.", \
     "Seed 000 §5.2 and Table 5: about 5 a month, 59 new cooperatives in 2019; 59 / 1,651 / 12.") \

@@ -30,6 +30,20 @@ std::vector<SectorSpec> bogor_sectors();
 /// 589 active by kecamatan, 91,555 members, capital, volume and SHU totals.
 CooperativeSpec bogor_cooperative_spec();
 PopulationSpec bogor_population_spec(std::int64_t firms = kBogorFirms);
+
+/// Cooperatives in North Sumatra's online data system (seed 001): 11,917.
+inline constexpr std::int64_t kNorthSumatraCooperatives = 11'917;
+/// Share of North Sumatra's cooperatives able to hold their members'
+/// meeting online (CooperativeSpec::virtual_rat_share): with physical
+/// meetings restricted from March 2020 through 2021, 93 of them held one
+/// (seed 001), which this share reproduces (docs/model.md §14).
+inline constexpr double kNorthSumatraVirtualRatShare = 0.038;
+/// North Sumatra's cooperatives (apportioned over the population's
+/// regions by weight): the count of seed 001 with Bogor's composition per cooperative
+/// (active share, members, capital, volume, SHU and types of seed 000
+/// Tables 4-5, scaled: an assumption, seed 001 gives the count only) and
+/// kNorthSumatraVirtualRatShare.
+CooperativeSpec north_sumatra_cooperative_spec();
 /// Illustrative input-output table over the Bogor sectors.
 InputOutput bogor_input_output();
 /// The COVID-19 shocks: sales, capital, distribution and raw materials from

@@ -29,6 +29,7 @@ enum class Purpose : std::uint32_t {
   gen_coop_rat_years = 15,
   gen_coop_membership = 16,
   gen_coop_virtual = 17,
+  gen_asset_phase = 18,
   firm_month = 200,        ///< revenue noise and the growth random walk
   firm_credit = 201,       ///< loan approvals
   firm_reentry = 202,      ///< reopening of closed firms

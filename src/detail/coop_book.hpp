@@ -97,9 +97,20 @@ class CoopBook {
   double joint_borrowed_rp(std::size_t c) const { return joint_borrowed_[c]; }
 
   // Programme hooks (docs/model.md §15).
+  /// Terms on which member firms borrow earmarked funds (CSR capital).
+  struct EarmarkTerms {
+    double rate_year = 0.0;
+    int term_months = 12;
+    double ceiling_revenue_months = 0.0;
+  };
   /// Adds `rp` to cooperative c's cash and own capital (a grant); when
-  /// `earmarked`, only its member firms may borrow it.
-  void add_capital(std::size_t c, double rp, bool earmarked);
+  /// `earmarked`, only its member firms may borrow it, on `terms`.
+  void add_capital(std::size_t c, double rp, bool earmarked, const EarmarkTerms& terms);
+  /// The terms of cooperative c's earmarked funds while any are left to
+  /// lend (nullptr otherwise): its member firms borrow on them.
+  const EarmarkTerms* earmark_terms(std::size_t c) const {
+    return earmarked_[c] >= 1.0 ? &earmark_terms_[c] : nullptr;
+  }
   /// Cooperative c holds a members' meeting this book year (it is active
   /// from now on).
   void revive(std::size_t c);
@@ -140,6 +151,7 @@ class CoopBook {
   std::vector<double> joint_lent_, joint_borrowed_;  // joint financing among cooperatives
   std::vector<std::uint8_t> stressed_;                // this month
   std::vector<std::uint8_t> founded_this_year_;       // a meeting this book year (founding, or after the clinic)
+  std::vector<EarmarkTerms> earmark_terms_;           // of the latest earmarked grant
   std::vector<double> carried_;                       // SHU of earlier years no meeting has shared out (in surplus_rp)
   std::vector<double> earmarked_;                     // grant funds for member firms only
   std::vector<std::uint8_t> in_network_, joint_trade_;  // joint-financing network; joint trade by programme

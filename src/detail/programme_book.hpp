@@ -69,6 +69,9 @@ struct ProgrammeMonth {
 struct ProgrammeEffects {
   std::vector<std::uint32_t> changed;  ///< firms whose costs or online share changed
   std::vector<std::uint32_t> joined;   ///< firms that joined a cooperative
+  /// Grants a firm keeps in its business as working capital (its owner
+  /// does not draw them): firm and amount.
+  std::vector<std::pair<std::uint32_t, double>> working_capital;
   bool coops_changed = false;          ///< cooperatives' joint trade changed
 };
 
