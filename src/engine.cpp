@@ -199,6 +199,9 @@ struct Simulation::Impl {
   FirmFlows flows;
   std::size_t initial = 0;
   std::vector<std::int64_t> entries_per_month;
+  // Entry beyond the baseline (entry_refill_months): room reserved, used.
+  std::int64_t refill_reserve = 0, refill_used = 0;
+  std::vector<std::int64_t> refill_done;  // [month]
   std::vector<std::uint32_t> templates;  // initial firms whose region, sector and class entrants take
   std::vector<std::uint8_t> template_class;
   std::vector<CompiledShock> shocks;
@@ -418,7 +421,7 @@ struct Simulation::Impl {
   }
 
   std::int64_t total_entries() const {
-    std::int64_t s = 0;
+    std::int64_t s = refill_reserve;
     for (auto e : entries_per_month) s += e;
     return s;
   }
@@ -486,6 +489,8 @@ struct Simulation::Impl {
       for (std::size_t i = 0; i < initial; ++i) templates.push_back(static_cast<std::uint32_t>(i));
     }
     if (burn_in) return;  // closed firms are replaced in their place
+    if (P.entry_refill_months > 0.0)
+      refill_reserve = static_cast<std::int64_t>(std::ceil(P.entry_refill_max_share * static_cast<double>(initial)));
     // Entry balances the baseline exits unless a rate is given.
     const double rate = P.entry_rate_month >= 0.0
                             ? P.entry_rate_month
@@ -755,7 +760,23 @@ struct Simulation::Impl {
   // initial firm — and is drawn afresh like the population's firms
   // (docs/model.md §9).
   std::int64_t admit_entrants() {
-    const std::int64_t n_new = entries_per_month[static_cast<std::size_t>(t)];
+    std::int64_t n_new = entries_per_month[static_cast<std::size_t>(t)];
+    // Beyond the baseline, new firms take the places of firms lost since
+    // the start as the shocks let demand return (docs/model.md §9).
+    std::int64_t refill = 0;
+    if (refill_reserve > refill_used && !monthly.empty()) {
+      const double gap = static_cast<double>(initial) - static_cast<double>(monthly.back()[m_active]);
+      const double demand = std::max(0.0, 1.0 - channel_stress(month_context(), Channel::sales));
+      if (gap > 0.0) {
+        const auto w = detail::philox_words(opt.seed, opt.replication, 1, static_cast<std::uint32_t>(t),
+                                            static_cast<std::uint32_t>(Purpose::entry_count));
+        refill = static_cast<std::int64_t>(std::floor(gap / P.entry_refill_months * demand + to_unit(w[0])));
+        refill = std::min(refill, refill_reserve - refill_used);
+        refill_used += refill;
+        n_new += refill;
+      }
+    }
+    refill_done.push_back(refill);
     for (std::int64_t k = 0; k < n_new; ++k) {
       const std::size_t i = st.count++;
       const auto w = detail::philox_words(opt.seed, opt.replication, static_cast<std::uint32_t>(i),
@@ -1858,6 +1879,11 @@ RunResult Simulation::Impl::build_result(bool move_state) {
     cols.push_back(make_column("closed_firms", col_i(m_closed), "firms"));
     cols.push_back(make_column("new_closures", col_i(m_new_closures), "firms"));
     cols.push_back(make_column("entries", entries, "firms"));
+    {
+      std::vector<std::int64_t> refill(T, 0);
+      for (std::size_t m = 0; m < T && m < refill_done.size(); ++m) refill[m] = refill_done[m];
+      cols.push_back(make_column("entries_refill", std::move(refill), "firms"));
+    }
     cols.push_back(make_column("reopened_firms", col_i(m_reopened), "firms"));
     cols.push_back(make_column("employment", col_i(m_employment), "workers"));
     cols.push_back(make_column("revenue_rp", col_d(m_revenue), "Rp"));

@@ -170,6 +170,12 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
   X(net_entry_rate_month, 4.655e-5, -0.01, 0.01, "firms per initial firm per month", false, \
     "Net growth of the number of firms a month (entries beyond the baseline exits) when entry_rate_month is -1.", \
     "Seed 000 §5.2: the office records 20-50 more SMEs a month in Bogor; 35 / 751,888 firms.") \
+  X(entry_refill_months, 12, 0, 600, "months", false, \
+    "Beyond the baseline, new firms take the places of firms lost since the start: each month the shortfall of open firms against the start, divided by this, times the share of demand the shocks leave (0: no such entry).", \
+    "Assumption, from the ministry's MSME counts: down 2 % in 2020 and back at the 2019 level in 2021 (Kemenkop, 65.47 M in 2019, 64.19 M in 2020, 65.46 M in 2021).") \
+  X(entry_refill_max_share, 0.3, 0.0, 10.0, "share of initial firms", false, \
+    "Most firms that enter beyond the baseline over a run, as a share of the initial firms (room for them is reserved when the run starts).", \
+    "Assumption (a bound on memory; the Bogor preset uses about a tenth of it).") \
   X(entrant_revenue_factor, 0.8, 0.01, 1.0, "x potential revenue", false, \
     "Revenue level a new firm starts at, relative to its potential (it grows towards it at the pace of revenue_reversion_half_life_months); its workers and assets start at the same scale.", \
     "Assumption (young firms start below their size and grow fastest in their first years).") \

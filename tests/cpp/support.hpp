@@ -194,6 +194,7 @@ inline Scenario quiet_scenario(int months = 12) {
   sc.params.growth_sd_year = 0.0;
   sc.params.growth_drift_year = 0.0;
   sc.params.entry_rate_month = 0.0;
+  sc.params.entry_refill_months = 0.0;
   // No exits but through the closure rule, no wear of assets (and so no
   // investment): each mechanism test sees only what it sets up.
   sc.params.owner_exit_rate_year_micro = 0.0;

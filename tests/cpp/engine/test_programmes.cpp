@@ -285,6 +285,7 @@ TEST(KurSubsidy, TheNeverHadKurRuleLeavesTheBudgetUnspentWhereMostFirmsHadKur) {
   };
   Scenario sc = test::covid_without_relief(24);
   sc.params.entry_rate_month = 0.0;  // entrants never had KUR: the population's share alone
+  sc.params.entry_refill_months = 0.0;
   Programme kur = make("kur", ProgrammeKind::kur_subsidy, 1e9, {2020, 4}, {2021, 12});
   kur.eligibility.never_had_kur = true;
   kur.eligibility.classes = {SizeClass::micro};
@@ -498,6 +499,9 @@ TEST(CreditGuarantee, MoreLoansAreApprovedAndTheProgrammePaysFeesAndClaims) {
 
 TEST(CsrCapital, ReachesOnlyCooperativeMembers) {
   Scenario without = test::covid_without_relief(24);
+  // (Entry beyond the baseline answers the number of open firms: off, so
+  // that only the members' fate can change.)
+  without.params.entry_refill_months = 0.0;
   Scenario with = without;
   Programme csr = make("tjsl", ProgrammeKind::csr_capital, 20e9, {2020, 4}, {2020, 6});
   csr.eligibility.coop_types = {CoopType::producer, CoopType::consumer, CoopType::savings_loan};

@@ -938,6 +938,9 @@ BudgetRuns budget_runs(int number) {
   Case& c = out.c;
   c = make_case(number, false);
   c.scenario.params.reentry_monthly_prob = 0.0;
+  // Entry beyond the baseline answers the number of open firms, which a
+  // programme changes: off, so that only the programme's own reach shows.
+  c.scenario.params.entry_refill_months = 0.0;
   const ProgrammeKind kind = kAllProgrammeKinds[static_cast<std::size_t>(number) % kProgrammeKinds];
   const Population& pop = population(c.firms, c.cooperatives);
   Gen g(200000 + static_cast<std::uint64_t>(number));
