@@ -914,7 +914,6 @@ struct Simulation::Impl {
     detail::parallel_chunks(n, kChunk, threads, [&](int worker, std::size_t b, std::size_t e) {
       step_chunk(b, e, ctx, acc[static_cast<std::size_t>(worker)].data());
     });
-    if (panel) record_panel(n, revenue_before);
     if (!programmes.empty()) programmes.end_month(t, st);
     // Reduce (integer sums: order does not matter).
     std::vector<std::int64_t> total(acc_size() + n_coops * detail::kCoopFields, 0);
@@ -924,6 +923,8 @@ struct Simulation::Impl {
     // (their credit lines are the register's every month): the firms settle
     // into the credit the run will offer them from its first month.
     if (n_coops > 0 && !burn_in) step_cooperatives(ctx, total.data() + coop_base());
+    // The panel shows the firms at the month's end (SHU paid at a year end included).
+    if (panel) record_panel(n, revenue_before);
     total.resize(acc_size());
     if (use_cells) {
       // Expand (region, sector, class) cells into the three breakdowns.
@@ -2339,8 +2340,9 @@ RunResult Simulation::Impl::build_result(bool move_state) {
     cols.push_back(make_column("online_share", shrink(st.online_share), "share"));
     cols.push_back(make_column("registered", shrink(st.registered)));
     cols.push_back(make_column("ever_kur", shrink(st.ever_kur)));
-    cols.push_back(make_categorical("closure_reason", shrink(st.closure_reason),
-                                    {"open", "owner_exit", "unviable", "insolvent"}));
+    std::vector<std::string> reasons;
+    for (auto reason : kAllClosureReasons) reasons.emplace_back(to_string(reason));
+    cols.push_back(make_categorical("closure_reason", shrink(st.closure_reason), reasons));
     cols.push_back(make_column("ever_illiquid", shrink(st.ever_illiquid)));
     cols.push_back(make_column("final_assets_rp", shrink(st.assets_rp), "Rp"));
     cols.push_back(make_column("investment_total_rp", shrink(st.investment_total_rp), "Rp"));

@@ -3,7 +3,7 @@
 // of docs/model.md §5-§8.
 #include "detail/kernel.hpp"
 
-#include <cmath>
+#include <cstdint>
 
 namespace msmesim::detail {
 
@@ -203,13 +203,27 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
         static_cast<double>(capital_intensity[i]) * min2(potential_rp[i], expected_next) * target_scale;
     const double assets = out.assets_next[j];
     const double reserve = max2(0.0, target - assets);
-    const bool invest = (months_unable[i] == 0) & (assets <= trigger_keep * target);
-    out.invest_want[j] = invest ? reserve : 0.0;
+    // (Compared as doubles, so that the loop vectorises.)
+    const double calm = static_cast<double>(months_unable[i]) == 0.0 ? 1.0 : 0.0;
+    const double worn = assets <= trigger_keep * target ? 1.0 : 0.0;
+    out.invest_want[j] = calm * worn * reserve;
     out.reserve[j] = reserve;
+  }
+  // Loop 2b: whether the business still supports the household (a loop of
+  // its own, so that both vectorise).
+#pragma GCC ivdep
+  for (std::size_t j = 0; j < len; ++j) {
+    const std::size_t i = first + j;
+    const double expected_next = out.expected_next[j];
+    const double online = static_cast<double>(online_share[i]);
+    const double v = static_cast<double>(variable_cost_share[i]);
     // The household's income from the business at expected revenue, with
     // no more workers than that revenue needs (an owner sheds surplus
     // workers before giving up).
-    const double needed = max2(1.0, std::ceil(out.need_workers[j]));
+    // (ceil through a 32-bit conversion, which vectorises; workers fit.)
+    const double need_raw = min2(out.need_workers[j], 65535.0);
+    const double need_floor = static_cast<double>(static_cast<std::int32_t>(need_raw));
+    const double needed = max2(1.0, need_floor + (need_floor < need_raw ? 1.0 : 0.0));
     const double staff = min2(static_cast<double>(workers_of[i]), needed);
     const double income = expected_next * (1.0 - v - online * shipping_share) - (staff - 1.0) * wage_rp[i] -
                           fixed_cost_rp[i] - out.loan_interest[j] - out.informal_interest[j];

@@ -299,8 +299,8 @@ const std::vector<ParamInfo>& programme_params(ProgrammeKind kind) {
       {"exclude_informal", 0, 0, 1, "flag", true,
        "1: firms with an informal loan are not eligible either; 0: only loans from banks, KUR and cooperatives count as credit.",
        "BPUM 2020: recipients had no loan from a bank or other financial institution; informal credit did not count."},
-      {"max_cash_rp", kInf, 0.0, kInf, "Rp", false,
-       "Only firms with at most this cash (BPUM 2020 required a bank balance of at most Rp 2 million; inf: no limit).",
+      {"max_cash_rp", 1e15, 0.0, 1e15, "Rp", false,
+       "Only firms with at most this cash (BPUM 2020 required a bank balance of at most Rp 2 million; the default, 1e15, is no limit).",
        "BPUM 2020 requirements (Kemenkop UKM); off by default because a firm's cash here is not its bank balance."},
   };
   static const std::vector<ParamInfo> virtual_meeting = {

@@ -134,7 +134,7 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
     "OJK's asset-quality classes: a loan more than 180 days overdue is 'macet' (collectability 5, POJK 40/POJK.03/2019); MODEL §3: configurable.") \
   X(owner_exit_rate_year_micro, 0.05, 0.0, 1.0, "1/year", false, \
     "Yearly odds that the owner of a micro firm closes it for reasons outside the business (takes a job, moves, illness, the household's needs), whatever its finances.", \
-    "McKenzie & Paffhausen (2019, Rev. Econ. Stat. 101(4)): small firms in 16 panels of 12 developing countries die at 8.2 % a year, for occupational-choice and household reasons as well as losses; set so that, with the endogenous exits below, micro firms without loans close at that rate in a run without shocks (docs/validation.md).") \
+    "McKenzie & Paffhausen (2019, Rev. Econ. Stat. 101(4)): small firms in 16 panels of 12 developing countries die at 8.2 % a year, for occupational-choice and household reasons as well as losses; with the endogenous exits below, all firms close at about 9.6 % a year in a run without shocks, those without loans at about 6 % (docs/validation.md).") \
   X(owner_exit_rate_year_small, 0.03, 0.0, 1.0, "1/year", false, \
     "As owner_exit_rate_year_micro, for small firms.", \
     "McKenzie & Paffhausen (2019): death rates fall with firm size; size an assumption.") \
@@ -145,7 +145,7 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
     "Assumption (the household's subsistence draw, subsistence_share).") \
   X(unviable_grace_months, 6, 0, 120, "months", true, \
     "Months of low income an owner waits out before considering closing (a bad spell may pass).", \
-    "Assumption: owners held on through the first months of the pandemic (BPS, July 2020: 5 % of micro and small firms had stopped operating; UNDP, August 2021: none of 3,011 MSMEs intended to close for good).") \
+    "Assumption: owners held on through the first months of the pandemic (BPS's July 2020 survey of businesses: about one in ten micro and small firms had stopped operating; UNDP's August 2021 survey of 3,011 MSMEs: 24 % not operating, most of them for two weeks to six months).") \
   X(unviable_patience_months, 12.0, 1.0, 120.0, "months", false, \
     "Mean months an owner keeps a business that does not support the household, after the grace months, before closing it: each month of low income beyond them the owner closes it with odds 1 / this.", \
     "Assumption (McKenzie & Paffhausen 2019: less profitable firms die more often).") \

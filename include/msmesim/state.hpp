@@ -4,7 +4,9 @@
 // Simulation::state(); it is written only by the engine.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 namespace msmesim {
@@ -17,6 +19,17 @@ enum class ClosureReason : std::uint8_t {
   insolvent = 3,   ///< unable to meet its obligations for closure_after_months months
 };
 inline constexpr int kClosureReasons = 4;
+inline constexpr std::array<ClosureReason, kClosureReasons> kAllClosureReasons = {
+    ClosureReason::open, ClosureReason::owner_exit, ClosureReason::unviable, ClosureReason::insolvent};
+/// "open", "owner_exit", "unviable", "insolvent".
+constexpr std::string_view to_string(ClosureReason reason) {
+  switch (reason) {
+    case ClosureReason::owner_exit: return "owner_exit";
+    case ClosureReason::unviable: return "unviable";
+    case ClosureReason::insolvent: return "insolvent";
+    default: return "open";
+  }
+}
 
 struct FirmState {
   std::size_t count = 0;  ///< firms that exist so far (initial + entered)

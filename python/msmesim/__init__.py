@@ -10,6 +10,8 @@ Quick start::
     result.monthly          # pandas DataFrame, one row per month
     result.by_region        # long DataFrame: month x kecamatan
     result.firms            # firm-level microdata
+    result.credit_book      # one row per month and lender: outstanding, new, in arrears, restructured, written off
+    result.closures_by_route()   # owner exit, unviable, insolvent, month by month
     print(result.summary())
     ms.cooperatives_frame(population)   # the cooperatives (koperasi), one row each
 
@@ -64,6 +66,7 @@ from ._core import (
     Programme,
     RegionSpec,
     ResourceLimitError,
+    Restriction,
     Scenario,
     ScenarioFile,
     ScenarioFileError,
@@ -78,17 +81,21 @@ from ._core import (
     class_regimes,
     class_thresholds,
     classify,
+    closure_reasons,
     coop_types,
     default_amount_rp,
     eligibility_attributes,
+    estimate_entry_spec,
     lenders,
     programme_kinds,
     programme_params,
     size_classes,
+    spends_budget,
 )
 from . import calibrate, presets, programmes, report, scenarios
 from .api import (
     Result,
+    burn_in,
     cooperatives_frame,
     generate_population,
     load_population_csv,
@@ -141,6 +148,7 @@ __all__ = [
     "Programme",
     "RegionSpec",
     "ResourceLimitError",
+    "Restriction",
     "Result",
     "Scenario",
     "ScenarioFile",
@@ -154,17 +162,20 @@ __all__ = [
     "TypeMismatchError",
     "__version__",
     "allocations",
+    "burn_in",
     "channels",
     "class_criteria",
     "class_regimes",
     "class_thresholds",
     "classify",
+    "closure_reasons",
     "compare",
     "coop_types",
     "cooperatives_frame",
     "default_amount_rp",
     "eligibility_attributes",
     "ensemble",
+    "estimate_entry_spec",
     "generate_population",
     "lenders",
     "load_population_csv",
@@ -195,6 +206,7 @@ __all__ = [
     "sweep",
     "calibrate",
     "size_classes",
+    "spends_budget",
     "to_toml",
     "write_outputs",
     "write_report",

@@ -265,6 +265,14 @@ class CooperativeSpec:
     def type_weights(self, arg0: collections.abc.Sequence[float]) -> None:
         ...
     @property
+    def virtual_rat_share(self) -> float:
+        """
+        Share of the cooperatives able to hold their members' meeting (RAT) online when physical meetings are restricted.
+        """
+    @virtual_rat_share.setter
+    def virtual_rat_share(self, arg0: float) -> None:
+        ...
+    @property
     def volume_weight(self) -> list[float]:
         """
         Business volume per rupiah of capital, relative, as 5 floats in coop_types() order.
@@ -359,6 +367,9 @@ class Cooperatives:
         ...
     @property
     def type(self) -> numpy.ndarray:
+        ...
+    @property
+    def virtual_rat(self) -> numpy.ndarray:
         ...
 class RegionSpec:
     """
@@ -471,6 +482,14 @@ class PopulationSpec:
     def cooperatives(self, arg0: CooperativeSpec) -> None:
         ...
     @property
+    def firm_params(self) -> FirmParams:
+        """
+        FirmParams under which the population is burnt in (population parameter burn_in_months) and its initial loans are sized: give the scenario's, so that a run without shocks stands still under them. Edited in place.
+        """
+    @firm_params.setter
+    def firm_params(self, arg0: FirmParams) -> None:
+        ...
+    @property
     def firms(self) -> int:
         ...
     @firms.setter
@@ -540,10 +559,30 @@ class Population:
     def validate(self) -> None:
         ...
     @property
+    def age_months(self) -> numpy.ndarray:
+        ...
+    @property
     def assets_rp(self) -> numpy.ndarray:
         ...
     @property
+    def base_workers(self) -> numpy.ndarray:
+        ...
+    @property
+    def baseline_exit_rate_month(self) -> float:
+        """
+        Share of firms that closed a month over the last 24 months of the burn-in (-1: not burnt in); a run's entry balances it when entry_rate_month is -1.
+        """
+    @baseline_exit_rate_month.setter
+    def baseline_exit_rate_month(self, arg0: float) -> None:
+        ...
+    @property
+    def capital_intensity(self) -> numpy.ndarray:
+        ...
+    @property
     def cash_rp(self) -> numpy.ndarray:
+        ...
+    @property
+    def cash_target_months(self) -> numpy.ndarray:
         ...
     @property
     def cooperative(self) -> numpy.ndarray:
@@ -557,10 +596,46 @@ class Population:
     def cooperatives(self, arg0: Cooperatives) -> None:
         ...
     @property
+    def debt_arrears_rp(self) -> numpy.ndarray:
+        ...
+    @property
+    def entry_spec(self) -> PopulationSpec:
+        """
+        PopulationSpec new firms are drawn from (entrants of a run, replacements during the burn-in): the generating spec, or one estimated from a registry (a copy: assign a new one to change it).
+        """
+    @entry_spec.setter
+    def entry_spec(self, arg0: PopulationSpec) -> None:
+        ...
+    @property
+    def entry_template_class(self) -> numpy.ndarray:
+        """
+        Size class code of each entry template (uint8 view, as long as entry_templates).
+        """
+    @property
+    def entry_templates(self) -> numpy.ndarray:
+        """
+        Rows of the firms that closed in the burn-in's last months (uint32 view); a run's entrants take a template's region, sector, class and cooperative (empty: any firm).
+        """
+    @property
     def ever_kur(self) -> numpy.ndarray:
         ...
     @property
+    def expected_revenue_rp(self) -> numpy.ndarray:
+        ...
+    @property
     def fixed_cost_rp_month(self) -> numpy.ndarray:
+        ...
+    @property
+    def informal_installment_rp(self) -> numpy.ndarray:
+        ...
+    @property
+    def informal_months_left(self) -> numpy.ndarray:
+        ...
+    @property
+    def informal_principal_rp(self) -> numpy.ndarray:
+        ...
+    @property
+    def loan_installment_rp(self) -> numpy.ndarray:
         ...
     @property
     def loan_lender(self) -> numpy.ndarray:
@@ -575,10 +650,25 @@ class Population:
     def loan_rate_year(self) -> numpy.ndarray:
         ...
     @property
+    def loan_term_months(self) -> numpy.ndarray:
+        ...
+    @property
+    def months_low_income(self) -> numpy.ndarray:
+        ...
+    @property
+    def months_unable(self) -> numpy.ndarray:
+        ...
+    @property
     def online_share(self) -> numpy.ndarray:
         ...
     @property
     def owner_capability(self) -> numpy.ndarray:
+        ...
+    @property
+    def owner_owed_rp(self) -> numpy.ndarray:
+        ...
+    @property
+    def payables_rp(self) -> numpy.ndarray:
         ...
     @property
     def region(self) -> numpy.ndarray:
@@ -591,6 +681,9 @@ class Population:
         ...
     @property
     def registered(self) -> numpy.ndarray:
+        ...
+    @property
+    def revenue_level_rp(self) -> numpy.ndarray:
         ...
     @property
     def revenue_rp_month(self) -> numpy.ndarray:
@@ -667,13 +760,17 @@ class Shock:
         ...
     def __deepcopy__(self, arg0: dict) -> Shock:
         ...
-    def __init__(self, *, channel: str, onset: str, severity: SeverityDist, incidence: float = 1.0, ramp_months: int = 0, plateau_months: int = 3, recovery_half_life_months: float = 6.0, path: collections.abc.Sequence[float] = [], sectors: collections.abc.Sequence[str] = [], regions: collections.abc.Sequence[str] = [], classes: collections.abc.Sequence[str] = [], incidence_by_sector: collections.abc.Mapping[str, float] = {}, name: str = '') -> None:
+    def __init__(self, *, channel: str, onset: str, severity: SeverityDist, incidence: float = 1.0, ramp_months: int = 0, plateau_months: int = 3, recovery_half_life_months: float = 6.0, path: collections.abc.Sequence[float] = [], sectors: collections.abc.Sequence[str] = [], regions: collections.abc.Sequence[str] = [], classes: collections.abc.Sequence[str] = [], incidence_by_sector: collections.abc.Mapping[str, float] = {}, name: str = '', recovery_months: int = 0, end_below: float = 0.05, severity_by_sector: collections.abc.Mapping[str, SeverityDist] = {}) -> None:
         ...
     def __repr__(self) -> str:
         ...
     def intensity(self, months_since_onset: int) -> float:
         """
         Intensity (0-1) a number of months after onset.
+        """
+    def months_to_end(self) -> int:
+        """
+        Months after onset from which the intensity is 0 for good (-1: never, only for a half-life decay with end_below 0).
         """
     def validate(self) -> None:
         ...
@@ -682,6 +779,14 @@ class Shock:
         ...
     @classes.setter
     def classes(self, arg1: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def end_below(self) -> float:
+        """
+        A decaying shock ends once its intensity falls below this.
+        """
+    @end_below.setter
+    def end_below(self, arg1: float) -> None:
         ...
     @property
     def incidence(self) -> float:
@@ -720,6 +825,14 @@ class Shock:
     def recovery_half_life_months(self, arg1: float) -> None:
         ...
     @property
+    def recovery_months(self) -> int:
+        """
+        Months of a linear recovery to 0 after the plateau (0: the half-life decay).
+        """
+    @recovery_months.setter
+    def recovery_months(self, arg1: int) -> None:
+        ...
+    @property
     def regions(self) -> list[str]:
         ...
     @regions.setter
@@ -730,6 +843,14 @@ class Shock:
         ...
     @sectors.setter
     def sectors(self, arg1: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def severity_by_sector(self) -> dict[str, SeverityDist]:
+        """
+        Severity for particular sectors (sector name: SeverityDist), overriding `severity` (a copy: assign a new dict to change it).
+        """
+    @severity_by_sector.setter
+    def severity_by_sector(self, arg0: collections.abc.Mapping[str, SeverityDist]) -> None:
         ...
 class InputOutput:
     """
@@ -1001,6 +1122,45 @@ class Programme:
     @uptake.setter
     def uptake(self, arg0: float) -> None:
         ...
+class Restriction:
+    """
+    Restrictions on gatherings (PSBB, PPKM) from start to end (calendar months, inclusive); intensity is the share of the month physical meetings were not allowed. They block cooperatives' members' meetings (RAT) unless a cooperative can meet online.
+    """
+    name: str
+    def __copy__(self) -> Restriction:
+        ...
+    def __deepcopy__(self, arg0: dict) -> Restriction:
+        ...
+    def __init__(self, *, start: str, end: str, intensity: float = 1.0, name: str = '') -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def validate(self) -> None:
+        ...
+    @property
+    def end(self) -> str:
+        """
+        Last month of the restrictions ('YYYY-MM', inclusive).
+        """
+    @end.setter
+    def end(self, arg1: str) -> None:
+        ...
+    @property
+    def intensity(self) -> float:
+        """
+        Share of each month physical meetings were not allowed (0-1).
+        """
+    @intensity.setter
+    def intensity(self, arg0: float) -> None:
+        ...
+    @property
+    def start(self) -> str:
+        """
+        First month of the restrictions ('YYYY-MM').
+        """
+    @start.setter
+    def start(self, arg1: str) -> None:
+        ...
 class Scenario:
     """
     Horizon, shocks, support programmes, parameters and linkages of a run.
@@ -1015,8 +1175,12 @@ class Scenario:
         ...
     def __deepcopy__(self, arg0: dict) -> Scenario:
         ...
-    def __init__(self, *, name: str = 'baseline', start: str = '2020-01', months: int = 36, shocks: collections.abc.Sequence[Shock] = [], programmes: collections.abc.Sequence[Programme] = [], params: typing.Any = None, input_output: InputOutput | None = None, class_regime: str = 'law20_2008', class_criterion: str = 'higher_of', class_review_months: int = 12) -> None:
+    def __init__(self, *, name: str = 'baseline', start: str = '2020-01', months: int = 36, shocks: collections.abc.Sequence[Shock] = [], programmes: collections.abc.Sequence[Programme] = [], params: typing.Any = None, input_output: InputOutput | None = None, class_regime: str = 'law20_2008', class_criterion: str = 'higher_of', class_review_months: int = 12, restrictions: collections.abc.Sequence[Restriction] = [], survey_start: str | None = None, survey_end: str | None = None) -> None:
         ...
+    def restriction(self, month: str) -> float:
+        """
+        Intensity (0-1) of the restrictions on gatherings in a calendar month ('YYYY-MM').
+        """
     def validate(self) -> None:
         ...
     @property
@@ -1040,12 +1204,36 @@ class Scenario:
     def programmes(self, arg0: collections.abc.Sequence[Programme]) -> None:
         ...
     @property
+    def restrictions(self) -> list[Restriction]:
+        """
+        List of Restriction on gatherings; where several cover a month, the largest intensity counts (assign a new list to change it).
+        """
+    @restrictions.setter
+    def restrictions(self, arg0: collections.abc.Sequence[Restriction]) -> None:
+        ...
+    @property
     def shocks(self) -> list[Shock]:
         """
         List of Shock (assign a new list to change it).
         """
     @shocks.setter
     def shocks(self, arg0: collections.abc.Sequence[Shock]) -> None:
+        ...
+    @property
+    def survey_end(self) -> str | None:
+        """
+        Last month of the survey window ('YYYY-MM'; None: no window).
+        """
+    @survey_end.setter
+    def survey_end(self, arg1: str | None) -> None:
+        ...
+    @property
+    def survey_start(self) -> str | None:
+        """
+        First month of the survey window of the main-problem shares in summaries ('YYYY-MM'; None: no window). Set together with survey_end.
+        """
+    @survey_start.setter
+    def survey_start(self, arg1: str | None) -> None:
         ...
 class PopulationSource:
     """
@@ -1058,11 +1246,12 @@ class PopulationSource:
     cooperatives_csv: str
     memberships_csv: str
     regime: str
+    burn_in_months: int
     def __copy__(self) -> PopulationSource:
         ...
     def __deepcopy__(self, arg0: dict) -> PopulationSource:
         ...
-    def __init__(self, *, preset: str = 'bogor', firms: int = 0, seed: int = 1, firms_csv: str = '', cooperatives_csv: str = '', memberships_csv: str = '', regime: str = 'law20_2008') -> None:
+    def __init__(self, *, preset: str = 'bogor', firms: int = 0, seed: int = 1, firms_csv: str = '', cooperatives_csv: str = '', memberships_csv: str = '', regime: str = 'law20_2008', burn_in_months: int = -1) -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -1074,11 +1263,12 @@ class OutputSpec:
     report: str
     microdata: bool
     cooperative_panel: bool
+    panel_months: list[int]
     def __copy__(self) -> OutputSpec:
         ...
     def __deepcopy__(self, arg0: dict) -> OutputSpec:
         ...
-    def __init__(self, *, dir: str = '', report: str = '', microdata: bool = False, cooperative_panel: bool = False) -> None:
+    def __init__(self, *, dir: str = '', report: str = '', microdata: bool = False, cooperative_panel: bool = False, panel_months: collections.abc.Sequence[int] = []) -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -1192,7 +1382,7 @@ class RunResult:
         ...
     def table_columns(self, which: str) -> list:
         """
-        Columns of a table ('monthly', 'by_sector', 'by_class', 'by_region', 'firms', 'cooperatives_monthly', 'cooperatives_by_type', 'cooperatives_by_region', 'cooperatives_panel', 'programmes_monthly', 'programme_ledger', 'programme_payments') as (name, array, categories, unit); arrays are read-only views of the result.
+        Columns of a table ('monthly', 'by_sector', 'by_class', 'by_region', 'firms', 'credit_book', 'panel', 'cooperatives_monthly', 'cooperatives_by_type', 'cooperatives_by_region', 'cooperatives_panel', 'programmes_monthly', 'programme_ledger', 'programme_payments', 'programme_awards') as (name, array, categories, unit); arrays are read-only views of the result.
         """
     def write_csv(self, which: str, path: str, prefix: collections.abc.Sequence[tuple[str, str]] = []) -> None:
         ...
@@ -1233,6 +1423,16 @@ class RunResult:
     def start(self) -> str:
         ...
     @property
+    def survey_end(self) -> str | None:
+        """
+        Last month of the survey window (None: none).
+        """
+    @property
+    def survey_start(self) -> str | None:
+        """
+        First month of the scenario's survey window of the main-problem shares (None: none).
+        """
+    @property
     def threads(self) -> int:
         ...
 class Simulation:
@@ -1245,7 +1445,7 @@ class Simulation:
     @staticmethod
     def state_names() -> list[str]:
         ...
-    def __init__(self, population: Population, scenario: Scenario, *, seed: int = 1, replication: int = 0, threads: int = 1, record_flows: bool = False) -> None:
+    def __init__(self, population: Population, scenario: Scenario, *, seed: int = 1, replication: int = 0, threads: int = 1, record_flows: bool = False, panel_months: collections.abc.Sequence[int] = []) -> None:
         ...
     def flows(self, name: str) -> numpy.ndarray:
         """
@@ -1306,6 +1506,10 @@ def bogor_population_spec(firms: int = 751888) -> PopulationSpec:
     ...
 def bogor_sectors() -> list[SectorSpec]:
     ...
+def burn_in(population: Population, params: FirmParams = ..., months: int = 60, seed: int = 1, threads: int = 1) -> None:
+    """
+    Step the firms of `population` (in place) for `months` months through the model's own processes under `params`, without shocks or programmes, replacing each firm that closes by a new one in its place (drawn from population.entry_spec), and write their state back (docs/model.md §4). Deterministic in (population, params, months, seed); sets population.baseline_exit_rate_month.
+    """
 def channels() -> list[str]:
     """
     Shock channel names.
@@ -1334,6 +1538,10 @@ def classify_codes(regime: str, criterion: str, assets_rp: typing.Annotated[nump
     """
     Vectorised classify: class codes (0 micro .. 3 large) for arrays of firms.
     """
+def closure_reasons() -> list[str]:
+    """
+    Why a firm closed, in code order (FirmState.closure_reason): open (not closed), owner_exit (the owner left for reasons outside the business), unviable (it no longer supported the household), insolvent (unable to meet its obligations for closure_after_months months).
+    """
 def coop_types() -> list[str]:
     """
     Cooperative types, in code order (the order of CooperativeSpec's per-type lists).
@@ -1348,6 +1556,10 @@ def eligibility_attributes() -> list[str]:
     """
     Firm attributes an AttributeRange may test (revenue_rp_month is pre-shock revenue).
     """
+def estimate_entry_spec(population: Population) -> PopulationSpec:
+    """
+    A PopulationSpec estimated from a population's firms (sectors, classes and shares), from which entrants are drawn.
+    """
 def firm_param_table() -> list:
     """
     Rows (name, default, min, max, unit, integer, description, source) of the firm parameters.
@@ -1360,9 +1572,13 @@ def load_scenario(path: str) -> ScenarioFile:
     """
     Read and validate a scenario file (ScenarioFileError, FileError when it cannot be read).
     """
-def make_population(population_source: PopulationSource, base_dir: str = '', threads: int = 1) -> Population:
+def make_population(population_source: PopulationSource, base_dir: str = '', threads: int = 1, params: FirmParams = ...) -> Population:
     """
-    Generate or read the population a PopulationSource describes (relative paths from base_dir); refuses a population that would not fit in memory (error on population.firms).
+    Generate or read the population a PopulationSource describes (relative paths from base_dir), burnt in under `params` (give the scenario's, so that a run without shocks stands still under them); refuses a population that would not fit in memory (error on population.firms).
+    """
+def north_sumatra_cooperative_spec() -> CooperativeSpec:
+    """
+    North Sumatra's 11,917 cooperatives (seed 001) with Bogor's composition per cooperative and the share able to hold their members' meeting online (NORTH_SUMATRA_VIRTUAL_RAT_SHARE).
     """
 def parse_scenario(text: str, source: str = '<scenario>') -> ScenarioFile:
     """
@@ -1396,17 +1612,29 @@ def require_memory(field: str, firms: int) -> None:
     """
     Raise InvalidArgumentError on `field` when `firms` firms would not fit in the memory available.
     """
-def run(population: Population, scenario: Scenario, *, seed: int = 1, replication: int = 0, threads: int = 1, microdata: bool = True, cooperative_panel: bool = False, progress: typing.Any = None) -> RunResult:
+def run(population: Population, scenario: Scenario, *, seed: int = 1, replication: int = 0, threads: int = 1, microdata: bool = True, cooperative_panel: bool = False, panel_months: collections.abc.Sequence[int] = [], progress: typing.Any = None) -> RunResult:
     """
-    Run a scenario on a population to the end. progress(done, total) is called after every month; returning False cancels (CancelledError); Ctrl-C raises KeyboardInterrupt within a month.
+    Run a scenario on a population to the end. panel_months: months (indices from 0) whose every firm is kept in the 'panel' table. progress(done, total) is called after every month; returning False cancels (CancelledError); Ctrl-C raises KeyboardInterrupt within a month.
     """
 def sector_param_table() -> list:
     """
     Rows of the per-sector parameters.
     """
+def serves_cooperatives(kind: str) -> bool:
+    """
+    Whether a kind's recipients are cooperatives (csr_capital, coop_network, virtual_rat; the clinic serves both).
+    """
+def serves_firms(kind: str) -> bool:
+    """
+    Whether a kind's recipients are firms (the clinic serves both).
+    """
 def size_classes() -> list[str]:
     """
     Size class names, smallest first.
+    """
+def spends_budget(kind: str) -> bool:
+    """
+    Whether a kind's awards cost the government money; those that do not (loan_restructuring: lenders bear the relief) act whatever their budget.
     """
 def save_scenario(scenario_file: ScenarioFile, path: str) -> None:
     """
@@ -1418,4 +1646,6 @@ def to_toml(scenario_file: ScenarioFile) -> str:
     """
 BANJARBARU_FIRMS: int = 10000
 BOGOR_FIRMS: int = 751888
+NORTH_SUMATRA_COOPERATIVES: int = 11917
+NORTH_SUMATRA_VIRTUAL_RAT_SHARE: float = 0.038
 __version__: str = '0.1.0'

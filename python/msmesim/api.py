@@ -22,9 +22,11 @@ _GROUP_NAMES = {"by_sector": "sector", "by_class": "size_class", "by_region": "r
                 "cooperatives_by_type": "type", "cooperatives_by_region": "region"}
 _COOP_TABLES = ("cooperatives_monthly", "cooperatives_by_type", "cooperatives_by_region")
 _PROGRAMME_TABLES = ("programmes_monthly", "programme_ledger", "programme_payments", "programme_awards")
+#: Tables whose rows carry a month index but no date of their own; the frames get a ``date`` after ``month``.
+_DATED_BY_MONTH = ("credit_book",)
 #: Columns of Result.programme_summary(), in order.
 _PROGRAMME_SUMMARY = ("kind", "recipients", "beneficiaries_peak", "transfer_rp", "admin_rp", "leakage_rp", "spent_rp",
-                      "budget_rp", "budget_left_rp", "eligible_peak", "applicants_peak")
+                      "relief_rp", "budget_rp", "budget_left_rp", "eligible_peak", "applicants_peak")
 
 
 def _check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
@@ -82,6 +84,48 @@ def population_frame(population: _core.Population) -> pd.DataFrame:
     return frame
 
 
+def burn_in(population: _core.Population, params: _core.FirmParams | dict[str, float] | None = None,
+            months: int = 60, seed: int = 1, threads: int = 1) -> _core.Population:
+    """Burn ``population`` in, in place, and return it (docs/model.md §4).
+
+    The firms are stepped for ``months`` months through the model's own
+    processes under ``params`` (a :class:`FirmParams`, a dict of parameter
+    values or None for the defaults), without shocks or programmes; each firm
+    that closes is replaced in its row by a new one drawn from
+    ``population.entry_spec``. Cash, loans with their age, assets, revenue
+    levels, arrears, what the owner is owed and the firms' ages are written
+    back, and ``population.baseline_exit_rate_month`` is set, so that a run
+    without shocks under the same parameters stands still. Generated
+    populations are already burnt in (population parameter
+    ``burn_in_months``); use this for a registry read from CSV.
+    Deterministic in (population, params, months, seed).
+    """
+    if not isinstance(population, _core.Population):
+        raise invalid("population", type(population).__name__, "an msmesim.Population", _core.TypeMismatchError)
+    _check_int("months", months, 0, 1200)
+    _check_int("seed", seed, 0, 2**64 - 1)
+    _check_int("threads", threads, 0)
+    _core.burn_in(population, _firm_params(params), months, seed, threads)
+    return population
+
+
+def _firm_params(params: _core.FirmParams | dict[str, float] | None) -> _core.FirmParams:
+    """FirmParams from FirmParams, a dict of name: value, or None (the defaults)."""
+    if params is None:
+        return _core.FirmParams()
+    if isinstance(params, _core.FirmParams):
+        return params
+    if isinstance(params, dict):
+        out = _core.FirmParams()
+        for name, value in params.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+                raise invalid(f"params.{name}", value, "a number", _core.TypeMismatchError)
+            out.set(str(name), float(value))
+        return out
+    raise invalid("params", type(params).__name__, "FirmParams, a dict of name: number or None",
+                  _core.TypeMismatchError)
+
+
 #: Money columns of cooperatives_frame, in order (Rp; external_capital_rp is derived).
 _COOPERATIVE_MONEY = (
     "own_capital_rp", "deposits_rp", "borrowed_rp", "external_capital_rp", "surplus_rp", "cash_rp", "loans_rp",
@@ -112,8 +156,10 @@ def cooperatives_frame(population: _core.Population) -> pd.DataFrame:
     ``external_capital_rp`` = deposits + borrowed, ``surplus_rp``,
     ``cash_rp``, ``loans_rp``, ``arrears_rp``, ``other_assets_rp``,
     ``business_volume_rp_year``, ``shu_rp_year``), ``rat_history`` (bit k:
-    members' meeting held k+1 years ago), and ``active`` and ``healthy`` as
-    bool. Numeric columns are built from the C++ arrays without Python loops.
+    members' meeting held k+1 years ago), and ``active``, ``healthy`` and
+    ``virtual_rat`` (able to hold its RAT online when gatherings are
+    restricted) as bool. Numeric columns are built from the C++ arrays
+    without Python loops.
     """
     co = population.cooperatives
     n = len(co)
@@ -128,6 +174,7 @@ def cooperatives_frame(population: _core.Population) -> pd.DataFrame:
     data["rat_history"] = co.rat_history
     data["active"] = co.active.astype(bool)
     data["healthy"] = co.healthy.astype(bool)
+    data["virtual_rat"] = co.virtual_rat.astype(bool)
     return pd.DataFrame(data, index=pd.RangeIndex(n, name="cooperative"), copy=False)
 
 
@@ -182,6 +229,9 @@ def _table_frame(raw: _core.RunResult, which: str) -> pd.DataFrame:
         frame = frame.rename(columns={"group": _GROUP_NAMES[which]})
     if "date" in frame:
         frame["date"] = pd.PeriodIndex(frame["date"], freq="M")
+    elif which in _DATED_BY_MONTH and "month" in frame:
+        dates = pd.period_range(raw.start, periods=max(raw.months, 1), freq="M")
+        frame.insert(frame.columns.get_loc("month") + 1, "date", dates[frame["month"].to_numpy()])
     return frame
 
 
@@ -209,10 +259,10 @@ def _progress_callback(progress: ProgressArg, total: int, desc: str,
 class Result:
     """One run's outcome, with pandas views of its tables.
 
-    Attributes ``monthly``, ``by_sector``, ``by_class``, ``by_region`` and
-    ``firms`` are DataFrames whose numeric columns share memory with the C++
-    result (no copies); so are ``cooperatives``, ``programmes``, ``ledger``
-    and ``programme_payments``. ``raw`` is the underlying
+    Attributes ``monthly``, ``by_sector``, ``by_class``, ``by_region``,
+    ``firms``, ``credit_book`` and ``panel`` are DataFrames whose numeric
+    columns share memory with the C++ result (no copies); so are
+    ``cooperatives``, ``programmes``, ``ledger`` and ``programme_payments``. ``raw`` is the underlying
     ``msmesim._core.RunResult``. ``budgets`` maps programme names to their
     budgets (Rp) when known (:func:`run` passes the scenario's); without it
     :meth:`programme_summary` reads the budgets off the monthly figures.
@@ -247,6 +297,13 @@ class Result:
     def elapsed_seconds(self) -> float:
         return self.raw.elapsed_seconds
 
+    @property
+    def survey_window(self) -> tuple[str, str] | None:
+        """The scenario's survey window of the main-problem shares in summaries
+        (first and last month, "YYYY-MM"), or None."""
+        start, end = self.raw.survey_start, self.raw.survey_end
+        return None if start is None or end is None else (start, end)
+
     def firm_months_per_second(self) -> float:
         return self.raw.firm_months_per_second()
 
@@ -275,6 +332,38 @@ class Result:
     def firms(self) -> pd.DataFrame:
         """Firm-level microdata: one row per firm (initial firms, then entrants)."""
         return _table_frame(self.raw, "firms")
+
+    @functools.cached_property
+    def credit_book(self) -> pd.DataFrame:
+        """The credit book: one row per month and lender (``lender`` a
+        categorical in :func:`msmesim.lenders` order) with the formal and
+        informal loans outstanding at the month's end (``loans``,
+        ``outstanding_rp``), the month's new loans (``new_loans``,
+        ``new_rp``), loans in arrears and their arrears (``in_arrears``,
+        ``arrears_rp``), loans under restructuring (``restructured``,
+        ``restructured_rp``), and principal written off and recovered from
+        firms that closed that month (``written_off_rp``, ``recovered_rp``).
+        ``date`` is the calendar month of ``month``."""
+        return _table_frame(self.raw, "credit_book")
+
+    @property
+    def panel(self) -> pd.DataFrame:
+        """Every firm at the end of each month the run was asked to keep
+        (``run(..., panel_months=[...])``; empty otherwise), in long form: one
+        row per month and firm (``firm`` is the row of :attr:`firms`) with
+        ``status`` and ``size_class`` as categoricals, the month's
+        ``revenue_rp``, and ``cash_rp``, ``assets_rp``, ``debt_rp`` (formal and
+        informal principal) and ``workers`` (0 once closed) at its end."""
+        return _table_frame(self.raw, "panel")
+
+    def closures_by_route(self) -> pd.DataFrame:
+        """Closures each month by route (index ``date``): ``owner_exit`` (the
+        owner left for reasons outside the business), ``unviable`` (it no longer
+        supported the household) and ``insolvent`` (unable to meet its
+        obligations for ``closure_after_months`` months)."""
+        m = self.monthly
+        routes = {f"closures_{r}": r for r in _core.closure_reasons() if r != "open"}
+        return m.set_index("date")[list(routes)].rename(columns=routes)
 
     @property
     def cooperatives(self) -> pd.DataFrame:
@@ -314,8 +403,10 @@ class Result:
         ``rejected_quota``), the month's ``capacity`` (-1: no limit), the
         month's outlay (``transfer_rp``, ``admin_rp``, ``leakage_rp``), and
         ``committed_rp`` (reserved for running subsidies), ``spent_to_date_rp``,
-        ``budget_left_rp`` (net of commitments) and ``resale_proceeds_rp``
-        (vouchers sold on, paid by their buyers)."""
+        ``budget_left_rp`` (net of commitments), ``resale_proceeds_rp``
+        (vouchers sold on, paid by their buyers) and ``relief_rp`` (debt
+        service the lenders deferred that month under a loan restructuring;
+        not government money)."""
         return _table_frame(self.raw, "programmes_monthly")
 
     @property
@@ -355,7 +446,9 @@ class Result:
         ``kind``; ``recipients`` (firms or cooperatives awarded over the run);
         ``beneficiaries_peak`` (most recipients of a running benefit in one
         month); the outlay over the run, ``transfer_rp``, ``admin_rp``,
-        ``leakage_rp`` and ``spent_rp`` (their sum); ``budget_rp``;
+        ``leakage_rp`` and ``spent_rp`` (their sum); ``relief_rp`` (debt service
+        the lenders deferred under a loan restructuring: not government money);
+        ``budget_rp``;
         ``budget_left_rp`` (after the last month, net of commitments);
         ``eligible_peak`` and ``applicants_peak`` (most eligible firms or
         cooperatives and applicants in one month). Empty without programmes."""
@@ -373,6 +466,7 @@ class Result:
             "leakage_rp": g["leakage_rp"].sum(),
         })
         out["spent_rp"] = out["transfer_rp"] + out["admin_rp"] + out["leakage_rp"]
+        out["relief_rp"] = g["relief_rp"].sum()
         last = m[m["month"] == m["month"].max()].set_index("programme")
         derived = last["spent_to_date_rp"] + last["committed_rp"] + last["budget_left_rp"]
         out["budget_rp"] = [self._budgets.get(str(name), float(derived[name])) for name in out.index]
@@ -433,20 +527,24 @@ class Result:
             "upgrades": float(m["upgrades"].sum()),
             "downgrades": float(m["downgrades"].sum()),
         }
+        for route in _core.closure_reasons()[1:]:
+            out[f"closures_{route}"] = float(m[f"closures_{route}"].sum())
         for ch in _core.channels():
             out[f"main_problem_share_{ch}"] = (
                 float(m[f"main_problem_{ch}"].sum() / affected) if affected else 0.0
             )
         return out
 
-    def plot(self, kind: Literal["overview", "main_problem", "region"] = "overview", **kwargs: Any) -> Any:
+    def plot(self, kind: Literal["overview", "main_problem", "region", "closures", "credit"] = "overview",
+             **kwargs: Any) -> Any:
         """Plot the run with matplotlib; returns the Figure."""
         from . import plotting
 
         return plotting.plot_result(self, kind=kind, **kwargs)
 
     def to_csv(self, directory: str | os.PathLike[str], microdata: bool = False) -> list[Path]:
-        """Write monthly.csv and the breakdowns (and firms.csv) in long form."""
+        """Write monthly.csv, the breakdowns and credit_book.csv (and firms.csv,
+        and panel.csv when the run kept a panel) in long form."""
         return write_outputs([self], directory, microdata=microdata)
 
     def __repr__(self) -> str:
@@ -477,11 +575,13 @@ def run(
     threads: int = 1,
     microdata: bool = True,
     cooperative_panel: bool = False,
+    panel_months: list[int] | tuple[int, ...] = (),
     progress: ProgressArg = False,
 ) -> Result:
     """Run ``scenario`` on ``population`` and return a :class:`Result`.
 
-    The GIL is released while the engine runs; ``progress=True`` shows a tqdm
+    ``panel_months``: months (indices from 0) whose every firm is kept in
+    :attr:`Result.panel`. The GIL is released while the engine runs; ``progress=True`` shows a tqdm
     bar, a callable gets ``(months_done, months_total)`` and may return False
     to cancel. Ctrl-C interrupts within a month (KeyboardInterrupt).
     """
@@ -492,19 +592,33 @@ def run(
     _check_int("seed", seed, 0, 2**64 - 1)
     _check_int("replication", replication, 0, 2**32 - 1)
     _check_int("threads", threads, 0)
+    months = _panel_months(panel_months)
     callback, close = _progress_callback(progress, scenario.months, scenario.name)
     try:
         raw = _core.run(population, scenario, seed=seed, replication=replication, threads=threads,
-                        microdata=microdata, cooperative_panel=cooperative_panel, progress=callback)
+                        microdata=microdata, cooperative_panel=cooperative_panel, panel_months=months,
+                        progress=callback)
     finally:
         close()
     return Result(raw, budgets={p.name: p.budget_rp for p in scenario.programmes})
 
 
+def _panel_months(panel_months: Any) -> list[int]:
+    """A list of month indices (the core checks that they are within the run)."""
+    if isinstance(panel_months, (str, bytes)) or not hasattr(panel_months, "__iter__"):
+        raise invalid("panel_months", panel_months, "a list of month indices (from 0)", _core.TypeMismatchError)
+    months = list(panel_months)
+    for k, m in enumerate(months):
+        if isinstance(m, bool) or not isinstance(m, (int, np.integer)):
+            raise invalid(f"panel_months[{k}]", m, "a month index (a whole number from 0)", _core.TypeMismatchError)
+    return [int(m) for m in months]
+
+
 def write_outputs(results: list[Result], directory: str | os.PathLike[str], microdata: bool = False,
                   cooperative_panel: bool = False) -> list[Path]:
     """Write results in long form: monthly.csv, by_sector.csv, by_class.csv,
-    by_region.csv (and firms.csv with ``microdata``), for populations with
+    by_region.csv, credit_book.csv (and firms.csv with ``microdata``, and
+    panel.csv for runs that kept a panel), for populations with
     cooperatives cooperatives.csv, cooperatives_by_type.csv and
     cooperatives_by_region.csv (and cooperatives_panel.csv with
     ``cooperative_panel``, for runs that recorded it), and for scenarios with programmes
@@ -514,7 +628,9 @@ def write_outputs(results: list[Result], directory: str | os.PathLike[str], micr
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    tables = ["monthly", "by_sector", "by_class", "by_region"] + (["firms"] if microdata else [])
+    tables = ["monthly", "by_sector", "by_class", "by_region", "credit_book"] + (["firms"] if microdata else [])
+    if any(len(r.panel) for r in results):
+        tables.append("panel")
     if any(len(r.cooperatives) for r in results):
         tables += list(_COOP_TABLES)
         if cooperative_panel:
@@ -531,8 +647,8 @@ def write_outputs(results: list[Result], directory: str | os.PathLike[str], micr
                 frame = _table_frame(r.raw, which)
             else:
                 frame = getattr(r, which)
-            if which in _PROGRAMME_TABLES and not len(frame.columns):
-                continue  # a run without programmes, among runs with them
+            if which in (*_PROGRAMME_TABLES, "panel") and not len(frame.columns):
+                continue  # a run without programmes (or a panel), among runs with them
             frame = frame.assign(scenario=r.scenario, replication=r.replication)
             cols = ["scenario", "replication"] + [c for c in frame.columns if c not in ("scenario", "replication")]
             parts.append(frame[cols])

@@ -195,7 +195,7 @@ def calibrate(spec: CalibrationSpec | str | Path, progress: bool = False) -> Cal
     source = file.population
     source.firms = spec.firms
     file.population = source
-    population = scenarios.make_population(file.population, threads=spec.threads)
+    population = scenarios.make_population(file.population, threads=spec.threads, params=file.scenario.params)
     scenario = file.scenario
     # Only the months the statistics need.
     start = scenario.start

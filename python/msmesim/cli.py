@@ -86,7 +86,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="with --cooperatives-csv: the firms' memberships (default: the firm file's cooperative "
                         "column)")
     r.add_argument("--out", default=None, metavar="DIR",
-                   help="write monthly.csv, by_sector.csv, by_class.csv, by_region.csv, the cooperatives' "
+                   help="write monthly.csv, by_sector.csv, by_class.csv, by_region.csv, credit_book.csv, panel.csv "
+                        "(with --panel-month or outputs.panel_months), the cooperatives' "
                         "cooperatives.csv, cooperatives_by_type.csv, cooperatives_by_region.csv, the programmes' "
                         "programmes.csv, programme_ledger.csv, programme_payments.csv, programme_awards.csv (when the scenario has "
                         "programmes) and run.json to DIR (default: the file's outputs.dir, relative to the file)")
@@ -94,6 +95,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="write an HTML report to FILE (default: the file's outputs.report, relative to the file)")
     r.add_argument("--microdata", action="store_true",
                    help="with --out, also write firms.csv (one row per firm; also outputs.microdata)")
+    r.add_argument("--panel-month", action="append", type=_whole("--panel-month", 0, 1199), default=None,
+                   metavar="M", dest="panel_months",
+                   help="with --out, write every firm at the end of month M (an index from 0; repeatable) to "
+                        "panel.csv (default: the file's outputs.panel_months)")
     r.add_argument("--quiet", action="store_true", help="print nothing but errors")
     r.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show a progress bar (default: when the output is a terminal)")
@@ -274,6 +279,9 @@ def _population(args: argparse.Namespace, f: _core.ScenarioFile) -> _core.Popula
     spec.regions = keep
     spec.firms = max(1, round(total * share))
     spec.name = f"{spec.name} ({', '.join(r.name for r in keep)})"
+    spec.firm_params = f.scenario.params  # burnt in under the scenario's parameters
+    if source.burn_in_months >= 0:
+        spec["burn_in_months"] = source.burn_in_months
     return generate_population(spec, seed=source.seed, threads=args.threads)
 
 
@@ -286,13 +294,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     _apply_overrides(f, args)
     population = _population(args, f)
     microdata = args.microdata or f.outputs.microdata
+    panel_months = args.panel_months if args.panel_months is not None else list(f.outputs.panel_months)
     out = args.out or _from_file(f, f.outputs.dir)
     report = args.report or _from_file(f, f.outputs.report)
     progress = _progress(args)
     results = []
     for rep in range(f.replications):
         res = run(population, f.scenario, seed=f.seed, replication=rep, threads=args.threads,
-                  microdata=microdata, cooperative_panel=f.outputs.cooperative_panel, progress=progress)
+                  microdata=microdata, cooperative_panel=f.outputs.cooperative_panel,
+                  panel_months=panel_months, progress=progress)
         results.append(res)
         if not args.quiet:
             print(res.summary(), end="" if rep + 1 == f.replications else "\n")

@@ -7,10 +7,12 @@ A path is a dotted name:
   ``params.closure_after_months``;
 - ``shocks.<shock>.<field>``: a field of the shock named ``<shock>``:
   ``incidence``, ``ramp_months``, ``plateau_months``,
-  ``recovery_half_life_months``, ``incidence_by_sector.<sector>`` (sectors the
-  shock already lists), and its severity distribution: ``severity.mean`` and
-  ``severity.sd`` (beta), ``severity.value`` (fixed), ``severity.low`` and
-  ``severity.high`` (uniform);
+  ``recovery_half_life_months``, ``recovery_months``, ``end_below``,
+  ``incidence_by_sector.<sector>`` (sectors the shock already lists), and its
+  severity distribution: ``severity.mean`` and ``severity.sd`` (beta),
+  ``severity.value`` (fixed), ``severity.low`` and ``severity.high``
+  (uniform), and likewise ``severity_by_sector.<sector>.<field>`` for the
+  sectors whose severity the shock sets apart;
 - ``programmes.<programme>.<field>``: ``budget_rp``, ``amount_rp``, ``quota``,
   ``uptake``, ``monthly_capacity``, ``admin_cost_share``, ``leakage_share``,
   and ``params.<param>`` for the kind's own parameters
@@ -62,6 +64,8 @@ SHOCK_FIELDS: dict[str, bool] = {
     "ramp_months": True,
     "plateau_months": True,
     "recovery_half_life_months": False,
+    "recovery_months": True,
+    "end_below": False,
 }
 #: Severity fields by distribution kind.
 SEVERITY_FIELDS: dict[str, tuple[str, ...]] = {
@@ -176,7 +180,36 @@ def _shock_fields(shock: Any) -> list[str]:
     fields = list(SHOCK_FIELDS)
     fields += [f"severity.{f}" for f in SEVERITY_FIELDS.get(shock.severity.kind, ())]
     fields += [f"incidence_by_sector.{s}" for s in shock.incidence_by_sector]
+    for sector, dist in shock.severity_by_sector.items():
+        fields += [f"severity_by_sector.{sector}.{f}" for f in SEVERITY_FIELDS.get(dist.kind, ())]
     return fields
+
+
+def _severity_part(shock: Any, what: str) -> tuple[Any, str, str | None] | None:
+    """(distribution, its field, sector or None) of a severity path of a shock, or None."""
+    if what.startswith("severity."):
+        return shock.severity, what[len("severity."):], None
+    if what.startswith("severity_by_sector."):
+        sector, _, part = what[len("severity_by_sector."):].rpartition(".")
+        return shock.severity_by_sector[sector], part, sector
+    return None
+
+
+def _with_severity(dist: Any, part: str, x: float) -> Any:
+    """A copy of a severity distribution with one field set (a beta's sd kept valid when its mean moves)."""
+    a, b = dist.a, dist.b
+    if dist.kind == "fixed":
+        return _core.SeverityDist.fixed(x)
+    if dist.kind == "uniform":
+        lo, hi = (x, b) if part == "low" else (a, x)
+        return _core.SeverityDist.uniform(lo, hi)
+    mean, sd = (x, b) if part == "mean" else (a, x)
+    if part == "mean" and 0.0 < mean < 1.0:
+        # A beta needs sd^2 < mean (1 - mean): moving the mean keeps the shock's sd
+        # within that (documented in docs/sweeps.md); an sd given outright is
+        # checked, never changed.
+        sd = min(sd, 0.999 * math.sqrt(mean * (1.0 - mean)))
+    return _core.SeverityDist.beta(mean, sd)
 
 
 # Values -----------------------------------------------------------------------------------------
@@ -244,29 +277,18 @@ def setter(scenario: Any, path: str, *, round_integers: bool = False, field: str
             shocks = list(sc.shocks)
             s = shocks[r.index]
             what = r.field
-            if what.startswith("severity."):
-                sev = s.severity
-                a, b = sev.a, sev.b
-                part = what[len("severity."):]
-                if sev.kind == "fixed":
-                    make = lambda: _core.SeverityDist.fixed(x)  # noqa: E731
-                elif sev.kind == "uniform":
-                    lo, hi = (x, b) if part == "low" else (a, x)
-                    make = lambda: _core.SeverityDist.uniform(lo, hi)  # noqa: E731
-                else:
-                    mean, sd = (x, b) if part == "mean" else (a, x)
-                    if part == "mean" and 0.0 < mean < 1.0:
-                        # A beta needs sd^2 < mean (1 - mean): moving the mean keeps the
-                        # shock's sd within that (documented in docs/sweeps.md); an sd given
-                        # outright is checked, never changed.
-                        sd = min(sd, 0.999 * math.sqrt(mean * (1.0 - mean)))
-                    make = lambda: _core.SeverityDist.beta(mean, sd)  # noqa: E731
+            severity = _severity_part(s, what)
+            if severity is not None:
+                current, part, sector = severity
                 try:
-                    dist = make()
+                    dist = _with_severity(current, part, x)
                     dist.validate(label)
                 except _core.Error as exc:
                     raise _rewrap(label, v, exc) from None
-                s.severity = dist
+                if sector is None:
+                    s.severity = dist
+                else:
+                    s.severity_by_sector = {**s.severity_by_sector, sector: dist}
             elif what.startswith("incidence_by_sector."):
                 sector = what[len("incidence_by_sector."):]
                 s.incidence_by_sector = {**s.incidence_by_sector, sector: x}
@@ -307,9 +329,9 @@ def getter(scenario: Any, path: str) -> float:
         return float(scenario.params[r.field])
     if r.kind == "shock":
         s = scenario.shocks[r.index]
-        if r.field.startswith("severity."):
-            part = r.field[len("severity."):]
-            sev = s.severity
+        severity = _severity_part(s, r.field)
+        if severity is not None:
+            sev, part, _sector = severity
             return float(sev.a if part in ("mean", "value", "low") else sev.b)
         if r.field.startswith("incidence_by_sector."):
             return float(s.incidence_by_sector[r.field[len("incidence_by_sector."):]])

@@ -12,7 +12,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def plot_result(result: "Result", kind: str = "overview", **kwargs: Any) -> Any:
-    """Draw a figure of ``result``: 'overview', 'main_problem' or 'region'."""
+    """Draw a figure of ``result``: 'overview', 'main_problem', 'region',
+    'closures' (closures by route and class changes per month) or 'credit'
+    (the credit book per lender: outstanding, new, in arrears, restructured,
+    written off)."""
     import matplotlib.pyplot as plt
 
     m = result.monthly
@@ -55,7 +58,76 @@ def plot_result(result: "Result", kind: str = "overview", **kwargs: Any) -> Any:
         ax.set_title("Closures by kecamatan")
         fig.tight_layout()
         return fig
-    raise invalid("kind", kind, "one of overview, main_problem, region")
+    if kind == "closures":
+        fig, axes = plt.subplots(1, 2, figsize=kwargs.get("figsize", (11, 4)), sharex=True)
+        plot_closures(result, ax=axes[0])
+        ax = axes[1]
+        ax.plot(dates, m["upgrades"], label="moved up (naik kelas)")
+        ax.plot(dates, m["downgrades"], label="moved down")
+        ax.set_title("Size-class changes per month")
+        ax.set_ylabel("firms")
+        ax.legend(fontsize="small")
+        fig.autofmt_xdate()
+        fig.tight_layout()
+        return fig
+    if kind == "credit":
+        return plot_credit_book(result, figsize=kwargs.get("figsize", (11, 7)))
+    raise invalid("kind", kind, "one of overview, main_problem, region, closures, credit")
+
+
+#: Closure routes (monthly columns closures_<route>) and their labels.
+CLOSURE_ROUTES = {"owner_exit": "owner exit", "unviable": "unviable", "insolvent": "insolvent"}
+
+
+def plot_closures(result: "Result", ax: Any = None) -> Any:
+    """Closures per month by route, stacked: the owner left for reasons
+    outside the business, the business no longer supported the household, or
+    it could not meet its obligations. Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8, 4))
+    else:
+        fig = ax.figure
+    m = result.monthly
+    dates = m["date"].dt.to_timestamp()
+    ax.stackplot(dates, [m[f"closures_{r}"] for r in CLOSURE_ROUTES], labels=list(CLOSURE_ROUTES.values()))
+    ax.set_title("Closures per month by route")
+    ax.set_ylabel("firms")
+    ax.legend(loc="upper right", fontsize="small")
+    return fig
+
+
+#: Panels of plot_credit_book: credit-book column, title.
+CREDIT_PANELS = (
+    ("outstanding_rp", "Outstanding (Rp)"),
+    ("new_rp", "New lending per month (Rp)"),
+    ("in_arrears", "Loans in arrears"),
+    ("restructured", "Restructured loans"),
+    ("written_off_rp", "Written off per month (Rp)"),
+)
+
+
+def plot_credit_book(result: "Result", figsize: tuple[float, float] = (11, 7)) -> Any:
+    """The credit book per lender (KUR, banks, cooperatives, informal lenders)
+    month by month: outstanding, new lending, loans in arrears, restructured
+    loans and principal written off. Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    book = result.credit_book
+    fig, axes = plt.subplots(2, 3, figsize=figsize, sharex=True)
+    flat = axes.ravel()
+    for ax, (column, title) in zip(flat, CREDIT_PANELS):
+        wide = book.pivot(index="date", columns="lender", values=column)
+        for lender in wide.columns:
+            ax.plot(wide.index.to_timestamp(), wide[lender], label=str(lender))
+        ax.set_title(title, fontsize="medium")
+    flat[0].legend(fontsize="small")
+    flat[-1].axis("off")
+    fig.suptitle(f"Credit book — {result.scenario}")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
 
 
 def _stacked_problems(ax: Any, m: Any, dates: Any) -> None:

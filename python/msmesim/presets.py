@@ -20,6 +20,16 @@ BOGOR_FIRMS: int = _core.BOGOR_FIRMS
 BANJARBARU_FIRMS: int = _core.BANJARBARU_FIRMS
 
 
+#: Cooperatives in North Sumatra's online data system (seed 001).
+NORTH_SUMATRA_COOPERATIVES: int = _core.NORTH_SUMATRA_COOPERATIVES
+
+
+#: Share of North Sumatra's cooperatives able to hold their members' meeting
+#: (RAT) online: with physical meetings restricted from March 2020 through
+#: 2021, 93 of the 11,917 held one (seed 001; docs/model.md §14).
+NORTH_SUMATRA_VIRTUAL_RAT_SHARE: float = _core.NORTH_SUMATRA_VIRTUAL_RAT_SHARE
+
+
 def names() -> list[str]:
     """Names of the built-in presets (the scenario files of presets/*.toml)."""
     return _core.preset_names()
@@ -62,6 +72,15 @@ def bogor_cooperative_spec() -> _core.CooperativeSpec:
     return _core.bogor_cooperative_spec()
 
 
+def north_sumatra_cooperative_spec() -> _core.CooperativeSpec:
+    """North Sumatra's 11,917 cooperatives (seed 001), apportioned over the
+    population's regions by weight, with Bogor's composition per cooperative
+    (an assumption: seed 001 gives the count only) and
+    ``virtual_rat_share = NORTH_SUMATRA_VIRTUAL_RAT_SHARE``. Put it in a
+    population spec's ``cooperatives`` to study virtual members' meetings."""
+    return _core.north_sumatra_cooperative_spec()
+
+
 def bogor_population_spec(firms: int = BOGOR_FIRMS) -> _core.PopulationSpec:
     """The Bogor population spec with ``firms`` firms (default: all 751,888)."""
     return _core.bogor_population_spec(firms)
@@ -90,6 +109,8 @@ def bogor_covid19_scenario(months: int = 36) -> _core.Scenario:
 __all__ = [
     "BANJARBARU_FIRMS",
     "BOGOR_FIRMS",
+    "NORTH_SUMATRA_COOPERATIVES",
+    "NORTH_SUMATRA_VIRTUAL_RAT_SHARE",
     "banjarbaru_population_spec",
     "bogor_active_cooperatives_2019",
     "bogor_active_cooperatives_2020",
@@ -101,6 +122,7 @@ __all__ = [
     "bogor_sectors",
     "covid19_shocks",
     "names",
+    "north_sumatra_cooperative_spec",
     "scenario",
     "scenario_text",
 ]

@@ -57,8 +57,21 @@ COMMON_FIELDS = ("name", "start", "end", "budget_rp", "amount_rp", "quota", "eli
 # Vocabulary ------------------------------------------------------------------------------------
 def kinds() -> list[str]:
     """Programme kind names, one per mechanism of docs/model.md §15 (cash_grant,
-    kur_subsidy, credit_guarantee, shipping_voucher, ...)."""
+    kur_subsidy, credit_guarantee, shipping_voucher, ..., and the national
+    credit relief: loan_restructuring, kur_extra_subsidy, bpum, virtual_rat)."""
     return _core.programme_kinds()
+
+
+def spends_budget(kind: str) -> bool:
+    """Whether a kind's awards cost the government money. Those that do not
+    (loan_restructuring: the lenders bear the relief) act whatever their budget."""
+    return _core.spends_budget(_kind(kind))
+
+
+def serves_cooperatives(kind: str) -> bool:
+    """Whether a kind's recipients are cooperatives (csr_capital, coop_network,
+    virtual_rat; the clinic serves firms and cooperatives)."""
+    return _core.serves_cooperatives(_kind(kind))
 
 
 def allocations() -> list[str]:
@@ -373,14 +386,21 @@ class KindConstructor(Protocol):
 
 
 def _constructor(kind: str, summary: str) -> KindConstructor:
-    """``programme`` with ``kind`` fixed, named and documented as the kind."""
+    """``programme`` with ``kind`` fixed, named and documented as the kind. A
+    kind that spends no budget (:func:`spends_budget`) takes ``budget_rp=0``
+    unless given."""
+    free = not _core.spends_budget(kind)
 
     def build(name: str, **kwargs: Any) -> _core.Programme:
+        if free:
+            kwargs.setdefault("budget_rp", 0.0)
         return programme(kind, name, **kwargs)
 
     signature = inspect.signature(programme)
-    build.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[p for p in signature.parameters.values() if p.name != "kind"])
+    parameters = [p for p in signature.parameters.values() if p.name != "kind"]
+    if free:
+        parameters = [p.replace(default=0.0) if p.name == "budget_rp" else p for p in parameters]
+    build.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
     build.__name__ = build.__qualname__ = kind
     build.__doc__ = summary
     return build
@@ -422,6 +442,33 @@ coop_network = _constructor("coop_network", """
     facilitation per cooperative). Recipients are cooperatives: ``eligibility`` takes ``regions``
     and ``coop_types``.""")
 
+loan_restructuring = _constructor("loan_restructuring", """
+    Credit relief by restructuring (POJK 11/POJK.03/2020; Permenko 6/2020 for KUR): the formal loans
+    of affected debtors are deferred for ``deferral_months`` (the principal, or the interest too with
+    ``interest_deferred``), their arrears are cleared into the loan and their terms extended by
+    ``extension_months``, so that the instalment never rises. The lenders bear the relief, not the
+    government: ``budget_rp`` defaults to 0 and does not limit the programme (:func:`spends_budget`);
+    the deferred debt service is reported as ``relief_rp`` in ``Result.programmes`` and the loans as
+    ``restructured`` in ``Result.credit_book``. ``uptake_kur``, ``uptake_bank`` and
+    ``uptake_cooperative`` are the shares of applicants each kind of lender restructures.""")
+kur_extra_subsidy = _constructor("kur_extra_subsidy", """
+    The extra KUR interest subsidy of the national economic recovery programme (PEN; PMK
+    85/PMK.05/2020, Permenko 8/2020): the government pays ``rate_points`` of interest on existing KUR
+    loans whose arrears are at most ``max_arrears_installments`` instalments, every month of the
+    programme (6 points April-December 2020, 3 points from January 2021), while its budget lasts; the
+    full rate returns when it ends. ``amount_rp`` is unused: the cost follows each loan.""")
+bpum = _constructor("bpum", """
+    Banpres Produktif Usaha Mikro (BPUM, 2020-2021): a one-off grant (``amount_rp``, by default
+    Rp 2.4 million) to micro firms without credit from a bank, KUR or a cooperative (with
+    ``exclude_informal``, without informal credit either), and with at most ``max_cash_rp`` of cash.
+    Restrict it further with ``eligibility`` (micro firms are the default target).""")
+virtual_rat = _constructor("virtual_rat", """
+    Support for cooperatives to hold their members' meeting (RAT) online while gatherings are
+    restricted (``Scenario.restrictions``): training and a video-meeting service (``amount_rp`` per
+    cooperative). With ``due_only`` only cooperatives that would lose their active status without a
+    meeting this year (and inactive ones) are served. Recipients are cooperatives: ``eligibility``
+    takes ``regions`` and ``coop_types``.""")
+
 _CONSTRUCTORS: dict[str, KindConstructor] = {
     "cash_grant": cash_grant,
     "kur_subsidy": kur_subsidy,
@@ -435,6 +482,10 @@ _CONSTRUCTORS: dict[str, KindConstructor] = {
     "clinic": clinic,
     "coop_collaboration": coop_collaboration,
     "coop_network": coop_network,
+    "loan_restructuring": loan_restructuring,
+    "kur_extra_subsidy": kur_extra_subsidy,
+    "bpum": bpum,
+    "virtual_rat": virtual_rat,
 }
 
 
@@ -467,6 +518,7 @@ __all__ = [
     "Eligibility",
     "Programme",
     "allocations",
+    "bpum",
     "cash_grant",
     "certification",
     "clinic",
@@ -479,10 +531,15 @@ __all__ = [
     "eligibility_attributes",
     "eligible",
     "kinds",
+    "kur_extra_subsidy",
     "kur_subsidy",
+    "loan_restructuring",
     "market_access",
     "parameter_table",
     "programme",
+    "serves_cooperatives",
     "shipping_voucher",
     "shop_rental",
+    "spends_budget",
+    "virtual_rat",
 ]

@@ -3,8 +3,9 @@
 One file that opens in any browser without a network: the CSS is inline,
 the charts are inline SVG drawn by matplotlib, and there is no JavaScript.
 Sections (each an HTML ``<section>`` with a stable id): ``scenario``,
-``headline``, ``charts``, ``programmes``, ``beneficiaries`` and
-``assumptions``.
+``headline``, ``charts``, ``dynamics`` (closures by route, class changes),
+``credit`` (the credit book per lender), ``programmes``, ``beneficiaries``
+and ``assumptions``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .api import Result
 
 #: Ids of the report's sections, in order.
-SECTIONS = ("scenario", "headline", "charts", "programmes", "beneficiaries", "assumptions")
+SECTIONS = ("scenario", "headline", "charts", "dynamics", "credit", "programmes", "beneficiaries", "assumptions")
 
 #: The assumptions listed when the caller gives none.
 DEFAULT_ASSUMPTIONS = (
@@ -41,8 +42,12 @@ DEFAULT_ASSUMPTIONS = (
     "assumptions; the input–output table is illustrative (docs/model.md §4, §7, §13).",
     "Cooperatives: a firm belongs to at most one; none is dissolved; capital and sales stress is regency-wide "
     "(docs/model.md §13, §14).",
-    "Assets are constant, wages and prices flat; one formal and one informal loan per firm at a time, no loan "
-    "restructuring (docs/model.md §13).",
+    "Before the first month the population is stepped without shocks (burn-in) so that a run without shocks "
+    "stands still: firms close when the owner leaves, when the business no longer supports the household or "
+    "when they cannot meet their obligations, and new firms enter in their place (docs/model.md §4, §9).",
+    "Assets wear out and are replaced from cash and credit; wages and prices are flat; one formal and one "
+    "informal loan per firm at a time; loans are restructured only under a loan-restructuring programme "
+    "(docs/model.md §5, §13, §15).",
     "Scenarios are compared on the same population with the same random numbers, so differences between "
     "them come from the scenarios, not from chance (docs/model.md §10).",
 )
@@ -165,6 +170,11 @@ def _section_scenario(groups: dict[str, list["Result"]], scenarios: dict[str, An
                 parts.append(f"<p>Shocks:</p><ul class='shocks'>{items}</ul>")
             else:
                 parts.append("<p>No shocks.</p>")
+            if sc.restrictions:
+                items = "".join(
+                    f"<li><b>{_esc(x.name or '(unnamed)')}</b>: {_esc(x.start)} to {_esc(x.end)}, "
+                    f"intensity {x.intensity:.0%}</li>" for x in sc.restrictions)
+                parts.append(f"<p>Restrictions on gatherings:</p><ul class='shocks'>{items}</ul>")
             progs = [(p.name, p.kind, p.budget_rp, f"{p.start} to {p.end}") for p in sc.programmes]
         else:
             parts.append("<p class='note'>The shocks of this scenario were not given to the report.</p>")
@@ -291,6 +301,130 @@ def _section_charts(groups: dict[str, list["Result"]]) -> str:
     return "".join(parts)
 
 
+def _mean_monthly(runs: Sequence["Result"], column: str) -> tuple[Any, np.ndarray]:
+    """Dates and the mean over replications of a monthly column."""
+    n = min(len(x.monthly) for x in runs)
+    dates = runs[0].monthly["date"].dt.to_timestamp()[:n]
+    values = np.vstack([x.monthly[column].to_numpy(dtype=float)[:n] for x in runs])
+    return dates, values.mean(axis=0)
+
+
+def _lines_figure(groups: dict[str, list["Result"]], panels: Sequence[tuple[str, str]], salt: str,
+                  ylabel: str) -> str:
+    """One panel per (monthly column, title), one line per scenario (means over replications), as SVG."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(11, 3.4))
+    axes = fig.subplots(1, len(panels), sharey=True)
+    for ax, (column, title) in zip(np.atleast_1d(axes), panels):
+        for j, (name, runs) in enumerate(groups.items()):
+            dates, mean = _mean_monthly(runs, column)
+            ax.plot(dates, mean, color=f"C{j % 10}", lw=1.6, label=name)
+        ax.set_title(title, loc="left", fontsize="medium")
+        ax.grid(alpha=0.3)
+    first = np.atleast_1d(axes)[0]
+    first.set_ylabel(ylabel)
+    first.legend(loc="best", fontsize="small", frameon=False)
+    fig.autofmt_xdate()
+    return _svg(fig, salt)
+
+
+#: Closure routes: monthly column, label.
+_ROUTES = (("closures_owner_exit", "owner exit"), ("closures_unviable", "unviable"),
+           ("closures_insolvent", "insolvent"))
+
+
+def _section_dynamics(groups: dict[str, list["Result"]]) -> str:
+    parts = ["<h2>Closures and class changes</h2>"]
+    rows = []
+    for name, runs in groups.items():
+        def total(column: str) -> list[float]:
+            return [float(x.monthly[column].sum()) for x in runs]
+
+        rows.append([f"<b>{_esc(name)}</b>"] + [_stat(total(c), _int) for c, _ in _ROUTES]
+                    + [_stat(total("entries"), _int), _stat(total("upgrades"), _int),
+                       _stat(total("downgrades"), _int)])
+    parts.append(_table(["scenario", "closed: owner exit", "closed: unviable", "closed: insolvent", "new firms",
+                         "moved up a class", "moved down a class"], rows))
+    parts.append("<figure id='chart-closures'>"
+                 + _lines_figure(groups, _ROUTES, "msmesim-report-closures", "firms a month")
+                 + "<figcaption>Closures per month by route: the owner left for reasons outside the business "
+                   "(a job, the household), the business no longer supported the household, or it could not meet "
+                   "its obligations (insolvent). One line per scenario.</figcaption></figure>")
+    parts.append("<figure id='chart-class-changes'>"
+                 + _lines_figure(groups, (("upgrades", "moved up (naik kelas)"), ("downgrades", "moved down")),
+                                 "msmesim-report-classes", "firms a month")
+                 + "<figcaption>Firms changing size class per month (class reviews on the trailing year's "
+                   "turnover and assets). One line per scenario.</figcaption></figure>")
+    parts.append("<p class='note'>Totals over the run; with several replications, the mean and the 5–95 % range. "
+                 "Even without shocks some firms close every month and new ones enter in their place.</p>")
+    return "".join(parts)
+
+
+#: Columns of the credit-book table: (credit-book column, how it is summarised, header, format).
+_CREDIT_COLUMNS = (
+    ("outstanding_rp", "first", "outstanding at the start", _rp),
+    ("outstanding_rp", "last", "outstanding at the end", _rp),
+    ("new_loans", "sum", "new loans", _int),
+    ("new_rp", "sum", "new lending", _rp),
+    ("in_arrears", "max", "loans in arrears (peak month)", _int),
+    ("restructured", "max", "restructured loans (peak month)", _int),
+    ("written_off_rp", "sum", "written off", _rp),
+)
+
+
+def _summarise(series: pd.Series, how: str) -> float:
+    """The first, last, sum or max of a non-empty series."""
+    if how == "first":
+        return float(series.iloc[0])
+    if how == "last":
+        return float(series.iloc[-1])
+    return float(series.sum() if how == "sum" else series.max())
+
+
+def _section_credit(groups: dict[str, list["Result"]]) -> str:
+    from matplotlib.figure import Figure
+
+    parts = ["<h2>The credit book</h2>"]
+    lenders = _core.lenders()
+    for name, runs in groups.items():
+        reps = f" (means over {len(runs)} replications)" if len(runs) > 1 else ""
+        parts.append(f"<h3>{_esc(name)}{reps}</h3>")
+        rows = []
+        for lender in lenders:
+            row = [_esc(lender)]
+            for column, how, _header, fmt in _CREDIT_COLUMNS:
+                values = []
+                for x in runs:
+                    book = x.credit_book
+                    series = book.loc[book["lender"] == lender, column]
+                    values.append(_summarise(series, how) if len(series) else 0.0)
+                row.append(_stat(values, fmt))
+            rows.append(row)
+        parts.append(_table(["lender"] + [h for _, _, h, _ in _CREDIT_COLUMNS], rows))
+    fig = Figure(figsize=(11, 5.6))
+    axes = fig.subplots(2, 2, sharex=True).ravel()
+    for ax, lender in zip(axes, lenders):
+        for j, (name, runs) in enumerate(groups.items()):
+            frames = [x.credit_book for x in runs]
+            n = min(int((f["lender"] == lender).sum()) for f in frames)
+            outstanding = np.vstack([f.loc[f["lender"] == lender, "outstanding_rp"].to_numpy(dtype=float)[:n]
+                                     for f in frames])
+            dates = frames[0].loc[frames[0]["lender"] == lender, "date"].dt.to_timestamp()[:n]
+            ax.plot(dates, outstanding.mean(axis=0) / 1e9, color=f"C{j % 10}", lw=1.6, label=name)
+        ax.set_title(f"{lender}: outstanding (Rp billion)", loc="left", fontsize="medium")
+        ax.grid(alpha=0.3)
+    axes[0].legend(loc="best", fontsize="small", frameon=False)
+    fig.autofmt_xdate()
+    parts.append(f"<figure id='chart-credit'>{_svg(fig, 'msmesim-report-credit')}<figcaption>Loans outstanding "
+                 "by lender at each month's end. One line per scenario.</figcaption></figure>")
+    parts.append("<p class='note'>Outstanding: principal of the loans at the month's end (KUR, commercial banks, "
+                 "cooperatives and informal lenders). In arrears: loans with debt service overdue. Restructured: "
+                 "loans under a restructuring (deferral and a longer term, POJK 11/POJK.03/2020). Written off: "
+                 "principal the lenders did not recover from firms that closed.</p>")
+    return "".join(parts)
+
+
 def _mean_summary(runs: Sequence["Result"]) -> pd.DataFrame:
     """programme_summary averaged over replications (kind kept)."""
     frames = [x.programme_summary() for x in runs]
@@ -318,18 +452,24 @@ def _section_programmes(groups: dict[str, list["Result"]]) -> str:
         for prog, row in s.iterrows():
             budget = float(row["budget_rp"])
             used = f"{float(row['spent_rp']) / budget:.0%}" if budget > 0 else "–"
+            relief = float(row["relief_rp"])
             rows.append([f"<b>{_esc(prog)}</b>", _esc(str(row["kind"]).replace("_", " ")), _rp(budget),
                          _rp(float(row["spent_rp"])), used, _rp(float(row["transfer_rp"])),
                          _rp(float(row["admin_rp"])), _rp(float(row["leakage_rp"])),
+                         _rp(relief) if relief > 0 else "–",
                          _int(float(row["recipients"])), _int(float(row["beneficiaries_peak"])),
                          _int(float(row["eligible_peak"])), _int(float(row["applicants_peak"]))])
         parts.append(_table(["programme", "kind", "budget", "spent", "of budget", "reaching recipients",
-                             "administration", "leakage", "recipients", "beneficiaries (peak month)",
-                             "eligible (peak month)", "applicants (peak month)"], rows, left=2))
+                             "administration", "leakage", "relief borne by lenders", "recipients",
+                             "beneficiaries (peak month)", "eligible (peak month)", "applicants (peak month)"],
+                            rows, left=2))
         if len(runs) > 1:
             parts.append(f"<p class='note'>Means over {len(runs)} replications.</p>")
     parts.append("<p class='note'>Spent = reaching recipients + administration + leakage. Recipients: firms "
-                 "(or cooperatives) awarded over the run.</p>")
+                 "(or cooperatives) awarded over the run. Relief borne by lenders: the debt service a loan "
+                 "restructuring deferred (POJK 11/POJK.03/2020), which costs the government nothing; the extra "
+                 "KUR interest subsidy (PEN 2020–2021) and BPUM (Banpres Produktif Usaha Mikro) are paid from "
+                 "their budgets.</p>")
     return "".join(parts)
 
 
@@ -422,6 +562,8 @@ def render_report(results: Sequence["Result"], title: str = "", assumptions: Seq
         "scenario": _section_scenario(groups, by_name),
         "headline": _section_headline(groups),
         "charts": _section_charts(groups),
+        "dynamics": _section_dynamics(groups),
+        "credit": _section_credit(groups),
         "programmes": _section_programmes(groups),
         "beneficiaries": _section_beneficiaries(groups),
         "assumptions": _section_assumptions(assumptions),
@@ -447,7 +589,11 @@ def write_report(results: Sequence["Result"], path: str | os.PathLike[str], titl
     needs no network to view: CSS inline, charts as inline SVG, no
     JavaScript. Sections (``<section id=...>``): ``scenario``, ``headline``
     (firms closed, jobs, revenue index trough and end; firms and jobs saved
-    against the baseline), ``charts``, ``programmes``, ``beneficiaries``
+    against the baseline), ``charts``, ``dynamics`` (closures per month by
+    route — owner exit, unviable, insolvent — and size-class changes per
+    month), ``credit`` (the credit book per lender: outstanding, new, in
+    arrears, restructured, written off), ``programmes`` (with the relief
+    lenders bear under a loan restructuring), ``beneficiaries``
     (transfers by size class, sector and kecamatan; members of cooperatives
     against other firms) and ``assumptions`` (``assumptions``, or by default
     :data:`DEFAULT_ASSUMPTIONS`). ``scenarios``: the Scenario (or

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Union
 
 from . import _core
+from ._errors import invalid
 from .api import ProgressArg, Result, _check_int, run
 
 PathArg = Union[str, "os.PathLike[str]"]
@@ -54,13 +55,19 @@ def save_scenario(scenario_file: _core.ScenarioFile, path: PathArg) -> None:
 
 
 def make_population(population_source: _core.PopulationSource, base_dir: PathArg = "",
-                    threads: int = 1) -> _core.Population:
+                    threads: int = 1, params: _core.FirmParams | None = None) -> _core.Population:
     """Generate (or read, for registry files) the population a
     :class:`PopulationSource` describes; relative paths are taken from
-    ``base_dir``. A population that would not fit in memory is refused
+    ``base_dir``. The population is burnt in (docs/model.md §4) under
+    ``params`` — give the scenario's (``scenario_file.scenario.params``) so
+    that a run without shocks stands still under them; None: the default
+    parameters. A population that would not fit in memory is refused
     before anything is allocated (InvalidArgumentError on population.firms)."""
     _check_int("threads", threads, 0)
-    return _core.make_population(population_source, os.fspath(base_dir), threads)
+    if params is not None and not isinstance(params, _core.FirmParams):
+        raise invalid("params", type(params).__name__, "FirmParams or None", _core.TypeMismatchError)
+    return _core.make_population(population_source, os.fspath(base_dir), threads,
+                                 params if params is not None else _core.FirmParams())
 
 
 def preset_names() -> list[str]:
@@ -187,10 +194,12 @@ def check_population(scenario_file: _core.ScenarioFile) -> None:
 
 def population_of(scenario_file: _core.ScenarioFile, threads: int = 1) -> _core.Population:
     """The population of a scenario file, its relative paths taken from the
-    file's directory; errors on population.* name the file and line."""
+    file's directory, burnt in under the file's scenario parameters; errors
+    on population.* name the file and line."""
     check_population(scenario_file)
     try:
-        return make_population(scenario_file.population, base_dir(scenario_file), threads)
+        return make_population(scenario_file.population, base_dir(scenario_file), threads,
+                               scenario_file.scenario.params)
     except _core.InvalidArgumentError as exc:
         field = getattr(exc, "field", "")
         if not field.startswith("population."):
@@ -216,14 +225,16 @@ def run_file(
     population: _core.Population | None = None,
     microdata: bool | None = None,
     cooperative_panel: bool | None = None,
+    panel_months: list[int] | None = None,
 ) -> Result | list[Result]:
     """Run a scenario file: a path, a built-in preset name or a :class:`ScenarioFile`.
 
     Makes its population (registry paths relative to the file's directory;
     pass ``population`` to reuse one), runs every replication (the file's
     seed, replications 0 .. n-1) and returns the :class:`Result`, or a list
-    of them when the file has more than one replication. ``microdata`` and
-    ``cooperative_panel`` default to the file's ``[outputs]``. Nothing is
+    of them when the file has more than one replication. ``microdata``,
+    ``cooperative_panel`` and ``panel_months`` default to the file's
+    ``[outputs]``. Nothing is
     written: see :meth:`Result.to_csv` (``msmesim run FILE`` writes the
     file's outputs).
     """
@@ -234,6 +245,7 @@ def run_file(
         run(pop, f.scenario, seed=f.seed, replication=rep, threads=threads,
             microdata=f.outputs.microdata if microdata is None else microdata,
             cooperative_panel=f.outputs.cooperative_panel if cooperative_panel is None else cooperative_panel,
+            panel_months=f.outputs.panel_months if panel_months is None else panel_months,
             progress=progress)
         for rep in range(f.replications)
     ]

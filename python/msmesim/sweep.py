@@ -77,23 +77,26 @@ _CACHE_LOCK = threading.Lock()
 CACHE_SIZE = 1
 
 
-def _population_key(source: _core.PopulationSource, base_dir: str) -> tuple[str, str]:
-    # The whole scenario-file text of a default scenario with this population:
-    # every field of the source takes part in the key.
-    return _core.to_toml(_core.ScenarioFile(population=source)), base_dir
+def _population_key(source: _core.PopulationSource, base_dir: str, params: _core.FirmParams) -> tuple[str, str]:
+    # The whole scenario-file text of a scenario with this population and the
+    # parameters it is burnt in under: every field of both takes part in the key.
+    text = _core.to_toml(_core.ScenarioFile(population=source, scenario=_core.Scenario(params=params)))
+    return text, base_dir
 
 
-def _cached_population(source: _core.PopulationSource, base_dir: str, threads: int) -> _core.Population:
-    """The population a source describes, built once per process (kept for
-    the next task of the same sweep)."""
+def _cached_population(source: _core.PopulationSource, base_dir: str, threads: int,
+                       params: _core.FirmParams) -> _core.Population:
+    """The population a source describes, burnt in under ``params`` (the
+    baseline's), built once per process (kept for the next task of the same
+    sweep)."""
     from .scenarios import make_population
 
-    key = _population_key(source, base_dir)
+    key = _population_key(source, base_dir, params)
     with _CACHE_LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-        population = make_population(source, base_dir, threads)
+        population = make_population(source, base_dir, threads, params)
         _CACHE[key] = population
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
@@ -136,7 +139,7 @@ def _run_task(task: _Task) -> _TaskResult:
     base = _core.parse_scenario(task.baseline, "<sweep baseline>")
     population = task.population
     if population is None:
-        population = _cached_population(base.population, task.base_dir, task.threads)
+        population = _cached_population(base.population, task.base_dir, task.threads, base.scenario.params)
     scenarios = [_core.parse_scenario(text, f"<sweep point {p}>").scenario
                  for p, text in zip(task.points, task.scenarios)]
     outcomes, comparison = _compare(population, base.scenario, scenarios, replications=task.replications,
@@ -605,7 +608,7 @@ def _sweep(population_source: Any, baseline: Any, parameters: Any, *, points: An
         from .scenarios import make_population
 
         assert setup.source is not None
-        population = make_population(setup.source, setup.base_dir, threads)
+        population = make_population(setup.source, setup.base_dir, threads, setup.scenario.params)
 
     size = chunksize or _default_chunk(len(frame), executor)
     ids = list(frame.index)

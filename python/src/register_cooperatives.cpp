@@ -12,7 +12,7 @@ namespace msmesim::python {
 #define MSMESIM_COOPERATIVE_ARRAYS(X)                                                                   \
   X(region) X(type) X(members) X(own_capital_rp) X(deposits_rp) X(borrowed_rp) X(surplus_rp) X(cash_rp) \
   X(loans_rp) X(arrears_rp) X(other_assets_rp) X(business_volume_rp_year) X(shu_rp_year) X(rat_history)  \
-  X(active) X(healthy)
+  X(active) X(healthy) X(virtual_rat)
 
 namespace {
 
@@ -91,6 +91,9 @@ void register_cooperatives(py::module_& m) {
           "volume_weight", [](const CooperativeSpec& s) { return type_list(s.volume_weight); },
           [](CooperativeSpec& s, const std::vector<double>& v) { set_type_list(s.volume_weight, v, "volume_weight"); },
           "Business volume per rupiah of capital, relative, as 5 floats in coop_types() order.")
+      .def_readwrite("virtual_rat_share", &CooperativeSpec::virtual_rat_share,
+                     "Share of the cooperatives able to hold their members' meeting (RAT) online when physical "
+                     "meetings are restricted.")
       .def("active_total", &CooperativeSpec::active_total,
            "Active cooperatives in all: the sum of active_by_region, or `active`.")
       .def("validate", &CooperativeSpec::validate, py::arg("regions"),

@@ -57,16 +57,19 @@ Table& table_by_name(RunResult& r, const std::string& which) {
   if (which == "programme_ledger") return r.programme_ledger;
   if (which == "programme_payments") return r.programme_payments;
   if (which == "programme_awards") return r.programme_awards;
+  if (which == "credit_book") return r.credit_book;
+  if (which == "panel") return r.panel;
   throw InvalidArgument("table", "'" + which + "'",
-                        "one of monthly, by_sector, by_class, by_region, firms, cooperatives_monthly, "
-                        "cooperatives_by_type, cooperatives_by_region, cooperatives_panel, programmes_monthly, "
-                        "programme_ledger, programme_payments, programme_awards");
+                        "one of monthly, by_sector, by_class, by_region, firms, credit_book, panel, "
+                        "cooperatives_monthly, cooperatives_by_type, cooperatives_by_region, cooperatives_panel, "
+                        "programmes_monthly, programme_ledger, programme_payments, programme_awards");
 }
 
 RunOptions make_options(std::uint64_t seed, std::uint32_t replication, int threads, bool microdata,
-                        bool record_flows, bool cooperative_panel = false) {
+                        bool record_flows, bool cooperative_panel = false, std::vector<int> panel_months = {}) {
   RunOptions o;
   o.cooperative_panel = cooperative_panel;
+  o.panel_months = std::move(panel_months);
   o.seed = seed;
   o.replication = replication;
   o.threads = threads;
@@ -90,6 +93,14 @@ void register_engine(py::module_& m) {
       .def_readonly("replication", &RunResult::replication)
       .def_property_readonly("start", [](const RunResult& r) { return r.start.to_string(); })
       .def_readonly("months", &RunResult::months)
+      .def_property_readonly(
+          "survey_start",
+          [](const RunResult& r) { return r.survey_start ? std::optional(r.survey_start->to_string()) : std::nullopt; },
+          "First month of the scenario's survey window of the main-problem shares (None: none).")
+      .def_property_readonly(
+          "survey_end",
+          [](const RunResult& r) { return r.survey_end ? std::optional(r.survey_end->to_string()) : std::nullopt; },
+          "Last month of the survey window (None: none).")
       .def_readonly("initial_firms", &RunResult::initial_firms)
       .def_readonly("initial_employment", &RunResult::initial_employment)
       .def_readonly("region_names", &RunResult::region_names)
@@ -105,9 +116,9 @@ void register_engine(py::module_& m) {
             return table_columns(table_by_name(self.cast<RunResult&>(), which), self);
           },
           py::arg("which"),
-          "Columns of a table ('monthly', 'by_sector', 'by_class', 'by_region', 'firms', 'cooperatives_monthly', "
-          "'cooperatives_by_type', 'cooperatives_by_region', 'cooperatives_panel', 'programmes_monthly', "
-          "'programme_ledger', 'programme_payments', 'programme_awards') as (name, array, "
+          "Columns of a table ('monthly', 'by_sector', 'by_class', 'by_region', 'firms', 'credit_book', 'panel', "
+          "'cooperatives_monthly', 'cooperatives_by_type', 'cooperatives_by_region', 'cooperatives_panel', "
+          "'programmes_monthly', 'programme_ledger', 'programme_payments', 'programme_awards') as (name, array, "
           "categories, unit); arrays are read-only views of the result.")
       .def(
           "write_csv",
@@ -122,8 +133,9 @@ void register_engine(py::module_& m) {
   m.def(
       "run",
       [](const Population& population, const Scenario& scenario, std::uint64_t seed, std::uint32_t replication,
-         int threads, bool microdata, bool cooperative_panel, py::object progress) {
-        RunOptions o = make_options(seed, replication, threads, microdata, false, cooperative_panel);
+         int threads, bool microdata, bool cooperative_panel, std::vector<int> panel_months, py::object progress) {
+        RunOptions o =
+            make_options(seed, replication, threads, microdata, false, cooperative_panel, std::move(panel_months));
         o.progress = progress_adapter(std::move(progress));
         // Safe without the GIL: the engine touches only C++ objects, which the
         // caller's references keep alive; Python is re-entered only through
@@ -133,19 +145,21 @@ void register_engine(py::module_& m) {
       },
       py::arg("population"), py::arg("scenario"), py::kw_only(), py::arg("seed") = 1, py::arg("replication") = 0,
       py::arg("threads") = 1, py::arg("microdata") = true, py::arg("cooperative_panel") = false,
-      py::arg("progress") = py::none(),
-      "Run a scenario on a population to the end. progress(done, total) is called after every month; "
-      "returning False cancels (CancelledError); Ctrl-C raises KeyboardInterrupt within a month.");
+      py::arg("panel_months") = std::vector<int>{}, py::arg("progress") = py::none(),
+      "Run a scenario on a population to the end. panel_months: months (indices from 0) whose every firm is kept "
+      "in the 'panel' table. progress(done, total) is called after every month; returning False cancels "
+      "(CancelledError); Ctrl-C raises KeyboardInterrupt within a month.");
 
   auto sim = py::class_<Simulation>(m, "Simulation", "The engine one month at a time.");
   sim.def(py::init([](const Population& population, const Scenario& scenario, std::uint64_t seed,
-                      std::uint32_t replication, int threads, bool record_flows) {
+                      std::uint32_t replication, int threads, bool record_flows, std::vector<int> panel_months) {
             py::gil_scoped_release release;
-            return std::make_unique<Simulation>(population, scenario,
-                                                make_options(seed, replication, threads, true, record_flows));
+            return std::make_unique<Simulation>(
+                population, scenario,
+                make_options(seed, replication, threads, true, record_flows, false, std::move(panel_months)));
           }),
           py::arg("population"), py::arg("scenario"), py::kw_only(), py::arg("seed") = 1, py::arg("replication") = 0,
-          py::arg("threads") = 1, py::arg("record_flows") = false,
+          py::arg("threads") = 1, py::arg("record_flows") = false, py::arg("panel_months") = std::vector<int>{},
           py::keep_alive<1, 2>())  // the population must outlive the simulation
       .def_property_readonly("months_done", &Simulation::months_done)
       .def_property_readonly("months_total", &Simulation::months_total)

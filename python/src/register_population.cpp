@@ -12,7 +12,11 @@ namespace msmesim::python {
 #define MSMESIM_POPULATION_ARRAYS(X)                                                                      \
   X(region) X(sector) X(size_class) X(workers) X(revenue_rp_month) X(assets_rp) X(variable_cost_share)   \
   X(fixed_cost_rp_month) X(wage_rp_month) X(online_share) X(owner_capability) X(registered) X(ever_kur) \
-  X(cash_rp) X(loan_principal_rp) X(loan_rate_year) X(loan_months_left) X(loan_lender) X(cooperative)
+  X(cash_rp) X(loan_principal_rp) X(loan_rate_year) X(loan_months_left) X(loan_lender) X(cooperative)     \
+  X(base_workers) X(revenue_level_rp) X(expected_revenue_rp) X(capital_intensity) X(cash_target_months)  \
+  X(loan_term_months) X(loan_installment_rp) X(informal_principal_rp) X(informal_months_left)            \
+  X(informal_installment_rp) X(debt_arrears_rp) X(payables_rp) X(owner_owed_rp) X(months_unable)         \
+  X(months_low_income) X(age_months)
 
 void register_population(py::module_& m) {
   py::class_<RegionSpec>(m, "RegionSpec", "A region (kecamatan) and its weight.")
@@ -48,6 +52,10 @@ void register_population(py::module_& m) {
       .def("__setitem__", &PopulationSpec::set)
       .def_readwrite("cooperatives", &PopulationSpec::cooperatives,
                      "CooperativeSpec of the population's cooperatives (none unless count > 0); edited in place.")
+      .def_readwrite("firm_params", &PopulationSpec::firm_params,
+                     "FirmParams under which the population is burnt in (population parameter burn_in_months) and "
+                     "its initial loans are sized: give the scenario's, so that a run without shocks stands still "
+                     "under them. Edited in place.")
       .def("parameter_names", &PopulationSpec::parameter_names)
       .def("validate", &PopulationSpec::validate)
       .def("__copy__", [](const PopulationSpec& s) { return s; })
@@ -72,7 +80,24 @@ void register_population(py::module_& m) {
       .def("__deepcopy__", [](const Population& p, py::dict) { return p; })
       .def_static("generate", &generate_population, py::arg("spec"), py::arg("seed"), py::arg("threads") = 1,
                   py::call_guard<py::gil_scoped_release>(),
-                  "Draw a synthetic population from a spec (deterministic in spec and seed).")
+                  "Draw a synthetic population from a spec (deterministic in spec and seed), burnt in for the "
+                  "spec's burn_in_months under spec.firm_params.")
+      .def_readwrite("entry_spec", &Population::entry_spec,
+                     "PopulationSpec new firms are drawn from (entrants of a run, replacements during the burn-in): "
+                     "the generating spec, or one estimated from a registry (a copy: assign a new one to change "
+                     "it).")
+      .def_readwrite("baseline_exit_rate_month", &Population::baseline_exit_rate_month,
+                     "Share of firms that closed a month over the last 24 months of the burn-in (-1: not burnt "
+                     "in); a run's entry balances it when entry_rate_month is -1.")
+      .def_property_readonly(
+          "entry_templates",
+          [](py::object self) { return vector_view(self.cast<Population&>().entry_templates, self); },
+          "Rows of the firms that closed in the burn-in's last months (uint32 view); a run's entrants take a "
+          "template's region, sector, class and cooperative (empty: any firm).")
+      .def_property_readonly(
+          "entry_template_class",
+          [](py::object self) { return vector_view(self.cast<Population&>().entry_template_class, self); },
+          "Size class code of each entry template (uint8 view, as long as entry_templates).")
       .def_property(
           "cooperatives", [](Population& p) -> Cooperatives& { return p.cooperatives; },
           [](Population& p, const Cooperatives& c) { p.cooperatives = c; }, py::return_value_policy::reference_internal,
@@ -107,13 +132,32 @@ void register_population(py::module_& m) {
   });
   MSMESIM_POPULATION_ARRAYS(MSMESIM_POPULATION_ARRAY)
 #undef MSMESIM_POPULATION_ARRAY
-  pop.def_static("array_names", [] {
+  pop.def_static("array_names", [] {  // the per-firm arrays, in declaration order
     return std::vector<std::string>{
 #define MSMESIM_POPULATION_NAME(field) #field,
         MSMESIM_POPULATION_ARRAYS(MSMESIM_POPULATION_NAME)
 #undef MSMESIM_POPULATION_NAME
     };
   });
+
+  m.def(
+      "burn_in",
+      [](Population& population, const FirmParams& params, int months, std::uint64_t seed, int threads) {
+        // Safe without the GIL: the population is a C++ object the caller's
+        // reference keeps alive, and nothing here calls back into Python.
+        py::gil_scoped_release release;
+        burn_in(population, params, months, seed, threads);
+      },
+      py::arg("population"), py::arg("params") = FirmParams{}, py::arg("months") = 60, py::arg("seed") = 1,
+      py::arg("threads") = 1,
+      "Step the firms of `population` (in place) for `months` months through the model's own processes under "
+      "`params`, without shocks or programmes, replacing each firm that closes by a new one in its place (drawn "
+      "from population.entry_spec), and write their state back (docs/model.md §4). Deterministic in (population, "
+      "params, months, seed); sets population.baseline_exit_rate_month.");
+  m.def("estimate_entry_spec", &estimate_entry_spec, py::arg("population"),
+        py::call_guard<py::gil_scoped_release>(),
+        "A PopulationSpec estimated from a population's firms (sectors, classes and shares), from which entrants "
+        "are drawn.");
 }
 
 }  // namespace msmesim::python

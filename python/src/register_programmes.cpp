@@ -67,6 +67,18 @@ std::string eligibility_repr(const Eligibility& e) {
 
 void register_programmes(py::module_& m) {
   m.def("programme_kinds", [] { return names_of(kAllProgrammeKinds); }, "Programme kind names (docs/model.md §15).");
+  m.def(
+      "spends_budget", [](const std::string& kind) { return spends_budget(programme_kind_from_string(kind)); },
+      py::arg("kind"),
+      "Whether a kind's awards cost the government money; those that do not (loan_restructuring: lenders bear the "
+      "relief) act whatever their budget.");
+  m.def(
+      "serves_cooperatives",
+      [](const std::string& kind) { return serves_cooperatives(programme_kind_from_string(kind)); }, py::arg("kind"),
+      "Whether a kind's recipients are cooperatives (csr_capital, coop_network, virtual_rat; the clinic serves both).");
+  m.def(
+      "serves_firms", [](const std::string& kind) { return serves_firms(programme_kind_from_string(kind)); },
+      py::arg("kind"), "Whether a kind's recipients are firms (the clinic serves both).");
   m.def("allocations", [] { return names_of(kAllAllocations); },
         "Allocation rules: who is served first when applicants exceed what is left.");
   m.def("eligibility_attributes", &eligibility_attributes,

@@ -47,18 +47,25 @@ void register_scenario(py::module_& m) {
                        int ramp_months, int plateau_months, double recovery_half_life_months,
                        std::vector<double> path, std::vector<std::string> sectors, std::vector<std::string> regions,
                        std::vector<std::string> classes, std::map<std::string, double> incidence_by_sector,
-                       std::string name) {
+                       std::string name, int recovery_months, double end_below,
+                       std::map<std::string, SeverityDist> severity_by_sector) {
              Shock s;
              s.name = std::move(name);
              s.channel = channel_from_string(channel, "channel");
              s.onset = YearMonth::parse(onset, "onset");
              s.severity = severity;
              s.incidence = incidence;
-             s.profile = {ramp_months, plateau_months, recovery_half_life_months, std::move(path)};
+             s.profile.ramp_months = ramp_months;
+             s.profile.plateau_months = plateau_months;
+             s.profile.recovery_half_life_months = recovery_half_life_months;
+             s.profile.path = std::move(path);
+             s.profile.recovery_months = recovery_months;
+             s.profile.end_below = end_below;
              s.target.sectors = std::move(sectors);
              s.target.regions = std::move(regions);
              s.target.classes = classes_from(classes, "classes");
              s.incidence_by_sector = std::move(incidence_by_sector);
+             s.severity_by_sector = std::move(severity_by_sector);
              s.validate(s.name.empty() ? "shock" : "shock '" + s.name + "'");
              return s;
            }),
@@ -66,7 +73,9 @@ void register_scenario(py::module_& m) {
            py::arg("ramp_months") = 0, py::arg("plateau_months") = 3, py::arg("recovery_half_life_months") = 6.0,
            py::arg("path") = std::vector<double>{}, py::arg("sectors") = std::vector<std::string>{},
            py::arg("regions") = std::vector<std::string>{}, py::arg("classes") = std::vector<std::string>{},
-           py::arg("incidence_by_sector") = std::map<std::string, double>{}, py::arg("name") = "")
+           py::arg("incidence_by_sector") = std::map<std::string, double>{}, py::arg("name") = "",
+           py::arg("recovery_months") = 0, py::arg("end_below") = 0.05,
+           py::arg("severity_by_sector") = std::map<std::string, SeverityDist>{})
       .def_readwrite("name", &Shock::name)
       .def_property(
           "channel", [](const Shock& s) { return std::string(to_string(s.channel)); },
@@ -77,6 +86,9 @@ void register_scenario(py::module_& m) {
       .def_readwrite("severity", &Shock::severity)
       .def_readwrite("incidence", &Shock::incidence)
       .def_readwrite("incidence_by_sector", &Shock::incidence_by_sector)
+      .def_readwrite("severity_by_sector", &Shock::severity_by_sector,
+                     "Severity for particular sectors (sector name: SeverityDist), overriding `severity` (a copy: "
+                     "assign a new dict to change it).")
       .def_property(
           "ramp_months", [](const Shock& s) { return s.profile.ramp_months; },
           [](Shock& s, int v) { s.profile.ramp_months = v; })
@@ -90,6 +102,14 @@ void register_scenario(py::module_& m) {
           "path", [](const Shock& s) { return s.profile.path; },
           [](Shock& s, std::vector<double> v) { s.profile.path = std::move(v); })
       .def_property(
+          "recovery_months", [](const Shock& s) { return s.profile.recovery_months; },
+          [](Shock& s, int v) { s.profile.recovery_months = v; },
+          "Months of a linear recovery to 0 after the plateau (0: the half-life decay).")
+      .def_property(
+          "end_below", [](const Shock& s) { return s.profile.end_below; },
+          [](Shock& s, double v) { s.profile.end_below = v; },
+          "A decaying shock ends once its intensity falls below this.")
+      .def_property(
           "sectors", [](const Shock& s) { return s.target.sectors; },
           [](Shock& s, std::vector<std::string> v) { s.target.sectors = std::move(v); })
       .def_property(
@@ -100,6 +120,9 @@ void register_scenario(py::module_& m) {
           [](Shock& s, const std::vector<std::string>& v) { s.target.classes = classes_from(v, "classes"); })
       .def("intensity", [](const Shock& s, int k) { return s.profile.intensity(k); }, py::arg("months_since_onset"),
            "Intensity (0-1) a number of months after onset.")
+      .def("months_to_end", [](const Shock& s) { return s.profile.months_to_end(); },
+           "Months after onset from which the intensity is 0 for good (-1: never, only for a half-life decay "
+           "with end_below 0).")
       .def("validate", [](const Shock& s) { s.validate(s.name.empty() ? "shock" : "shock '" + s.name + "'"); })
       .def("__copy__", [](const Shock& s) { return s; })
       .def("__deepcopy__", [](const Shock& s, py::dict) { return s; })
@@ -136,16 +159,55 @@ void register_scenario(py::module_& m) {
                              })
       .def_readonly("output", &InputOutput::output);
 
+  py::class_<Restriction>(m, "Restriction",
+                          "Restrictions on gatherings (PSBB, PPKM) from start to end (calendar months, inclusive); "
+                          "intensity is the share of the month physical meetings were not allowed. They block "
+                          "cooperatives' members' meetings (RAT) unless a cooperative can meet online.")
+      .def(py::init([](const std::string& start, const std::string& end, double intensity, std::string name) {
+             Restriction r;
+             r.start = YearMonth::parse(start, "start");
+             r.end = YearMonth::parse(end, "end");
+             r.intensity = intensity;
+             r.name = std::move(name);
+             r.validate(r.name.empty() ? "restriction" : "restriction '" + r.name + "'");
+             return r;
+           }),
+           py::kw_only(), py::arg("start"), py::arg("end"), py::arg("intensity") = 1.0, py::arg("name") = "")
+      .def_readwrite("name", &Restriction::name)
+      .def_property(
+          "start", [](const Restriction& r) { return r.start.to_string(); },
+          [](Restriction& r, const std::string& v) { r.start = YearMonth::parse(v, "start"); },
+          "First month of the restrictions ('YYYY-MM').")
+      .def_property(
+          "end", [](const Restriction& r) { return r.end.to_string(); },
+          [](Restriction& r, const std::string& v) { r.end = YearMonth::parse(v, "end"); },
+          "Last month of the restrictions ('YYYY-MM', inclusive).")
+      .def_readwrite("intensity", &Restriction::intensity,
+                     "Share of each month physical meetings were not allowed (0-1).")
+      .def("validate",
+           [](const Restriction& r) { r.validate(r.name.empty() ? "restriction" : "restriction '" + r.name + "'"); })
+      .def("__copy__", [](const Restriction& r) { return r; })
+      .def("__deepcopy__", [](const Restriction& r, py::dict) { return r; })
+      .def("__repr__", [](const Restriction& r) {
+        return "Restriction(name='" + r.name + "', start='" + r.start.to_string() + "', end='" + r.end.to_string() +
+               "', intensity=" + detail::format_value(r.intensity) + ")";
+      });
+
   py::class_<Scenario>(m, "Scenario", "Horizon, shocks, support programmes, parameters and linkages of a run.")
       .def(py::init([](std::string name, const std::string& start, int months, std::vector<Shock> shocks,
                        std::vector<Programme> programmes, py::object params, std::optional<InputOutput> input_output, const std::string& class_regime,
-                       const std::string& class_criterion, int class_review_months) {
+                       const std::string& class_criterion, int class_review_months,
+                       std::vector<Restriction> restrictions, const std::optional<std::string>& survey_start,
+                       const std::optional<std::string>& survey_end) {
              Scenario s;
              s.name = std::move(name);
              s.start = YearMonth::parse(start, "start");
              s.months = months;
              s.shocks = std::move(shocks);
+             s.restrictions = std::move(restrictions);
              s.programmes = std::move(programmes);
+             if (survey_start) s.survey_start = YearMonth::parse(*survey_start, "survey_start");
+             if (survey_end) s.survey_end = YearMonth::parse(*survey_end, "survey_end");
              if (py::isinstance<FirmParams>(params)) {
                s.params = params.cast<FirmParams>();
              } else if (py::isinstance<py::dict>(params)) {
@@ -170,13 +232,36 @@ void register_scenario(py::module_& m) {
            py::arg("shocks") = std::vector<Shock>{}, py::arg("programmes") = std::vector<Programme>{},
            py::arg("params") = py::none(),
            py::arg("input_output") = py::none(), py::arg("class_regime") = "law20_2008",
-           py::arg("class_criterion") = "higher_of", py::arg("class_review_months") = 12)
+           py::arg("class_criterion") = "higher_of", py::arg("class_review_months") = 12,
+           py::arg("restrictions") = std::vector<Restriction>{}, py::arg("survey_start") = py::none(),
+           py::arg("survey_end") = py::none())
       .def_readwrite("name", &Scenario::name)
       .def_property(
           "start", [](const Scenario& s) { return s.start.to_string(); },
           [](Scenario& s, const std::string& v) { s.start = YearMonth::parse(v, "start"); })
       .def_readwrite("months", &Scenario::months)
       .def_readwrite("shocks", &Scenario::shocks, "List of Shock (assign a new list to change it).")
+      .def_readwrite("restrictions", &Scenario::restrictions,
+                     "List of Restriction on gatherings; where several cover a month, the largest intensity counts "
+                     "(assign a new list to change it).")
+      .def_property(
+          "survey_start",
+          [](const Scenario& s) { return s.survey_start ? std::optional(s.survey_start->to_string()) : std::nullopt; },
+          [](Scenario& s, const std::optional<std::string>& v) {
+            s.survey_start = v ? std::optional(YearMonth::parse(*v, "survey_start")) : std::nullopt;
+          },
+          "First month of the survey window of the main-problem shares in summaries ('YYYY-MM'; None: no "
+          "window). Set together with survey_end.")
+      .def_property(
+          "survey_end",
+          [](const Scenario& s) { return s.survey_end ? std::optional(s.survey_end->to_string()) : std::nullopt; },
+          [](Scenario& s, const std::optional<std::string>& v) {
+            s.survey_end = v ? std::optional(YearMonth::parse(*v, "survey_end")) : std::nullopt;
+          },
+          "Last month of the survey window ('YYYY-MM'; None: no window).")
+      .def(
+          "restriction", [](const Scenario& s, const std::string& ym) { return s.restriction(YearMonth::parse(ym, "month")); },
+          py::arg("month"), "Intensity (0-1) of the restrictions on gatherings in a calendar month ('YYYY-MM').")
       .def_readwrite("programmes", &Scenario::programmes,
                      "List of Programme, in the order they are served (assign a new list to change it).")
       .def_readwrite("params", &Scenario::params)
@@ -203,6 +288,11 @@ void register_scenario(py::module_& m) {
   m.def("bogor_cooperative_spec", &presets::bogor_cooperative_spec,
         "Bogor's cooperatives in 2019: 1,651 cooperatives, 589 active by kecamatan, 91,555 members.");
   m.def("bogor_population_spec", &presets::bogor_population_spec, py::arg("firms") = presets::kBogorFirms);
+  m.attr("NORTH_SUMATRA_COOPERATIVES") = presets::kNorthSumatraCooperatives;
+  m.attr("NORTH_SUMATRA_VIRTUAL_RAT_SHARE") = presets::kNorthSumatraVirtualRatShare;
+  m.def("north_sumatra_cooperative_spec", &presets::north_sumatra_cooperative_spec,
+        "North Sumatra's 11,917 cooperatives (seed 001) with Bogor's composition per cooperative and the share "
+        "able to hold their members' meeting online (NORTH_SUMATRA_VIRTUAL_RAT_SHARE).");
   m.def("bogor_input_output", &presets::bogor_input_output);
   m.attr("BANJARBARU_FIRMS") = presets::kBanjarbaruFirms;
   m.def("banjarbaru_population_spec", &presets::banjarbaru_population_spec,

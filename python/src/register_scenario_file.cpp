@@ -46,15 +46,16 @@ void register_scenario_file(py::module_& m) {
                                "Where a run's firms (and cooperatives) come from: the built-in population or "
                                "registry files ([population] of a scenario file).")
       .def(py::init([](std::string preset, std::int64_t firms, std::uint64_t seed, std::string firms_csv,
-                       std::string cooperatives_csv, std::string memberships_csv, std::string regime) {
+                       std::string cooperatives_csv, std::string memberships_csv, std::string regime,
+                       std::int64_t burn_in_months) {
              return PopulationSource{std::move(preset),          firms,
                                      seed,                       std::move(firms_csv),
                                      std::move(cooperatives_csv), std::move(memberships_csv),
-                                     std::move(regime)};
+                                     std::move(regime),          burn_in_months};
            }),
            py::kw_only(), py::arg("preset") = "bogor", py::arg("firms") = 0, py::arg("seed") = 1,
            py::arg("firms_csv") = "", py::arg("cooperatives_csv") = "", py::arg("memberships_csv") = "",
-           py::arg("regime") = "law20_2008")
+           py::arg("regime") = "law20_2008", py::arg("burn_in_months") = -1)
       .def_readwrite("preset", &PopulationSource::preset,
                      "A built-in population ('bogor'), or '' when firms_csv is given.")
       .def_readwrite("firms", &PopulationSource::firms, "Firms to generate (0: the preset's own size).")
@@ -64,34 +65,43 @@ void register_scenario_file(py::module_& m) {
       .def_readwrite("cooperatives_csv", &PopulationSource::cooperatives_csv, "The registry's cooperatives file.")
       .def_readwrite("memberships_csv", &PopulationSource::memberships_csv, "The registry's memberships file.")
       .def_readwrite("regime", &PopulationSource::regime, "Size-class regime of a registry file.")
+      .def_readwrite("burn_in_months", &PopulationSource::burn_in_months,
+                     "Months of burn-in before the first month (docs/model.md §4); -1: the built-in population's "
+                     "own (population.burn_in_months), and none for a registry file.")
       .def("__copy__", [](const PopulationSource& s) { return s; })
       .def("__deepcopy__", [](const PopulationSource& s, py::dict) { return s; })
       .def("__repr__", [](const PopulationSource& s) {
         if (!s.firms_csv.empty())
           return "PopulationSource(firms_csv=" + quoted(s.firms_csv) + ", cooperatives_csv=" +
                  quoted(s.cooperatives_csv) + ", memberships_csv=" + quoted(s.memberships_csv) +
-                 ", regime=" + quoted(s.regime) + ")";
+                 ", regime=" + quoted(s.regime) + ", burn_in_months=" + std::to_string(s.burn_in_months) + ")";
         return "PopulationSource(preset=" + quoted(s.preset) + ", firms=" + std::to_string(s.firms) +
-               ", seed=" + std::to_string(s.seed) + ")";
+               ", seed=" + std::to_string(s.seed) + ", burn_in_months=" + std::to_string(s.burn_in_months) + ")";
       });
 
   py::class_<OutputSpec>(m, "OutputSpec", "What a run writes ([outputs] of a scenario file).")
-      .def(py::init([](std::string dir, std::string report, bool microdata, bool cooperative_panel) {
-             return OutputSpec{std::move(dir), std::move(report), microdata, cooperative_panel};
+      .def(py::init([](std::string dir, std::string report, bool microdata, bool cooperative_panel,
+                       std::vector<int> panel_months) {
+             return OutputSpec{std::move(dir), std::move(report), microdata, cooperative_panel,
+                               std::move(panel_months)};
            }),
            py::kw_only(), py::arg("dir") = "", py::arg("report") = "", py::arg("microdata") = false,
-           py::arg("cooperative_panel") = false)
+           py::arg("cooperative_panel") = false, py::arg("panel_months") = std::vector<int>{})
       .def_readwrite("dir", &OutputSpec::dir, "Directory of the CSV files ('': none).")
       .def_readwrite("report", &OutputSpec::report, "An HTML report ('': none).")
       .def_readwrite("microdata", &OutputSpec::microdata, "Include the firm-level table.")
       .def_readwrite("cooperative_panel", &OutputSpec::cooperative_panel,
                      "Include one row per cooperative and month.")
+      .def_readwrite("panel_months", &OutputSpec::panel_months,
+                     "Months (indices from 0) whose every firm is written to panel.csv (assign a new list to "
+                     "change it).")
       .def("__copy__", [](const OutputSpec& s) { return s; })
       .def("__deepcopy__", [](const OutputSpec& s, py::dict) { return s; })
       .def("__repr__", [](const OutputSpec& s) {
         return "OutputSpec(dir=" + quoted(s.dir) + ", report=" + quoted(s.report) +
                ", microdata=" + (s.microdata ? "True" : "False") +
-               ", cooperative_panel=" + (s.cooperative_panel ? "True" : "False") + ")";
+               ", cooperative_panel=" + (s.cooperative_panel ? "True" : "False") +
+               ", panel_months=" + py::repr(py::cast(s.panel_months)).cast<std::string>() + ")";
       });
 
   py::class_<ScenarioFile>(m, "ScenarioFile",
@@ -139,8 +149,9 @@ void register_scenario_file(py::module_& m) {
   m.def("save_scenario", &save_scenario_file, py::arg("scenario_file"), py::arg("path"),
         "Write to_toml(scenario_file) to `path` (through a temporary file).");
   m.def("make_population", &make_population, py::arg("population_source"), py::arg("base_dir") = "",
-        py::arg("threads") = 1, py::call_guard<py::gil_scoped_release>(),
-        "Generate or read the population a PopulationSource describes (relative paths from base_dir); refuses "
+        py::arg("threads") = 1, py::arg("params") = FirmParams{}, py::call_guard<py::gil_scoped_release>(),
+        "Generate or read the population a PopulationSource describes (relative paths from base_dir), burnt in "
+        "under `params` (give the scenario's, so that a run without shocks stands still under them); refuses "
         "a population that would not fit in memory (error on population.firms).");
   m.def("require_memory", &detail::require_memory, py::arg("field"), py::arg("firms"),
         "Raise InvalidArgumentError on `field` when `firms` firms would not fit in the memory available.");

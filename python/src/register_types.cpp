@@ -2,6 +2,7 @@
 // regimes, as the snake_case strings Python users write.
 #include <msmesim/error.hpp>
 #include <msmesim/size_class.hpp>
+#include <msmesim/state.hpp>
 #include <msmesim/types.hpp>
 
 #include "pybind_common.hpp"
@@ -21,6 +22,10 @@ void register_types(py::module_& m) {
   m.def("size_classes", [] { return names_of(kAllSizeClasses); }, "Size class names, smallest first.");
   m.def("channels", [] { return names_of(kAllChannels); }, "Shock channel names.");
   m.def("lenders", [] { return names_of(kAllLenders); }, "Lender kinds, in the order firms try them.");
+  m.def("closure_reasons", [] { return names_of(kAllClosureReasons); },
+        "Why a firm closed, in code order (FirmState.closure_reason): open (not closed), owner_exit (the owner left "
+        "for reasons outside the business), unviable (it no longer supported the household), insolvent (unable to "
+        "meet its obligations for closure_after_months months).");
   m.def("coop_types", [] { return names_of(kAllCoopTypes); },
         "Cooperative types, in code order (the order of CooperativeSpec's per-type lists).");
   m.def("class_regimes", [] { return std::vector<std::string>{"law20_2008", "pp7_2021", "bps_workers"}; },

@@ -22,7 +22,7 @@ SHU_RP = 42_667_055_523.0
 FRAME_COLUMNS = [
     "region", "type", "members", "member_firms", "own_capital_rp", "deposits_rp", "borrowed_rp",
     "external_capital_rp", "surplus_rp", "cash_rp", "loans_rp", "arrears_rp", "other_assets_rp",
-    "business_volume_rp_year", "shu_rp_year", "rat_history", "active", "healthy",
+    "business_volume_rp_year", "shu_rp_year", "rat_history", "active", "healthy", "virtual_rat",
 ]
 
 
@@ -105,7 +105,7 @@ def test_cooperative_arrays_are_views_not_copies(bogor):
     assert set(ms.Cooperatives.array_names()) == {
         "region", "type", "members", "own_capital_rp", "deposits_rp", "borrowed_rp", "surplus_rp", "cash_rp",
         "loans_rp", "arrears_rp", "other_assets_rp", "business_volume_rp_year", "shu_rp_year", "rat_history",
-        "active", "healthy",
+        "active", "healthy", "virtual_rat",
     }
     assert co.memory_bytes() > 0 and pop.memory_bytes() > co.memory_bytes()
 
@@ -137,7 +137,7 @@ def test_cooperatives_frame_columns_and_dtypes(bogor):
     assert frame["type"].cat.ordered is False
     assert frame["region"].iloc[0] == bogor.region_names[co.region[0]]
     assert frame["type"].iloc[0] == ms.coop_types()[co.type[0]]
-    assert frame["active"].dtype == bool and frame["healthy"].dtype == bool
+    assert frame["active"].dtype == bool and frame["healthy"].dtype == bool and frame["virtual_rat"].dtype == bool
     assert frame["members"].dtype == np.int32 and frame["member_firms"].dtype == np.int64
     assert frame["rat_history"].dtype == np.uint8
     for col in FRAME_COLUMNS[4:15]:
@@ -286,7 +286,7 @@ def test_memberships_file_needs_a_cooperatives_file(tmp_path: Path):
 @pytest.fixture(scope="module")
 def bogor_run():
     pop = ms.generate_population(ms.presets.bogor_population_spec(20000), seed=2)
-    return pop, ms.run(pop, ms.presets.bogor_covid19_scenario(), seed=3, microdata=False, cooperative_panel=True)
+    return pop, ms.run(pop, ms.presets.bogor_covid19_scenario(), seed=3, cooperative_panel=True)
 
 
 def test_run_gives_cooperative_frames_by_month_type_and_kecamatan(bogor_run):
@@ -329,8 +329,12 @@ def test_members_and_nonmembers_side_by_side(bogor_run):
     assert set(side["group"]) == {"member", "nonmember"}
     first = side[side["month"] == 0].set_index("group")
     assert first["active_firms"].sum() == result.monthly["active_firms"].iloc[0]
+    # The population's member firms, and the firms that entered in the first month into the
+    # cooperative of the firm they replace.
+    firms = result.firms
+    entrants = int(((firms["entry_month"] == 0) & (firms["cooperative"] >= 0)).sum())
     members = int((pop.cooperative >= 0).sum())
-    assert first.loc["member", "active_firms"] + first.loc["member", "closed_firms"] == members
+    assert first.loc["member", "active_firms"] + first.loc["member", "closed_firms"] == members + entrants
 
 
 def test_cli_writes_cooperative_outputs(tmp_path):

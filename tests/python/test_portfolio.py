@@ -65,7 +65,7 @@ def test_optimiser_within_two_percent_of_exhaustive_grid(population, baseline, r
                 if share > 0:
                     p.budget_rp = share * TOTAL
                     chosen.append(p)
-            s.programmes = chosen
+            s.programmes = [*baseline.programmes, *chosen]   # on top of the preset's national relief
             scenarios.append(s)
     best_scenario = result.scenario("best")
     best_scenario.name = "optimiser-best"
@@ -84,7 +84,7 @@ def test_optimiser_within_two_percent_of_exhaustive_grid(population, baseline, r
     assert result.evaluations < len(scenarios)            # fewer runs than the exhaustive grid
 
 
-def test_budget_constraint_holds_exactly(result):
+def test_budget_constraint_holds_exactly(result, baseline):
     names = ["grant", "voucher", "small"]
     for portfolio in (result.best, result.equal_split):
         shares = [portfolio["shares"][n] for n in names]
@@ -100,7 +100,12 @@ def test_budget_constraint_holds_exactly(result):
         assert np.allclose(shares.sum(axis=1), 1.0, rtol=0, atol=1e-12)
     assert result.equal_split["shares"] == pytest.approx({n: 1 / 3 for n in names})
     scenario = result.scenario("best")
-    budgets = {p.name: p.budget_rp for p in scenario.programmes}
+    # The baseline's own programmes (the national credit relief) come first, unchanged; then the
+    # portfolio's programmes with their budgets.
+    base = {p.name: p.budget_rp for p in baseline.programmes}
+    assert [p.name for p in scenario.programmes[:len(base)]] == list(base)
+    assert {p.name: p.budget_rp for p in scenario.programmes[:len(base)]} == base
+    budgets = {p.name: p.budget_rp for p in scenario.programmes[len(base):]}
     assert budgets == {n: b for n, b in result.best["budgets_rp"].items() if b > 0}
     assert math.fsum(budgets.values()) == TOTAL
 

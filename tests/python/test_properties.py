@@ -255,9 +255,11 @@ def check_month(sim: ms.Simulation, reopened: list[int], memberships: list[int])
     f = {name: np.asarray(sim.flows(name)[:n], dtype=float) for name in ms.Simulation.flow_names()}
     stepped = f["stepped"] == 1
     inflow = f["cash_before"] + f["revenue_received"] + f["new_credit"] + f["shu_received"]
-    outflow = f["operating_paid"] + f["debt_service_paid"] + f["owner_draw"]
+    outflow = (f["operating_paid"] + f["debt_service_paid"] + f["debt_prepaid"] + f["owner_draw"] + f["investment"]
+               + f["closure_payout"])
     scale = np.maximum.reduce([f[k] for k in ("cash_before", "revenue_received", "new_credit", "operating_paid",
-                                             "debt_service_paid", "owner_draw", "cash_after", "shu_received")]
+                                             "debt_service_paid", "debt_prepaid", "owner_draw", "investment",
+                                             "closure_payout", "cash_after", "shu_received")]
                               + [np.ones(n)])
     gap = np.abs(f["cash_after"] - (inflow - outflow))
     bad = stepped & (gap > 1e-9 * scale)
@@ -565,14 +567,20 @@ def test_a_kur_subsidy_offer_never_cuts_ordinary_kur_credit(populations) -> None
 
 def test_firms_that_join_a_cooperative_are_counted_as_members(populations) -> None:
     """Cooperatives.members counts persons, member firms included, so a firm
-    that joins through a coop_collaboration programme adds one member."""
+    that joins through a coop_collaboration programme adds one member, and so
+    does a new firm that enters into the cooperative of the firm it replaces."""
     pop = populations[True]
     mou = pg.coop_collaboration("mou", start="2020-01", end="2020-03", budget_rp=1e12)
     sim = ms.Simulation(pop, ms.Scenario(months=3, programmes=[mou]), seed=1)
     sim.run()
     before = np.asarray(pop.cooperative)
-    after = np.asarray(sim.state("cooperative")[: len(pop)])
+    state = np.asarray(sim.state("cooperative")[: sim.firm_count])
+    after, entrants = state[: len(pop)], state[len(pop):]
+    assert np.array_equal(after[before >= 0], before[before >= 0])  # members stay members
     joined = np.bincount(after[(before < 0) & (after >= 0)], minlength=len(pop.cooperatives))
     assert joined.sum() > 100
+    entered = np.bincount(entrants[entrants >= 0], minlength=len(pop.cooperatives))
+    assert entered.sum() > 0
     members = np.asarray(sim.cooperatives.members)[: len(pop.cooperatives)]
-    np.testing.assert_array_equal(members, np.asarray(pop.cooperatives.members) + joined)
+    np.testing.assert_array_equal(members, np.asarray(pop.cooperatives.members) + joined
+                                  + entered[: len(pop.cooperatives)])

@@ -14,7 +14,7 @@ import pytest
 import msmesim as ms
 from msmesim import report
 
-SECTIONS = ("scenario", "headline", "charts", "programmes", "beneficiaries", "assumptions")
+SECTIONS = ("scenario", "headline", "charts", "dynamics", "credit", "programmes", "beneficiaries", "assumptions")
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,8 @@ def scenarios() -> list[ms.Scenario]:
     baseline = ms.preset("bogor-covid19").scenario
     grant = ms.preset("bogor-covid19").scenario
     grant.name = "bogor-covid19 + bpum"
-    grant.programmes = [ms.programmes.cash_grant("bpum", start="2020-05", end="2020-12", budget_rp=5e9)]
+    grant.programmes = [*baseline.programmes,
+                        ms.programmes.cash_grant("bpum", start="2020-05", end="2020-12", budget_rp=5e9)]
     return [baseline, grant]
 
 
@@ -61,10 +62,11 @@ def test_report_is_self_contained_with_every_section(report_path: Path):
     assert not re.search(r"<link[^>]*stylesheet", text, flags=re.I)
     for section in SECTIONS:
         assert f"<section id='{section}'>" in text, section
-    # Charts are inline SVG, one per series, not linked images.
-    assert text.count("<svg") == 3 and "<img" not in text
-    for column in ("active_firms", "employment", "revenue_index"):
-        assert f"id='chart-{column}'" in text
+    # Charts are inline SVG, not linked images: one per series, closures by route, class changes and
+    # the credit book.
+    assert text.count("<svg") == 6 and "<img" not in text
+    for chart in ("active_firms", "employment", "revenue_index", "closures", "class-changes", "credit"):
+        assert f"id='chart-{chart}'" in text
 
 
 def test_report_content(report_path: Path, results: list[ms.Result]):
@@ -90,6 +92,44 @@ def test_report_content(report_path: Path, results: list[ms.Result]):
     assert "docs/calibration.md" in text and "docs/model.md" in text
 
 
+def section(text: str, name: str) -> str:
+    start = text.index(f"<section id='{name}'>")
+    return text[start:text.index("</section>", start)]
+
+
+def test_report_shows_closures_by_route_class_changes_and_the_credit_book(report_path: Path,
+                                                                          results: list[ms.Result]):
+    text = report_path.read_text(encoding="utf-8")
+    dynamics = section(text, "dynamics")
+    for heading in ("closed: owner exit", "closed: unviable", "closed: insolvent", "moved up a class",
+                    "moved down a class"):
+        assert heading in dynamics
+    base = results[0].monthly
+    for column in ("closures_owner_exit", "closures_unviable", "closures_insolvent", "upgrades", "downgrades"):
+        assert f"<td>{base[column].sum():,.0f}</td>" in dynamics, column
+    credit = section(text, "credit")
+    for lender in ms.lenders():
+        assert f"<td class='l'>{lender}</td>" in credit
+    for heading in ("outstanding at the end", "new lending", "loans in arrears", "restructured loans",
+                    "written off"):
+        assert heading in credit
+    book = results[0].credit_book
+    kur = book[book["lender"] == "kur"]
+    assert f"<td>{kur['new_loans'].sum():,.0f}</td>" in credit
+    assert f"<td>{kur['restructured'].max():,.0f}</td>" in credit and kur["restructured"].max() > 0
+    # The relief programmes' lines: restructuring borne by lenders, the extra KUR subsidy and BPUM paid.
+    programmes = section(text, "programmes")
+    assert "relief borne by lenders" in programmes
+    summary = results[0].programme_summary()
+    for name, row in summary.iterrows():
+        assert f"<b>{name}</b>" in programmes
+    restructuring = summary[summary["kind"] == "loan_restructuring"]
+    assert len(restructuring) and (restructuring["relief_rp"] > 0).all() and (restructuring["spent_rp"] == 0).all()
+    assert "POJK 11/POJK.03/2020" in programmes and "BPUM" in programmes
+    # The restrictions on gatherings are listed with the scenario.
+    assert "Restrictions on gatherings" in section(text, "scenario")
+
+
 def test_replications_show_mean_and_range(tmp_path: Path, population: ms.Population, scenarios: list[ms.Scenario]):
     runs = [ms.run(population, sc, seed=2, replication=rep, threads=2) for sc in scenarios for rep in range(3)]
     path = ms.write_report(runs, tmp_path / "r.html", assumptions=["Budgets are illustrative."])
@@ -100,8 +140,11 @@ def test_replications_show_mean_and_range(tmp_path: Path, population: ms.Populat
     assert "<b>bpum</b>: cash grant" in text
 
 
-def test_no_programmes_says_so(tmp_path: Path, results: list[ms.Result]):
-    text = ms.write_report(results[:1], tmp_path / "one.html").read_text(encoding="utf-8")
+def test_no_programmes_says_so(tmp_path: Path, population: ms.Population):
+    bare = ms.preset("bogor-covid19").scenario
+    bare.months, bare.programmes = 12, []
+    result = ms.run(population, bare, seed=1, threads=2)
+    text = ms.write_report([result], tmp_path / "one.html").read_text(encoding="utf-8")
     programmes = text[text.index("<section id='programmes'>"):text.index("<section id='beneficiaries'>")]
     assert "No programmes" in programmes
     assert "firms saved" not in text
@@ -190,5 +233,5 @@ def test_compare_writes_a_report_too(tmp_path):
                            "--report", str(html), "--quiet"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     text = html.read_text(encoding="utf-8")
-    for section in ("scenario", "headline", "charts", "programmes", "beneficiaries", "assumptions"):
+    for section in SECTIONS:
         assert f"id='{section}'" in text

@@ -131,8 +131,10 @@ def test_simulation_steps_month_by_month_and_exposes_state(small_population, cov
     n = sim.firm_count
     cash_before = sim.flows("cash_before")[:n]
     cash_after = sim.flows("cash_after")[:n]
-    delta = (sim.flows("revenue_received")[:n] + sim.flows("new_credit")[:n] - sim.flows("operating_paid")[:n]
-             - sim.flows("debt_service_paid")[:n] - sim.flows("owner_draw")[:n])
+    flow = {name: sim.flows(name)[:n] for name in ms.Simulation.flow_names()}
+    delta = (flow["revenue_received"] + flow["new_credit"] + flow["shu_received"] - flow["operating_paid"]
+             - flow["debt_service_paid"] - flow["debt_prepaid"] - flow["owner_draw"] - flow["investment"]
+             - flow["closure_payout"])
     stepped = sim.flows("stepped")[:n] == 1
     np.testing.assert_allclose((cash_after - cash_before)[stepped], delta[stepped], rtol=1e-9, atol=1e-3)
     assert np.array_equal(sim.state("cash_rp")[:n], cash_after)
@@ -218,3 +220,57 @@ def test_plot_overview_returns_a_figure(small_result):
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def test_state_names_cover_every_firm_state_column(small_population, covid):
+    names = ms.Simulation.state_names()
+    for name in ("debt_arrears_rp", "owner_owed_rp", "capital_intensity", "potential_rp", "demand_factor",
+                 "loan_term_months", "loan_deferral", "loan_restructured", "months_low_income", "owner_exit_month",
+                 "closure_reason", "ever_illiquid", "investment_total_rp", "loan_written_off_rp"):
+        assert name in names, name
+    assert len(set(names)) == len(names)
+    sim = ms.Simulation(small_population, covid, seed=3)
+    for _ in range(4):
+        sim.step()
+    n = sim.firm_count
+    for name in names:
+        arr = sim.state(name)
+        assert len(arr) >= n and not arr.flags.writeable, name
+    arrears = np.asarray(sim.state("debt_arrears_rp")[:n])
+    owed = np.asarray(sim.state("owner_owed_rp")[:n])
+    debt = np.asarray(sim.state("loan_principal_rp")[:n]) + np.asarray(sim.state("informal_principal_rp")[:n])
+    assert (arrears >= 0).all() and (owed >= 0).all() and (arrears > 0).any()
+    assert (arrears <= debt + 0.5).all()  # overdue service is part of a loan
+    reason = np.asarray(sim.state("closure_reason")[:n])
+    closed = np.asarray(sim.state("status")[:n]) == 2
+    assert (reason[closed] > 0).all() and (reason[~closed] == 0).all()
+    assert reason.max() < len(ms.closure_reasons())
+    with pytest.raises(ms.InvalidArgumentError, match="state_names"):
+        sim.state("happiness")
+
+
+def test_flows_have_the_new_columns_and_the_cash_identity_holds(small_population, covid):
+    names = ms.Simulation.flow_names()
+    for name in ("credit_sought", "investment_gap", "investment", "debt_prepaid", "closure_payout"):
+        assert name in names
+    sim = ms.Simulation(small_population, covid, seed=3, record_flows=True)
+    seen = {"investment": 0.0, "debt_prepaid": 0.0, "closure_payout": 0.0, "credit_sought": 0.0}
+    for _ in range(12):
+        sim.step()
+        n = sim.firm_count
+        f = {name: np.asarray(sim.flows(name)[:n], dtype=float) for name in names}
+        stepped = f["stepped"] == 1
+        # FirmFlows::cash_in and cash_out: cash_after = cash_in - cash_out.
+        cash_in = f["cash_before"] + f["revenue_received"] + f["new_credit"] + f["shu_received"]
+        cash_out = (f["operating_paid"] + f["debt_service_paid"] + f["debt_prepaid"] + f["owner_draw"]
+                    + f["investment"] + f["closure_payout"])
+        np.testing.assert_allclose(f["cash_after"][stepped], (cash_in - cash_out)[stepped], rtol=1e-9, atol=1e-3)
+        assert (f["investment"] >= 0).all() and (f["investment_gap"] >= 0).all()
+        # Credit comes only to firms that sought it (a formal loan may be larger: a minimum size).
+        assert (f["credit_sought"] >= 0).all() and (f["credit_sought"][f["new_credit"] > 0] > 0).all()
+        closing = np.asarray(sim.state("closure_month")[:n]) == sim.months_done - 1
+        assert (f["closure_payout"][stepped & ~closing] == 0).all()  # flows are those of firms stepped
+        assert (f["cash_after"][closing & stepped] == 0).all()  # a closing firm pays out its cash
+        for name in seen:
+            seen[name] += f[name][stepped].sum()
+    assert all(v > 0 for v in seen.values()), seen

@@ -331,7 +331,7 @@ def test_validate_reports_every_good_file_and_stops_at_the_first_bad_one(tmp_pat
     assert proc.returncode == 2
     assert proc.stdout.splitlines() == [
         f"{good}: ok (everything, 2 shocks, 2 programmes, 18 months)",
-        "bogor-covid19: ok (bogor-covid19, 5 shocks, 0 programmes, 36 months)",
+        "bogor-covid19: ok (bogor-covid19, 5 shocks, 5 programmes, 36 months)",
     ]
     assert proc.stderr.strip().splitlines() == [proc.stderr.strip()] and f"{bad}:2: key 'bogus'" in proc.stderr
 
@@ -407,13 +407,19 @@ eligibility = { classes = ["micro"] }
     table = pd.read_csv(out / "compare.csv")
     assert list(table["scenario"]) == ["baseline", "grant"]
     assert table.loc[0, "firms_saved"] == 0 and table.loc[0, "jobs_saved"] == 0
-    assert table.loc[0, "programme_spending_rp"] == 0
     assert table.loc[1, "firms_saved"] >= 0
-    assert 0 < table.loc[1, "programme_spending_rp"] <= 5e9
     assert table.loc[1, "firms_saved"] == table.loc[0, "closed_firms_end"] - table.loc[1, "closed_firms_end"]
-    # Common random numbers: the baseline row is the baseline run.
-    baseline = ms.run_file(base)
+    # Common random numbers: the baseline row is the baseline run; its spending is that of the
+    # preset's national relief (BPUM, the extra KUR interest subsidy), to which the grant file adds
+    # its own programme.
+    baseline, granted = ms.run_file(base), ms.run_file(grant)
     assert table.loc[0, "closed_firms_end"] == baseline.monthly["closed_firms"].iloc[-1]
+    assert table.loc[0, "programme_spending_rp"] == pytest.approx(baseline.programme_summary()["spent_rp"].sum())
+    assert table.loc[0, "programme_spending_rp"] > 0
+    spent = granted.programme_summary()
+    assert list(spent.index) == [p.name for p in ms.load_scenario(base).scenario.programmes] + ["bpum"]
+    assert 0 < spent.loc["bpum", "spent_rp"] <= 5e9
+    assert table.loc[1, "programme_spending_rp"] == pytest.approx(spent["spent_rp"].sum())
     # A bad file among them: one line, no run.
     bad = write(tmp_path / "bad.toml", 'name = "x"\n[horizon]\nmonths = 0\n')
     proc = msmesim("compare", str(base), str(bad), check=False)

@@ -27,12 +27,14 @@ AMOUNTS = [1.2e6, 2.4e6]
 
 @pytest.fixture(scope="module")
 def file() -> ms.ScenarioFile:
-    """The Bogor preset, 2,500 firms, 12 months: population, baseline and seed."""
+    """The Bogor preset, 2,500 firms, 12 months: population, baseline and seed; its shocks without its
+    programmes (the national credit relief), so that the swept grant's cost is the only cost."""
     f = ms.preset("bogor-covid19")
     source = f.population
     source.firms = FIRMS
     f.population = source
     f.scenario.months = MONTHS
+    f.scenario.programmes = []
     return f
 
 
@@ -60,7 +62,7 @@ def local(file: ms.ScenarioFile, grant: ms.Scenario) -> SweepResult:
 
 # ---- paths -------------------------------------------------------------------------------------
 
-def test_paths_get_set_and_copy(grant: ms.Scenario) -> None:
+def test_paths_get_set_and_copy(grant: ms.Scenario, file: ms.ScenarioFile) -> None:
     available = paths.describe_paths(grant)
     assert "programmes.bpum.budget_rp" in available
     assert "programmes.kur.params.rate_points" in available
@@ -76,12 +78,12 @@ def test_paths_get_set_and_copy(grant: ms.Scenario) -> None:
     assert paths.getter(changed, "programmes.bpum.budget_rp") == 5e9
     assert paths.getter(changed, "programmes.kur.params.rate_points") == 0.05
     assert paths.getter(changed, "shocks.covid_sales.incidence") == 0.7
-    assert changed.programmes[0].quota == 100
+    assert {p.name: p.quota for p in changed.programmes}["bpum"] == 100
     assert paths.getter(changed, "params.closure_after_months") == 5
     # The scenario passed in is unchanged.
     assert paths.getter(grant, "programmes.bpum.budget_rp") == 0
     assert paths.getter(grant, "programmes.bpum.quota") == float("inf")
-    assert paths.getter(grant, "shocks.covid_sales.incidence") == 0.85
+    assert paths.getter(grant, "shocks.covid_sales.incidence") == file.scenario.shocks[0].incidence
     assert paths.getter(grant, "params.closure_after_months") != 5
     # Whole-number fields: rounded only when asked.
     assert paths.is_integer(grant, "shocks.covid_sales.plateau_months")
@@ -93,6 +95,25 @@ def test_paths_get_set_and_copy(grant: ms.Scenario) -> None:
     narrow = paths.apply(grant, {"shocks.covid_sales.severity.mean": 0.01})
     assert narrow.shocks[0].severity.a == 0.01
     assert narrow.shocks[0].severity.b == pytest.approx(0.999 * (0.01 * 0.99) ** 0.5)
+
+
+def test_paths_reach_sector_severities_and_the_linear_recovery(grant: ms.Scenario) -> None:
+    available = paths.describe_paths(grant)
+    food = "shocks.covid_sales.severity_by_sector.food_beverage.mean"
+    assert food in available and "shocks.covid_sales.severity_by_sector.trade.sd" in available
+    assert "shocks.covid_sales.recovery_months" in available and "shocks.covid_sales.end_below" in available
+    before = grant.shocks[0].severity_by_sector
+    changed = paths.apply(grant, {food: 0.5, "shocks.covid_sales.recovery_months": 8})
+    after = changed.shocks[0].severity_by_sector
+    assert after["food_beverage"].a == 0.5 and paths.getter(changed, food) == 0.5
+    assert {k: repr(v) for k, v in after.items() if k != "food_beverage"} == {
+        k: repr(v) for k, v in before.items() if k != "food_beverage"}
+    assert changed.shocks[0].recovery_months == 8 and paths.is_integer(grant, "shocks.covid_sales.recovery_months")
+    assert paths.getter(grant, food) == before["food_beverage"].a  # the scenario passed in is unchanged
+    with pytest.raises(ValueError, match=r"severity_by_sector\.food_beverage\.mean"):
+        paths.apply(grant, {food: 1.5})
+    with pytest.raises(ValueError, match="a field of shock 'covid_sales'"):
+        paths.apply(grant, {"shocks.covid_sales.severity_by_sector.shipbuilding.mean": 0.5})
 
 
 @pytest.mark.parametrize("values, message", [

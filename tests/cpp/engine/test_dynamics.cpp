@@ -219,9 +219,10 @@ TEST(Affordability, EveryLoanAtTheStartAndAtEveryOriginationFitsTheRule) {
 
 // ---- exits by every route ------------------------------------------------------------------------
 
-// Without a shock, firms that hold no loan close at the baseline rate of
-// micro-firm exit (McKenzie & Paffhausen 2019: 8.2 % a year across 16
-// panels; docs/validation.md), and borrowers not at many times that rate.
+// Without a shock, firms that hold no loan close at their documented
+// baseline rate, about 6 % a year (docs/model.md §5: all firms about 9.6 %,
+// near McKenzie & Paffhausen's 8.2 % across 16 panels of small firms;
+// docs/validation.md), and borrowers not at many times that rate.
 TEST(Exits, FirmsWithoutLoansCloseAtTheBaselineRate) {
   const NoShock w = no_shock("bogor-covid19", 60000, 3, 24);
   RunOptions o;
@@ -241,7 +242,9 @@ TEST(Exits, FirmsWithoutLoansCloseAtTheBaselineRate) {
   const double rate_without = without_closed / without, rate_with = with_closed / with;
   EXPECT_GT(without, 10000);
   EXPECT_GE(rate_without, 0.05) << "firms without loans: " << 100 * rate_without << " % closed in a year";
-  EXPECT_LE(rate_without, 0.10) << "firms without loans: " << 100 * rate_without << " % closed in a year";
+  EXPECT_LE(rate_without, 0.08) << "firms without loans: " << 100 * rate_without << " % closed in a year";
+  const double rate_all = (without_closed + with_closed) / (without + with);
+  EXPECT_NEAR(rate_all, 0.096, 0.015) << "all firms: " << 100 * rate_all << " % closed in a year";
   EXPECT_LT(rate_with, 3.0 * rate_without) << "borrowers " << 100 * rate_with << " %, others " << 100 * rate_without;
   // Every route is taken; debt is not the main one.
   const double all = by_reason[1] + by_reason[2] + by_reason[3];
@@ -425,6 +428,30 @@ TEST(ClassMobility, BanjarbaruAssistanceAndIprUpgradeAboutFourHandicraftFirms) {
   EXPECT_LE(with_total / 5.0, 6.5);
   EXPECT_LE(without_total / 5.0, 1.5);
   EXPECT_LT(without_total, 0.5 * with_total);
+}
+
+// ---- shocks end ----------------------------------------------------------------------------------
+
+// Every shock of the preset ends (docs/model.md §6): from the month the
+// last one is over, no firm counts as affected (the previous version's
+// shocks never reached zero, and 99.96 % of firms were "affected" in 2022).
+TEST(ShocksEnd, NoFirmIsAffectedOnceThePresetsShocksAreOver) {
+  const NoShock w = no_shock("bogor-covid19", 5000, 2);
+  const Scenario sc = presets::bogor_covid19_scenario();
+  int over = 0;
+  for (const Shock& s : sc.shocks) {
+    const int end = s.profile.months_to_end();
+    ASSERT_GE(end, 0) << s.name;
+    over = std::max(over, s.onset.months_since(sc.start) + end);
+  }
+  ASSERT_LT(over, sc.months);
+  RunOptions o;
+  o.threads = 2;
+  o.microdata = false;
+  const auto affected = run(w.pop, sc, o).monthly.numbers("affected_firms");
+  EXPECT_GT(affected[3], 1000.0);
+  for (std::size_t t = static_cast<std::size_t>(over); t < affected.size(); ++t)
+    EXPECT_EQ(affected[t], 0.0) << "month " << t;
 }
 
 }  // namespace
