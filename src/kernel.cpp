@@ -20,7 +20,7 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
   double* const keep_cap = out.cap_keep;
   double* const keep_dist = out.dist_keep;
   double* const keep_raw = out.raw_keep;
-#pragma GCC ivdep
+MSMESIM_IVDEP
   for (std::size_t j = 0; j < len; ++j) {
     const std::size_t s = in.sector[first + j];
     keep_sales[j] = mo.demand_keep[s];
@@ -32,7 +32,7 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
     for (int k = 0; k < mo.shock_count[ch]; ++k) {
       const float* __restrict sev = mo.shocks[ch][k].severity + first;
       const double intensity = mo.shocks[ch][k].intensity;
-#pragma GCC ivdep
+MSMESIM_IVDEP
       for (std::size_t j = 0; j < len; ++j) keep[j] *= 1.0 - static_cast<double>(sev[j]) * intensity;
     }
   };
@@ -85,7 +85,7 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
   // Every firm's outputs depend only on its own inputs (no aliasing between
   // the state arrays and `out`), which the compiler cannot prove by itself.
   // Loop 1: demand, revenue, costs, receivables and debt service due.
-#pragma GCC ivdep
+MSMESIM_IVDEP
   for (std::size_t j = 0; j < len; ++j) {
     const std::size_t i = first + j;
     const double sales_keep = keep_sales[j], dist_keep = keep_dist[j];
@@ -163,7 +163,7 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
   // potential, the assets the firm plans to buy, and whether the business
   // still supports the household. (One loop for everything needs more
   // vector registers than there are.)
-#pragma GCC ivdep
+MSMESIM_IVDEP
   for (std::size_t j = 0; j < len; ++j) {
     const std::size_t i = first + j;
     const double sales_keep = keep_sales[j], dist_keep = keep_dist[j];
@@ -211,7 +211,7 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
   }
   // Loop 2b: whether the business still supports the household (a loop of
   // its own, so that both vectorise).
-#pragma GCC ivdep
+MSMESIM_IVDEP
   for (std::size_t j = 0; j < len; ++j) {
     const std::size_t i = first + j;
     const double expected_next = out.expected_next[j];
@@ -237,7 +237,7 @@ void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& mo, std::uint
   // whether customers pay now or late, so late payment squeezes suppliers
   // and lenders rather than the owner — and the cash beyond what the firm
   // keeps (its cash target, or its buffer and planned investment if more).
-#pragma GCC ivdep
+MSMESIM_IVDEP
   for (std::size_t j = 0; j < len; ++j) {
     const std::size_t i = first + j;
     const double wages = (static_cast<double>(workers_of[i]) - 1.0) * wage_rp[i];
@@ -292,7 +292,7 @@ void firm_month_pay(const MoneyState& st, std::uint32_t first, std::size_t len, 
   double* const investment_total_rp = st.investment_total_rp;
   // Every value is loaded unconditionally and then selected, so that the
   // loop has no control flow and vectorises (blends need AVX).
-#pragma GCC ivdep
+MSMESIM_IVDEP
   for (std::size_t j = 0; j < len; ++j) {
     const std::size_t i = first + j;
     const bool open = open_d[j] != 0.0;
@@ -352,7 +352,7 @@ void firm_month_debt(const DebtState& st, std::uint32_t first, std::size_t len, 
   double* const debt_arrears_rp = st.debt_arrears_rp;
   // Branch-free (whether a firm holds a loan is a coin toss from one firm
   // to the next): every value is computed and the results selected.
-#pragma GCC ivdep
+MSMESIM_IVDEP
   for (std::size_t j = 0; j < len; ++j) {
     const std::size_t i = first + j;
     const bool open = open_d[j] != 0.0;
@@ -401,7 +401,7 @@ void firm_month_debt(const DebtState& st, std::uint32_t first, std::size_t len, 
   std::uint16_t* const loan_months_left = st.loan_months_left;
   std::uint16_t* const informal_months_left = st.informal_months_left;
   std::int8_t* const loan_deferral = st.loan_deferral;
-#pragma GCC ivdep
+MSMESIM_IVDEP
   for (std::size_t j = 0; j < len; ++j) {
     const std::size_t i = first + j;
     const int formal = static_cast<int>(formal_term_of[j]), informal = static_cast<int>(informal_term_of[j]);

@@ -79,7 +79,8 @@ struct FirmState {
   std::vector<double> revenue_window_rp;  ///< revenue since the last class review
   std::vector<std::uint8_t> months_unable;   ///< consecutive months unable to meet obligations
   std::vector<std::uint8_t> months_low_income;  ///< consecutive months the business did not support the household
-  std::vector<std::int16_t> owner_exit_month;  ///< month the owner leaves for reasons outside the business (kNeverMonth: not within the run)
+  /// The month the owner leaves for reasons outside the business (kNeverMonth: not within the run).
+  std::vector<std::int16_t> owner_exit_month;
   std::vector<std::uint8_t> months_overstaffed;
   std::vector<std::uint8_t> main_problem;    ///< Channel of the latest month, or kNoProblem
 
@@ -91,7 +92,8 @@ struct FirmState {
   std::vector<std::uint8_t> upgrades;
   std::vector<std::uint8_t> downgrades;
   std::vector<std::uint16_t> months_distressed;
-  std::vector<std::uint8_t> ever_illiquid;         ///< 1 once the firm could not pay its operating costs or debt service in full
+  /// 1 once the firm could not pay its operating costs or debt service in full.
+  std::vector<std::uint8_t> ever_illiquid;
   std::vector<double> revenue_total_rp;
   std::vector<double> investment_total_rp;         ///< assets bought during the run
   std::vector<double> loan_written_off_rp;         ///< formal loan written off when the firm closed

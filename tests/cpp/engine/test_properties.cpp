@@ -395,7 +395,11 @@ void check_books(const Simulation& sim, Failures& f) {
     f.check(std::fabs(co.balance_gap_rp(c)) <= 1e-9 * size,
             [&] { return at() + "balance sheet off by " + precise(co.balance_gap_rp(c)); });
     f.check(co.cash_rp[c] >= 0.0 && co.deposits_rp[c] >= 0.0 && co.loans_rp[c] >= 0.0 && co.arrears_rp[c] >= 0.0,
-            [&] { return at() + "negative cash, deposits, loans or arrears: cash " + precise(co.cash_rp[c]) + ", deposits " + precise(co.deposits_rp[c]) + ", loans " + precise(co.loans_rp[c]) + ", arrears " + precise(co.arrears_rp[c]); });
+            [&] {
+              return at() + "negative cash, deposits, loans or arrears: cash " + precise(co.cash_rp[c]) + ", deposits " +
+                     precise(co.deposits_rp[c]) + ", loans " + precise(co.loans_rp[c]) + ", arrears " +
+                     precise(co.arrears_rp[c]);
+            });
     f.check(co.arrears_rp[c] <= co.loans_rp[c] * (1 + 1e-12), [&] { return at() + "arrears above loans"; });
   }
 }

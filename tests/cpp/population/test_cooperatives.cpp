@@ -21,10 +21,16 @@ constexpr std::int64_t kCount = 1651, kActive = 589, kMembers = 91555, kRat = 20
 constexpr double kOwn = 248589778560.0, kExternal = 107549168854.0, kVolume = 550099401555.0,
                  kShu = 42667055523.0;
 
+/// The register as generated (no burn-in: these tests are about the
+/// generator's cooperatives and memberships).
 const Population& bogor(std::int64_t firms) {
   static std::map<std::int64_t, Population> cache;
   auto it = cache.find(firms);
-  if (it == cache.end()) it = cache.emplace(firms, generate_population(presets::bogor_population_spec(firms), 7, 2)).first;
+  if (it == cache.end()) {
+    auto spec = presets::bogor_population_spec(firms);
+    spec.params.burn_in_months = 0;
+    it = cache.emplace(firms, generate_population(spec, 7, 2)).first;
+  }
   return it->second;
 }
 
@@ -49,17 +55,17 @@ TEST(Cooperatives, BogorTotalsMatchThe2019ConditionTable) {
   EXPECT_NEAR(external, kExternal, 0.01 * kExternal);
   EXPECT_NEAR(sum(co.business_volume_rp_year), kVolume, 0.01 * kVolume);
   EXPECT_NEAR(sum(co.shu_rp_year), kShu, 0.01 * kShu);
-  // The register before the burn-in meets them to rounding (the burn-in
-  // may move loans out of cash, or borrow, where member firms now owe a
-  // cooperative more than its register's loans).
-  auto spec = presets::bogor_population_spec(presets::kBogorFirms);
-  spec.params.burn_in_months = 0;
-  const auto raw = generate_population(spec, 7, 2).cooperatives;
-  double raw_external = 0;
-  for (std::size_t c = 0; c < raw.size(); ++c) raw_external += raw.external_capital_rp(c);
-  EXPECT_NEAR(sum(raw.own_capital_rp), kOwn, 1e-6 * kOwn);
-  EXPECT_NEAR(raw_external, kExternal, 1e-6 * kExternal);
-  EXPECT_EQ(sum(co.own_capital_rp), sum(raw.own_capital_rp));
+  // The generator meets them to rounding. A burnt-in population keeps the
+  // register's own capital (the burn-in may move loans out of cash, or
+  // borrow, where member firms now owe a cooperative more than its
+  // register's loans).
+  EXPECT_NEAR(sum(co.own_capital_rp), kOwn, 1e-6 * kOwn);
+  EXPECT_NEAR(external, kExternal, 1e-6 * kExternal);
+  const auto burnt = generate_population(presets::bogor_population_spec(20000), 7, 2).cooperatives;
+  double burnt_external = 0;
+  for (std::size_t c = 0; c < burnt.size(); ++c) burnt_external += burnt.external_capital_rp(c);
+  EXPECT_NEAR(sum(burnt.own_capital_rp), kOwn, 1e-6 * kOwn);
+  EXPECT_NEAR(burnt_external, kExternal, 0.01 * kExternal);
 }
 
 TEST(Cooperatives, ActiveCountsPerKecamatanMatchTheTableExactly) {
