@@ -723,10 +723,10 @@ struct Simulation::Impl {
     draw_exits(i, t_now + 1);
     expose(i);
     if (coop_index >= 0 && n_coops > 0) {
-      // An entrant joins its template's cooperative, one more member; a
-      // burn-in replacement takes over its predecessor's membership.
+      // An entrant joins its template's cooperative (admit_entrants counts
+      // the new member); a burn-in replacement takes over its predecessor's
+      // membership.
       st.cooperative[i] = coop_index;
-      if (!burn_in) coop.add_member(static_cast<std::size_t>(coop_index));
       apply_joint(i);
     }
   }
@@ -777,16 +777,27 @@ struct Simulation::Impl {
       }
     }
     refill_done.push_back(refill);
-    for (std::int64_t k = 0; k < n_new; ++k) {
-      const std::size_t i = st.count++;
-      const auto w = detail::philox_words(opt.seed, opt.replication, static_cast<std::uint32_t>(i),
-                                          static_cast<std::uint32_t>(t),
-                                          static_cast<std::uint32_t>(Purpose::entrant_template));
-      const auto pick = static_cast<std::size_t>((static_cast<std::uint64_t>(w[0]) * templates.size()) >> 32);
-      const std::size_t j = templates[pick];
-      const int cls = template_class.empty() ? pop->size_class[j] : template_class[pick];
-      start_new_firm(i, t, st.region[j], st.sector[j], cls, pop->cooperative[j]);
-    }
+    // Each entrant is its own row, drawn from its own streams: in parallel.
+    const std::size_t first = st.count;
+    const auto count = static_cast<std::size_t>(n_new);
+    st.count += count;
+    detail::parallel_chunks(count, kEntrantChunk, threads, [&](int, std::size_t b, std::size_t e) {
+      for (std::size_t k = b; k < e; ++k) {
+        const std::size_t i = first + k;
+        const auto w = detail::philox_words(opt.seed, opt.replication, static_cast<std::uint32_t>(i),
+                                            static_cast<std::uint32_t>(t),
+                                            static_cast<std::uint32_t>(Purpose::entrant_template));
+        const auto pick = static_cast<std::size_t>((static_cast<std::uint64_t>(w[0]) * templates.size()) >> 32);
+        const std::size_t j = templates[pick];
+        const int cls = template_class.empty() ? pop->size_class[j] : template_class[pick];
+        start_new_firm(i, t, st.region[j], st.sector[j], cls, pop->cooperative[j]);
+      }
+    });
+    // Members who joined their template's cooperative (a burn-in keeps the
+    // register's member counts).
+    if (n_coops > 0 && !burn_in)
+      for (std::size_t i = first; i < st.count; ++i)
+        if (st.cooperative[i] >= 0) coop.add_member(static_cast<std::size_t>(st.cooperative[i]));
     return n_new;
   }
 
@@ -1048,6 +1059,7 @@ struct Simulation::Impl {
   // Firms per chunk. Chunk boundaries never depend on the thread count, so the
   // per-chunk money sums (rounded once per chunk) are reproducible.
   static constexpr std::size_t kChunk = 8192;
+  static constexpr std::size_t kEntrantChunk = 1024;  // entrants per task
 
   // Phase B of the monthly step for the firms [b, e): phase A
   // (kernel.cpp) computes the arithmetic of a batch of firms without

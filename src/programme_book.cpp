@@ -227,13 +227,39 @@ void ProgrammeBook::reprice_restructured(Relief& loan, FirmState& st) {
   loan.repriced = true;
 }
 
-void ProgrammeBook::pay_relief(Prog& p, Relief& loan, int t, FirmState& st) {
+void ProgrammeBook::prefetch_loan(std::size_t i, const FirmState& st) {
+  __builtin_prefetch(&st.status[i]);
+  __builtin_prefetch(&st.loan_principal_rp[i]);
+  __builtin_prefetch(&st.loan_lender[i]);
+  __builtin_prefetch(&st.loan_months_left[i]);
+  __builtin_prefetch(&st.loan_rate_year[i]);
+  __builtin_prefetch(&st.region[i]);
+  __builtin_prefetch(&st.size_class[i]);
+  __builtin_prefetch(&st.sector[i]);
+}
+
+void ProgrammeBook::prefetch_award(const Prog& p, std::size_t i, const FirmState& st) {
+  prefetch_loan(i, st);
+  __builtin_prefetch(&st.cash_rp[i]);
+  __builtin_prefetch(&st.workers[i]);
+  __builtin_prefetch(&st.fixed_cost_rp[i]);
+  __builtin_prefetch(&st.wage_rp[i]);
+  __builtin_prefetch(&st.loan_installment_rp[i]);
+  __builtin_prefetch(&st.informal_installment_rp[i]);
+  __builtin_prefetch(&p.awarded[i]);
+}
+
+double ProgrammeBook::relief_transfer(const Relief& loan, const FirmState& st) {
   // The points the borrower no longer pays, on this month's balance.
   const std::size_t i = loan.firm;
   const double points = static_cast<double>(loan.rate_before) - static_cast<double>(st.loan_rate_year[i]);
-  const double transfer = st.loan_principal_rp[i] * points / 12.0;
+  return st.loan_principal_rp[i] * points / 12.0;
+}
+
+void ProgrammeBook::pay_relief(Prog& p, Relief& loan, int t, FirmState& st) {
+  const double transfer = relief_transfer(loan, st);
   const double leak = p.spec.leakage_share;
-  pay(p, i, t, st, transfer, transfer / (1.0 - leak) * leak);
+  pay(p, loan.firm, t, st, transfer, transfer / (1.0 - leak) * leak);
 }
 
 void ProgrammeBook::set_factor(Prog& p, std::size_t i, FirmState& st, double factor) {
@@ -280,11 +306,14 @@ void ProgrammeBook::book(Prog& p, double* cell, int t, std::int32_t firm, std::i
   payments_.push_back({t, p.index, firm, coop, transfer, admin, leakage});
 }
 
+std::size_t ProgrammeBook::cell_of(const Prog& p, std::size_t i, const FirmState& st) const {
+  return ((static_cast<std::size_t>(p.index) * n_regions_ + st.region[i]) * kSizeClasses + st.size_class[i]) *
+             n_sectors_ +
+         st.sector[i];
+}
+
 void ProgrammeBook::pay(Prog& p, std::size_t i, int t, const FirmState& st, double transfer, double leakage) {
-  const std::size_t cell =
-      ((static_cast<std::size_t>(p.index) * n_regions_ + st.region[i]) * kSizeClasses + st.size_class[i]) * n_sectors_ +
-      st.sector[i];
-  book(p, &cells_[cell * 3], t, static_cast<std::int32_t>(i), -1, transfer, leakage);
+  book(p, &cells_[cell_of(p, i, st) * 3], t, static_cast<std::int32_t>(i), -1, transfer, leakage);
 }
 
 void ProgrammeBook::pay_coop(Prog& p, std::size_t c, int t, const CoopBook& coop, double transfer, double leakage) {
@@ -293,8 +322,9 @@ void ProgrammeBook::pay_coop(Prog& p, std::size_t c, int t, const CoopBook& coop
 }
 
 // Column by column over a block of firms: each test is a straight loop over
-// one or two attributes that the compiler vectorises, and only the tests
-// the programme sets are made. ok[j] is firm b + j's eligibility.
+// one or two attributes that the compiler vectorises (conditions joined by
+// & and |, without branches), and only the tests the programme sets are
+// made. ok[j] is firm b + j's eligibility.
 void ProgrammeBook::eligible_block(const Prog& p, std::size_t b, std::size_t e, const FirmState& st, int t,
                                    std::uint8_t* ok) const {
   const std::size_t n = e - b;
@@ -359,13 +389,13 @@ void ProgrammeBook::eligible_block(const Prog& p, std::size_t b, std::size_t e, 
       const unsigned small = static_cast<unsigned>(SizeClass::small);
       const bool need_registered = P_.kur_requires_registered > 0;
       keep([&](std::size_t i) {
-        return (st.size_class[i] <= small) && (!need_registered || st.registered[i] != 0) &&
-               st.loan_principal_rp[i] <= 0.0 && kur_of_[i] < 0;
+        return (st.size_class[i] <= small) & (!need_registered | (st.registered[i] != 0)) &
+               (st.loan_principal_rp[i] <= 0.0) & (kur_of_[i] < 0);
       });
       break;
     }
     case ProgrammeKind::credit_guarantee:
-      keep([&](std::size_t i) { return st.loan_principal_rp[i] <= 0.0 && guarantee_of_[i] < 0; });
+      keep([&](std::size_t i) { return (st.loan_principal_rp[i] <= 0.0) & (guarantee_of_[i] < 0); });
       break;
     case ProgrammeKind::clinic:
       // Firms come with a problem: no registration, or unable to pay.
@@ -377,8 +407,9 @@ void ProgrammeBook::eligible_block(const Prog& p, std::size_t b, std::size_t e, 
       // willingness (a persistent draw, only for those still eligible).
       const bool affected_only = p.spec.param("require_affected") > 0;
       keep([&](std::size_t i) {
-        return st.loan_principal_rp[i] > 0.0 && p.lender_uptake[st.loan_lender[i]] > 0.0 && st.loan_deferral[i] == 0 &&
-               (!affected_only || st.main_problem[i] != kNoProblem || st.debt_arrears_rp[i] > 0.0);
+        return (st.loan_principal_rp[i] > 0.0) & (p.lender_uptake[st.loan_lender[i]] > 0.0) &
+               (st.loan_deferral[i] == 0) &
+               (!affected_only | (st.main_problem[i] != kNoProblem) | (st.debt_arrears_rp[i] > 0.0));
       });
       for (std::size_t j = 0; j < n; ++j)
         if (ok[j]) ok[j] = lender_willing(p, b + j, st) ? 1 : 0;
@@ -389,8 +420,8 @@ void ProgrammeBook::eligible_block(const Prog& p, std::size_t b, std::size_t e, 
       const auto kur = static_cast<std::uint8_t>(Lender::kur);
       const double most = p.spec.param("max_arrears_installments");
       keep([&](std::size_t i) {
-        return st.loan_principal_rp[i] > 0.0 && st.loan_lender[i] == kur &&
-               st.debt_arrears_rp[i] <= most * st.loan_installment_rp[i];
+        return (st.loan_principal_rp[i] > 0.0) & (st.loan_lender[i] == kur) &
+               (st.debt_arrears_rp[i] <= most * st.loan_installment_rp[i]);
       });
       break;
     }
@@ -400,8 +431,8 @@ void ProgrammeBook::eligible_block(const Prog& p, std::size_t b, std::size_t e, 
       const bool no_informal = p.spec.param("exclude_informal") > 0;
       const double most_cash = p.spec.param("max_cash_rp");
       keep([&](std::size_t i) {
-        return st.size_class[i] == micro && st.loan_principal_rp[i] <= 0.0 &&
-               (!no_informal || st.informal_principal_rp[i] <= 0.0) && st.cash_rp[i] <= most_cash;
+        return (st.size_class[i] == micro) & (st.loan_principal_rp[i] <= 0.0) &
+               (!no_informal | (st.informal_principal_rp[i] <= 0.0)) & (st.cash_rp[i] <= most_cash);
       });
       break;
     }
@@ -852,6 +883,9 @@ void ProgrammeBook::scan_firms(Prog& p, int t, FirmState& st, CoopBook* coop, Pr
       order_from(apps, k, block);
       ordered = k + block;
     }
+    // Applicants in the order of service are scattered over the firms:
+    // fetch the state of the one a few places ahead.
+    if (k + kPrefetchAhead < ordered) prefetch_award(p, apps[k + kPrefetchAhead].id, st);
     const std::size_t i = apps[k].id;
     std::int64_t* rejected = nullptr;
     if (p.spec.quota >= 0 && p.recipients >= p.spec.quota) {
@@ -980,21 +1014,46 @@ void ProgrammeBook::begin_month(int t, FirmState& st, CoopBook* coop, ProgrammeE
     // it took on; when the programme ends (or its money), the full rate
     // returns. A loan repaid or of a firm that closed leaves it.
     if (kind == ProgrammeKind::kur_extra_subsidy) {
+      // What each loan's relief costs this month, read from the firms in
+      // parallel (each loan is another firm's); then paid in the
+      // programme's order while the budget lasts.
+      const std::size_t n_loans = p.relief.size();
+      std::vector<double> cost(n_loans), transfer(n_loans);
+      std::vector<std::uint32_t> cell(n_loans);
+      std::vector<std::uint16_t> months_left(n_loans);
+      std::vector<std::uint8_t> same(n_loans);
+      parallel_chunks(n_loans, kReliefChunk, threads_, [&](int, std::size_t b, std::size_t e) {
+        for (std::size_t k = b; k < e; ++k) {
+          // The loans are in the order of award, their firms scattered:
+          // fetch the firm a few loans ahead.
+          if (k + kPrefetchAhead < e) prefetch_loan(p.relief[k + kPrefetchAhead].firm, st);
+          const Relief& loan = p.relief[k];
+          const std::size_t i = loan.firm;
+          months_left[k] = st.loan_months_left[i];
+          same[k] = st.status[i] != closed && st.loan_principal_rp[i] > 0.0 &&
+                    st.loan_lender[i] == static_cast<std::uint8_t>(Lender::kur) &&
+                    st.loan_months_left[i] <= loan.months_seen;
+          if (!same[k]) continue;
+          cost[k] = cost_of(p, i, st);
+          transfer[k] = relief_transfer(loan, st);
+          cell[k] = static_cast<std::uint32_t>(cell_of(p, i, st));
+        }
+      });
+      const double leak = p.spec.leakage_share;
       std::size_t kept = 0;
-      for (auto loan : p.relief) {
+      for (std::size_t k = 0; k < n_loans; ++k) {
+        if (!same[k]) continue;
+        Relief loan = p.relief[k];
         const std::size_t i = loan.firm;
-        const bool same_loan = st.status[i] != closed && st.loan_principal_rp[i] > 0.0 &&
-                               st.loan_lender[i] == static_cast<std::uint8_t>(Lender::kur) &&
-                               st.loan_months_left[i] <= loan.months_seen;
-        if (!same_loan) continue;
-        if (t > p.t1 || cost_of(p, i, st) > p.left()) {
+        if (t > p.t1 || cost[k] > p.left()) {
           st.loan_rate_year[i] = loan.rate_before;
           st.loan_installment_rp[i] =
               annuity_installment(st.loan_principal_rp[i], loan.rate_before, st.loan_months_left[i]);
           continue;
         }
-        loan.months_seen = st.loan_months_left[i];
-        pay_relief(p, loan, t, st);
+        loan.months_seen = months_left[k];
+        book(p, &cells_[cell[k] * 3], t, static_cast<std::int32_t>(i), -1, transfer[k],
+             transfer[k] / (1.0 - leak) * leak);
         ++m.beneficiaries;
         p.relief[kept++] = loan;
       }

@@ -178,6 +178,8 @@ class ProgrammeBook {
   /// Books an outlay: `transfer` reaches firm i (in cash or in kind),
   /// `leakage` does not; administrative cost on both.
   void pay(Prog& p, std::size_t i, int t, const FirmState& st, double transfer, double leakage);
+  /// Firm i's ledger cell of programme p (region, class, sector).
+  std::size_t cell_of(const Prog& p, std::size_t i, const FirmState& st) const;
   void pay_coop(Prog& p, std::size_t c, int t, const CoopBook& coop, double transfer, double leakage);
   /// The shared part: totals, the ledger cell (3 lines) and the payment row.
   void book(Prog& p, double* cell, int t, std::int32_t firm, std::int32_t coop, double transfer, double leakage);
@@ -189,6 +191,17 @@ class ProgrammeBook {
   static double annuity_installment(double principal, float rate_year, int months);
   static void reprice_restructured(Relief& loan, FirmState& st);
   void pay_relief(Prog& p, Relief& loan, int t, FirmState& st);
+  /// The interest points the extra subsidy pays on a loan this month.
+  static double relief_transfer(const Relief& loan, const FirmState& st);
+  /// Loans per task when the relieved loans are read in parallel, and how
+  /// many loans ahead their firms' state is fetched.
+  static constexpr std::size_t kReliefChunk = 16384;
+  static constexpr std::size_t kPrefetchAhead = 8;
+  /// Asks the memory system for what the monthly pass over a relieved loan
+  /// reads of firm i.
+  static void prefetch_loan(std::size_t i, const FirmState& st);
+  /// Likewise for what an award reads and writes.
+  static void prefetch_award(const Prog& p, std::size_t i, const FirmState& st);
   void lower_costs(std::size_t i, double saving, ProgrammeEffects& fx);
   std::array<std::uint32_t, 4> draw(const Prog& p, std::size_t i, std::uint32_t time) const;
   /// Firm i's place in the programme's order of service (smaller first).
