@@ -512,13 +512,19 @@ struct Simulation::Impl {
   // Constants of a firm for the run: baseline revenue per worker and
   // pre-shock monthly profit (docs/model.md §5), kept so that the monthly
   // step need not recompute them.
+  // Firm i's monthly operating profit at `revenue` with `workers` (the
+  // owner unpaid), before interest (docs/model.md §5).
+  double profit_at(std::size_t i, double revenue, double workers) const {
+    return revenue * (1.0 - static_cast<double>(st.variable_cost_share[i]) -
+                      static_cast<double>(st.online_share[i]) * P.shipping_cost_share) -
+           (workers - 1.0) * st.wage_rp[i] - st.fixed_cost_rp[i];
+  }
+
   void derive_constants(std::size_t i) {
     const double R0 = st.base_revenue_rp[i];
     const double base_workers = static_cast<double>(st.base_workers[i]);
     productivity_rp[i] = R0 / base_workers;
-    base_profit_rp[i] = R0 * (1.0 - static_cast<double>(st.variable_cost_share[i]) -
-                              static_cast<double>(st.online_share[i]) * P.shipping_cost_share) -
-                        (base_workers - 1.0) * st.wage_rp[i] - st.fixed_cost_rp[i];
+    base_profit_rp[i] = profit_at(i, R0, base_workers);
     const double outflows = R0 * static_cast<double>(st.variable_cost_share[i]) +
                             (base_workers - 1.0) * st.wage_rp[i] + st.fixed_cost_rp[i];
     cash_target_rp[i] = static_cast<double>(cash_months[i]) * outflows + working_capital_rp[i];
@@ -1593,10 +1599,7 @@ struct Simulation::Impl {
     // Repayment capacity is judged on the lower of the firm's pre-shock
     // profit and its profit at the sales it now expects: a lender does not
     // size a loan on income a slump has taken away.
-    const double expected_profit =
-        st.expected_rp[i] * (1.0 - static_cast<double>(st.variable_cost_share[i]) -
-                             static_cast<double>(st.online_share[i]) * P.shipping_cost_share) -
-        (static_cast<double>(st.workers[i]) - 1.0) * st.wage_rp[i] - st.fixed_cost_rp[i];
+    const double expected_profit = profit_at(i, st.expected_rp[i], static_cast<double>(st.workers[i]));
     const double base_profit = std::min(base_profit_rp[i], expected_profit);
     double existing_service = st.loan_installment_rp[i] + st.informal_installment_rp[i];
     const detail::KurOffer* offer = nullptr;

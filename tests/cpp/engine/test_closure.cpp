@@ -134,20 +134,30 @@ TEST(ClosureRuleCounter, ResetsAfterAMonthInWhichTheFirmPaysEverything) {
   EXPECT_EQ(r3.firms.column("closure_month").number(kShortShock), 2.0);
 }
 
-TEST(ClosureRuleCounter, ClosureWritesOffTheOutstandingLoanAsADefault) {
+// One firm without cash whose fixed costs it cannot pay, owing a bank Rp 5
+// million over 12 months at 12 %, with `assets_rp` of assets.
+Population failing_bank_debtor(double assets_rp) {
   std::vector<test::FirmInit> f(1);
   f[0].cash_rp = 0.0;
-  f[0].assets_rp = 0.0;  // nothing to sell: the whole loan is lost
+  f[0].assets_rp = assets_rp;
   f[0].fixed_cost_rp_month = 50e6;
   f[0].loan_principal_rp = 5e6;
   f[0].loan_rate_year = 0.12f;
   f[0].loan_months_left = 12;
   f[0].loan_lender = Lender::bank;
-  const Population pop = test::make_population({"r0"}, {"trade"}, f);
+  return test::make_population({"r0"}, {"trade"}, f);
+}
+
+// Six quiet months, no credit to be had, closure after three months unable to pay.
+Scenario failing_debtor_scenario() {
   Scenario sc = test::quiet_scenario(6);
   test::refuse_all_credit(sc.params);
   sc.params.closure_after_months = 3;
-  const RunResult r = run(pop, sc);
+  return sc;
+}
+
+TEST(ClosureRuleCounter, ClosureWritesOffTheOutstandingLoanAsADefault) {
+  const RunResult r = run(failing_bank_debtor(0.0), failing_debtor_scenario());  // nothing to sell
   const auto defaults = r.monthly.numbers("defaults_bank_rp");
   const auto outstanding = r.monthly.numbers("credit_outstanding_bank_rp");
   // Unpaid instalments are capitalised, so the written-off debt exceeds the
@@ -166,20 +176,9 @@ TEST(ClosureRuleCounter, ClosureWritesOffTheOutstandingLoanAsADefault) {
 // of them) repay its formal loan first; the rest is written off. Recovered
 // plus written off is what was outstanding.
 TEST(ClosureRuleCounter, LiquidationRepaysWhatItCanAndTheRestIsWrittenOff) {
-  std::vector<test::FirmInit> f(1);
-  f[0].cash_rp = 0.0;
-  f[0].assets_rp = 6e6;
-  f[0].fixed_cost_rp_month = 50e6;
-  f[0].loan_principal_rp = 5e6;
-  f[0].loan_rate_year = 0.12f;
-  f[0].loan_months_left = 12;
-  f[0].loan_lender = Lender::bank;
-  const Population pop = test::make_population({"r0"}, {"trade"}, f);
-  Scenario sc = test::quiet_scenario(6);
-  test::refuse_all_credit(sc.params);
-  sc.params.closure_after_months = 3;
+  Scenario sc = failing_debtor_scenario();
   sc.params.liquidation_value_share = 0.5;
-  const RunResult r = run(pop, sc);
+  const RunResult r = run(failing_bank_debtor(6e6), sc);
   const auto defaults = r.monthly.numbers("defaults_bank_rp");
   const auto outstanding = r.monthly.numbers("credit_outstanding_bank_rp");
   const auto book = r.credit_book;
