@@ -158,6 +158,7 @@ struct PhaseAOut {
   double cost_sales[kDrawBatch], cost_capital[kDrawBatch], cost_distribution[kDrawBatch], cost_raw[kDrawBatch];
   double expected_next[kDrawBatch];
   double need_workers[kDrawBatch];  ///< expected revenue / productivity, before rounding up
+  double need_capped[kDrawBatch];   ///< need_workers capped at 65535 (loop 2b of phase A)
   double level_next[kDrawBatch];
   double potential_next[kDrawBatch];
   double assets_next[kDrawBatch];   ///< assets after this month's wear, before investment
