@@ -1165,16 +1165,37 @@ struct Simulation::Impl {
       // money state, branch-free so that it vectorises; (3) debt service;
       // (4) distress, labour, closure and the month's counts.
       alignas(64) double open_d[kBatch], credit[kBatch], denied[kBatch], coop_principal[kBatch];
+      // The batch's open and closed firms, those that seek credit, and the
+      // cooperatives' members (open ones, and all), in firm order: the later
+      // loops run over these lists rather than branch on each firm, whether
+      // it is open or seeks credit being a coin toss from one to the next.
+      std::uint16_t open_list[kBatch], closed_list[kBatch], seek_list[kBatch], member_list[kBatch],
+          all_members[kBatch];
+      std::size_t n_open = 0, n_closed = 0, n_seek = 0, n_members = 0, n_all_members = 0;
+      std::uint16_t holder_list[kBatch];  // open firms with a loan at the month's end (pass 4)
+      std::size_t n_holders = 0;
       // Pass 1.
       for (std::size_t j = 0; j < len; ++j) {
         const std::size_t i = b0 + j;
         const bool open = status[i] != static_cast<std::uint8_t>(FirmStatus::closed);
-        open_d[j] = open ? 1.0 : 0.0;
+        open_d[j] = static_cast<double>(open);  // (a conversion: a select would be a branch)
         credit[j] = 0.0;
         denied[j] = 0.0;
         // A member's loan from its cooperative before this month's service.
         coop_principal[j] =
             loan_lender[i] == static_cast<std::uint8_t>(Lender::cooperative) ? loan_principal_rp[i] : 0.0;
+        const auto jj = static_cast<std::uint16_t>(j);
+        const bool member = coop_of[i] >= 0;
+        open_list[n_open] = jj;
+        n_open += open;
+        closed_list[n_closed] = jj;
+        n_closed += !open;
+        seek_list[n_seek] = jj;
+        n_seek += open & ((pre.shortfall[j] > 0.0) | (pre.invest_gap[j] > 0.0));
+        member_list[n_members] = jj;
+        n_members += open & member;
+        all_members[n_all_members] = jj;
+        n_all_members += member;
         if (record) {
           flows.stepped[i] = 0;
           flows.shu_received[i] = 0.0;
@@ -1182,51 +1203,53 @@ struct Simulation::Impl {
           flows.payables_before[i] = payables_rp[i];
           flows.debt_service_due[i] = pre.loan_due[j] + pre.informal_due[j] + debt_arrears_rp[i];
         }
-        if (!open) {
-          // Re-entry (off by default): a closed firm may reopen once its
-          // market has recovered; it restarts with one worker, no debt and a
-          // month of outflows in cash. It counts as open from next month.
-          if (K.reentry_monthly_prob > 0.0 && pre.sales_keep[j] >= K.reentry_min_demand) {
-            const auto w = detail::philox_words(opt.seed, opt.replication, static_cast<std::uint32_t>(i),
-                                                static_cast<std::uint32_t>(t_now),
-                                                static_cast<std::uint32_t>(Purpose::firm_reentry));
-            if (to_unit(w[0]) < K.reentry_monthly_prob) {
-              status[i] = static_cast<std::uint8_t>(FirmStatus::active);
-              workers_of[i] = 1;
-              cash_rp[i] = variable_cost_share[i] * base_revenue_rp[i] + fixed_cost_rp[i];
-              payables_rp[i] = 0.0;
-              receivables_rp[i] = 0.0;
-              owner_owed_rp[i] = 0.0;
-              months_unable[i] = 0;
-              months_low_income[i] = 0;
-              months_overstaffed[i] = 0;
-              expected_rp[i] = level_rp[i];
-              closure_month[i] = -1;
-              st.closure_reason[i] = static_cast<std::uint8_t>(ClosureReason::open);
-              // The business restarts with the tools of one worker.
-              st.assets_rp[i] = static_cast<double>(st.capital_intensity[i]) * productivity_rp[i];
-              draw_exits(i, t_now + 1);
-              a[m_reopened] += 1;
-            }
-          }
-          continue;
+      }
+      // Re-entry (off by default): a closed firm may reopen once its
+      // market has recovered; it restarts with one worker, no debt and a
+      // month of outflows in cash. It counts as open from next month.
+      for (std::size_t q = 0; q < n_closed && K.reentry_monthly_prob > 0.0; ++q) {
+        const std::size_t j = closed_list[q];
+        const std::size_t i = b0 + j;
+        if (!(pre.sales_keep[j] >= K.reentry_min_demand)) continue;
+        const auto w = detail::philox_words(opt.seed, opt.replication, static_cast<std::uint32_t>(i),
+                                            static_cast<std::uint32_t>(t_now),
+                                            static_cast<std::uint32_t>(Purpose::firm_reentry));
+        if (to_unit(w[0]) < K.reentry_monthly_prob) {
+          status[i] = static_cast<std::uint8_t>(FirmStatus::active);
+          workers_of[i] = 1;
+          cash_rp[i] = variable_cost_share[i] * base_revenue_rp[i] + fixed_cost_rp[i];
+          payables_rp[i] = 0.0;
+          receivables_rp[i] = 0.0;
+          owner_owed_rp[i] = 0.0;
+          months_unable[i] = 0;
+          months_low_income[i] = 0;
+          months_overstaffed[i] = 0;
+          expected_rp[i] = level_rp[i];
+          closure_month[i] = -1;
+          st.closure_reason[i] = static_cast<std::uint8_t>(ClosureReason::open);
+          // The business restarts with the tools of one worker.
+          st.assets_rp[i] = static_cast<double>(st.capital_intensity[i]) * productivity_rp[i];
+          draw_exits(i, t_now + 1);
+          a[m_reopened] += 1;
         }
-        // Credit: sought when obligations plus a buffer exceed the cash at
-        // hand. New loans are installed in pass 3, after this month's
-        // payments, so that their service starts next month.
-        if (pre.shortfall[j] > 0.0 || pre.invest_gap[j] > 0.0) {
-          new_loans[j] = seek_credit(i, t_now, pre.shortfall[j], pre.invest_gap[j], pre.cap_sev[j], a, denied[j]);
-          credit[j] = new_loans[j].total();
-          const NewLoans& loans = new_loans[j];
-          if (loans.formal_subsidised || loans.formal_guaranteed) {
-            // Approved (or not) after the month; the award keeps the firm's
-            // state as it sought the loan, before this month's payments.
-            const detail::LoanTaken taken{static_cast<std::uint32_t>(i), loans.formal_rp, cash_rp[i],
-                                          detail::monthly_obligations(i, st),
-                                          status[i] == static_cast<std::uint8_t>(FirmStatus::distressed)};
-            if (loans.formal_subsidised) programmes.kur_taken(b / kChunk).push_back(taken);
-            if (loans.formal_guaranteed) programmes.guarantee_taken(b / kChunk).push_back(taken);
-          }
+      }
+      // Credit: sought when obligations plus a buffer exceed the cash at
+      // hand. New loans are installed in pass 3, after this month's
+      // payments, so that their service starts next month.
+      for (std::size_t q = 0; q < n_seek; ++q) {
+        const std::size_t j = seek_list[q];
+        const std::size_t i = b0 + j;
+        new_loans[j] = seek_credit(i, t_now, pre.shortfall[j], pre.invest_gap[j], pre.cap_sev[j], a, denied[j]);
+        credit[j] = new_loans[j].total();
+        const NewLoans& loans = new_loans[j];
+        if (loans.formal_subsidised || loans.formal_guaranteed) {
+          // Approved (or not) after the month; the award keeps the firm's
+          // state as it sought the loan, before this month's payments.
+          const detail::LoanTaken taken{static_cast<std::uint32_t>(i), loans.formal_rp, cash_rp[i],
+                                        detail::monthly_obligations(i, st),
+                                        status[i] == static_cast<std::uint8_t>(FirmStatus::distressed)};
+          if (loans.formal_subsidised) programmes.kur_taken(b / kChunk).push_back(taken);
+          if (loans.formal_guaranteed) programmes.guarantee_taken(b / kChunk).push_back(taken);
         }
       }
 
@@ -1238,7 +1261,8 @@ struct Simulation::Impl {
       // loans, installed after this month's payments so that their service
       // starts next month.
       detail::firm_month_debt(debt, static_cast<std::uint32_t>(b0), len, open_d, pre, paid);
-      for (std::size_t j = 0; j < len; ++j) {
+      for (std::size_t q = 0; q < n_seek; ++q) {
+        const std::size_t j = seek_list[q];
         if (credit[j] == 0.0) continue;
         const std::size_t i = b0 + j;
         {
@@ -1276,10 +1300,10 @@ struct Simulation::Impl {
       // transactions that earn a share of its SHU (loan interest and joint
       // purchases). Write-offs are booked by close_firm.
       if (has_members)
-        for (std::size_t j = 0; j < len; ++j) {
+        for (std::size_t q = 0; q < n_members; ++q) {
+          const std::size_t j = member_list[q];
           const std::size_t i = b0 + j;
           const std::int32_t member_of = coop_of[i];
-          if (member_of < 0 || open_d[j] == 0.0) continue;
           std::int64_t* cs = coop_sums + static_cast<std::size_t>(member_of) * detail::kCoopFields;
           double txn = 0.0;
           if (coop_principal[j] > 0.0) {
@@ -1300,26 +1324,27 @@ struct Simulation::Impl {
         }
 
       // Pass 4: distress, labour, closure, class review and the counts.
-      for (std::size_t j = 0; j < len; ++j) {
-        const std::size_t i = b0 + j;
-        // Cell mode: one addition per metric into the firm's (region, sector,
-        // class) cell; otherwise three, into the sector, class and region blocks.
-        const std::size_t g_cell = m_count + static_cast<std::size_t>(cell_of[i]) * g_count;
-        auto group_add = [&](int metric, std::int64_t v) __attribute__((always_inline)) {
-          const auto k = static_cast<std::size_t>(metric);
-          if (cells) {
-            a[g_cell + k] += v;
-          } else {
-            a[base_sector + sector[i] * static_cast<std::size_t>(g_count) + k] += v;
-            a[base_class + initial_class[i] * static_cast<std::size_t>(g_count) + k] += v;
-            a[base_region + region[i] * static_cast<std::size_t>(g_count) + k] += v;
-          }
-        };
-        if (open_d[j] == 0.0) {
-          ++count_closed;
-          group_add(g_closed, 1);
-          continue;
+      // Cell mode: one addition per metric into the firm's (region, sector,
+      // class) cell; otherwise three, into the sector, class and region blocks.
+      auto add_to_groups = [&](std::size_t i, int metric, std::int64_t v) __attribute__((always_inline)) {
+        const auto k = static_cast<std::size_t>(metric);
+        if (cells) {
+          a[m_count + static_cast<std::size_t>(cell_of[i]) * g_count + k] += v;
+        } else {
+          a[base_sector + sector[i] * static_cast<std::size_t>(g_count) + k] += v;
+          a[base_class + initial_class[i] * static_cast<std::size_t>(g_count) + k] += v;
+          a[base_region + region[i] * static_cast<std::size_t>(g_count) + k] += v;
         }
+      };
+      // Closed firms are only counted.
+      count_closed += static_cast<std::int64_t>(n_closed);
+      for (std::size_t q = 0; q < n_closed; ++q) add_to_groups(b0 + closed_list[q], g_closed, 1);
+      for (std::size_t q = 0; q < n_open; ++q) {
+        const std::size_t j = open_list[q];
+        const std::size_t i = b0 + j;
+        auto group_add = [&](int metric, std::int64_t v) __attribute__((always_inline)) {
+          add_to_groups(i, metric, v);
+        };
         const double revenue = pre.revenue[j];
         const double operating_cost = pre.operating_cost[j];
         const double unpaid_operating = payables_rp[i];
@@ -1344,10 +1369,11 @@ struct Simulation::Impl {
 
         // Whether a firm is affected, unable to pay, or over-staffed is close
         // to a coin toss from one firm to the next in a shock, so these
-        // updates are written as selects rather than branches.
+        // updates are written as arithmetic (the compiler turns selects
+        // into branches) rather than branches.
         const int main = static_cast<int>(paid.main_problem[j]);
         const bool affected = main >= 0;
-        const int problem = affected ? main : 0;
+        const int problem = main & -static_cast<int>(affected);  // main when affected, else 0
         main_problem[i] = affected ? static_cast<std::uint8_t>(main) : kNoProblem;
         last_main_problem[i] = affected ? static_cast<std::uint8_t>(main) : last_main_problem[i];
         count_affected += affected;
@@ -1367,14 +1393,14 @@ struct Simulation::Impl {
         const bool low_income = pre.low_income[j] != 0.0;
         {
           const int low_before = months_low_income[i];
-          months_low_income[i] = static_cast<std::uint8_t>(low_income ? low_before + (low_before < 255) : 0);
+          months_low_income[i] = static_cast<std::uint8_t>((low_before + (low_before < 255)) * low_income);
         }
         {
           const int unable_before = months_unable[i];
           months_unable[i] =
-              static_cast<std::uint8_t>(creditors_unpaid ? unable_before + (unable_before < 255) : 0);
+              static_cast<std::uint8_t>((unable_before + (unable_before < 255)) * creditors_unpaid);
           const std::int16_t first = first_distress_month[i];
-          first_distress_month[i] = (unable & (first < 0)) ? static_cast<std::int16_t>(t_now) : first;
+          first_distress_month[i] = static_cast<std::int16_t>(first + (unable & (first < 0)) * (t_now - first));
           const int distressed_before = months_distressed[i];
           months_distressed[i] = static_cast<std::uint16_t>(distressed_before + (unable & (distressed_before < 65535)));
         }
@@ -1390,7 +1416,7 @@ struct Simulation::Impl {
         int new_workers = workers;
         const bool overstaffed = (unable | (pre.profit[j] < 0.0) | low_income) & (workers > need);
         const int over_before = months_overstaffed[i];
-        int over = overstaffed ? over_before + (over_before < 255) : 0;
+        int over = (over_before + (over_before < 255)) * overstaffed;
         if (overstaffed) {
           if (over > K.layoff_lag_months) {
             new_workers -= ceil_positive(K.layoff_speed * (workers - need));
@@ -1465,36 +1491,42 @@ struct Simulation::Impl {
         sum_credit[static_cast<int>(Lender::informal)] += informal_principal_rp[i];
         sum_assets += assets_rp[i];
         count_illiquid += ever_illiquid[i];
-        // The credit book: arrears fall on the formal loan first.
+        // The credit book (after this pass): the firms with a loan.
+        holder_list[n_holders] = static_cast<std::uint16_t>(j);
+        n_holders += (loan_principal_rp[i] > 0.0) | (informal_principal_rp[i] > 0.0);
+      }
+      // The credit book: arrears fall on the formal loan first. Whether a
+      // holder has a formal loan, an informal one or both is a coin toss:
+      // each is counted by arithmetic, a loan it does not hold adding
+      // nothing (amounts are never negative, so adding +0 leaves every sum
+      // as it was).
+      for (std::size_t q = 0; q < n_holders; ++q) {
+        const std::size_t i = b0 + holder_list[q];
         const double lp_end = loan_principal_rp[i], ip_end = informal_principal_rp[i];
-        if (lp_end > 0.0 || ip_end > 0.0) {
-          const double arrears_now = debt_arrears_rp[i];
-          const double formal_arrears = std::min(arrears_now, lp_end);
-          if (lp_end > 0.0) {
-            const int l = loan_lender[i];
-            ++count_loans[l];
-            count_in_arrears[l] += formal_arrears > 0.0;
-            sum_arrears_by[l] += formal_arrears;
-            count_restructured[l] += loan_restructured[i];
-            sum_restructured[l] += loan_restructured[i] ? lp_end : 0.0;
-          }
-          if (ip_end > 0.0) {
-            const int l = static_cast<int>(Lender::informal);
-            const double informal_arrears = arrears_now - formal_arrears;
-            ++count_loans[l];
-            count_in_arrears[l] += informal_arrears > 0.0;
-            sum_arrears_by[l] += informal_arrears;
-          }
-        }
+        const double arrears_now = debt_arrears_rp[i];
+        const double formal_arrears = std::min(arrears_now, lp_end);
+        const bool has_formal = lp_end > 0.0, has_informal = ip_end > 0.0;
+        const int l = loan_lender[i];
+        const bool restructured = has_formal & (loan_restructured[i] != 0);
+        count_loans[l] += has_formal;
+        count_in_arrears[l] += has_formal & (formal_arrears > 0.0);
+        sum_arrears_by[l] += formal_arrears * static_cast<double>(has_formal);
+        count_restructured[l] += restructured;
+        sum_restructured[l] += lp_end * static_cast<double>(restructured);
+        const int inf = static_cast<int>(Lender::informal);
+        const double informal_arrears = arrears_now - formal_arrears;
+        count_loans[inf] += has_informal;
+        count_in_arrears[inf] += has_informal & (informal_arrears > 0.0);
+        sum_arrears_by[inf] += informal_arrears * static_cast<double>(has_informal);
       }
 
       // Pass 5: member firms' counts for their cooperative and the
       // member/non-member outcomes (sparse: most firms are no members).
       if (has_members)
-        for (std::size_t j = 0; j < len; ++j) {
+        for (std::size_t q = 0; q < n_all_members; ++q) {
+          const std::size_t j = all_members[q];
           const std::size_t i = b0 + j;
           const std::int32_t member_of = coop_of[i];
-          if (member_of < 0) continue;
           if (open_d[j] == 0.0) {
             a[m_member_closed] += 1;
             continue;

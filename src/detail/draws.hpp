@@ -6,7 +6,7 @@
 
 namespace msmesim::detail {
 
-inline constexpr std::size_t kDrawBatch = 64;
+inline constexpr std::size_t kDrawBatch = 128;
 
 struct FirmMonthDrawSpec {
   std::uint64_t seed;
