@@ -37,6 +37,29 @@ struct GuaranteeOffer {
   double tightening_relief = 0.0;
 };
 
+/// Rows appended in blocks of fixed size: growing never copies the rows
+/// already written (the ledgers of a run hold millions), and each block is
+/// allocated once.
+template <class Row>
+class BlockRows {
+ public:
+  static constexpr std::size_t kBlockShift = 16, kBlock = std::size_t{1} << kBlockShift;
+  void push_back(const Row& row) {
+    if ((size_ & (kBlock - 1)) == 0) {
+      blocks_.emplace_back();
+      blocks_.back().reserve(kBlock);
+    }
+    blocks_.back().push_back(row);
+    ++size_;
+  }
+  std::size_t size() const { return size_; }
+  const Row& operator[](std::size_t k) const { return blocks_[k >> kBlockShift][k & (kBlock - 1)]; }
+
+ private:
+  std::vector<std::vector<Row>> blocks_;
+  std::size_t size_ = 0;
+};
+
 /// Firm i's monthly fixed costs, wages of paid workers and instalments.
 inline double monthly_obligations(std::size_t i, const FirmState& st) {
   const double paid_workers = static_cast<double>(st.workers[i] > 0 ? st.workers[i] - 1 : 0);
@@ -140,9 +163,9 @@ class ProgrammeBook {
     double obligations_rp;     ///< its monthly fixed costs, wages of paid workers and installments
   };
   const std::vector<std::vector<ProgrammeMonth>>& months() const { return months_; }
-  const std::vector<AwardRow>& awards() const { return awards_; }
+  const BlockRows<AwardRow>& awards() const { return awards_; }
   const std::vector<LedgerRow>& ledger() const { return ledger_; }
-  const std::vector<PaymentRow>& payments() const { return payments_; }
+  const BlockRows<PaymentRow>& payments() const { return payments_; }
 
   ~ProgrammeBook();
   ProgrammeBook(ProgrammeBook&&) noexcept;
@@ -238,8 +261,8 @@ class ProgrammeBook {
   // cooperatives [programme][region][line].
   std::vector<double> cells_, coop_cells_;
   std::vector<LedgerRow> ledger_;
-  std::vector<PaymentRow> payments_;
-  std::vector<AwardRow> awards_;
+  BlockRows<PaymentRow> payments_;
+  BlockRows<AwardRow> awards_;
   std::vector<std::vector<ProgrammeMonth>> months_;  // [month][programme]
 };
 
