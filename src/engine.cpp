@@ -1173,7 +1173,8 @@ struct Simulation::Impl {
           all_members[kBatch];
       std::size_t n_open = 0, n_closed = 0, n_seek = 0, n_members = 0, n_all_members = 0;
       std::uint16_t holder_list[kBatch];  // open firms with a loan at the month's end (pass 4)
-      std::size_t n_holders = 0;
+      std::uint16_t credit_list[kBatch];  // firms that obtained credit this month
+      std::size_t n_holders = 0, n_credit = 0;
       // Pass 1.
       for (std::size_t j = 0; j < len; ++j) {
         const std::size_t i = b0 + j;
@@ -1182,8 +1183,10 @@ struct Simulation::Impl {
         credit[j] = 0.0;
         denied[j] = 0.0;
         // A member's loan from its cooperative before this month's service.
-        coop_principal[j] =
-            loan_lender[i] == static_cast<std::uint8_t>(Lender::cooperative) ? loan_principal_rp[i] : 0.0;
+        // (By arithmetic: principals are never negative, so a loan from
+        // another lender gives +0, as the select did.)
+        coop_principal[j] = loan_principal_rp[i] *
+                            static_cast<double>(loan_lender[i] == static_cast<std::uint8_t>(Lender::cooperative));
         const auto jj = static_cast<std::uint16_t>(j);
         const bool member = coop_of[i] >= 0;
         open_list[n_open] = jj;
@@ -1241,6 +1244,8 @@ struct Simulation::Impl {
         const std::size_t i = b0 + j;
         new_loans[j] = seek_credit(i, t_now, pre.shortfall[j], pre.invest_gap[j], pre.cap_sev[j], a, denied[j]);
         credit[j] = new_loans[j].total();
+        credit_list[n_credit] = static_cast<std::uint16_t>(j);
+        n_credit += credit[j] != 0.0;
         const NewLoans& loans = new_loans[j];
         if (loans.formal_subsidised || loans.formal_guaranteed) {
           // Approved (or not) after the month; the award keeps the firm's
@@ -1261,9 +1266,8 @@ struct Simulation::Impl {
       // loans, installed after this month's payments so that their service
       // starts next month.
       detail::firm_month_debt(debt, static_cast<std::uint32_t>(b0), len, open_d, pre, paid);
-      for (std::size_t q = 0; q < n_seek; ++q) {
-        const std::size_t j = seek_list[q];
-        if (credit[j] == 0.0) continue;
+      for (std::size_t q = 0; q < n_credit; ++q) {
+        const std::size_t j = credit_list[q];
         const std::size_t i = b0 + j;
         {
           const NewLoans& loans = new_loans[j];
@@ -1374,8 +1378,8 @@ struct Simulation::Impl {
         const int main = static_cast<int>(paid.main_problem[j]);
         const bool affected = main >= 0;
         const int problem = main & -static_cast<int>(affected);  // main when affected, else 0
-        main_problem[i] = affected ? static_cast<std::uint8_t>(main) : kNoProblem;
-        last_main_problem[i] = affected ? static_cast<std::uint8_t>(main) : last_main_problem[i];
+        main_problem[i] = static_cast<std::uint8_t>(kNoProblem + affected * (main - kNoProblem));
+        last_main_problem[i] = static_cast<std::uint8_t>(last_main_problem[i] + affected * (main - last_main_problem[i]));
         count_affected += affected;
         count_problem[problem] += affected;
         group_add(g_affected, affected);
@@ -1422,7 +1426,7 @@ struct Simulation::Impl {
             new_workers -= ceil_positive(K.layoff_speed * (workers - need));
             over = 0;
           }
-        } else if (!unable && expected > pre.capacity_free[j] && workers < need && cash_rp[i] >= pre.buffer[j]) {
+        } else if (!unable & (expected > pre.capacity_free[j]) & (workers < need) & (cash_rp[i] >= pre.buffer[j])) {
           // Hire towards the need, but only as many as the expected revenue
           // pays for: gross margin after fixed costs covers the wage bill.
           const int target = std::min(65535, workers + ceil_positive(K.hire_speed * (need - workers)));
@@ -1450,15 +1454,16 @@ struct Simulation::Impl {
         // that no longer supports the household for longer than the owner's
         // patience, and the owner leaving for reasons outside the business.
         ClosureReason reason = ClosureReason::open;
+        // (Conditions joined by & rather than &&: one branch, not two.)
+        const bool patience_tried = low_income & (months_low_income[i] > unviable_grace);
         if (months_unable[i] >= K.closure_after_months) {
           reason = ClosureReason::insolvent;
-        } else if (low_income && months_low_income[i] > unviable_grace && unviable_hazard >= 1.0) {
-          reason = ClosureReason::unviable;
-        } else if (low_income && months_low_income[i] > unviable_grace &&
-                   to_unit(detail::philox_words(opt.seed, opt.replication, static_cast<std::uint32_t>(i),
-                                                static_cast<std::uint32_t>(t_now),
-                                                static_cast<std::uint32_t>(Purpose::firm_unviable))[0]) <
-                       unviable_hazard) {
+        } else if (patience_tried &&
+                   (unviable_hazard >= 1.0 ||
+                    to_unit(detail::philox_words(opt.seed, opt.replication, static_cast<std::uint32_t>(i),
+                                                 static_cast<std::uint32_t>(t_now),
+                                                 static_cast<std::uint32_t>(Purpose::firm_unviable))[0]) <
+                        unviable_hazard)) {
           // Each month of low income the owner gives up with odds 1/patience.
           reason = ClosureReason::unviable;
         } else if (t_now >= owner_exit_month[i]) {
@@ -1637,10 +1642,21 @@ struct Simulation::Impl {
     const detail::KurOffer* offer = nullptr;
     const detail::CoopBook::EarmarkTerms* earmark = nullptr;
     const detail::GuaranteeOffer* guarantee = programmes.empty() ? nullptr : programmes.guarantee_offer(i);
-    for (Lender l : kAllLenders) {
+    // The formal lenders in order while the firm has no formal loan, then
+    // the informal one if it has no informal loan. (Bounds rather than a
+    // test per lender: which loans a firm holds is a coin toss from one
+    // firm to the next.)
+    static_assert(static_cast<int>(Lender::informal) == kLenders - 1, "the informal lender comes last");
+    const int informal_index = static_cast<int>(Lender::informal);
+    const int first = formal_free ? 0 : informal_index, end = informal_free ? kLenders : informal_index;
+    for (int k = first; k < end; ++k) {
       if (need <= 0.0) break;
+      const Lender l = kAllLenders[static_cast<std::size_t>(k)];
       const bool formal = l != Lender::informal;
-      if (formal ? !formal_free : !informal_free) continue;
+      if (formal && !formal_free) {  // a formal loan was granted: on to the informal lender
+        k = informal_index - 1;
+        continue;
+      }
       double base = 0.0, tightening = 0.0, ceiling = 0.0, rate = 0.0, term = 1.0;
       switch (l) {
         case Lender::cooperative:
