@@ -5,7 +5,12 @@
 // alone cannot vectorise.
 #include "detail/kernel.hpp"
 
+#include <atomic>
 #include <cstdint>
+#include <string>
+#include <vector>
+
+#include "msmesim/error.hpp"
 
 namespace msmesim::detail {
 
@@ -34,29 +39,62 @@ namespace isa_avx512 {
 #endif
 
 struct Kernels {
+  const char* isa;
   decltype(&isa_default::firm_month_phase_a) phase_a;
   decltype(&isa_default::firm_month_pay) pay;
   decltype(&isa_default::firm_month_debt) debt;
 };
 
-Kernels select_kernels() {
+// The versions this processor runs, best first.
+std::vector<Kernels> supported_kernels() {
+  std::vector<Kernels> v;
 #if MSMESIM_KERNELS_X86
   __builtin_cpu_init();  // may run before the library's own constructors
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
       __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq"))
-    return {isa_avx512::firm_month_phase_a, isa_avx512::firm_month_pay, isa_avx512::firm_month_debt};
+    v.push_back({"avx512", isa_avx512::firm_month_phase_a, isa_avx512::firm_month_pay, isa_avx512::firm_month_debt});
   if (__builtin_cpu_supports("avx2"))
-    return {isa_avx2::firm_month_phase_a, isa_avx2::firm_month_pay, isa_avx2::firm_month_debt};
+    v.push_back({"avx2", isa_avx2::firm_month_phase_a, isa_avx2::firm_month_pay, isa_avx2::firm_month_debt});
 #endif
-  return {isa_default::firm_month_phase_a, isa_default::firm_month_pay, isa_default::firm_month_debt};
+  v.push_back({"default", isa_default::firm_month_phase_a, isa_default::firm_month_pay, isa_default::firm_month_debt});
+  return v;
 }
 
+const std::vector<Kernels>& all_kernels() {
+  static const std::vector<Kernels> supported = supported_kernels();
+  return supported;
+}
+
+// The version in use: the best, unless use_kernel_isa chose another.
+std::atomic<const Kernels*> chosen{nullptr};
+
 const Kernels& kernels() {
-  static const Kernels chosen = select_kernels();
-  return chosen;
+  const Kernels* k = chosen.load(std::memory_order_relaxed);
+  return k != nullptr ? *k : all_kernels().front();
 }
 
 }  // namespace
+
+std::vector<std::string> kernel_isas() {
+  std::vector<std::string> names;
+  for (const Kernels& k : all_kernels()) names.emplace_back(k.isa);
+  return names;
+}
+
+void use_kernel_isa(const std::string& isa) {
+  if (isa.empty()) {
+    chosen.store(nullptr, std::memory_order_relaxed);
+    return;
+  }
+  for (const Kernels& k : all_kernels())
+    if (isa == k.isa) {
+      chosen.store(&k, std::memory_order_relaxed);
+      return;
+    }
+  std::string supported;
+  for (const Kernels& k : all_kernels()) supported += (supported.empty() ? "" : ", ") + std::string(k.isa);
+  throw InvalidArgument("kernel instruction set", isa, "one this processor runs: " + supported);
+}
 
 void firm_month_phase_a(const PhaseAInputs& in, const PhaseAMonth& month, std::uint32_t first, std::size_t len,
                         PhaseAOut& out) {

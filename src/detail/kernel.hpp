@@ -11,6 +11,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "detail/draws.hpp"
 
@@ -229,5 +231,13 @@ struct DebtState {
 /// (loan_deferral) the term waits and the deferral counts down.
 void firm_month_debt(const DebtState& st, std::uint32_t first, std::size_t len, const double* open,
                      const PhaseAOut& pre, PayOut& out);
+
+/// The instruction sets whose version of the kernels this processor runs,
+/// best first ("avx512", "avx2", "default"); the best is used.
+std::vector<std::string> kernel_isas();
+/// Uses the kernels of `isa` (one of kernel_isas(); empty: the best) from
+/// now on, so that tests can compare the versions. InvalidArgument names an
+/// instruction set this processor does not run.
+void use_kernel_isa(const std::string& isa);
 
 }  // namespace msmesim::detail
