@@ -249,6 +249,13 @@ void ProgrammeBook::prefetch_award(const Prog& p, std::size_t i, const FirmState
   __builtin_prefetch(&p.awarded[i]);
 }
 
+bool ProgrammeBook::same_kur_loan(std::size_t i, std::uint16_t months_seen, const FirmState& st) {
+  // Open, still owing, to KUR, and no more months left than last seen (a
+  // new loan would have a fresh term).
+  return st.status[i] != static_cast<std::uint8_t>(FirmStatus::closed) && st.loan_principal_rp[i] > 0.0 &&
+         st.loan_lender[i] == static_cast<std::uint8_t>(Lender::kur) && st.loan_months_left[i] <= months_seen;
+}
+
 double ProgrammeBook::relief_transfer(const Relief& loan, const FirmState& st) {
   // The points the borrower no longer pays, on this month's balance.
   const std::size_t i = loan.firm;
@@ -955,9 +962,7 @@ void ProgrammeBook::begin_month(int t, FirmState& st, CoopBook* coop, ProgrammeE
       std::size_t kept = 0;
       for (auto loan : p.loans) {
         const std::size_t i = loan.firm;
-        const bool same_loan = st.status[i] != closed && st.loan_principal_rp[i] > 0.0 &&
-                               st.loan_lender[i] == static_cast<std::uint8_t>(Lender::kur) &&
-                               st.loan_months_left[i] <= loan.months_left;
+        const bool same_loan = same_kur_loan(i, loan.months_left, st);
         if (same_loan) {
           const double leak = p.spec.leakage_share;
           double transfer = st.loan_principal_rp[i] * p.points / 12.0;
@@ -1030,9 +1035,7 @@ void ProgrammeBook::begin_month(int t, FirmState& st, CoopBook* coop, ProgrammeE
           const Relief& loan = p.relief[k];
           const std::size_t i = loan.firm;
           months_left[k] = st.loan_months_left[i];
-          same[k] = st.status[i] != closed && st.loan_principal_rp[i] > 0.0 &&
-                    st.loan_lender[i] == static_cast<std::uint8_t>(Lender::kur) &&
-                    st.loan_months_left[i] <= loan.months_seen;
+          same[k] = same_kur_loan(i, loan.months_seen, st);
           if (!same[k]) continue;
           cost[k] = cost_of(p, i, st);
           transfer[k] = relief_transfer(loan, st);

@@ -214,6 +214,9 @@ class ProgrammeBook {
   static double annuity_installment(double principal, float rate_year, int months);
   static void reprice_restructured(Relief& loan, FirmState& st);
   void pay_relief(Prog& p, Relief& loan, int t, FirmState& st);
+  /// Whether firm i still holds the KUR loan a programme took on, last seen
+  /// with `months_seen` months left.
+  static bool same_kur_loan(std::size_t i, std::uint16_t months_seen, const FirmState& st);
   /// The interest points the extra subsidy pays on a loan this month.
   static double relief_transfer(const Relief& loan, const FirmState& st);
   /// Loans per task when the relieved loans are read in parallel, and how
