@@ -6,16 +6,15 @@ import functools
 import json
 import os
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from . import _core
+from ._common import ProgressArg, ResultBase, check_int, columns_frame, progress_callback
 from ._errors import invalid
 from ._files import atomic_path
-
-ProgressArg = bool | Callable[[int, int], Any] | None
 
 _TABLES = ("monthly", "by_sector", "by_class", "by_region", "firms")
 _GROUP_NAMES = {"by_sector": "sector", "by_class": "size_class", "by_region": "region",
@@ -29,20 +28,10 @@ _PROGRAMME_SUMMARY = ("kind", "recipients", "beneficiaries_peak", "transfer_rp",
                       "relief_rp", "budget_rp", "budget_left_rp", "eligible_peak", "applicants_peak")
 
 
-def _check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
-    """Validate an integer argument; the error names it and says what is allowed."""
-    allowed = f"a whole number >= {minimum}" + ("" if maximum is None else f" and <= {maximum}")
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise invalid(name, value, allowed, _core.TypeMismatchError)
-    if value < minimum or (maximum is not None and value > maximum):
-        raise invalid(name, int(value), allowed)
-    return int(value)
-
-
 def generate_population(spec: _core.PopulationSpec, seed: int = 1, threads: int = 1) -> _core.Population:
     """Draw a synthetic population from ``spec``; deterministic in (spec, seed)."""
-    _check_int("seed", seed, 0, 2**64 - 1)
-    _check_int("threads", threads, 0)
+    check_int("seed", seed, 0, 2**64 - 1)
+    check_int("threads", threads, 0)
     return _core.Population.generate(spec, seed, threads)
 
 
@@ -102,9 +91,9 @@ def burn_in(population: _core.Population, params: _core.FirmParams | dict[str, f
     """
     if not isinstance(population, _core.Population):
         raise invalid("population", type(population).__name__, "an msmesim.Population", _core.TypeMismatchError)
-    _check_int("months", months, 0, 1200)
-    _check_int("seed", seed, 0, 2**64 - 1)
-    _check_int("threads", threads, 0)
+    check_int("months", months, 0, 1200)
+    check_int("seed", seed, 0, 2**64 - 1)
+    check_int("threads", threads, 0)
     _core.burn_in(population, _firm_params(params), months, seed, threads)
     return population
 
@@ -204,27 +193,8 @@ def parameter_table(kind: Literal["firm", "population", "class", "sector"] = "fi
     return pd.DataFrame(rows[kind]())
 
 
-def _columns_frame(columns: list[Any]) -> pd.DataFrame:
-    """A DataFrame of a C++ table's (name, array, categories, unit) columns:
-    numeric columns without copies, categorical codes as pandas categoricals."""
-    data: dict[str, Any] = {}
-    categorical: dict[str, list[str]] = {}
-    for name, values, categories, _unit in columns:
-        data[name] = values
-        if categories is not None:
-            categorical[name] = categories
-    frame = pd.DataFrame(data, copy=False)
-    for name, categories in categorical.items():
-        raw_codes = frame[name].to_numpy()
-        codes = raw_codes.astype(np.int32)
-        if raw_codes.dtype == np.uint8:
-            codes[raw_codes == 255] = -1  # 8-bit codes mark "missing" with 255; pandas uses -1
-        frame[name] = pd.Categorical.from_codes(codes, categories)
-    return frame
-
-
 def _table_frame(raw: _core.RunResult, which: str) -> pd.DataFrame:
-    frame = _columns_frame(raw.table_columns(which))
+    frame = columns_frame(raw.table_columns(which))
     if which in _GROUP_NAMES:
         frame = frame.rename(columns={"group": _GROUP_NAMES[which]})
     if "date" in frame:
@@ -235,28 +205,7 @@ def _table_frame(raw: _core.RunResult, which: str) -> pd.DataFrame:
     return frame
 
 
-def _progress_callback(progress: ProgressArg, total: int, desc: str,
-                       unit: str = "month") -> tuple[Any, Callable[[], None]]:
-    """A (callback, close) pair: a tqdm bar counting ``unit``, a user callable or nothing."""
-    if progress is None or progress is False:
-        return None, lambda: None
-    if progress is True:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=total, desc=desc, unit=unit, leave=False)
-
-        def update(done: int, _total: int) -> bool:
-            bar.n = done
-            bar.refresh()
-            return True
-
-        return update, bar.close
-    if callable(progress):
-        return progress, lambda: None
-    raise invalid("progress", progress, "True, False, None or a callable(done, total)", _core.TypeMismatchError)
-
-
-class Result:
+class Result(ResultBase):
     """One run's outcome, with pandas views of its tables.
 
     Attributes ``monthly``, ``by_sector``, ``by_class``, ``by_region``,
@@ -589,11 +538,11 @@ def run(
         raise invalid("population", type(population).__name__, "an msmesim.Population", _core.TypeMismatchError)
     if not isinstance(scenario, _core.Scenario):
         raise invalid("scenario", type(scenario).__name__, "an msmesim.Scenario", _core.TypeMismatchError)
-    _check_int("seed", seed, 0, 2**64 - 1)
-    _check_int("replication", replication, 0, 2**32 - 1)
-    _check_int("threads", threads, 0)
+    check_int("seed", seed, 0, 2**64 - 1)
+    check_int("replication", replication, 0, 2**32 - 1)
+    check_int("threads", threads, 0)
     months = _panel_months(panel_months)
-    callback, close = _progress_callback(progress, scenario.months, scenario.name)
+    callback, close = progress_callback(progress, scenario.months, scenario.name)
     try:
         raw = _core.run(population, scenario, seed=seed, replication=replication, threads=threads,
                         microdata=microdata, cooperative_panel=cooperative_panel, panel_months=months,

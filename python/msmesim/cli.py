@@ -24,6 +24,7 @@ from typing import Sequence
 import pandas as pd
 
 from . import _core, scenarios
+from ._common import PRESET_FIRMS
 from ._errors import invalid
 from ._files import atomic_path
 from .api import Result, generate_population, load_population_csv, run, write_outputs, write_report
@@ -260,7 +261,7 @@ def _population(args: argparse.Namespace, f: _core.ScenarioFile) -> _core.Popula
     if source.preset not in _POPULATION_SPECS:
         raise invalid("--region", region[0], "a synthetic population of a built-in preset")
     scenarios.check_population(f)
-    total = source.firms if source.firms > 0 else scenarios._PRESET_FIRMS[source.preset]
+    total = source.firms if source.firms > 0 else PRESET_FIRMS[source.preset]
     spec = _POPULATION_SPECS[source.preset](total)
     known = [r.name for r in spec.regions]
     weights = {r.name: r.weight for r in spec.regions}

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._common import ProgressArg, check_int, columns_frame, progress_callback
 from ._errors import invalid
-from .api import ProgressArg, _check_int, _columns_frame, _progress_callback
 
 #: Metrics of :attr:`EnsembleResult.comparison`, in planner terms.
 METRIC_LABELS = {
@@ -53,7 +53,7 @@ class EnsembleInterrupted(KeyboardInterrupt):
 
 
 def _frame(raw: _core.EnsembleResult, which: str) -> pd.DataFrame:
-    return _columns_frame(raw.table_columns(which))
+    return columns_frame(raw.table_columns(which))
 
 
 class EnsembleResult:
@@ -376,10 +376,10 @@ def ensemble(
     if not isinstance(population, _core.Population):
         raise invalid("population", type(population).__name__, "an msmesim.Population", _core.TypeMismatchError)
     scs = _scenario_list(scenarios, "scenarios")
-    _check_int("replications", replications, 1, 2**31 - 1)
-    _check_int("seed", seed, 0, 2**64 - 1)
-    _check_int("first_replication", first_replication, 0, 2**32 - 1)
-    _check_int("threads", threads, 0)
+    check_int("replications", replications, 1, 2**31 - 1)
+    check_int("seed", seed, 0, 2**64 - 1)
+    check_int("first_replication", first_replication, 0, 2**32 - 1)
+    check_int("threads", threads, 0)
     if not isinstance(common_random_numbers, (bool, np.bool_)):
         raise invalid("common_random_numbers", common_random_numbers, "True or False", _core.TypeMismatchError)
     for name, value in (("confidence", confidence), ("healthy_cash_months", healthy_cash_months)):
@@ -393,7 +393,7 @@ def ensemble(
                             quantiles=_check_quantiles(quantiles), confidence=float(confidence),
                             healthy_cash_months=float(healthy_cash_months),
                             checkpoint="" if checkpoint is None else os.fspath(checkpoint))
-    callback, close = _progress_callback(progress, replications, "replications", unit="rep")
+    callback, close = progress_callback(progress, replications, "replications", unit="rep")
     try:
         engine.run(replications, progress=callback)
     except KeyboardInterrupt as exc:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import _core
+from ._common import ResultLike
 from ._errors import invalid
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .api import Result
 
-
-def plot_result(result: "Result", kind: str = "overview", **kwargs: Any) -> Any:
+def plot_result(result: ResultLike, kind: str = "overview", **kwargs: Any) -> Any:
     """Draw a figure of ``result``: 'overview', 'main_problem', 'region',
     'closures' (closures by route and class changes per month) or 'credit'
     (the credit book per lender: outstanding, new, in arrears, restructured,
@@ -79,7 +77,7 @@ def plot_result(result: "Result", kind: str = "overview", **kwargs: Any) -> Any:
 CLOSURE_ROUTES = {"owner_exit": "owner exit", "unviable": "unviable", "insolvent": "insolvent"}
 
 
-def plot_closures(result: "Result", ax: Any = None) -> Any:
+def plot_closures(result: ResultLike, ax: Any = None) -> Any:
     """Closures per month by route, stacked: the owner left for reasons
     outside the business, the business no longer supported the household, or
     it could not meet its obligations. Returns the Figure."""
@@ -108,7 +106,7 @@ CREDIT_PANELS = (
 )
 
 
-def plot_credit_book(result: "Result", figsize: tuple[float, float] = (11, 7)) -> Any:
+def plot_credit_book(result: ResultLike, figsize: tuple[float, float] = (11, 7)) -> Any:
     """The credit book per lender (KUR, banks, cooperatives, informal lenders)
     month by month: outstanding, new lending, loans in arrears, restructured
     loans and principal written off. Returns the Figure."""

@@ -62,6 +62,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._common import ProgressArg
 from ._errors import invalid
 
 #: Objectives to maximise: paired differences to the baseline (same replication).
@@ -84,8 +85,6 @@ _BATCH = 200
 
 #: Neighbourhood rounds at one lattice step at most (the search stops earlier when the kept set settles).
 _ROUNDS_PER_STEP = 3
-
-ProgressArg = bool | Callable[[int, int], Any] | None
 
 
 # Candidates -------------------------------------------------------------------------------------

@@ -15,17 +15,15 @@ import io
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence, cast
 
 import numpy as np
 import pandas as pd
 
 from . import _core
+from ._common import ResultBase, ResultLike
 from ._errors import invalid
 from ._files import atomic_path
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .api import Result
 
 #: Ids of the report's sections, in order.
 SECTIONS = ("scenario", "headline", "charts", "dynamics", "credit", "programmes", "beneficiaries", "assumptions")
@@ -113,15 +111,15 @@ def _plural(n: int, word: str) -> str:
 
 
 # Grouping -------------------------------------------------------------------------------------------------
-def _groups(results: Sequence["Result"]) -> dict[str, list["Result"]]:
+def _groups(results: Sequence[ResultLike]) -> dict[str, list[ResultLike]]:
     """Results by scenario name, in the order the scenarios first appear."""
-    groups: dict[str, list[Result]] = {}
+    groups: dict[str, list[ResultLike]] = {}
     for r in results:
         groups.setdefault(r.scenario, []).append(r)
     return groups
 
 
-def _replications_note(runs: Sequence["Result"]) -> str:
+def _replications_note(runs: Sequence[ResultLike]) -> str:
     if len(runs) == 1:
         return "one replication"
     return f"{len(runs)} replications: mean (5–95 % range)"
@@ -148,7 +146,7 @@ def _scenario_objects(scenarios: Any) -> dict[str, Any]:
 
 
 # Sections -------------------------------------------------------------------------------------------------
-def _section_scenario(groups: dict[str, list["Result"]], scenarios: dict[str, Any]) -> str:
+def _section_scenario(groups: dict[str, list[ResultLike]], scenarios: dict[str, Any]) -> str:
     parts = ["<h2>The scenarios</h2>"]
     if len(groups) > 1:
         parts.append(f"<p>{len(groups)} scenarios; the first, <b>{_esc(next(iter(groups)))}</b>, is the baseline "
@@ -190,7 +188,7 @@ def _section_scenario(groups: dict[str, list["Result"]], scenarios: dict[str, An
     return "".join(parts)
 
 
-def _outcomes(r: "Result") -> dict[str, float]:
+def _outcomes(r: ResultLike) -> dict[str, float]:
     m = r.monthly
     last = m.iloc[-1]
     return {"closed": float(last["closed_firms"]), "active": float(last["active_firms"]),
@@ -198,7 +196,7 @@ def _outcomes(r: "Result") -> dict[str, float]:
             "trough": float(m["revenue_index"].min()), "end": float(last["revenue_index"])}
 
 
-def _section_headline(groups: dict[str, list["Result"]]) -> str:
+def _section_headline(groups: dict[str, list[ResultLike]]) -> str:
     names = list(groups)
     outcomes = {n: {x.replication: _outcomes(x) for x in runs} for n, runs in groups.items()}
     base = outcomes[names[0]]
@@ -269,7 +267,7 @@ _CHARTS = (
 )
 
 
-def _section_charts(groups: dict[str, list["Result"]]) -> str:
+def _section_charts(groups: dict[str, list[ResultLike]]) -> str:
     from matplotlib.figure import Figure
 
     parts = ["<h2>Over time</h2>"]
@@ -301,7 +299,7 @@ def _section_charts(groups: dict[str, list["Result"]]) -> str:
     return "".join(parts)
 
 
-def _mean_monthly(runs: Sequence["Result"], column: str) -> tuple[Any, np.ndarray]:
+def _mean_monthly(runs: Sequence[ResultLike], column: str) -> tuple[Any, np.ndarray]:
     """Dates and the mean over replications of a monthly column."""
     n = min(len(x.monthly) for x in runs)
     dates = runs[0].monthly["date"].dt.to_timestamp()[:n]
@@ -309,7 +307,7 @@ def _mean_monthly(runs: Sequence["Result"], column: str) -> tuple[Any, np.ndarra
     return dates, values.mean(axis=0)
 
 
-def _lines_figure(groups: dict[str, list["Result"]], panels: Sequence[tuple[str, str]], salt: str,
+def _lines_figure(groups: dict[str, list[ResultLike]], panels: Sequence[tuple[str, str]], salt: str,
                   ylabel: str) -> str:
     """One panel per (monthly column, title), one line per scenario (means over replications), as SVG."""
     from matplotlib.figure import Figure
@@ -334,7 +332,7 @@ _ROUTES = (("closures_owner_exit", "owner exit"), ("closures_unviable", "unviabl
            ("closures_insolvent", "insolvent"))
 
 
-def _section_dynamics(groups: dict[str, list["Result"]]) -> str:
+def _section_dynamics(groups: dict[str, list[ResultLike]]) -> str:
     parts = ["<h2>Closures and class changes</h2>"]
     rows = []
     for name, runs in groups.items():
@@ -382,7 +380,7 @@ def _summarise(series: pd.Series, how: str) -> float:
     return float(series.sum() if how == "sum" else series.max())
 
 
-def _section_credit(groups: dict[str, list["Result"]]) -> str:
+def _section_credit(groups: dict[str, list[ResultLike]]) -> str:
     from matplotlib.figure import Figure
 
     parts = ["<h2>The credit book</h2>"]
@@ -425,7 +423,7 @@ def _section_credit(groups: dict[str, list["Result"]]) -> str:
     return "".join(parts)
 
 
-def _mean_summary(runs: Sequence["Result"]) -> pd.DataFrame:
+def _mean_summary(runs: Sequence[ResultLike]) -> pd.DataFrame:
     """programme_summary averaged over replications (kind kept)."""
     frames = [x.programme_summary() for x in runs]
     first = frames[0]
@@ -437,7 +435,7 @@ def _mean_summary(runs: Sequence["Result"]) -> pd.DataFrame:
     return mean.loc[first.index]
 
 
-def _section_programmes(groups: dict[str, list["Result"]]) -> str:
+def _section_programmes(groups: dict[str, list[ResultLike]]) -> str:
     parts = ["<h2>Programmes: spending and reach</h2>"]
     if not any(len(x.programmes) for runs in groups.values() for x in runs):
         parts.append("<p>No programmes in any scenario.</p>" if len(groups) > 1 else "<p>No programmes.</p>")
@@ -473,7 +471,7 @@ def _section_programmes(groups: dict[str, list["Result"]]) -> str:
     return "".join(parts)
 
 
-def _ledger_table(runs: Sequence["Result"], by: str, label: str) -> str:
+def _ledger_table(runs: Sequence[ResultLike], by: str, label: str) -> str:
     """Transfers by ``by`` (mean over replications), with a column per programme when there are several."""
     totals = []
     for x in runs:
@@ -496,7 +494,7 @@ def _ledger_table(runs: Sequence["Result"], by: str, label: str) -> str:
     return _table(header, rows)
 
 
-def _section_beneficiaries(groups: dict[str, list["Result"]]) -> str:
+def _section_beneficiaries(groups: dict[str, list[ResultLike]]) -> str:
     parts = ["<h2>Who benefits</h2>"]
     any_programmes = False
     for name, runs in groups.items():
@@ -540,16 +538,14 @@ def _section_assumptions(assumptions: Sequence[str] | None) -> str:
 
 
 # The report -----------------------------------------------------------------------------------------------
-def render_report(results: Sequence["Result"], title: str = "", assumptions: Sequence[str] | None = None, *,
+def render_report(results: Sequence[ResultLike], title: str = "", assumptions: Sequence[str] | None = None, *,
                   scenarios: Any = None) -> str:
     """The report's HTML as a string (see :func:`write_report`)."""
-    from .api import Result
-
-    results = list(results) if not isinstance(results, Result) else [results]
+    results = list(results) if not isinstance(results, ResultBase) else [cast(ResultLike, results)]
     if not results:
         raise invalid("results", "[]", "one or more Results")
     for r in results:
-        if not isinstance(r, Result):
+        if not isinstance(r, ResultBase):
             raise invalid("results", type(r).__name__, "a list of msmesim Results", _core.TypeMismatchError)
     if isinstance(assumptions, str):
         assumptions = [assumptions]
@@ -580,7 +576,7 @@ def render_report(results: Sequence["Result"], title: str = "", assumptions: Seq
     )
 
 
-def write_report(results: Sequence["Result"], path: str | os.PathLike[str], title: str = "",
+def write_report(results: Sequence[ResultLike], path: str | os.PathLike[str], title: str = "",
                  assumptions: Sequence[str] | None = None, *, scenarios: Any = None) -> Path:
     """Write a self-contained HTML report of runs to ``path`` and return it.
 

@@ -19,13 +19,11 @@ from pathlib import Path
 from typing import Union
 
 from . import _core
+from ._common import PRESET_FIRMS, ProgressArg, check_int
 from ._errors import invalid
-from .api import ProgressArg, Result, _check_int, run
+from .api import Result, run
 
 PathArg = Union[str, "os.PathLike[str]"]
-
-#: Firms of a built-in population when its file leaves population.firms out.
-_PRESET_FIRMS = {"bogor": _core.BOGOR_FIRMS, "banjarbaru": _core.BANJARBARU_FIRMS}
 
 
 def load_scenario(path: PathArg) -> _core.ScenarioFile:
@@ -63,7 +61,7 @@ def make_population(population_source: _core.PopulationSource, base_dir: PathArg
     that a run without shocks stands still under them; None: the default
     parameters. A population that would not fit in memory is refused
     before anything is allocated (InvalidArgumentError on population.firms)."""
-    _check_int("threads", threads, 0)
+    check_int("threads", threads, 0)
     if params is not None and not isinstance(params, _core.FirmParams):
         raise invalid("params", type(params).__name__, "FirmParams or None", _core.TypeMismatchError)
     return _core.make_population(population_source, os.fspath(base_dir), threads,
@@ -185,7 +183,7 @@ def check_population(scenario_file: _core.ScenarioFile) -> None:
                 raise scenario_error(scenario_file, f"population.{key}", repr(given),
                                      "an existing file (relative to the scenario file)")
         return
-    firms = src.firms if src.firms > 0 else _PRESET_FIRMS.get(src.preset, 0)
+    firms = src.firms if src.firms > 0 else PRESET_FIRMS.get(src.preset, 0)
     try:
         _core.require_memory("population.firms", firms)
     except _core.InvalidArgumentError as exc:
@@ -239,7 +237,7 @@ def run_file(
     file's outputs).
     """
     f = resolve(scenario)
-    _check_int("threads", threads, 0)
+    check_int("threads", threads, 0)
     pop = population if population is not None else population_of(f, threads)
     results = [
         run(pop, f.scenario, seed=f.seed, replication=rep, threads=threads,

@@ -34,9 +34,10 @@ import pandas as pd
 
 from . import _core
 from . import paths as parameter_paths
+from ._common import PopulationSourceArg, check_int
 from ._errors import invalid
-from .api import _check_int
-from .sweep import PopulationSourceArg, SweepResult, _setup, _sweep, _TaskResult
+from ._sweeping import TaskResult, prepare, run_sweep
+from .sweep import SweepResult
 
 METHODS = ("morris", "sobol")
 #: Sample sizes when ``n`` is not given: Morris trajectories, Sobol' base samples.
@@ -240,17 +241,17 @@ def sensitivity(
     if not (isinstance(metric, str) or callable(metric)):
         raise invalid("metric", metric, "an outcome metric name or a callable(outcomes) -> number",
                       _core.TypeMismatchError)
-    n = DEFAULT_N[method] if n is None else _check_int("n", n, 2 if method == "morris" else 1)
+    n = DEFAULT_N[method] if n is None else check_int("n", n, 2 if method == "morris" else 1)
     if method == "sobol" and n & (n - 1):
         lower = 1 << (n.bit_length() - 1)
         raise invalid("n", n, f"a power of 2 for method='sobol' (Sobol' sequences balance only then; "
                               f"e.g. {lower} or {lower * 2})")
-    _check_int("levels", levels, 2)
+    check_int("levels", levels, 2)
     if levels % 2:
         raise invalid("levels", levels, "an even number of levels (Morris)")
     if not (isinstance(confidence, (int, float)) and 0.0 < confidence < 1.0):
         raise invalid("confidence", confidence, "a number between 0 and 1")
-    setup = _setup(population_source, baseline, scenario, seed)
+    setup = prepare(population_source, baseline, scenario, seed)
     bounds = _ranges(setup.scenario, ranges)
     names = list(bounds)
     problem = {"num_vars": len(names), "names": names, "bounds": [list(bounds[p]) for p in names]}
@@ -274,14 +275,14 @@ def sensitivity(
     points = pd.DataFrame(list(first), columns=names)
     point_of = np.array([first[k] for k in keys], dtype=np.int64)
 
-    def check_metric(first: _TaskResult) -> None:  # before the other points run
+    def check_metric(first: TaskResult) -> None:  # before the other points run
         known = list(pd.unique(first.outcomes["metric"]))
         if isinstance(metric, str) and metric not in known:
             raise invalid("metric", metric, "one of " + ", ".join(known) + " or a callable(outcomes) -> number")
 
-    swept = _sweep(population_source, baseline, None, points=points, scenario=scenario, replications=replications,
-                   seed=setup.seed, executor=executor, threads=threads, chunksize=chunksize, progress=progress,
-                   on_first=check_metric)
+    swept = SweepResult(**run_sweep(population_source, baseline, None, points=points, scenario=scenario,
+                                    replications=replications, seed=setup.seed, executor=executor, threads=threads,
+                                    chunksize=chunksize, progress=progress, on_first=check_metric))
     per_point, metric_name = _point_values(swept.outcomes, metric, swept.points.index)
     y = per_point[point_of]
     samples["point"] = point_of
