@@ -129,7 +129,6 @@ CoopBook::CoopBook(const Cooperatives& initial, const std::vector<std::int64_t>&
     // loan book earns, so that a year without shock repeats the SHU.
     const double interest_m = co_.loans_rp[c] * P_.coop_rate_year / 12.0 * (1.0 - P_.coop_household_arrears);
     trade_base_m_[c] = co_.shu_rp_year[c] / 12.0 - interest_m;
-    initial_deposits_ += co_.deposits_rp[c];
     open_lines(c, open_members_[c]);
   }
 }
@@ -240,7 +239,6 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
     // The founders' deposits are paid in this month.
     out[c].founded = 1;
     out[c].deposit_inflow_rp = co_.deposits_rp[c];
-    deposits_in_ += co_.deposits_rp[c];
   }
   static constexpr std::int64_t kNoSums[kCoopFields] = {};
   shu_per_transaction.assign(n, 0.0);
@@ -340,8 +338,6 @@ void CoopBook::month(const CoopMonthInput& in, const std::int64_t* sums, std::ve
     const double paid = std::min(asked, std::max(0.0, cash - earmarked_[c]) + inflow);
     deposits += inflow - paid;
     cash += inflow - paid;
-    deposits_in_ += inflow;
-    deposits_out_ += paid;
 
     // A trading loss beyond the cash at hand is financed by borrowing.
     if (cash < 0.0) {

@@ -75,8 +75,6 @@ class CoopBook {
   /// cooperative is inactive or has nothing to lend). Lines times open
   /// member firms never exceed what the cooperative can lend.
   double line_rp(std::size_t c) const { return line_[c]; }
-  /// What cooperative c could lend at the start of this month.
-  double lendable_rp(std::size_t c) const { return lendable_[c]; }
   /// Whether cooperative c buys (sells) jointly for its members now.
   bool joint_buying(std::size_t c) const;
   bool joint_selling(std::size_t c) const;
@@ -89,12 +87,6 @@ class CoopBook {
   /// (`shu_per_transaction`, one per cooperative; 0 otherwise).
   void month(const CoopMonthInput& in, const std::int64_t* sums, std::vector<CoopTotals>& out,
              std::vector<double>& shu_per_transaction);
-
-  /// Joint financing (docs/model.md §14): what cooperative c has placed
-  /// with other cooperatives (within its other assets) and owes them
-  /// (within its borrowed funds).
-  double joint_lent_rp(std::size_t c) const { return joint_lent_[c]; }
-  double joint_borrowed_rp(std::size_t c) const { return joint_borrowed_[c]; }
 
   // Programme hooks (docs/model.md §15).
   /// Terms on which member firms borrow earmarked funds (CSR capital).
@@ -123,13 +115,6 @@ class CoopBook {
   /// of its free funds (savings & loan) and, with `joint_trade`, buys and
   /// sells jointly for its members whatever its type.
   void join_network(std::size_t c, double financing_share, bool joint_trade);
-  /// Funds of cooperative c its member firms alone may borrow.
-  double earmarked_rp(std::size_t c) const { return earmarked_[c]; }
-
-  /// Cumulative deposits paid in and withdrawn since the start (conservation).
-  double deposits_in_rp() const { return deposits_in_; }
-  double deposits_out_rp() const { return deposits_out_; }
-  double initial_deposits_rp() const { return initial_deposits_; }
 
  private:
   void open_lines(std::size_t c, std::int64_t open_members);
@@ -165,7 +150,6 @@ class CoopBook {
   std::size_t regions_ = 0;
   double sales_stress_ytd_ = 0.0, restrictions_ytd_ = 0.0;
   int months_ytd_ = 0;
-  double deposits_in_ = 0.0, deposits_out_ = 0.0, initial_deposits_ = 0.0;
 };
 
 }  // namespace msmesim::detail
