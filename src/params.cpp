@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "msmesim/error.hpp"
@@ -59,6 +61,17 @@ void validate_param(const ParamInfo& info, double value, const std::string& fiel
   detail::require_range(field, value, info.min, info.max);
 }
 
+void validate_field(const ParamInfo& row, double value, const std::string& field) {
+  if (row.integer) {
+    // (Whole fields are held as integers: the value is one. An unbounded
+    // range is up to the largest integer.)
+    const std::int64_t hi = row.max >= 9.2e18 ? std::numeric_limits<std::int64_t>::max() : static_cast<std::int64_t>(row.max);
+    detail::require_range(field, static_cast<std::int64_t>(value), static_cast<std::int64_t>(row.min), hi);
+  } else {
+    detail::require_range(field, value, row.min, row.max);
+  }
+}
+
 void FirmParams::validate() const {
   for (std::size_t i = 0; i < std::size(kFirmTable); ++i)
     validate_param(kFirmTable[i], this->*kFirmMembers[i], std::string(kFirmTable[i].name));
@@ -80,8 +93,9 @@ void FirmParams::set(std::string_view name, double value) {
 }
 
 std::string closest_name(std::string_view name, std::span<const std::string_view> candidates) {
+  // A hint only within a third of the name's length (at least 2 edits).
   std::string best;
-  std::size_t best_d = std::max<std::size_t>(3, name.size() / 3) + 1;
+  std::size_t best_d = std::max<std::size_t>(2, name.size() / 3) + 1;
   for (auto c : candidates) {
     std::size_t d = edit_distance(name, c);
     if (d < best_d) {

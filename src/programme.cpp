@@ -3,6 +3,7 @@
 #include "msmesim/programme.hpp"
 
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <set>
 
@@ -21,7 +22,67 @@ E from_name(std::string_view name, const E (&all)[N], const std::string& field, 
   }
   throw InvalidArgument(field, "'" + std::string(name) + "'", std::string("one of the ") + what + ": " + allowed);
 }
+
+// Defaults are those of Programme (a test compares them).
+constexpr ParamInfo kProgrammeFields[] = {
+    {"budget_rp", 0.0, 0.0, std::numeric_limits<double>::infinity(), "Rp", false,
+     "Government money for the programme: transfers, administrative cost and leakage together (0: it spends nothing).",
+     ""},
+    {"quota", -1.0, 0.0, std::numeric_limits<double>::infinity(), "recipients", true,
+     "Recipients in all (unset: no quota).", ""},
+    {"amount_rp", -1.0, 0.0, std::numeric_limits<double>::infinity(), "Rp", false,
+     "Per-recipient amount (unset: the kind's default).", ""},
+    {"uptake", 1.0, 0.0, 1.0, "share", false, "Share of eligible firms that know of the programme and would apply.", ""},
+    {"monthly_capacity", -1.0, 0.0, std::numeric_limits<double>::infinity(), "recipients a month", true,
+     "New recipients a month (unset: no limit).", ""},
+    {"admin_cost_share", 0.0, 0.0, 10.0, "Rp per Rp", false,
+     "Administrative cost per rupiah reaching recipients or leaking.", ""},
+    {"leakage_share", 0.0, 0.0, 1.0, "share", false, "Share of each award that never reaches the recipient.", ""},
+};
+
+struct ProgrammeFieldAccess {
+  double (*get)(const Programme&);
+  void (*set)(Programme&, double);
+};
+
+constexpr ProgrammeFieldAccess kProgrammeAccess[] = {
+    {[](const Programme& p) { return p.budget_rp; }, [](Programme& p, double v) { p.budget_rp = v; }},
+    {[](const Programme& p) { return static_cast<double>(p.quota); },
+     [](Programme& p, double v) { p.quota = static_cast<std::int64_t>(v); }},
+    {[](const Programme& p) { return p.amount_rp; }, [](Programme& p, double v) { p.amount_rp = v; }},
+    {[](const Programme& p) { return p.uptake; }, [](Programme& p, double v) { p.uptake = v; }},
+    {[](const Programme& p) { return static_cast<double>(p.monthly_capacity); },
+     [](Programme& p, double v) { p.monthly_capacity = static_cast<std::int64_t>(v); }},
+    {[](const Programme& p) { return p.admin_cost_share; }, [](Programme& p, double v) { p.admin_cost_share = v; }},
+    {[](const Programme& p) { return p.leakage_share; }, [](Programme& p, double v) { p.leakage_share = v; }},
+};
+static_assert(std::size(kProgrammeFields) == std::size(kProgrammeAccess));
+
+std::size_t programme_field_index(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(kProgrammeFields); ++i)
+    if (kProgrammeFields[i].name == name) return i;
+  std::vector<std::string_view> names;
+  std::string all;
+  for (const auto& row : kProgrammeFields) {
+    names.push_back(row.name);
+    all += (all.empty() ? "" : ", ") + std::string(row.name);
+  }
+  const std::string hint = closest_name(name, names);
+  throw InvalidArgument("programme field", "'" + std::string(name) + "'",
+                        (hint.empty() ? std::string() : "did you mean '" + hint + "'? ") + "one of " + all);
+}
+
 }  // namespace
+
+std::span<const ParamInfo> programme_field_table() { return {kProgrammeFields, std::size(kProgrammeFields)}; }
+
+double programme_field(const Programme& p, std::string_view name) {
+  return kProgrammeAccess[programme_field_index(name)].get(p);
+}
+
+void set_programme_field(Programme& p, std::string_view name, double value) {
+  kProgrammeAccess[programme_field_index(name)].set(p, value);
+}
 
 std::string_view to_string(ProgrammeKind kind) {
   switch (kind) {
@@ -360,14 +421,11 @@ void Programme::validate(const std::string& field) const {
   if (end.month < 1 || end.month > 12) throw InvalidArgument(field + ".end", end.to_string(), "a month YYYY-MM");
   if (end.months_since(start) < 0)
     throw InvalidArgument(field + ".end", end.to_string(), "a month not before start (" + start.to_string() + ")");
-  detail::require_range(field + ".budget_rp", budget_rp, 0.0, kInf);
-  detail::require_range(field + ".quota", quota, std::int64_t{-1}, std::numeric_limits<std::int64_t>::max());
-  if (amount_rp != -1.0) detail::require_range(field + ".amount_rp", amount_rp, 0.0, kInf);
-  detail::require_range(field + ".uptake", uptake, 0.0, 1.0);
-  detail::require_range(field + ".monthly_capacity", monthly_capacity, std::int64_t{-1},
-                        std::numeric_limits<std::int64_t>::max());
-  detail::require_range(field + ".admin_cost_share", admin_cost_share, 0.0, 10.0);
-  detail::require_range(field + ".leakage_share", leakage_share, 0.0, 1.0);
+  for (std::size_t i = 0; i < std::size(kProgrammeFields); ++i) {
+    const ParamInfo& row = kProgrammeFields[i];
+    const double v = kProgrammeAccess[i].get(*this);
+    if (!field_unset(row, v)) validate_field(row, v, field + "." + std::string(row.name));
+  }
   eligibility.validate(field + ".eligibility");
   if ((kind == ProgrammeKind::kur_subsidy || kind == ProgrammeKind::credit_guarantee ||
        kind == ProgrammeKind::kur_extra_subsidy) &&

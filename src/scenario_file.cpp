@@ -16,6 +16,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <sstream>
 
 #include "detail/csv.hpp"
@@ -33,20 +34,10 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-/// Edit distance, for "did you mean".
-std::size_t distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
+/// "did you mean 'x'? " for the candidate closest to `given`, or "".
+std::string hint(std::string_view given, std::span<const std::string_view> candidates) {
+  const std::string best = closest_name(given, candidates);
+  return best.empty() ? std::string() : "did you mean '" + best + "'? ";
 }
 
 std::string describe(const toml::node& n) {
@@ -260,23 +251,16 @@ class Reader {
 
   /// Errors on keys of `t` outside `known` (with the closest known key).
   void only(const toml::table& t, const std::string& path, std::initializer_list<std::string_view> known) const {
+    only(t, path, std::span<const std::string_view>(known.begin(), known.size()));
+  }
+  void only(const toml::table& t, const std::string& path, std::span<const std::string_view> known) const {
     for (auto&& [k, v] : t) {
       const std::string key(k.str());
       if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-      std::string best;
-      std::size_t best_d = 1000;
       std::string all;
-      for (auto c : known) {
-        const std::size_t d = distance(key, c);
-        if (d < best_d) {
-          best_d = d;
-          best = std::string(c);
-        }
-        all += (all.empty() ? "" : ", ") + std::string(c);
-      }
-      const std::string hint = best_d <= std::max<std::size_t>(2, key.size() / 3) ? "did you mean '" + best + "'? " : "";
+      for (auto c : known) all += (all.empty() ? "" : ", ") + std::string(c);
       fail(static_cast<std::int64_t>(k.source().begin.line), join(path, key), "'" + key + "' (an unknown key)",
-           hint + "one of " + all);
+           hint(key, known) + "one of " + all);
     }
   }
 
@@ -298,15 +282,21 @@ class Reader {
   }
 
   double number(const toml::node& n, const std::string& key, double lo, double hi) const {
+    // An infinite value only where the range is open at both ends (the
+    // bounds of an eligibility range); elsewhere a finite number, as
+    // validation says ("a finite number >= 0").
+    const bool finite = lo > -kInf;
+    const std::string allowed = (finite && hi == kInf) ? "a finite number >= " + detail::format_value(lo)
+                                                       : "a number" + range_text(lo, hi);
     double v = 0.0;
     if (const auto* i = n.as_integer()) {
       v = static_cast<double>(i->get());
     } else if (const auto* f = n.as_floating_point()) {
       v = f->get();
     } else {
-      fail(n, key, "a number" + range_text(lo, hi));
+      fail(n, key, allowed);
     }
-    if (!(v >= lo && v <= hi) || std::isnan(v)) fail(n, key, "a number" + range_text(lo, hi));
+    if (!(v >= lo && v <= hi) || std::isnan(v) || (finite && std::isinf(v))) fail(n, key, allowed);
     return v;
   }
   void number(const toml::table& t, const std::string& path, std::string_view key, double& out, double lo,
@@ -460,24 +450,34 @@ void read_params(const Reader& r, const toml::table& t, FirmParams& P) {
     for (const auto& i : firm_param_table())
       if (key == i.name) info = &i;
     if (info == nullptr) {
-      std::string best;
-      std::size_t best_d = 1000;
-      for (const auto& i : firm_param_table()) {
-        const std::size_t d = distance(key, i.name);
-        if (d < best_d) {
-          best_d = d;
-          best = std::string(i.name);
-        }
-      }
+      std::vector<std::string_view> names;
+      for (const auto& i : firm_param_table()) names.push_back(i.name);
       r.fail(static_cast<std::int64_t>(k.source().begin.line), "params." + key, "'" + key + "' (an unknown parameter)",
-             (best_d <= std::max<std::size_t>(2, key.size() / 3) ? "did you mean '" + best + "'? " : "") +
-                 "a name from docs/parameters.md");
+             hint(key, names) + "a name from docs/parameters.md");
     }
     const std::string f = "params." + key;
     const double value = info->integer ? static_cast<double>(r.integer(v, f, static_cast<std::int64_t>(info->min),
                                                                          static_cast<std::int64_t>(info->max)))
                                        : r.number(v, f, info->min, info->max);
     P.set(key, value);
+  }
+}
+
+/// A field described by a table row: a whole number or a number in the
+/// row's range (an unbounded whole field: up to the largest integer).
+double read_field(const Reader& r, const toml::node& n, const std::string& key, const ParamInfo& row) {
+  if (!row.integer) return r.number(n, key, row.min, row.max);
+  const std::int64_t hi =
+      row.max >= 9.2e18 ? std::numeric_limits<std::int64_t>::max() : static_cast<std::int64_t>(row.max);
+  return static_cast<double>(r.integer(n, key, static_cast<std::int64_t>(row.min), hi));
+}
+
+/// A table row's value for the file: an integer for a whole field.
+void write_field(toml::table& t, const ParamInfo& row, double v) {
+  if (row.integer) {
+    t.insert(std::string(row.name), static_cast<std::int64_t>(v));
+  } else {
+    t.insert(std::string(row.name), v);
   }
 }
 
@@ -509,22 +509,24 @@ SeverityDist read_severity(const Reader& r, const toml::node& n, const std::stri
 }
 
 Shock read_shock(const Reader& r, const toml::table& t, const std::string& path) {
-  r.only(t, path, {"name", "channel", "onset", "ramp_months", "plateau_months", "recovery_half_life_months",
-                   "recovery_months", "end_below", "path", "incidence", "incidence_by_sector", "severity",
-                   "severity_by_sector", "sectors", "regions", "classes"});
+  {
+    std::vector<std::string_view> keys{"name", "channel", "onset"};
+    for (const ParamInfo& row : shock_field_table()) keys.push_back(row.name);
+    for (std::string_view k : {"path", "incidence_by_sector", "severity", "severity_by_sector", "sectors", "regions",
+                               "classes"})
+      keys.push_back(k);
+    r.only(t, path, keys);
+  }
   Shock s;
   r.text(t, path, "name", s.name);
   if (const toml::node* n = t.get("channel")) s.channel = r.name(*n, path + ".channel", channel_from_string);
   r.month(t, path, "onset", s.onset);
-  r.integer(t, path, "ramp_months", s.profile.ramp_months, 0, 600);
-  r.integer(t, path, "plateau_months", s.profile.plateau_months, 0, 1200);
-  r.number(t, path, "recovery_half_life_months", s.profile.recovery_half_life_months, 0.0, 1200.0);
-  r.integer(t, path, "recovery_months", s.profile.recovery_months, 0, 1200);
-  r.number(t, path, "end_below", s.profile.end_below, 0.0, 1.0);
+  // The numeric fields, as shock_field_table() describes them.
+  for (const ParamInfo& row : shock_field_table())
+    if (const toml::node* n = t.get(row.name)) set_shock_field(s, row.name, read_field(r, *n, Reader::join(path, row.name), row));
   if (const toml::array* a = r.array(t, path, "path"))
     for (std::size_t k = 0; k < a->size(); ++k)
       s.profile.path.push_back(r.number(*a->get(k), path + ".path[" + std::to_string(k) + "]", 0.0, 1.0));
-  r.number(t, path, "incidence", s.incidence, 0.0, 1.0);
   if (const toml::table* by = r.table(t, path, "incidence_by_sector"))
     for (auto&& [k, v] : *by) {
       const std::string name(k.str());
@@ -599,8 +601,12 @@ Eligibility read_eligibility(const Reader& r, const toml::table& t, const std::s
 }
 
 Programme read_programme(const Reader& r, const toml::table& t, const std::string& path) {
-  r.only(t, path, {"name", "kind", "start", "end", "budget_rp", "quota", "amount_rp", "eligibility", "allocation",
-                   "uptake", "monthly_capacity", "admin_cost_share", "leakage_share", "params"});
+  {
+    std::vector<std::string_view> keys{"name", "kind", "start", "end"};
+    for (const ParamInfo& row : programme_field_table()) keys.push_back(row.name);
+    for (std::string_view k : {"eligibility", "allocation", "params"}) keys.push_back(k);
+    r.only(t, path, keys);
+  }
   Programme p;
   r.text(t, path, "name", p.name);
   const toml::node* kind = t.get("kind");
@@ -612,15 +618,13 @@ Programme read_programme(const Reader& r, const toml::table& t, const std::strin
   p.kind = r.name(*kind, path + ".kind", programme_kind_from_string);
   r.month(t, path, "start", p.start);
   r.month(t, path, "end", p.end);
-  r.number(t, path, "budget_rp", p.budget_rp, 0.0, kInf);
-  r.integer(t, path, "quota", p.quota, 0, std::numeric_limits<std::int64_t>::max());
-  r.number(t, path, "amount_rp", p.amount_rp, 0.0, kInf);
+  // The shared numeric fields, as programme_field_table() describes them
+  // (an optional one is set by being present).
+  for (const ParamInfo& row : programme_field_table())
+    if (const toml::node* n = t.get(row.name))
+      set_programme_field(p, row.name, read_field(r, *n, Reader::join(path, row.name), row));
   if (const toml::table* e = r.table(t, path, "eligibility")) p.eligibility = read_eligibility(r, *e, path + ".eligibility");
   if (const toml::node* n = t.get("allocation")) p.allocation = r.name(*n, path + ".allocation", allocation_from_string);
-  r.number(t, path, "uptake", p.uptake, 0.0, 1.0);
-  r.integer(t, path, "monthly_capacity", p.monthly_capacity, 0, std::numeric_limits<std::int64_t>::max());
-  r.number(t, path, "admin_cost_share", p.admin_cost_share, 0.0, 10.0);
-  r.number(t, path, "leakage_share", p.leakage_share, 0.0, 1.0);
   if (const toml::table* params = r.table(t, path, "params")) {
     for (auto&& [k, v] : *params) {
       const std::string key(k.str());
@@ -765,21 +769,16 @@ ScenarioFile read(const toml::table& root, const Reader& r, const std::string& s
                      const std::string& field, const char* what) {
       for (std::size_t k = 0; k < given.size(); ++k) {
         if (std::find(known.begin(), known.end(), given[k]) != known.end()) continue;
-        std::string best, all;
-        std::size_t best_d = 1000;
+        std::string all;
+        std::vector<std::string_view> names;
         for (const auto& n : known) {
-          const std::size_t d = distance(given[k], n);
-          if (d < best_d) {
-            best_d = d;
-            best = n;
-          }
+          names.push_back(n);
           all += (all.empty() ? "" : ", ") + n;
         }
         const std::string key = field + "[" + std::to_string(k) + "]";
         throw ScenarioFileError(r.file(), line_of(lines, key), key, "'" + given[k] + "'",
-                                (best_d <= std::max<std::size_t>(2, given[k].size() / 3) ? "did you mean '" + best + "'? "
-                                                                                         : std::string()) +
-                                    std::string(what) + " of the " + f.population.preset + " population: " + all);
+                                hint(given[k], names) + std::string(what) + " of the " + f.population.preset +
+                                    " population: " + all);
       }
     };
     for (std::size_t k = 0; k < sc.shocks.size(); ++k) {
@@ -980,15 +979,8 @@ std::string to_toml(const ScenarioFile& f) {
   if (!params.empty()) root.insert("params", params);
   toml::array shocks;
   for (const Shock& s : sc.shocks) {
-    toml::table t{{"name", s.name},
-                  {"channel", std::string(to_string(s.channel))},
-                  {"onset", s.onset.to_string()},
-                  {"ramp_months", s.profile.ramp_months},
-                  {"plateau_months", s.profile.plateau_months},
-                  {"recovery_half_life_months", s.profile.recovery_half_life_months},
-                  {"recovery_months", s.profile.recovery_months},
-                  {"end_below", s.profile.end_below},
-                  {"incidence", s.incidence}};
+    toml::table t{{"name", s.name}, {"channel", std::string(to_string(s.channel))}, {"onset", s.onset.to_string()}};
+    for (const ParamInfo& row : shock_field_table()) write_field(t, row, shock_field(s, row.name));
     if (!s.profile.path.empty()) t.insert("path", months_path(s.profile.path));
     if (!s.incidence_by_sector.empty()) {
       toml::table by;
@@ -1049,14 +1041,11 @@ std::string to_toml(const ScenarioFile& f) {
                   {"kind", std::string(to_string(p.kind))},
                   {"start", p.start.to_string()},
                   {"end", p.end.to_string()},
-                  {"budget_rp", p.budget_rp},
-                  {"allocation", std::string(to_string(p.allocation))},
-                  {"uptake", p.uptake},
-                  {"admin_cost_share", p.admin_cost_share},
-                  {"leakage_share", p.leakage_share}};
-    if (p.quota >= 0) t.insert("quota", p.quota);
-    if (p.amount_rp >= 0) t.insert("amount_rp", p.amount_rp);
-    if (p.monthly_capacity >= 0) t.insert("monthly_capacity", p.monthly_capacity);
+                  {"allocation", std::string(to_string(p.allocation))}};
+    for (const ParamInfo& row : programme_field_table()) {
+      const double v = programme_field(p, row.name);
+      if (!field_unset(row, v)) write_field(t, row, v);
+    }
     const Eligibility& e = p.eligibility;
     toml::table el;
     if (!e.classes.empty()) {

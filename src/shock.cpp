@@ -1,6 +1,8 @@
 #include "msmesim/shock.hpp"
 
 #include <cmath>
+#include <cstdint>
+#include <iterator>
 
 #include "msmesim/error.hpp"
 
@@ -76,12 +78,71 @@ int ShockProfile::months_to_end() const {
   return recovery < 0 ? -1 : ramp_months + plateau_months + recovery;
 }
 
+namespace {
+
+// Defaults are those of Shock and ShockProfile (a test compares them).
+constexpr ParamInfo kShockFields[] = {
+    {"incidence", 1.0, 0.0, 1.0, "share", false,
+     "Share of the targeted firms the shock hits (incidence_by_sector overrides it for named sectors).", ""},
+    {"ramp_months", 0.0, 0.0, 600.0, "months", true,
+     "Months of a linear ramp up to full intensity after the onset (0: full at onset).", ""},
+    {"plateau_months", 3.0, 0.0, 1200.0, "months", true, "Months at full intensity after the ramp.", ""},
+    {"recovery_half_life_months", 6.0, 0.0, 1200.0, "months", false,
+     "Half-life of the decay after the plateau when recovery_months is 0 (0: the shock ends at once).", ""},
+    {"recovery_months", 0.0, 0.0, 1200.0, "months", true,
+     "Months of a linear recovery to 0 after the plateau (0: the half-life decay instead).", ""},
+    {"end_below", 0.05, 0.0, 1.0, "share of the peak", false,
+     "A decaying shock ends once its intensity falls below this share of its peak.", ""},
+};
+
+struct ShockFieldAccess {
+  double (*get)(const Shock&);
+  void (*set)(Shock&, double);
+};
+
+constexpr ShockFieldAccess kShockAccess[] = {
+    {[](const Shock& s) { return s.incidence; }, [](Shock& s, double v) { s.incidence = v; }},
+    {[](const Shock& s) { return static_cast<double>(s.profile.ramp_months); },
+     [](Shock& s, double v) { s.profile.ramp_months = static_cast<int>(v); }},
+    {[](const Shock& s) { return static_cast<double>(s.profile.plateau_months); },
+     [](Shock& s, double v) { s.profile.plateau_months = static_cast<int>(v); }},
+    {[](const Shock& s) { return s.profile.recovery_half_life_months; },
+     [](Shock& s, double v) { s.profile.recovery_half_life_months = v; }},
+    {[](const Shock& s) { return static_cast<double>(s.profile.recovery_months); },
+     [](Shock& s, double v) { s.profile.recovery_months = static_cast<int>(v); }},
+    {[](const Shock& s) { return s.profile.end_below; }, [](Shock& s, double v) { s.profile.end_below = v; }},
+};
+static_assert(std::size(kShockFields) == std::size(kShockAccess));
+
+std::size_t shock_field_index(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(kShockFields); ++i)
+    if (kShockFields[i].name == name) return i;
+  std::vector<std::string_view> names;
+  for (const auto& row : kShockFields) names.push_back(row.name);
+  const std::string hint = closest_name(name, names);
+  std::string all;
+  for (const auto& row : kShockFields) all += (all.empty() ? "" : ", ") + std::string(row.name);
+  throw InvalidArgument("shock field", "'" + std::string(name) + "'",
+                        (hint.empty() ? std::string() : "did you mean '" + hint + "'? ") + "one of " + all);
+}
+
+const ParamInfo& shock_row(std::string_view name) { return kShockFields[shock_field_index(name)]; }
+
+}  // namespace
+
+std::span<const ParamInfo> shock_field_table() { return {kShockFields, std::size(kShockFields)}; }
+
+double shock_field(const Shock& s, std::string_view name) { return kShockAccess[shock_field_index(name)].get(s); }
+
+void set_shock_field(Shock& s, std::string_view name, double value) { kShockAccess[shock_field_index(name)].set(s, value); }
+
 void ShockProfile::validate(const std::string& field) const {
-  detail::require_range(field + ".ramp_months", std::int64_t{ramp_months}, 0, 600);
-  detail::require_range(field + ".plateau_months", std::int64_t{plateau_months}, 0, 1200);
-  detail::require_range(field + ".recovery_half_life_months", recovery_half_life_months, 0.0, 1200.0);
-  detail::require_range(field + ".recovery_months", std::int64_t{recovery_months}, 0, 1200);
-  detail::require_range(field + ".end_below", end_below, 0.0, 1.0);
+  // Every row but the incidence is a field of the profile.
+  Shock s;
+  s.profile = *this;
+  for (std::size_t i = 0; i < std::size(kShockFields); ++i)
+    if (kShockFields[i].name != "incidence")
+      validate_field(kShockFields[i], kShockAccess[i].get(s), field + "." + std::string(kShockFields[i].name));
   if (path.size() > 1200)
     throw InvalidArgument(field + ".path", std::to_string(path.size()) + " values", "at most 1200 values");
   for (std::size_t k = 0; k < path.size(); ++k)
@@ -91,7 +152,7 @@ void ShockProfile::validate(const std::string& field) const {
 void Shock::validate(const std::string& field) const {
   profile.validate(field + ".profile");
   severity.validate(field + ".severity");
-  detail::require_range(field + ".incidence", incidence, 0.0, 1.0);
+  validate_field(shock_row("incidence"), incidence, field + ".incidence");
   for (const auto& [sector, p] : incidence_by_sector)
     detail::require_range(field + ".incidence_by_sector." + sector, p, 0.0, 1.0);
   for (const auto& [sector, dist] : severity_by_sector) dist.validate(field + ".severity_by_sector." + sector);

@@ -88,6 +88,19 @@ def render() -> str:
         out.append(f"| `{r['name']}` | [{fmt(r['min'])}, {fmt(r['max'])}] | {cell(r['unit'])} | {cell(r['description'])} |")
     out += [
         "",
+        "## Shocks (`[[shocks]]` in a scenario file, `ms.Shock(...)`)",
+        "",
+        "The numeric fields of a shock; the channel, onset, severity distribution, path and targets are",
+        "described in [model.md](model.md#6-shocks) and [scenario.md](scenario.md).",
+        "",
+        "| name | default | allowed | unit | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for r in _core.shock_field_table():
+        allowed = f"[{fmt(r['min'])}, {fmt(r['max'])}]" + (" whole" if r["integer"] else "")
+        out.append(f"| `{r['name']}` | {fmt(r['default'])} | {allowed} | {cell(r['unit'])} | {cell(r['description'])} |")
+    out += [
+        "",
         "## Programmes (`Programme.params`, by kind)",
         "",
         "Set them as keyword arguments of the kind's constructor (`ms.programmes.kur_subsidy(rate_points=0.04)`)",
@@ -95,6 +108,20 @@ def render() -> str:
         "budget, quota, eligibility, uptake, allocation, capacity, administrative cost, leakage) and each",
         "mechanism are in [model.md](model.md#15-programmes).",
     ]
+    out += [
+        "",
+        "### Fields every programme shares",
+        "",
+        "An optional field (default *unset*) is left out, or `None` in Python, for no quota, no monthly",
+        "limit or the kind's default amount.",
+        "",
+        "| name | default | allowed | unit | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for r in _core.programme_field_table():
+        allowed = f"[{fmt(r['min'])}, {fmt(r['max'])}]" + (" whole" if r["integer"] else "")
+        default = "*unset*" if r["default"] < r["min"] else fmt(r["default"])
+        out.append(f"| `{r['name']}` | {default} | {allowed} | {cell(r['unit'])} | {cell(r['description'])} |")
     for kind in _core.programme_kinds():
         amount = _core.default_amount_rp(kind)
         out += ["", f"### `{kind}`", "", f"Default amount: Rp {fmt(amount)}." if amount > 0 else

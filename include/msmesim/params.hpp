@@ -297,6 +297,10 @@ std::span<const ParamInfo> firm_param_table();
 
 /// Validates one value against a table row; `field` is how errors name it.
 void validate_param(const ParamInfo& info, double value, const std::string& field);
+/// Checks a field of a struct (a shock's, a programme's) against its table
+/// row: a whole field holds an integer in range ("an integer in [lo, hi]"),
+/// any other a finite number in range; `field` is how errors name it.
+void validate_field(const ParamInfo& row, double value, const std::string& field);
 
 /// Closest name in `candidates` to `name` (for "did you mean" hints), or "".
 std::string closest_name(std::string_view name, std::span<const std::string_view> candidates);

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -139,5 +140,21 @@ struct Programme {
 
 /// The default per-recipient amount of a kind (Rp) and what it means.
 double default_amount_rp(ProgrammeKind kind);
+
+/// The numeric fields every programme shares (budget, quota, amount,
+/// uptake, capacity, administrative cost, leakage) as one table: name,
+/// default, allowed range, whole or not, unit, meaning. Programme::validate,
+/// the scenario file's reader and writer, the bindings and
+/// docs/parameters.md take the fields from it. A field whose default lies
+/// below its range (-1) is optional: that value means "not set" (no quota,
+/// no capacity limit, the kind's default amount).
+std::span<const ParamInfo> programme_field_table();
+/// Value of the shared numeric field `name` of `p` (a row of
+/// programme_field_table()); InvalidArgument naming it if unknown.
+double programme_field(const Programme& p, std::string_view name);
+/// Sets it (checked by Programme::validate, not here).
+void set_programme_field(Programme& p, std::string_view name, double value);
+/// Whether a row is optional, and `value` its "not set" marker.
+inline bool field_unset(const ParamInfo& row, double value) { return row.default_value < row.min && value == row.default_value; }
 
 }  // namespace msmesim

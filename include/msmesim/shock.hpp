@@ -6,9 +6,12 @@
 #pragma once
 
 #include <map>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "msmesim/params.hpp"
 #include "msmesim/types.hpp"
 
 namespace msmesim {
@@ -83,5 +86,17 @@ struct Shock {
   /// error names (e.g. "shocks[0]").
   void validate(const std::string& field) const;
 };
+
+/// The numeric fields of a shock — its incidence and its profile's months
+/// and thresholds — as one table (name, default, allowed range, whole or
+/// not, unit, meaning). Shock::validate, the scenario file's reader and
+/// writer, the bindings, the Python layer and docs/parameters.md all take
+/// the fields from it, so that a range is written once.
+std::span<const ParamInfo> shock_field_table();
+/// Value of the numeric field `name` (a row of shock_field_table()) of `s`.
+/// Throws InvalidArgument naming the field for an unknown name.
+double shock_field(const Shock& s, std::string_view name);
+/// Sets it (checked by Shock::validate, not here).
+void set_shock_field(Shock& s, std::string_view name, double value);
 
 }  // namespace msmesim

@@ -1600,6 +1600,10 @@ def preset_text(name: str) -> str:
     """
     The TOML text of a built-in scenario file.
     """
+def programme_field_table() -> list:
+    """
+    Rows (name, default, min, max, unit, integer, description, source) of the numeric fields every programme shares; a default below min (-1) marks an optional field, unset.
+    """
 def programme_kinds() -> list[str]:
     """
     Programme kind names (docs/model.md §15).
@@ -1619,6 +1623,10 @@ def run(population: Population, scenario: Scenario, *, seed: int = 1, replicatio
 def sector_param_table() -> list:
     """
     Rows of the per-sector parameters.
+    """
+def shock_field_table() -> list:
+    """
+    Rows (name, default, min, max, unit, integer, description, source) of a shock's numeric fields.
     """
 def serves_cooperatives(kind: str) -> bool:
     """
@@ -1648,4 +1656,4 @@ BANJARBARU_FIRMS: int = 10000
 BOGOR_FIRMS: int = 751888
 NORTH_SUMATRA_COOPERATIVES: int = 11917
 NORTH_SUMATRA_VIRTUAL_RAT_SHARE: float = 0.038
-__version__: str = '0.1.0'
+__version__: str

@@ -58,31 +58,18 @@ from ._errors import invalid
 
 Setter = Callable[[Any, float], None]
 
-#: Numeric fields of a shock, with whether they are whole numbers.
-SHOCK_FIELDS: dict[str, bool] = {
-    "incidence": False,
-    "ramp_months": True,
-    "plateau_months": True,
-    "recovery_half_life_months": False,
-    "recovery_months": True,
-    "end_below": False,
-}
+#: Numeric fields of a shock, with whether they are whole numbers (from the
+#: core's description of a shock, ``_core.shock_field_table()``).
+SHOCK_FIELDS: dict[str, bool] = {row["name"]: bool(row["integer"]) for row in _core.shock_field_table()}
 #: Severity fields by distribution kind.
 SEVERITY_FIELDS: dict[str, tuple[str, ...]] = {
     "beta": ("mean", "sd"),
     "fixed": ("value",),
     "uniform": ("low", "high"),
 }
-#: Numeric fields of a programme, with whether they are whole numbers.
-PROGRAMME_FIELDS: dict[str, bool] = {
-    "budget_rp": False,
-    "amount_rp": False,
-    "quota": True,
-    "uptake": False,
-    "monthly_capacity": True,
-    "admin_cost_share": False,
-    "leakage_share": False,
-}
+#: Numeric fields of a programme, with whether they are whole numbers (from
+#: ``_core.programme_field_table()``).
+PROGRAMME_FIELDS: dict[str, bool] = {row["name"]: bool(row["integer"]) for row in _core.programme_field_table()}
 #: Numeric fields of the scenario itself, with whether they are whole numbers.
 SCENARIO_FIELDS: dict[str, bool] = {"class_review_months": True}
 

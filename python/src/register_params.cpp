@@ -2,6 +2,7 @@
 // document them.
 #include <msmesim/params.hpp>
 #include <msmesim/population.hpp>
+#include <msmesim/shock.hpp>
 
 #include "pybind_common.hpp"
 
@@ -72,6 +73,8 @@ void register_params(py::module_& m) {
         },
         "Rows of the per-class generation parameters; 'defaults' gives micro, small, medium.");
   m.def("sector_param_table", [] { return param_table_rows(sector_param_table()); }, "Rows of the per-sector parameters.");
+  m.def("shock_field_table", [] { return param_table_rows(shock_field_table()); },
+        "Rows (name, default, min, max, unit, integer, description, source) of a shock's numeric fields.");
 }
 
 }  // namespace msmesim::python

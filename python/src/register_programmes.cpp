@@ -67,6 +67,9 @@ std::string eligibility_repr(const Eligibility& e) {
 
 void register_programmes(py::module_& m) {
   m.def("programme_kinds", [] { return names_of(kAllProgrammeKinds); }, "Programme kind names (docs/model.md §15).");
+  m.def("programme_field_table", [] { return param_table_rows(programme_field_table()); },
+        "Rows (name, default, min, max, unit, integer, description, source) of the numeric fields every programme "
+        "shares; a default below min (-1) marks an optional field, unset.");
   m.def(
       "spends_budget", [](const std::string& kind) { return spends_budget(programme_kind_from_string(kind)); },
       py::arg("kind"),

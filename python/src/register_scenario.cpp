@@ -2,6 +2,7 @@
 // register_programmes.cpp) and the built-in presets. Enums and
 // months travel as strings ("sales", "2020-03").
 #include <msmesim/error.hpp>
+#include <stdexcept>
 #include <msmesim/presets.hpp>
 #include <msmesim/scenario.hpp>
 
@@ -24,6 +25,12 @@ std::string kind_name(SeverityDist::Kind k) {
   }
   return "?";
 }
+double shock_default(std::string_view name) {
+  for (const ParamInfo& row : shock_field_table())
+    if (row.name == name) return row.default_value;
+  throw std::logic_error("no shock field " + std::string(name));
+}
+int shock_default_int(std::string_view name) { return static_cast<int>(shock_default(name)); }
 }  // namespace
 
 void register_scenario(py::module_& m) {
@@ -42,8 +49,21 @@ void register_scenario(py::module_& m) {
       .def("validate", &SeverityDist::validate, py::arg("field") = "severity")
       .def("__repr__", &SeverityDist::describe);
 
-  py::class_<Shock>(m, "Shock", "A shock on one channel: onset, time profile, incidence and severity.")
-      .def(py::init([](const std::string& channel, const std::string& onset, SeverityDist severity, double incidence,
+  py::class_<Shock> shock(m, "Shock", "A shock on one channel: onset, time profile, incidence and severity.");
+  // The numeric fields, one property each, as shock_field_table() describes them.
+  for (const ParamInfo& row : shock_field_table()) {
+    const std::string_view name = row.name;
+    if (row.integer) {
+      shock.def_property(
+          row.name.data(), [name](const Shock& s) { return static_cast<int>(shock_field(s, name)); },
+          [name](Shock& s, int v) { set_shock_field(s, name, v); }, row.description.data());
+    } else {
+      shock.def_property(
+          row.name.data(), [name](const Shock& s) { return shock_field(s, name); },
+          [name](Shock& s, double v) { set_shock_field(s, name, v); }, row.description.data());
+    }
+  }
+  shock.def(py::init([](const std::string& channel, const std::string& onset, SeverityDist severity, double incidence,
                        int ramp_months, int plateau_months, double recovery_half_life_months,
                        std::vector<double> path, std::vector<std::string> sectors, std::vector<std::string> regions,
                        std::vector<std::string> classes, std::map<std::string, double> incidence_by_sector,
@@ -54,13 +74,13 @@ void register_scenario(py::module_& m) {
              s.channel = channel_from_string(channel, "channel");
              s.onset = YearMonth::parse(onset, "onset");
              s.severity = severity;
-             s.incidence = incidence;
-             s.profile.ramp_months = ramp_months;
-             s.profile.plateau_months = plateau_months;
-             s.profile.recovery_half_life_months = recovery_half_life_months;
+             set_shock_field(s, "incidence", incidence);
+             set_shock_field(s, "ramp_months", ramp_months);
+             set_shock_field(s, "plateau_months", plateau_months);
+             set_shock_field(s, "recovery_half_life_months", recovery_half_life_months);
+             set_shock_field(s, "recovery_months", recovery_months);
+             set_shock_field(s, "end_below", end_below);
              s.profile.path = std::move(path);
-             s.profile.recovery_months = recovery_months;
-             s.profile.end_below = end_below;
              s.target.sectors = std::move(sectors);
              s.target.regions = std::move(regions);
              s.target.classes = classes_from(classes, "classes");
@@ -69,12 +89,15 @@ void register_scenario(py::module_& m) {
              s.validate(s.name.empty() ? "shock" : "shock '" + s.name + "'");
              return s;
            }),
-           py::kw_only(), py::arg("channel"), py::arg("onset"), py::arg("severity"), py::arg("incidence") = 1.0,
-           py::arg("ramp_months") = 0, py::arg("plateau_months") = 3, py::arg("recovery_half_life_months") = 6.0,
+           py::kw_only(), py::arg("channel"), py::arg("onset"), py::arg("severity"),
+           py::arg("incidence") = shock_default("incidence"), py::arg("ramp_months") = shock_default_int("ramp_months"),
+           py::arg("plateau_months") = shock_default_int("plateau_months"),
+           py::arg("recovery_half_life_months") = shock_default("recovery_half_life_months"),
            py::arg("path") = std::vector<double>{}, py::arg("sectors") = std::vector<std::string>{},
            py::arg("regions") = std::vector<std::string>{}, py::arg("classes") = std::vector<std::string>{},
            py::arg("incidence_by_sector") = std::map<std::string, double>{}, py::arg("name") = "",
-           py::arg("recovery_months") = 0, py::arg("end_below") = 0.05,
+           py::arg("recovery_months") = shock_default_int("recovery_months"),
+           py::arg("end_below") = shock_default("end_below"),
            py::arg("severity_by_sector") = std::map<std::string, SeverityDist>{})
       .def_readwrite("name", &Shock::name)
       .def_property(
@@ -84,31 +107,13 @@ void register_scenario(py::module_& m) {
           "onset", [](const Shock& s) { return s.onset.to_string(); },
           [](Shock& s, const std::string& v) { s.onset = YearMonth::parse(v, "onset"); })
       .def_readwrite("severity", &Shock::severity)
-      .def_readwrite("incidence", &Shock::incidence)
       .def_readwrite("incidence_by_sector", &Shock::incidence_by_sector)
       .def_readwrite("severity_by_sector", &Shock::severity_by_sector,
                      "Severity for particular sectors (sector name: SeverityDist), overriding `severity` (a copy: "
                      "assign a new dict to change it).")
       .def_property(
-          "ramp_months", [](const Shock& s) { return s.profile.ramp_months; },
-          [](Shock& s, int v) { s.profile.ramp_months = v; })
-      .def_property(
-          "plateau_months", [](const Shock& s) { return s.profile.plateau_months; },
-          [](Shock& s, int v) { s.profile.plateau_months = v; })
-      .def_property(
-          "recovery_half_life_months", [](const Shock& s) { return s.profile.recovery_half_life_months; },
-          [](Shock& s, double v) { s.profile.recovery_half_life_months = v; })
-      .def_property(
           "path", [](const Shock& s) { return s.profile.path; },
           [](Shock& s, std::vector<double> v) { s.profile.path = std::move(v); })
-      .def_property(
-          "recovery_months", [](const Shock& s) { return s.profile.recovery_months; },
-          [](Shock& s, int v) { s.profile.recovery_months = v; },
-          "Months of a linear recovery to 0 after the plateau (0: the half-life decay).")
-      .def_property(
-          "end_below", [](const Shock& s) { return s.profile.end_below; },
-          [](Shock& s, double v) { s.profile.end_below = v; },
-          "A decaying shock ends once its intensity falls below this.")
       .def_property(
           "sectors", [](const Shock& s) { return s.target.sectors; },
           [](Shock& s, std::vector<std::string> v) { s.target.sectors = std::move(v); })

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import msmesim as ms
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,3 +53,65 @@ def test_python_example_runs():
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert "closed" in proc.stdout
+
+
+def test_the_version_is_written_in_one_place():
+    # project(msmesim VERSION ...) in CMakeLists.txt: the compiled module,
+    # the package metadata and the stubs all take it from there.
+    import importlib.metadata
+    import re
+
+    cmake = (ROOT / "CMakeLists.txt").read_text(encoding="utf-8")
+    written = re.search(r"project\(\s*msmesim\s+VERSION\s+([0-9.]+)", cmake).group(1)
+    assert ms.__version__ == written
+    assert importlib.metadata.version("msmesim") == written
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert not re.search(r"^version\s*=", pyproject, re.M), "pyproject.toml writes a version of its own"
+    stubs = (ROOT / "python" / "msmesim" / "_core.pyi").read_text(encoding="utf-8")
+    assert written not in stubs, "the stubs write the version"
+
+
+def test_the_licence_is_the_one_the_package_declares():
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License")
+    assert 'license = { text = "MIT" }' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def _stub_text() -> str:
+    return (ROOT / "python" / "msmesim" / "_core.pyi").read_text(encoding="utf-8")
+
+
+def test_every_shock_field_is_a_property_a_keyword_and_a_documented_row():
+    params_page = (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8")
+    stubs = _stub_text()
+    shock = ms.Shock(channel="sales", onset="2020-03", severity=ms.SeverityDist.fixed(0.3))
+    signature = ms.Shock.__init__.__doc__
+    for row in ms._core.shock_field_table():
+        name = row["name"]
+        # The default a new shock takes is the table's.
+        assert getattr(shock, name) == row["default"], name
+        assert isinstance(getattr(shock, name), int if row["integer"] else float), name
+        assert f"{name}: " in signature, f"Shock() takes no keyword {name}"
+        assert f"def {name}(self)" in stubs, f"the stubs do not declare Shock.{name}"
+        assert f"| `{name}` |" in params_page, f"docs/parameters.md does not list {name}"
+        # Out of range is refused, naming the field.
+        setattr(shock, name, int(row["max"]) + 1 if row["integer"] else row["max"] * 2 + 1)
+        with pytest.raises(ms.InvalidArgumentError, match=name):
+            shock.validate()
+        setattr(shock, name, int(row["default"]) if row["integer"] else row["default"])
+
+
+def test_every_shared_programme_field_is_a_property_a_keyword_and_a_documented_row():
+    params_page = (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8")
+    stubs = _stub_text()
+    p = ms.Programme(name="p", kind="cash_grant")
+    signature = ms.Programme.__init__.__doc__
+    for row in ms._core.programme_field_table():
+        name = row["name"]
+        optional = row["default"] < row["min"]
+        assert getattr(p, name) == (None if optional else row["default"]), name
+        assert f"{name}: " in signature, f"Programme() takes no keyword {name}"
+        assert f"def {name}(self)" in stubs, f"the stubs do not declare Programme.{name}"
+        assert f"| `{name}` |" in params_page, f"docs/parameters.md does not list {name}"
+        with pytest.raises(ms.InvalidArgumentError, match=name):
+            ms.Programme(name="p", kind="cash_grant", **{name: -5})

@@ -208,8 +208,8 @@ def test_errors_are_scenario_file_errors_with_attributes():
     assert isinstance(err, ms.ParseError) and isinstance(err, ValueError) and isinstance(err, ms.Error)
     assert (err.file, err.line, err.key, err.column) == ("bad.toml", 6, "programmes[0].budget_rp",
                                                         "programmes[0].budget_rp")
-    assert err.value == "-5" and err.allowed == "a number >= 0"
-    assert str(err) == "bad.toml:6: key 'programmes[0].budget_rp': got -5; allowed: a number >= 0"
+    assert err.value == "-5" and err.allowed == "a finite number >= 0"
+    assert str(err) == "bad.toml:6: key 'programmes[0].budget_rp': got -5; allowed: a finite number >= 0"
     with pytest.raises(ms.FileError):
         ms.load_scenario("/nonexistent/scenario.toml")
     with pytest.raises(ms.InvalidArgumentError):

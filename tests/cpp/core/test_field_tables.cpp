@@ -1,0 +1,202 @@
+// One description of each thing a user names: every consumer of a field
+// table — validation, the scenario file's reader and writer — agrees with
+// the table, so that a range or a default is written once.
+#include <gtest/gtest.h>
+
+#include <msmesim/msmesim.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace msmesim {
+namespace {
+
+Shock a_shock() {
+  Shock s;
+  s.name = "s";
+  s.channel = Channel::sales;
+  s.onset = {2020, 3};
+  return s;
+}
+
+std::string scenario_with_shock_field(std::string_view name, const std::string& value) {
+  return "name = \"x\"\n[[shocks]]\nchannel = \"sales\"\nonset = \"2020-03\"\nseverity = { distribution = \"fixed\", "
+         "value = 0.3 }\n" +
+         std::string(name) + " = " + value + "\n";
+}
+
+std::string text_of(double v, bool integer) {
+  if (integer) return std::to_string(static_cast<long long>(v));
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  std::string s = buf;
+  if (s.find_first_of(".eE") == std::string::npos) s += ".0";
+  return s;
+}
+
+TEST(ShockFieldTable, DefaultsAreThoseOfAShock) {
+  const Shock s;
+  ASSERT_FALSE(shock_field_table().empty());
+  for (const ParamInfo& row : shock_field_table()) {
+    EXPECT_EQ(shock_field(s, row.name), row.default_value) << row.name;
+    EXPECT_GE(row.default_value, row.min) << row.name;
+    EXPECT_LE(row.default_value, row.max) << row.name;
+    EXPECT_FALSE(row.unit.empty()) << row.name;
+    EXPECT_FALSE(row.description.empty()) << row.name;
+  }
+}
+
+TEST(ShockFieldTable, ValidationAndTheFileReaderAllowTheSameRange) {
+  for (const ParamInfo& row : shock_field_table()) {
+    const std::string field = std::string(row.name);
+    // The ends of the range are accepted by both.
+    for (const double v : {row.min, row.max}) {
+      Shock s = a_shock();
+      set_shock_field(s, row.name, v);
+      EXPECT_NO_THROW(s.validate("shock")) << field << " = " << v;
+      const Scenario sc = parse_scenario(scenario_with_shock_field(row.name, text_of(v, row.integer)), "f.toml").scenario;
+      ASSERT_EQ(sc.shocks.size(), 1u);
+      EXPECT_EQ(shock_field(sc.shocks[0], row.name), v) << field;
+    }
+    // Just beyond them, both refuse, naming the field and the same range.
+    const double step = row.integer ? 1.0 : 1e-3 * std::max(1.0, row.max - row.min);
+    for (const double v : {row.min - step, row.max + step}) {
+      Shock s = a_shock();
+      set_shock_field(s, row.name, v);
+      std::string validate_allowed, file_allowed;
+      try {
+        s.validate("shock");
+        ADD_FAILURE() << field << " = " << v << " passed validation";
+      } catch (const InvalidArgument& e) {
+        EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+        validate_allowed = e.allowed();
+      }
+      try {
+        (void)parse_scenario(scenario_with_shock_field(row.name, text_of(v, row.integer)), "f.toml");
+        ADD_FAILURE() << field << " = " << v << " passed the file reader";
+      } catch (const ScenarioFileError& e) {
+        EXPECT_EQ(e.key(), "shocks[0]." + field);
+        file_allowed = e.allowed();
+      }
+      // "an integer in [0, 600]" / "a number in [0, 1]" from both.
+      EXPECT_EQ(validate_allowed, file_allowed) << field;
+    }
+  }
+}
+
+TEST(ShockFieldTable, EveryFieldRoundTripsThroughAFile) {
+  ScenarioFile f;
+  f.scenario.name = "x";
+  Shock s = a_shock();
+  s.severity = SeverityDist::fixed(0.3);
+  // A value other than the default in every field.
+  for (const ParamInfo& row : shock_field_table()) {
+    const double v = row.default_value == row.max ? row.min : (row.integer ? row.default_value + 1 : (row.default_value + row.max) / 2);
+    set_shock_field(s, row.name, v);
+  }
+  f.scenario.shocks.push_back(s);
+  const Scenario back = parse_scenario(to_toml(f), "back.toml").scenario;
+  ASSERT_EQ(back.shocks.size(), 1u);
+  for (const ParamInfo& row : shock_field_table())
+    EXPECT_EQ(shock_field(back.shocks[0], row.name), shock_field(s, row.name)) << row.name;
+}
+
+TEST(ShockFieldTable, AnUnknownFieldNameIsRefusedWithAHint) {
+  Shock s;
+  try {
+    (void)shock_field(s, "plateau_month");
+    FAIL() << "no error";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(e.allowed().find("did you mean 'plateau_months'"), std::string::npos) << e.allowed();
+  }
+}
+
+Programme a_programme() {
+  Programme p;
+  p.name = "p";
+  p.kind = ProgrammeKind::cash_grant;
+  return p;
+}
+
+std::string scenario_with_programme_field(std::string_view name, const std::string& value) {
+  return "name = \"x\"\n[[programmes]]\nname = \"p\"\nkind = \"cash_grant\"\n" + std::string(name) + " = " + value + "\n";
+}
+
+TEST(ProgrammeFieldTable, DefaultsAreThoseOfAProgramme) {
+  const Programme p;
+  ASSERT_FALSE(programme_field_table().empty());
+  for (const ParamInfo& row : programme_field_table()) {
+    EXPECT_EQ(programme_field(p, row.name), row.default_value) << row.name;
+    // In range, or the "not set" marker of an optional field.
+    EXPECT_TRUE(field_unset(row, row.default_value) || (row.default_value >= row.min && row.default_value <= row.max))
+        << row.name;
+    EXPECT_FALSE(row.unit.empty()) << row.name;
+    EXPECT_FALSE(row.description.empty()) << row.name;
+  }
+  EXPECT_TRUE(field_unset(programme_field_table()[1], -1.0));  // quota
+  EXPECT_FALSE(field_unset(programme_field_table()[0], 0.0));  // budget_rp
+}
+
+TEST(ProgrammeFieldTable, ValidationAndTheFileReaderAllowTheSameRange) {
+  for (const ParamInfo& row : programme_field_table()) {
+    const std::string field = std::string(row.name);
+    const double top = std::isinf(row.max) ? 1e12 : row.max;
+    for (const double v : {row.min, top}) {
+      Programme p = a_programme();
+      set_programme_field(p, row.name, v);
+      EXPECT_NO_THROW(p.validate("programmes[0]")) << field << " = " << v;
+      const Scenario sc =
+          parse_scenario(scenario_with_programme_field(row.name, text_of(v, row.integer)), "f.toml").scenario;
+      ASSERT_EQ(sc.programmes.size(), 1u);
+      EXPECT_EQ(programme_field(sc.programmes[0], row.name), v) << field;
+    }
+    // Below the range (for an optional field, below its marker too) and,
+    // when bounded, above it: both refuse with the same allowed values.
+    const double step = row.integer ? 1.0 : 1e-3 * (std::isinf(row.max) ? 1.0 : std::max(1.0, row.max - row.min));
+    std::vector<double> bad{field_unset(row, row.default_value) ? row.default_value - step : row.min - step};
+    if (!std::isinf(row.max)) bad.push_back(row.max + step);
+    for (const double v : bad) {
+      Programme p = a_programme();
+      set_programme_field(p, row.name, v);
+      std::string validate_allowed, file_allowed;
+      try {
+        p.validate("programmes[0]");
+        ADD_FAILURE() << field << " = " << v << " passed validation";
+      } catch (const InvalidArgument& e) {
+        EXPECT_EQ(e.field(), "programmes[0]." + field) << e.what();
+        validate_allowed = e.allowed();
+      }
+      try {
+        (void)parse_scenario(scenario_with_programme_field(row.name, text_of(v, row.integer)), "f.toml");
+        ADD_FAILURE() << field << " = " << v << " passed the file reader";
+      } catch (const ScenarioFileError& e) {
+        EXPECT_EQ(e.key(), "programmes[0]." + field);
+        file_allowed = e.allowed();
+      }
+      EXPECT_EQ(validate_allowed, file_allowed) << field << " = " << v;
+    }
+  }
+}
+
+TEST(ProgrammeFieldTable, EveryFieldRoundTripsThroughAFileSetOrNot) {
+  for (const bool set : {false, true}) {
+    ScenarioFile f;
+    f.scenario.name = "x";
+    Programme p = a_programme();
+    if (set)
+      for (const ParamInfo& row : programme_field_table()) {
+        const double top = std::isinf(row.max) ? 1e9 : row.max;
+        set_programme_field(p, row.name, row.integer ? std::floor((row.min + top) / 2) : (row.min + top) / 2);
+      }
+    f.scenario.programmes.push_back(p);
+    const Scenario back = parse_scenario(to_toml(f), "back.toml").scenario;
+    ASSERT_EQ(back.programmes.size(), 1u);
+    for (const ParamInfo& row : programme_field_table())
+      EXPECT_EQ(programme_field(back.programmes[0], row.name), programme_field(p, row.name)) << row.name;
+  }
+}
+
+}  // namespace
+}  // namespace msmesim
