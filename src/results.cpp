@@ -4,10 +4,13 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <sstream>
+#include <utility>
 
 #include "detail/csv.hpp"
 #include "msmesim/error.hpp"
+#include "msmesim/params.hpp"
 
 namespace msmesim {
 
@@ -241,5 +244,49 @@ std::string RunResult::summary() const {
   }
   return o.str();
 }
+
+namespace {
+
+constexpr TableInfo kRunTables[] = {
+    {"monthly", &RunResult::monthly, "one per month"},
+    {"by_sector", &RunResult::by_sector, "one per month and sector"},
+    {"by_class", &RunResult::by_class, "one per month and size class at the start (a cohort)"},
+    {"by_region", &RunResult::by_region, "one per month and region (kecamatan)"},
+    {"firms", &RunResult::firms, "one per firm: the initial firms, then the entrants (microdata)"},
+    {"credit_book", &RunResult::credit_book, "one per month and lender"},
+    {"panel", &RunResult::panel, "one per firm and month of RunOptions::panel_months"},
+    {"cooperatives_monthly", &RunResult::cooperatives_monthly, "one per month (cooperatives)"},
+    {"cooperatives_by_type", &RunResult::cooperatives_by_type, "one per month and cooperative type"},
+    {"cooperatives_by_region", &RunResult::cooperatives_by_region, "one per month and region (cooperatives)"},
+    {"cooperatives_panel", &RunResult::cooperatives_panel,
+     "one per cooperative and month (RunOptions::cooperative_panel)"},
+    {"programmes_monthly", &RunResult::programmes_monthly, "one per programme and month"},
+    {"programme_ledger", &RunResult::programme_ledger,
+     "one per programme, month, region, size class and sector (the government ledger)"},
+    {"programme_payments", &RunResult::programme_payments, "one per payment to a recipient"},
+    {"programme_awards", &RunResult::programme_awards, "one per award, with the recipient's state then"},
+};
+
+std::string table_names() {
+  std::string all;
+  for (const TableInfo& t : kRunTables) all += (all.empty() ? "" : ", ") + std::string(t.name);
+  return all;
+}
+
+}  // namespace
+
+std::span<const TableInfo> run_result_tables() { return {kRunTables, std::size(kRunTables)}; }
+
+const Table& RunResult::table(std::string_view name) const {
+  for (const TableInfo& t : kRunTables)
+    if (t.name == name) return this->*t.member;
+  std::vector<std::string_view> names;
+  for (const TableInfo& t : kRunTables) names.push_back(t.name);
+  const std::string hint = closest_name(name, names);
+  throw InvalidArgument("table", "'" + std::string(name) + "'",
+                        (hint.empty() ? std::string() : "did you mean '" + hint + "'? ") + "one of " + table_names());
+}
+
+Table& RunResult::table(std::string_view name) { return const_cast<Table&>(std::as_const(*this).table(name)); }
 
 }  // namespace msmesim

@@ -6,6 +6,7 @@
 #include <array>
 #include <optional>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -99,6 +100,23 @@ struct RunResult {
   double firm_months_per_second() const;
   /// A short readable summary of the run.
   std::string summary() const;
+  /// The table called `name` (a row of run_result_tables()); InvalidArgument
+  /// on field `table` naming the tables there are otherwise.
+  Table& table(std::string_view name);
+  const Table& table(std::string_view name) const;
 };
+
+/// A table of a RunResult: the name the bindings, the Python layer, the
+/// output files and the docs call it by, the member that holds it, and what
+/// one row is.
+struct TableInfo {
+  std::string_view name;
+  Table RunResult::*member;
+  std::string_view rows;
+};
+
+/// Every table of a RunResult, in order: whatever lists, writes or
+/// documents the tables iterates over this.
+std::span<const TableInfo> run_result_tables();
 
 }  // namespace msmesim

@@ -1380,6 +1380,16 @@ class RunResult:
         ...
     def summary(self) -> str:
         ...
+    @staticmethod
+    def table_names() -> list[str]:
+        """
+        The names of a result's tables (table_columns, write_csv), in order.
+        """
+    @staticmethod
+    def table_rows() -> list:
+        """
+        Each table of a result: its name and what one row is, in order.
+        """
     def table_columns(self, which: str) -> list:
         """
         Columns of a table ('monthly', 'by_sector', 'by_class', 'by_region', 'firms', 'credit_book', 'panel', 'cooperatives_monthly', 'cooperatives_by_type', 'cooperatives_by_region', 'cooperatives_panel', 'programmes_monthly', 'programme_ledger', 'programme_payments', 'programme_awards') as (name, array, categories, unit); arrays are read-only views of the result.

@@ -16,7 +16,33 @@ from ._common import ProgressArg, ResultBase, check_int, columns_frame, progress
 from ._errors import invalid
 from ._files import atomic_path
 
-_TABLES = ("monthly", "by_sector", "by_class", "by_region", "firms")
+#: Every table of a run — the core's list, ``_core.RunResult.table_names()`` —
+#: and the :class:`Result` property that gives it as a DataFrame (a test
+#: checks that the two agree).
+RESULT_TABLES: dict[str, str] = {
+    "monthly": "monthly",
+    "by_sector": "by_sector",
+    "by_class": "by_class",
+    "by_region": "by_region",
+    "firms": "firms",
+    "credit_book": "credit_book",
+    "panel": "panel",
+    "cooperatives_monthly": "cooperatives",
+    "cooperatives_by_type": "cooperatives_by_type",
+    "cooperatives_by_region": "cooperatives_by_region",
+    "cooperatives_panel": "cooperatives_panel",
+    "programmes_monthly": "programmes",
+    "programme_ledger": "ledger",
+    "programme_payments": "programme_payments",
+    "programme_awards": "programme_awards",
+}
+#: The file :func:`write_outputs` writes a table to, where it is not the table's name.
+_FILE_OF = {"cooperatives_monthly": "cooperatives", "programmes_monthly": "programmes"}
+
+
+def output_file_of(table: str) -> str:
+    """The CSV file :func:`write_outputs` writes the run table ``table`` to."""
+    return f"{_FILE_OF.get(table, table)}.csv"
 _GROUP_NAMES = {"by_sector": "sector", "by_class": "size_class", "by_region": "region",
                 "cooperatives_by_type": "type", "cooperatives_by_region": "region"}
 _COOP_TABLES = ("cooperatives_monthly", "cooperatives_by_type", "cooperatives_by_region")
@@ -586,16 +612,11 @@ def write_outputs(results: list[Result], directory: str | os.PathLike[str], micr
             tables.append("cooperatives_panel")
     if any(len(r.programmes) for r in results):
         tables += list(_PROGRAMME_TABLES)
-    file_of = {"cooperatives_monthly": "cooperatives", "programmes_monthly": "programmes"}
     for which in tables:
-        name = file_of.get(which, which)
-        path = out / f"{name}.csv"
+        path = out / output_file_of(which)
         parts = []
         for r in results:
-            if which in _COOP_TABLES or which in _PROGRAMME_TABLES or which == "cooperatives_panel":
-                frame = _table_frame(r.raw, which)
-            else:
-                frame = getattr(r, which)
+            frame = _table_frame(r.raw, which)
             if which in (*_PROGRAMME_TABLES, "panel") and not len(frame.columns):
                 continue  # a run without programmes (or a panel), among runs with them
             frame = frame.assign(scenario=r.scenario, replication=r.replication)

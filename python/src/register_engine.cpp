@@ -43,26 +43,22 @@ std::function<bool(int, int)> progress_adapter(py::object progress) {
 
 namespace {
 
-Table& table_by_name(RunResult& r, const std::string& which) {
-  if (which == "monthly") return r.monthly;
-  if (which == "by_sector") return r.by_sector;
-  if (which == "by_class") return r.by_class;
-  if (which == "by_region") return r.by_region;
-  if (which == "firms") return r.firms;
-  if (which == "cooperatives_monthly") return r.cooperatives_monthly;
-  if (which == "cooperatives_by_type") return r.cooperatives_by_type;
-  if (which == "cooperatives_by_region") return r.cooperatives_by_region;
-  if (which == "cooperatives_panel") return r.cooperatives_panel;
-  if (which == "programmes_monthly") return r.programmes_monthly;
-  if (which == "programme_ledger") return r.programme_ledger;
-  if (which == "programme_payments") return r.programme_payments;
-  if (which == "programme_awards") return r.programme_awards;
-  if (which == "credit_book") return r.credit_book;
-  if (which == "panel") return r.panel;
-  throw InvalidArgument("table", "'" + which + "'",
-                        "one of monthly, by_sector, by_class, by_region, firms, credit_book, panel, "
-                        "cooperatives_monthly, cooperatives_by_type, cooperatives_by_region, cooperatives_panel, "
-                        "programmes_monthly, programme_ledger, programme_payments, programme_awards");
+// The tables are the core's list (run_result_tables()): one lookup, one error.
+Table& table_by_name(RunResult& r, const std::string& which) { return r.table(which); }
+
+std::string table_list_text();
+
+/// (Kept for the life of the module: pybind11 keeps a pointer to a docstring.)
+const std::string& table_columns_doc() {
+  static const std::string doc = "Columns of a table (" + table_list_text() +
+                                 ") as (name, array, categories, unit); arrays are read-only views of the result.";
+  return doc;
+}
+
+std::string table_list_text() {
+  std::string all;
+  for (const TableInfo& t : run_result_tables()) all += (all.empty() ? "'" : ", '") + std::string(t.name) + "'";
+  return all;
 }
 
 RunOptions make_options(std::uint64_t seed, std::uint32_t replication, int threads, bool microdata,
@@ -116,10 +112,28 @@ void register_engine(py::module_& m) {
             return table_columns(table_by_name(self.cast<RunResult&>(), which), self);
           },
           py::arg("which"),
-          "Columns of a table ('monthly', 'by_sector', 'by_class', 'by_region', 'firms', 'credit_book', 'panel', "
-          "'cooperatives_monthly', 'cooperatives_by_type', 'cooperatives_by_region', 'cooperatives_panel', "
-          "'programmes_monthly', 'programme_ledger', 'programme_payments', 'programme_awards') as (name, array, "
-          "categories, unit); arrays are read-only views of the result.")
+          table_columns_doc().c_str())
+      .def_static(
+          "table_names",
+          [] {
+            std::vector<std::string> names;
+            for (const TableInfo& t : run_result_tables()) names.emplace_back(t.name);
+            return names;
+          },
+          "The names of a result's tables (table_columns, write_csv), in order.")
+      .def_static(
+          "table_rows",
+          [] {
+            py::list rows;
+            for (const TableInfo& t : run_result_tables()) {
+              py::dict d;
+              d["name"] = std::string(t.name);
+              d["rows"] = std::string(t.rows);
+              rows.append(d);
+            }
+            return rows;
+          },
+          "Each table of a result: its name and what one row is, in order.")
       .def(
           "write_csv",
           [](RunResult& r, const std::string& which, const std::string& path,

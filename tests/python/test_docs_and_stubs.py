@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import msmesim as ms
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,3 +116,22 @@ def test_every_shared_programme_field_is_a_property_a_keyword_and_a_documented_r
         assert f"| `{name}` |" in params_page, f"docs/parameters.md does not list {name}"
         with pytest.raises(ms.InvalidArgumentError, match=name):
             ms.Programme(name="p", kind="cash_grant", **{name: -5})
+
+
+def test_every_table_of_a_run_has_a_frame_a_file_and_a_mention_in_the_docs(tmp_path, small_population, covid):
+    from msmesim import api
+
+    names = ms._core.RunResult.table_names()
+    assert list(api.RESULT_TABLES) == names, "Result's tables differ from the core's list"
+    model = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    res = ms.run(small_population, covid, seed=1, microdata=True, cooperative_panel=True, panel_months=[3])
+    for name, prop in api.RESULT_TABLES.items():
+        frame = getattr(res, prop)
+        assert isinstance(frame, pd.DataFrame), name
+        assert len(frame) > 0, f"the run's table {name} is empty"
+        assert f"`{name}`" in model or f"`{prop}`" in model, f"docs/model.md does not mention the table {name}"
+    written = {p.name for p in ms.write_outputs([res], tmp_path, microdata=True, cooperative_panel=True)}
+    for name in names:
+        assert api.output_file_of(name) in written, f"write_outputs did not write {name}"
+    with pytest.raises(ms.InvalidArgumentError, match="did you mean 'monthly'"):
+        res.raw.table_columns("montly")

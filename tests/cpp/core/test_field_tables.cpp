@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -195,6 +196,28 @@ TEST(ProgrammeFieldTable, EveryFieldRoundTripsThroughAFileSetOrNot) {
     ASSERT_EQ(back.programmes.size(), 1u);
     for (const ParamInfo& row : programme_field_table())
       EXPECT_EQ(programme_field(back.programmes[0], row.name), programme_field(p, row.name)) << row.name;
+  }
+}
+
+TEST(RunResultTables, EveryTableIsFoundByItsNameAndAnUnknownOneIsRefusedWithAHint) {
+  RunResult r;
+  std::set<const Table*> seen;
+  for (const TableInfo& t : run_result_tables()) {
+    EXPECT_EQ(&r.table(t.name), &(r.*t.member)) << t.name;
+    EXPECT_FALSE(t.rows.empty()) << t.name;
+    seen.insert(&r.table(t.name));
+  }
+  // Each member once: no two names for one table.
+  EXPECT_EQ(seen.size(), run_result_tables().size());
+  // Every Table member of RunResult is listed (the struct holds only these
+  // tables besides scalars, names and class_transitions).
+  EXPECT_EQ(run_result_tables().size(), 15u);
+  try {
+    (void)r.table("montly");
+    FAIL() << "no error";
+  } catch (const InvalidArgument& e) {
+    EXPECT_EQ(e.field(), "table");
+    EXPECT_NE(e.allowed().find("did you mean 'monthly'"), std::string::npos) << e.allowed();
   }
 }
 
