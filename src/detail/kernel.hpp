@@ -3,7 +3,7 @@
 // Phase A: everything about a firm's month that is plain arithmetic on its
 // own state — shock factors, demand, revenue, costs, receivables, debt due,
 // the owner's claim, the credit shortfall and the cost of each shock channel.
-// Phase B (engine.cpp) then runs in passes: credit, firm by firm; payments
+// Phase B (src/engine/firm_month.cpp) then runs in passes: credit, firm by firm; payments
 // (firm_month_pay) and debt service (firm_month_debt) here; distress,
 // labour, closure and counts, firm by firm. Compiled for several
 // instruction sets; results are bit-identical.

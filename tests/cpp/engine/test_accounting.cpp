@@ -1,5 +1,5 @@
 // Cash accounting of the monthly firm kernel and conservation of firm counts
-// in the result tables (engine.cpp: step_firm, close_firm, build_result).
+// in the result tables (src/engine/: step_chunk, close_firm, build_result).
 #include <gtest/gtest.h>
 
 #include <msmesim/msmesim.hpp>

@@ -1,4 +1,4 @@
-// The periodic size-class re-evaluation ("naik kelas", engine.cpp:
+// The periodic size-class re-evaluation ("naik kelas", src/engine/firm_month.cpp:
 // review_class) and the class columns of the results.
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // The closure rule: a firm closes after closure_after_months consecutive
-// months unable to meet its obligations (engine.cpp: step_firm, close_firm).
+// months unable to meet its obligations (src/engine/firm_month.cpp: step_chunk, close_firm).
 #include <gtest/gtest.h>
 
 #include <msmesim/msmesim.hpp>

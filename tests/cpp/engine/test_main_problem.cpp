@@ -1,5 +1,5 @@
 // A firm's main problem is the shock channel that cost it most in the month
-// (engine.cpp: step_firm). Shocks here hit every firm with a fixed severity.
+// (src/engine/firm_month.cpp). Shocks here hit every firm with a fixed severity.
 #include <gtest/gtest.h>
 
 #include <msmesim/msmesim.hpp>

@@ -1,5 +1,5 @@
 // Shocks: time profiles, severity distributions, scenario validation, and how
-// shocks move the results (shock.hpp, scenario.hpp, engine.cpp).
+// shocks move the results (shock.hpp, scenario.hpp, src/engine/).
 #include <gtest/gtest.h>
 
 #include <msmesim/msmesim.hpp>
