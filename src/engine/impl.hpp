@@ -23,16 +23,16 @@
 #include <string>
 #include <vector>
 
-#include "detail/annuity.hpp"
-#include "detail/columns.hpp"
-#include "detail/coop_book.hpp"
-#include "detail/distributions.hpp"
-#include "detail/draws.hpp"
-#include "detail/firm_draw.hpp"
-#include "detail/kernel.hpp"
-#include "detail/parallel.hpp"
-#include "detail/philox.hpp"
-#include "detail/programme_book.hpp"
+#include "core/annuity.hpp"
+#include "core/columns.hpp"
+#include "cooperatives/coop_book.hpp"
+#include "core/distributions.hpp"
+#include "kernels/draws.hpp"
+#include "population/firm_draw.hpp"
+#include "kernels/kernel.hpp"
+#include "core/parallel.hpp"
+#include "core/philox.hpp"
+#include "programmes/programme_book.hpp"
 #include "msmesim/error.hpp"
 #include "msmesim/rng.hpp"
 

@@ -1,11 +1,11 @@
-// The block storage of the programme ledgers (src/detail/programme_book.hpp):
+// The block storage of the programme ledgers (src/programmes/programme_book.hpp):
 // rows keep their order and values across block boundaries.
 #include <gtest/gtest.h>
 
 #include <cstddef>
 #include <cstdint>
 
-#include "detail/programme_book.hpp"
+#include "programmes/programme_book.hpp"
 
 namespace msmesim {
 namespace {

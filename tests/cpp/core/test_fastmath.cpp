@@ -1,5 +1,5 @@
-// The libm-free functions behind the per-firm draws (src/detail/fastmath.hpp)
-// against the C library, and the batched draws (src/draws.cpp) against their
+// The libm-free functions behind the per-firm draws (src/kernels/fastmath.hpp)
+// against the C library, and the batched draws (src/kernels/draws.cpp) against their
 // scalar definition.
 #include <gtest/gtest.h>
 
@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <limits>
 
-#include "detail/draws.hpp"
-#include "detail/fastmath.hpp"
+#include "kernels/draws.hpp"
+#include "kernels/fastmath.hpp"
 
 namespace msmesim {
 namespace {

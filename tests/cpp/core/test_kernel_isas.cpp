@@ -1,5 +1,5 @@
 // The kernels of the monthly step are compiled for several instruction sets
-// (src/kernel.cpp); every version this processor runs gives the same bits.
+// (src/kernels/kernel.cpp); every version this processor runs gives the same bits.
 #include <gtest/gtest.h>
 
 #include <msmesim/msmesim.hpp>
@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-#include "detail/kernel.hpp"
+#include "kernels/kernel.hpp"
 
 namespace msmesim {
 namespace {

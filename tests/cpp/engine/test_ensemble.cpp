@@ -10,7 +10,7 @@
 #include <fstream>
 #include <random>
 
-#include "detail/streaming.hpp"
+#include "ensembles/streaming.hpp"
 #include "support.hpp"
 
 namespace msmesim {

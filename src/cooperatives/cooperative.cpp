@@ -7,7 +7,7 @@
 #include <limits>
 #include <numeric>
 
-#include "detail/distributions.hpp"
+#include "core/distributions.hpp"
 #include "msmesim/error.hpp"
 #include "msmesim/population.hpp"
 #include "msmesim/rng.hpp"

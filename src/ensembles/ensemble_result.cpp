@@ -8,8 +8,8 @@
 
 #include <boost/math/distributions/students_t.hpp>
 
-#include "detail/columns.hpp"
-#include "detail/ensemble_state.hpp"
+#include "core/columns.hpp"
+#include "ensembles/ensemble_state.hpp"
 #include "msmesim/error.hpp"
 
 namespace msmesim::detail {

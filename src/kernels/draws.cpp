@@ -4,7 +4,7 @@
 // of fastmath.hpp. Compiled for several instruction sets (target_clones); the
 // arithmetic is exactly rounded and never fused, so every clone gives the
 // same bits.
-#include "detail/draws.hpp"
+#include "kernels/draws.hpp"
 
 #include <bit>
 
@@ -15,7 +15,7 @@
 #define MSMESIM_PHILOX_AVX512 0
 #endif
 
-#include "detail/fastmath.hpp"
+#include "kernels/fastmath.hpp"
 
 namespace msmesim::detail {
 

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <utility>
 
-#include "detail/csv.hpp"
+#include "io/csv.hpp"
 #include "msmesim/error.hpp"
 #include "msmesim/params.hpp"
 

@@ -1,5 +1,5 @@
 // The cooperatives' monthly step (docs/model.md §14).
-#include "detail/coop_book.hpp"
+#include "cooperatives/coop_book.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -7,7 +7,7 @@
 
 #include <boost/math/distributions/poisson.hpp>
 
-#include "detail/philox.hpp"
+#include "core/philox.hpp"
 #include "msmesim/rng.hpp"
 
 namespace msmesim::detail {

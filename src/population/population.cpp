@@ -4,10 +4,10 @@
 #include <cmath>
 #include <set>
 
-#include "detail/annuity.hpp"
-#include "detail/distributions.hpp"
-#include "detail/firm_draw.hpp"
-#include "detail/parallel.hpp"
+#include "core/annuity.hpp"
+#include "core/distributions.hpp"
+#include "population/firm_draw.hpp"
+#include "core/parallel.hpp"
 #include "msmesim/error.hpp"
 #include "msmesim/rng.hpp"
 

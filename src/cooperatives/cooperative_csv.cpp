@@ -6,7 +6,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "detail/csv.hpp"
+#include "io/csv.hpp"
 #include "msmesim/error.hpp"
 #include "msmesim/population.hpp"
 

@@ -18,9 +18,9 @@
 #include <string_view>
 #include <thread>
 
-#include "detail/checkpoint.hpp"
-#include "detail/ensemble_state.hpp"
-#include "detail/parallel.hpp"
+#include "ensembles/checkpoint.hpp"
+#include "ensembles/ensemble_state.hpp"
+#include "core/parallel.hpp"
 #include "msmesim/engine.hpp"
 #include "msmesim/error.hpp"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "detail/streaming.hpp"
+#include "ensembles/streaming.hpp"
 #include "msmesim/ensemble.hpp"
 
 namespace msmesim::detail {

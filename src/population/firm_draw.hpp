@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "detail/distributions.hpp"
+#include "core/distributions.hpp"
 #include "msmesim/population.hpp"
 #include "msmesim/rng.hpp"
 

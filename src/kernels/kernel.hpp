@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "detail/draws.hpp"
+#include "kernels/draws.hpp"
 
 // Tells GCC that a loop's iterations are independent (the kernels' arrays do
 // not overlap); other compilers vectorise without it.

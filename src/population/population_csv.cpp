@@ -4,7 +4,7 @@
 #include <limits>
 #include <map>
 
-#include "detail/csv.hpp"
+#include "io/csv.hpp"
 #include "msmesim/error.hpp"
 #include "msmesim/population.hpp"
 

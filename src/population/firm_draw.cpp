@@ -1,4 +1,4 @@
-#include "detail/firm_draw.hpp"
+#include "population/firm_draw.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -19,7 +19,7 @@
 #include <span>
 #include <sstream>
 
-#include "detail/csv.hpp"
+#include "io/csv.hpp"
 #include "msmesim/presets.hpp"
 #include "msmesim/programme.hpp"
 

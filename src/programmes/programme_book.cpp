@@ -1,5 +1,5 @@
 // The programmes' monthly step and the government ledger (docs/model.md §15).
-#include "detail/programme_book.hpp"
+#include "programmes/programme_book.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -8,10 +8,10 @@
 #include <numeric>
 #include <tuple>
 
-#include "detail/annuity.hpp"
+#include "core/annuity.hpp"
 
-#include "detail/parallel.hpp"
-#include "detail/philox.hpp"
+#include "core/parallel.hpp"
+#include "core/philox.hpp"
 #include "msmesim/error.hpp"
 #include "msmesim/rng.hpp"
 

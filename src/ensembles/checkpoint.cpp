@@ -1,5 +1,5 @@
 // An ensemble's checkpoint directory (see detail/checkpoint.hpp).
-#include "detail/checkpoint.hpp"
+#include "ensembles/checkpoint.hpp"
 
 #include <cstdio>
 #include <cstring>
@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include "detail/csv.hpp"
+#include "io/csv.hpp"
 #include "msmesim/error.hpp"
 #include "msmesim/scenario_file.hpp"
 #include "msmesim/version.hpp"

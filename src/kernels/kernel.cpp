@@ -3,7 +3,7 @@
 // processor supports. The AVX-512 version needs AVX-512VL, BW and DQ besides
 // AVX-512F: the kernels mix 8-, 16-, 32- and 64-bit lanes, which AVX-512F
 // alone cannot vectorise.
-#include "detail/kernel.hpp"
+#include "kernels/kernel.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -18,7 +18,7 @@ namespace {
 
 #define MSMESIM_KERNEL_TARGET
 namespace isa_default {
-#include "detail/kernel_body.inc"
+#include "kernels/kernel_body.inc"
 }  // namespace isa_default
 #undef MSMESIM_KERNEL_TARGET
 
@@ -26,12 +26,12 @@ namespace isa_default {
 #define MSMESIM_KERNELS_X86 1
 #define MSMESIM_KERNEL_TARGET __attribute__((target("avx2")))
 namespace isa_avx2 {
-#include "detail/kernel_body.inc"
+#include "kernels/kernel_body.inc"
 }  // namespace isa_avx2
 #undef MSMESIM_KERNEL_TARGET
 #define MSMESIM_KERNEL_TARGET __attribute__((target("avx2,avx512f,avx512vl,avx512bw,avx512dq")))
 namespace isa_avx512 {
-#include "detail/kernel_body.inc"
+#include "kernels/kernel_body.inc"
 }  // namespace isa_avx512
 #undef MSMESIM_KERNEL_TARGET
 #else

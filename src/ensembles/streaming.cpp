@@ -1,4 +1,4 @@
-#include "detail/streaming.hpp"
+#include "ensembles/streaming.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "detail/ensemble_state.hpp"
+#include "ensembles/ensemble_state.hpp"
 #include "msmesim/population.hpp"
 #include "msmesim/scenario.hpp"
 

@@ -1,4 +1,4 @@
-#include "detail/csv.hpp"
+#include "io/csv.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "detail/annuity.hpp"
-#include "detail/coop_book.hpp"
+#include "core/annuity.hpp"
+#include "cooperatives/coop_book.hpp"
 #include "msmesim/params.hpp"
 #include "msmesim/population.hpp"
 #include "msmesim/programme.hpp"

@@ -1,6 +1,6 @@
 #include "msmesim/rng.hpp"
 
-#include "detail/philox.hpp"
+#include "core/philox.hpp"
 
 namespace msmesim {
 
