@@ -3,8 +3,6 @@
 // is too slow to call per firm (Beta), it is tabulated once on a fine grid.
 #pragma once
 
-#include <boost/math/distributions/beta.hpp>
-#include <boost/math/distributions/normal.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -20,18 +18,9 @@ namespace msmesim::detail {
 
 /// Boost.Math evaluates in long double by default; double precision is ample
 /// here and several times faster.
-using MathPolicy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
 
-inline double normal_quantile(double u) {
-  static const boost::math::normal_distribution<double, MathPolicy> n01(0.0, 1.0);
-  return boost::math::quantile(n01, u);
-}
-inline double normal_cdf(double z) {
-  static const boost::math::normal_distribution<double, MathPolicy> n01(0.0, 1.0);
-  if (z == -std::numeric_limits<double>::infinity()) return 0.0;
-  if (z == std::numeric_limits<double>::infinity()) return 1.0;
-  return boost::math::cdf(n01, z);
-}
+double normal_quantile(double u);
+double normal_cdf(double z);
 
 /// Quantile function sampled on a uniform grid of `points` + 1 nodes and
 /// interpolated linearly, except in the first and last interval, where the
@@ -66,22 +55,7 @@ class TabulatedQuantile {
 /// Beta distribution with the given mean and concentration (a + b), tabulated.
 /// Mean 0 or 1 gives a constant. Tables are cached for the life of the
 /// process (building one costs a few milliseconds; ensembles reuse them).
-inline TabulatedQuantile beta_by_mean(double mean, double concentration, int points = 2048) {
-  if (mean <= 0.0) return TabulatedQuantile::constant(0.0);
-  if (mean >= 1.0) return TabulatedQuantile::constant(1.0);
-  static std::mutex mutex;
-  static std::map<std::tuple<double, double, int>, TabulatedQuantile> cache;
-  const auto key = std::make_tuple(mean, concentration, points);
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    if (auto it = cache.find(key); it != cache.end()) return it->second;
-  }
-  boost::math::beta_distribution<double, MathPolicy> d(mean * concentration, (1.0 - mean) * concentration);
-  TabulatedQuantile table([d](double u) { return boost::math::quantile(d, u); }, points);
-  std::lock_guard<std::mutex> lock(mutex);
-  if (cache.size() > 4096) cache.clear();  // bounded: parameter sweeps create many
-  return cache.emplace(key, std::move(table)).first->second;
-}
+TabulatedQuantile beta_by_mean(double mean, double concentration, int points = 2048);
 
 /// Lognormal truncated to (lo, hi] whose truncated mean is `mean`; sampled by
 /// inverse transform. sigma 0 gives the constant `mean`.
