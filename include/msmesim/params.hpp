@@ -304,5 +304,11 @@ void validate_field(const ParamInfo& row, double value, const std::string& field
 
 /// Closest name in `candidates` to `name` (for "did you mean" hints), or "".
 std::string closest_name(std::string_view name, std::span<const std::string_view> candidates);
+/// " (did you mean 'x'?)" for the candidate closest to `name`, or "".
+std::string did_you_mean(std::string_view name, std::span<const std::string_view> candidates);
+/// Throws InvalidArgument on `field` for an unknown `name`: allowed "one of
+/// <candidates>", with the closest as a hint.
+[[noreturn]] void throw_unknown_name(const std::string& field, std::string_view name,
+                                     std::span<const std::string_view> candidates);
 
 }  // namespace msmesim

@@ -29,10 +29,8 @@ std::size_t index_of(std::string_view name) {
     if (kFirmTable[i].name == name) return i;
   std::vector<std::string_view> names;
   for (const auto& row : kFirmTable) names.push_back(row.name);
-  std::string hint = closest_name(name, names);
   throw InvalidArgument("params", "'" + std::string(name) + "'",
-                        "a parameter listed in docs/parameters.md" +
-                            (hint.empty() ? std::string() : " (did you mean '" + hint + "'?)"));
+                        "a parameter listed in docs/parameters.md" + did_you_mean(name, names));
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -90,6 +88,17 @@ void FirmParams::set(std::string_view name, double value) {
   std::size_t i = index_of(name);
   validate_param(kFirmTable[i], value, std::string(kFirmTable[i].name));
   this->*kFirmMembers[i] = value;
+}
+
+std::string did_you_mean(std::string_view name, std::span<const std::string_view> candidates) {
+  const std::string best = closest_name(name, candidates);
+  return best.empty() ? std::string() : " (did you mean '" + best + "'?)";
+}
+
+void throw_unknown_name(const std::string& field, std::string_view name, std::span<const std::string_view> candidates) {
+  std::string all;
+  for (auto c : candidates) all += (all.empty() ? "" : ", ") + std::string(c);
+  throw InvalidArgument(field, "'" + std::string(name) + "'", "one of " + all + did_you_mean(name, candidates));
 }
 
 std::string closest_name(std::string_view name, std::span<const std::string_view> candidates) {

@@ -128,10 +128,8 @@ std::vector<int> map_header(const std::string& path, const Record& header, std::
     if (found < 0) {
       std::vector<std::string_view> names;
       for (const auto& ci : cols) names.emplace_back(ci.name);
-      std::string hint = closest_name(col, names);
       throw ParseError(path, header.line, col, col,
-                       "a column documented in docs/data.md" +
-                           (hint.empty() ? std::string() : " (did you mean '" + hint + "'?)") +
+                       "a column documented in docs/data.md" + did_you_mean(col, names) +
                            "; prefix a column with x_ to keep it in the file unused");
     }
     if (index[static_cast<std::size_t>(found)] >= 0) throw ParseError(path, header.line, col, col, "each column once");

@@ -267,11 +267,6 @@ constexpr TableInfo kRunTables[] = {
     {"programme_awards", &RunResult::programme_awards, "one per award, with the recipient's state then"},
 };
 
-std::string table_names() {
-  std::string all;
-  for (const TableInfo& t : kRunTables) all += (all.empty() ? "" : ", ") + std::string(t.name);
-  return all;
-}
 
 }  // namespace
 
@@ -282,9 +277,7 @@ const Table& RunResult::table(std::string_view name) const {
     if (t.name == name) return this->*t.member;
   std::vector<std::string_view> names;
   for (const TableInfo& t : kRunTables) names.push_back(t.name);
-  const std::string hint = closest_name(name, names);
-  throw InvalidArgument("table", "'" + std::string(name) + "'",
-                        (hint.empty() ? std::string() : "did you mean '" + hint + "'? ") + "one of " + table_names());
+  throw_unknown_name("table", name, names);
 }
 
 Table& RunResult::table(std::string_view name) { return const_cast<Table&>(std::as_const(*this).table(name)); }

@@ -113,10 +113,8 @@ auto resolve(Spec& spec, std::string_view name) -> std::pair<decltype(&spec.para
   }
   std::vector<std::string> all = spec.parameter_names();
   std::vector<std::string_view> views(all.begin(), all.end());
-  std::string hint = closest_name(name, views);
   throw InvalidArgument("population parameter", in_quotes(name),
-                        "a name listed in docs/parameters.md" +
-                            (hint.empty() ? std::string() : " (did you mean '" + hint + "'?)"));
+                        "a name listed in docs/parameters.md" + did_you_mean(name, views));
 }
 }  // namespace
 
@@ -281,10 +279,9 @@ std::size_t index_in(const std::vector<std::string>& names, std::string_view nam
   for (std::size_t i = 0; i < names.size(); ++i)
     if (names[i] == name) return i;
   std::vector<std::string_view> views(names.begin(), names.end());
-  std::string hint = closest_name(name, views);
   throw InvalidArgument(field, in_quotes(name),
                         std::string("a ") + what + " of the population: " + list_names(names) +
-                            (hint.empty() ? std::string() : " (did you mean '" + hint + "'?)"));
+                            did_you_mean(name, views));
 }
 }  // namespace
 

@@ -62,14 +62,8 @@ std::size_t programme_field_index(std::string_view name) {
   for (std::size_t i = 0; i < std::size(kProgrammeFields); ++i)
     if (kProgrammeFields[i].name == name) return i;
   std::vector<std::string_view> names;
-  std::string all;
-  for (const auto& row : kProgrammeFields) {
-    names.push_back(row.name);
-    all += (all.empty() ? "" : ", ") + std::string(row.name);
-  }
-  const std::string hint = closest_name(name, names);
-  throw InvalidArgument("programme field", "'" + std::string(name) + "'",
-                        (hint.empty() ? std::string() : "did you mean '" + hint + "'? ") + "one of " + all);
+  for (const auto& row : kProgrammeFields) names.push_back(row.name);
+  throw_unknown_name("programme field", name, names);
 }
 
 }  // namespace
@@ -81,7 +75,12 @@ double programme_field(const Programme& p, std::string_view name) {
 }
 
 void set_programme_field(Programme& p, std::string_view name, double value) {
-  kProgrammeAccess[programme_field_index(name)].set(p, value);
+  const std::size_t i = programme_field_index(name);
+  // A whole field holds a 64-bit integer: anything else cannot be stored
+  // (the range is Programme::validate's).
+  if (kProgrammeFields[i].integer && !(value == std::floor(value) && std::abs(value) <= 9.2e18))
+    throw InvalidArgument(std::string(name), detail::format_value(value), "a whole number");
+  kProgrammeAccess[i].set(p, value);
 }
 
 std::string_view to_string(ProgrammeKind kind) {

@@ -508,6 +508,19 @@ SeverityDist read_severity(const Reader& r, const toml::node& n, const std::stri
   return s;
 }
 
+/// A sector's name as a key of a by-sector table. It holds no control
+/// character and no single quote: toml++ 3.3 writes a key with a line
+/// break, a tab or a ' back bare, as text that does not read back.
+std::string sector_key(const Reader& r, const toml::key& k, const std::string& field) {
+  const std::string name(k.str());
+  if (std::any_of(name.begin(), name.end(),
+                  [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F || ch == '\''; }))
+    r.fail(static_cast<std::int64_t>(k.source().begin.line), field,
+           "a key with a control character (a line break, a tab) or a single quote",
+           "sector names: printable text without a single quote");
+  return name;
+}
+
 Shock read_shock(const Reader& r, const toml::table& t, const std::string& path) {
   {
     std::vector<std::string_view> keys{"name", "channel", "onset"};
@@ -529,21 +542,13 @@ Shock read_shock(const Reader& r, const toml::table& t, const std::string& path)
       s.profile.path.push_back(r.number(*a->get(k), path + ".path[" + std::to_string(k) + "]", 0.0, 1.0));
   if (const toml::table* by = r.table(t, path, "incidence_by_sector"))
     for (auto&& [k, v] : *by) {
-      const std::string name(k.str());
-      // A sector's name never holds a control character (toml++ 3.3 would
-      // write such a key back bare, as text that does not read back).
-      if (std::any_of(name.begin(), name.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F; }))
-        r.fail(static_cast<std::int64_t>(k.source().begin.line), path + ".incidence_by_sector",
-               "a key with a control character (a line break, a tab)", "sector names: printable text");
+      const std::string name = sector_key(r, k, path + ".incidence_by_sector");
       s.incidence_by_sector[name] = r.number(v, path + ".incidence_by_sector." + name, 0.0, 1.0);
     }
   if (const toml::node* n = t.get("severity")) s.severity = read_severity(r, *n, path + ".severity");
   if (const toml::table* by = r.table(t, path, "severity_by_sector"))
     for (auto&& [k, v] : *by) {
-      const std::string name(k.str());
-      if (std::any_of(name.begin(), name.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F; }))
-        r.fail(static_cast<std::int64_t>(k.source().begin.line), path + ".severity_by_sector",
-               "a key with a control character (a line break, a tab)", "sector names: printable text");
+      const std::string name = sector_key(r, k, path + ".severity_by_sector");
       s.severity_by_sector[name] = read_severity(r, v, path + ".severity_by_sector." + name);
     }
   s.target.sectors = r.texts(t, path, "sectors");

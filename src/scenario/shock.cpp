@@ -119,11 +119,7 @@ std::size_t shock_field_index(std::string_view name) {
     if (kShockFields[i].name == name) return i;
   std::vector<std::string_view> names;
   for (const auto& row : kShockFields) names.push_back(row.name);
-  const std::string hint = closest_name(name, names);
-  std::string all;
-  for (const auto& row : kShockFields) all += (all.empty() ? "" : ", ") + std::string(row.name);
-  throw InvalidArgument("shock field", "'" + std::string(name) + "'",
-                        (hint.empty() ? std::string() : "did you mean '" + hint + "'? ") + "one of " + all);
+  throw_unknown_name("shock field", name, names);
 }
 
 const ParamInfo& shock_row(std::string_view name) { return kShockFields[shock_field_index(name)]; }
@@ -134,7 +130,14 @@ std::span<const ParamInfo> shock_field_table() { return {kShockFields, std::size
 
 double shock_field(const Shock& s, std::string_view name) { return kShockAccess[shock_field_index(name)].get(s); }
 
-void set_shock_field(Shock& s, std::string_view name, double value) { kShockAccess[shock_field_index(name)].set(s, value); }
+void set_shock_field(Shock& s, std::string_view name, double value) {
+  const std::size_t i = shock_field_index(name);
+  // A whole field holds an int: anything else cannot be stored (the range
+  // is Shock::validate's).
+  if (kShockFields[i].integer && !(value == std::floor(value) && value >= -2147483648.0 && value <= 2147483647.0))
+    throw InvalidArgument(std::string(name), detail::format_value(value), "a whole number");
+  kShockAccess[i].set(s, value);
+}
 
 void ShockProfile::validate(const std::string& field) const {
   // Every row but the incidence is a field of the profile.

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <set>
 #include <string>
 #include <vector>
@@ -102,6 +103,17 @@ TEST(ShockFieldTable, EveryFieldRoundTripsThroughAFile) {
   ASSERT_EQ(back.shocks.size(), 1u);
   for (const ParamInfo& row : shock_field_table())
     EXPECT_EQ(shock_field(back.shocks[0], row.name), shock_field(s, row.name)) << row.name;
+}
+
+TEST(FieldTables, AWholeFieldRefusesWhatAnIntegerCannotHold) {
+  Shock s;
+  EXPECT_THROW(set_shock_field(s, "plateau_months", 2.5), InvalidArgument);
+  EXPECT_THROW(set_shock_field(s, "ramp_months", 1e300), InvalidArgument);
+  EXPECT_EQ(s.profile.plateau_months, 3);  // untouched
+  Programme p;
+  EXPECT_THROW(set_programme_field(p, "quota", std::numeric_limits<double>::infinity()), InvalidArgument);
+  EXPECT_THROW(set_programme_field(p, "monthly_capacity", 0.5), InvalidArgument);
+  EXPECT_EQ(p.quota, -1);
 }
 
 TEST(ShockFieldTable, AnUnknownFieldNameIsRefusedWithAHint) {
