@@ -127,10 +127,14 @@ def render() -> str:
         allowed = f"[{fmt(r['min'])}, {fmt(r['max'])}]" + (" whole" if r["integer"] else "")
         default = "*unset*" if r["default"] < r["min"] else fmt(r["default"])
         out.append(f"| `{r['name']}` | {default} | {allowed} | {cell(r['unit'])} | {cell(r['description'])} |")
-    for kind in _core.programme_kinds():
-        amount = _core.default_amount_rp(kind)
-        out += ["", f"### `{kind}`", "", f"Default amount: Rp {fmt(amount)}." if amount > 0 else
-                "No per-recipient amount: what it pays follows from the loans."]
+    for row in _core.programme_kind_rows():
+        kind, amount = row["name"], row["default_amount_rp"]
+        serves = " and ".join(w for w, on in (("firms", row["serves_firms"]),
+                                               ("cooperatives", row["serves_cooperatives"])) if on)
+        budget = "" if row["spends_budget"] else "; spends no budget"
+        out += ["", f"### `{kind}`", "",
+                (f"Default amount: Rp {fmt(amount)} ({row['amount_meaning']})." if amount > 0 else
+                 f"No per-recipient amount ({row['amount_meaning']}).") + f" Recipients: {serves}{budget}."]
         rows = _core.programme_params(kind)
         if rows:
             out += ["", *table(rows)]

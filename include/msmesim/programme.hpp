@@ -107,6 +107,26 @@ struct Eligibility {
 /// The kind-specific parameters of `kind`, with defaults, ranges and
 /// sources (the same description as the behavioural parameters).
 const std::vector<ParamInfo>& programme_params(ProgrammeKind kind);
+
+/// One row per programme kind: all that is data about a kind — its name,
+/// its recipients, whether it spends a budget, its default per-recipient
+/// amount and what that amount is, and its own parameters. to_string,
+/// programme_kind_from_string, serves_firms, serves_cooperatives,
+/// spends_budget, default_amount_rp and programme_params read it; the
+/// kinds' mechanisms are in src/programmes/programme_book.cpp.
+struct ProgrammeKindInfo {
+  ProgrammeKind kind;
+  std::string_view name;
+  bool serves_firms;
+  bool serves_cooperatives;
+  bool spends_budget;
+  double default_amount_rp;
+  std::string_view amount_meaning;
+  const std::vector<ParamInfo>* params;
+};
+/// Every kind's row, in the order of ProgrammeKind (kAllProgrammeKinds).
+std::span<const ProgrammeKindInfo> programme_kind_table();
+const ProgrammeKindInfo& programme_kind_info(ProgrammeKind kind);
 /// The parameter `name` of `kind`, or nullptr.
 const ParamInfo* find_programme_param(ProgrammeKind kind, std::string_view name);
 /// "a parameter of <kind>: a, b, c" (or that it has none), for errors.

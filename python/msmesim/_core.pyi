@@ -1614,6 +1614,10 @@ def programme_field_table() -> list:
     """
     Rows (name, default, min, max, unit, integer, description, source) of the numeric fields every programme shares; a default below min (-1) marks an optional field, unset.
     """
+def programme_kind_rows() -> list:
+    """
+    One row per programme kind (name, serves_firms, serves_cooperatives, spends_budget, default_amount_rp, amount_meaning), in order; its parameters are programme_params(name).
+    """
 def programme_kinds() -> list[str]:
     """
     Programme kind names (docs/model.md §15).

@@ -67,6 +67,24 @@ std::string eligibility_repr(const Eligibility& e) {
 
 void register_programmes(py::module_& m) {
   m.def("programme_kinds", [] { return names_of(kAllProgrammeKinds); }, "Programme kind names (docs/model.md §15).");
+  m.def(
+      "programme_kind_rows",
+      [] {
+        py::list rows;
+        for (const ProgrammeKindInfo& k : programme_kind_table()) {
+          py::dict d;
+          d["name"] = std::string(k.name);
+          d["serves_firms"] = k.serves_firms;
+          d["serves_cooperatives"] = k.serves_cooperatives;
+          d["spends_budget"] = k.spends_budget;
+          d["default_amount_rp"] = k.default_amount_rp;
+          d["amount_meaning"] = std::string(k.amount_meaning);
+          rows.append(d);
+        }
+        return rows;
+      },
+      "One row per programme kind (name, serves_firms, serves_cooperatives, spends_budget, default_amount_rp, "
+      "amount_meaning), in order; its parameters are programme_params(name).");
   m.def("programme_field_table", [] { return param_table_rows(programme_field_table()); },
         "Rows (name, default, min, max, unit, integer, description, source) of the numeric fields every programme "
         "shares; a default below min (-1) marks an optional field, unset.");

@@ -83,40 +83,6 @@ void set_programme_field(Programme& p, std::string_view name, double value) {
   kProgrammeAccess[i].set(p, value);
 }
 
-std::string_view to_string(ProgrammeKind kind) {
-  switch (kind) {
-    case ProgrammeKind::cash_grant: return "cash_grant";
-    case ProgrammeKind::kur_subsidy: return "kur_subsidy";
-    case ProgrammeKind::shipping_voucher: return "shipping_voucher";
-    case ProgrammeKind::digital_training: return "digital_training";
-    case ProgrammeKind::market_access: return "market_access";
-    case ProgrammeKind::shop_rental: return "shop_rental";
-    case ProgrammeKind::credit_guarantee: return "credit_guarantee";
-    case ProgrammeKind::csr_capital: return "csr_capital";
-    case ProgrammeKind::certification: return "certification";
-    case ProgrammeKind::clinic: return "clinic";
-    case ProgrammeKind::coop_collaboration: return "coop_collaboration";
-    case ProgrammeKind::coop_network: return "coop_network";
-    case ProgrammeKind::loan_restructuring: return "loan_restructuring";
-    case ProgrammeKind::kur_extra_subsidy: return "kur_extra_subsidy";
-    case ProgrammeKind::bpum: return "bpum";
-    case ProgrammeKind::virtual_rat: return "virtual_rat";
-  }
-  return "?";
-}
-
-bool serves_cooperatives(ProgrammeKind kind) {
-  return kind == ProgrammeKind::csr_capital || kind == ProgrammeKind::coop_network || kind == ProgrammeKind::clinic ||
-         kind == ProgrammeKind::virtual_rat;
-}
-
-bool serves_firms(ProgrammeKind kind) {
-  return kind != ProgrammeKind::csr_capital && kind != ProgrammeKind::coop_network &&
-         kind != ProgrammeKind::virtual_rat;
-}
-
-bool spends_budget(ProgrammeKind kind) { return kind != ProgrammeKind::loan_restructuring; }
-
 ProgrammeKind programme_kind_from_string(std::string_view name, const std::string& field) {
   return from_name(name, kAllProgrammeKinds, field, "programme kinds");
 }
@@ -178,30 +144,10 @@ void Eligibility::validate(const std::string& field) const {
   }
 }
 
-double default_amount_rp(ProgrammeKind kind) {
-  switch (kind) {
-    case ProgrammeKind::cash_grant: return 2.4e6;        // BPUM 2020: Rp 2.4 million per micro firm
-    case ProgrammeKind::kur_subsidy: return 0.0;         // set by the loan and rate_points
-    case ProgrammeKind::shipping_voucher: return 3e5;    // a month's voucher
-    case ProgrammeKind::digital_training: return 1.5e6;  // per trainee
-    case ProgrammeKind::market_access: return 1e6;       // per participating firm
-    case ProgrammeKind::shop_rental: return 1e6;         // most paid a month per firm
-    case ProgrammeKind::credit_guarantee: return 0.0;    // set by the loan, fee_share and coverage
-    case ProgrammeKind::csr_capital: return 100e6;       // per cooperative
-    case ProgrammeKind::certification: return 5e5;       // the IPR fee (seed 002)
-    case ProgrammeKind::clinic: return 1.5e5;            // per consultation
-    case ProgrammeKind::coop_collaboration: return 5e5;  // per firm
-    case ProgrammeKind::coop_network: return 10e6;       // facilitation per cooperative
-    case ProgrammeKind::loan_restructuring: return 0.0;  // lenders bear the relief
-    case ProgrammeKind::kur_extra_subsidy: return 0.0;   // set by the loan and rate_points
-    case ProgrammeKind::bpum: return 2.4e6;              // BPUM 2020: Rp 2.4 million per micro firm
-    case ProgrammeKind::virtual_rat: return 5e6;         // per cooperative: training, a year's video-meeting service
-  }
-  return 0.0;
-}
+namespace {
 
 // clang-format off
-const std::vector<ParamInfo>& programme_params(ProgrammeKind kind) {
+const std::vector<ProgrammeKindInfo>& kind_rows() {
   static const std::vector<ParamInfo> none;
   static const std::vector<ParamInfo> kur = {
       {"rate_points", 0.03, 0.0, 1.0, "1/year", false,
@@ -368,27 +314,53 @@ const std::vector<ParamInfo>& programme_params(ProgrammeKind kind) {
        "1: only cooperatives that would lose their active status without a meeting this year (and inactive ones); 0: any cooperative without the means.",
        "Assumption (support targets cooperatives at risk of becoming inactive)."},
   };
-  switch (kind) {
-    case ProgrammeKind::loan_restructuring: return restructuring;
-    case ProgrammeKind::kur_extra_subsidy: return extra_subsidy;
-    case ProgrammeKind::bpum: return bpum;
-    case ProgrammeKind::virtual_rat: return virtual_meeting;
-    case ProgrammeKind::credit_guarantee: return guarantee;
-    case ProgrammeKind::csr_capital: return csr;
-    case ProgrammeKind::certification: return certificate;
-    case ProgrammeKind::clinic: return clinic;
-    case ProgrammeKind::coop_collaboration: return collaboration;
-    case ProgrammeKind::coop_network: return network;
-    case ProgrammeKind::cash_grant: return none;
-    case ProgrammeKind::kur_subsidy: return kur;
-    case ProgrammeKind::shipping_voucher: return voucher;
-    case ProgrammeKind::digital_training: return training;
-    case ProgrammeKind::market_access: return market;
-    case ProgrammeKind::shop_rental: return rental;
-  }
-  return none;
+  // One row per kind, in the order of ProgrammeKind: its name, recipients
+  // (firms, cooperatives), whether it spends a budget, its default amount
+  // and what that amount is, and its own parameters (above).
+  static const std::vector<ProgrammeKindInfo> rows = {
+      {ProgrammeKind::cash_grant, "cash_grant", true, false, true, 2.4e6,
+       "BPUM 2020: Rp 2.4 million per micro firm", &none},
+      {ProgrammeKind::kur_subsidy, "kur_subsidy", true, false, true, 0.0,
+       "none: what it pays follows from the loans and rate_points", &kur},
+      {ProgrammeKind::shipping_voucher, "shipping_voucher", true, false, true, 3e5, "a month's voucher", &voucher},
+      {ProgrammeKind::digital_training, "digital_training", true, false, true, 1.5e6, "per trainee", &training},
+      {ProgrammeKind::market_access, "market_access", true, false, true, 1e6, "per participating firm", &market},
+      {ProgrammeKind::shop_rental, "shop_rental", true, false, true, 1e6, "at most, paid a month per firm", &rental},
+      {ProgrammeKind::credit_guarantee, "credit_guarantee", true, false, true, 0.0,
+       "none: what it pays follows from the loans, fee_share and coverage", &guarantee},
+      {ProgrammeKind::csr_capital, "csr_capital", false, true, true, 100e6, "per cooperative", &csr},
+      {ProgrammeKind::certification, "certification", true, false, true, 5e5, "the IPR fee (seed 002)", &certificate},
+      {ProgrammeKind::clinic, "clinic", true, true, true, 1.5e5, "per consultation", &clinic},
+      {ProgrammeKind::coop_collaboration, "coop_collaboration", true, false, true, 5e5, "per firm", &collaboration},
+      {ProgrammeKind::coop_network, "coop_network", false, true, true, 10e6, "facilitation per cooperative", &network},
+      {ProgrammeKind::loan_restructuring, "loan_restructuring", true, false, false, 0.0,
+       "none: lenders bear the relief", &restructuring},
+      {ProgrammeKind::kur_extra_subsidy, "kur_extra_subsidy", true, false, true, 0.0,
+       "none: what it pays follows from the loans and rate_points", &extra_subsidy},
+      {ProgrammeKind::bpum, "bpum", true, false, true, 2.4e6, "BPUM 2020: Rp 2.4 million per micro firm", &bpum},
+      {ProgrammeKind::virtual_rat, "virtual_rat", false, true, true, 5e6,
+       "per cooperative: training and a year's video-meeting service", &virtual_meeting},
+  };
+  return rows;
 }
 // clang-format on
+
+}  // namespace
+
+std::span<const ProgrammeKindInfo> programme_kind_table() { return kind_rows(); }
+
+const ProgrammeKindInfo& programme_kind_info(ProgrammeKind kind) {
+  return kind_rows()[static_cast<std::size_t>(kind)];
+}
+
+std::string_view to_string(ProgrammeKind kind) {
+  return static_cast<std::size_t>(kind) < kind_rows().size() ? programme_kind_info(kind).name : "?";
+}
+bool serves_cooperatives(ProgrammeKind kind) { return programme_kind_info(kind).serves_cooperatives; }
+bool serves_firms(ProgrammeKind kind) { return programme_kind_info(kind).serves_firms; }
+bool spends_budget(ProgrammeKind kind) { return programme_kind_info(kind).spends_budget; }
+double default_amount_rp(ProgrammeKind kind) { return programme_kind_info(kind).default_amount_rp; }
+const std::vector<ParamInfo>& programme_params(ProgrammeKind kind) { return *programme_kind_info(kind).params; }
 
 double Programme::amount() const { return amount_rp >= 0.0 ? amount_rp : default_amount_rp(kind); }
 

@@ -233,5 +233,35 @@ TEST(RunResultTables, EveryTableIsFoundByItsNameAndAnUnknownOneIsRefusedWithAHin
   }
 }
 
+TEST(ProgrammeKindTable, OneRowPerKindInTheEnumsOrderAndEveryLookupReadsIt) {
+  const auto rows = programme_kind_table();
+  ASSERT_EQ(rows.size(), static_cast<std::size_t>(kProgrammeKinds));
+  std::set<std::string_view> names;
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const ProgrammeKindInfo& row = rows[k];
+    EXPECT_EQ(row.kind, kAllProgrammeKinds[k]) << row.name;
+    EXPECT_EQ(static_cast<std::size_t>(row.kind), k) << row.name;
+    EXPECT_TRUE(names.insert(row.name).second) << row.name << " twice";
+    EXPECT_EQ(to_string(row.kind), row.name);
+    EXPECT_EQ(programme_kind_from_string(row.name), row.kind);
+    EXPECT_EQ(serves_firms(row.kind), row.serves_firms) << row.name;
+    EXPECT_EQ(serves_cooperatives(row.kind), row.serves_cooperatives) << row.name;
+    EXPECT_TRUE(row.serves_firms || row.serves_cooperatives) << row.name << " serves nobody";
+    EXPECT_EQ(spends_budget(row.kind), row.spends_budget) << row.name;
+    EXPECT_EQ(default_amount_rp(row.kind), row.default_amount_rp) << row.name;
+    EXPECT_GE(row.default_amount_rp, 0.0) << row.name;
+    EXPECT_FALSE(row.amount_meaning.empty()) << row.name;
+    ASSERT_NE(row.params, nullptr) << row.name;
+    EXPECT_EQ(&programme_params(row.kind), row.params) << row.name;
+    // Each kind's parameters: unique names, defaults in range.
+    std::set<std::string_view> params;
+    for (const ParamInfo& p : *row.params) {
+      EXPECT_TRUE(params.insert(p.name).second) << row.name << "." << p.name;
+      EXPECT_GE(p.default_value, p.min) << row.name << "." << p.name;
+      EXPECT_LE(p.default_value, p.max) << row.name << "." << p.name;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace msmesim
