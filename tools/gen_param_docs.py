@@ -55,6 +55,17 @@ def table(rows: list[dict], defaults_key: str | None = None) -> list[str]:
     return lines
 
 
+def field_table(rows: list[dict]) -> list[str]:
+    """A struct's fields (a shock's, a programme's): a default below the range
+    marks an optional field, unset."""
+    lines = ["| name | default | allowed | unit | meaning |", "|---|---|---|---|---|"]
+    for r in rows:
+        allowed = f"[{fmt(r['min'])}, {fmt(r['max'])}]" + (" whole" if r["integer"] else "")
+        default = "*unset*" if r["default"] < r["min"] else fmt(r["default"])
+        lines.append(f"| `{r['name']}` | {default} | {allowed} | {cell(r['unit'])} | {cell(r['description'])} |")
+    return lines
+
+
 def render() -> str:
     out = [
         "# Parameters",
@@ -98,12 +109,8 @@ def render() -> str:
         "The numeric fields of a shock; the channel, onset, severity distribution, path and targets are",
         "described in [model.md](model.md#6-shocks) and [scenario.md](scenario.md).",
         "",
-        "| name | default | allowed | unit | meaning |",
-        "|---|---|---|---|---|",
+        *field_table(_core.shock_field_table()),
     ]
-    for r in _core.shock_field_table():
-        allowed = f"[{fmt(r['min'])}, {fmt(r['max'])}]" + (" whole" if r["integer"] else "")
-        out.append(f"| `{r['name']}` | {fmt(r['default'])} | {allowed} | {cell(r['unit'])} | {cell(r['description'])} |")
     out += [
         "",
         "## Programmes (`Programme.params`, by kind)",
@@ -120,13 +127,8 @@ def render() -> str:
         "An optional field (default *unset*) is left out, or `None` in Python, for no quota, no monthly",
         "limit or the kind's default amount.",
         "",
-        "| name | default | allowed | unit | meaning |",
-        "|---|---|---|---|---|",
+        *field_table(_core.programme_field_table()),
     ]
-    for r in _core.programme_field_table():
-        allowed = f"[{fmt(r['min'])}, {fmt(r['max'])}]" + (" whole" if r["integer"] else "")
-        default = "*unset*" if r["default"] < r["min"] else fmt(r["default"])
-        out.append(f"| `{r['name']}` | {default} | {allowed} | {cell(r['unit'])} | {cell(r['description'])} |")
     for row in _core.programme_kind_rows():
         kind, amount = row["name"], row["default_amount_rp"]
         serves = " and ".join(w for w, on in (("firms", row["serves_firms"]),

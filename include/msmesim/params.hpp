@@ -5,6 +5,8 @@
 // by-name access used by Python and scenario files, and docs/parameters.md.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <span>
 #include <string>
@@ -297,6 +299,12 @@ std::span<const ParamInfo> firm_param_table();
 
 /// Validates one value against a table row; `field` is how errors name it.
 void validate_param(const ParamInfo& info, double value, const std::string& field);
+/// The largest value of a whole field as an integer (an unbounded one: the
+/// largest 64-bit integer).
+std::int64_t whole_max(const ParamInfo& row);
+/// The row called `name` of a field table; InvalidArgument on `field`
+/// naming the table's fields otherwise.
+std::size_t field_index(std::span<const ParamInfo> table, std::string_view name, const std::string& field);
 /// Checks a field of a struct (a shock's, a programme's) against its table
 /// row: a whole field holds an integer in range ("an integer in [lo, hi]"),
 /// any other a finite number in range; `field` is how errors name it.

@@ -59,12 +59,25 @@ void validate_param(const ParamInfo& info, double value, const std::string& fiel
   detail::require_range(field, value, info.min, info.max);
 }
 
+std::int64_t whole_max(const ParamInfo& row) {
+  // 2^63 is the first double beyond the 64-bit integers.
+  return row.max >= 9223372036854775808.0 ? std::numeric_limits<std::int64_t>::max()
+                                          : static_cast<std::int64_t>(row.max);
+}
+
+std::size_t field_index(std::span<const ParamInfo> table, std::string_view name, const std::string& field) {
+  for (std::size_t i = 0; i < table.size(); ++i)
+    if (table[i].name == name) return i;
+  std::vector<std::string_view> names;
+  for (const auto& row : table) names.push_back(row.name);
+  throw_unknown_name(field, name, names);
+}
+
 void validate_field(const ParamInfo& row, double value, const std::string& field) {
   if (row.integer) {
     // (Whole fields are held as integers: the value is one. An unbounded
     // range is up to the largest integer.)
-    const std::int64_t hi = row.max >= 9.2e18 ? std::numeric_limits<std::int64_t>::max() : static_cast<std::int64_t>(row.max);
-    detail::require_range(field, static_cast<std::int64_t>(value), static_cast<std::int64_t>(row.min), hi);
+    detail::require_range(field, static_cast<std::int64_t>(value), static_cast<std::int64_t>(row.min), whole_max(row));
   } else {
     detail::require_range(field, value, row.min, row.max);
   }

@@ -59,11 +59,7 @@ constexpr ProgrammeFieldAccess kProgrammeAccess[] = {
 static_assert(std::size(kProgrammeFields) == std::size(kProgrammeAccess));
 
 std::size_t programme_field_index(std::string_view name) {
-  for (std::size_t i = 0; i < std::size(kProgrammeFields); ++i)
-    if (kProgrammeFields[i].name == name) return i;
-  std::vector<std::string_view> names;
-  for (const auto& row : kProgrammeFields) names.push_back(row.name);
-  throw_unknown_name("programme field", name, names);
+  return field_index(kProgrammeFields, name, "programme field");
 }
 
 }  // namespace
@@ -78,7 +74,7 @@ void set_programme_field(Programme& p, std::string_view name, double value) {
   const std::size_t i = programme_field_index(name);
   // A whole field holds a 64-bit integer: anything else cannot be stored
   // (the range is Programme::validate's).
-  if (kProgrammeFields[i].integer && !(value == std::floor(value) && std::abs(value) <= 9.2e18))
+  if (kProgrammeFields[i].integer && !(value == std::floor(value) && std::abs(value) < 9223372036854775808.0))
     throw InvalidArgument(std::string(name), detail::format_value(value), "a whole number");
   kProgrammeAccess[i].set(p, value);
 }

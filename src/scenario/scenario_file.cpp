@@ -467,9 +467,7 @@ void read_params(const Reader& r, const toml::table& t, FirmParams& P) {
 /// row's range (an unbounded whole field: up to the largest integer).
 double read_field(const Reader& r, const toml::node& n, const std::string& key, const ParamInfo& row) {
   if (!row.integer) return r.number(n, key, row.min, row.max);
-  const std::int64_t hi =
-      row.max >= 9.2e18 ? std::numeric_limits<std::int64_t>::max() : static_cast<std::int64_t>(row.max);
-  return static_cast<double>(r.integer(n, key, static_cast<std::int64_t>(row.min), hi));
+  return static_cast<double>(r.integer(n, key, static_cast<std::int64_t>(row.min), whole_max(row)));
 }
 
 /// A table row's value for the file: an integer for a whole field.

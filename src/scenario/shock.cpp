@@ -114,13 +114,7 @@ constexpr ShockFieldAccess kShockAccess[] = {
 };
 static_assert(std::size(kShockFields) == std::size(kShockAccess));
 
-std::size_t shock_field_index(std::string_view name) {
-  for (std::size_t i = 0; i < std::size(kShockFields); ++i)
-    if (kShockFields[i].name == name) return i;
-  std::vector<std::string_view> names;
-  for (const auto& row : kShockFields) names.push_back(row.name);
-  throw_unknown_name("shock field", name, names);
-}
+std::size_t shock_field_index(std::string_view name) { return field_index(kShockFields, name, "shock field"); }
 
 const ParamInfo& shock_row(std::string_view name) { return kShockFields[shock_field_index(name)]; }
 
