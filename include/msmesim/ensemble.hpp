@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,13 @@ struct EnsembleOptions {
   /// `checkpoint`). Empty: no checkpoint.
   std::string checkpoint;
 };
+
+/// The numeric options of an ensemble — EnsembleOptions' and the
+/// replications of Ensemble::run — with defaults, ranges and meaning:
+/// validation, the bindings' defaults, the Python layer's checks and
+/// docs/ensembles.md read it (a test checks EnsembleOptions' defaults
+/// against it).
+std::span<const ParamInfo> ensemble_option_table();
 
 /// Summary of an ensemble. Scenario 0 is the baseline of the comparisons.
 struct EnsembleResult {

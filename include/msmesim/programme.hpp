@@ -108,12 +108,37 @@ struct Eligibility {
 /// sources (the same description as the behavioural parameters).
 const std::vector<ParamInfo>& programme_params(ProgrammeKind kind);
 
+/// The hooks of the programmes' month (docs/model.md §15) through which a
+/// kind acts; everything else — the shared eligibility, uptake, order of
+/// service, budget, quota, capacity and the ledger — is the same for every
+/// kind.
+enum class ProgrammeHook : std::uint8_t {
+  eligibility,        ///< a test of its own on top of the shared eligibility
+  award,              ///< acts on a firm when the firm is awarded
+  award_cooperative,  ///< acts on a cooperative when it is awarded
+  credit_offer,       ///< offers loan terms in the firm's credit search; loans taken are approved after the month
+  monthly_benefit,    ///< pays a benefit every month while the firm holds it
+  loan_upkeep,        ///< a monthly pass over the loans it took on (interest paid, relief ended, claims)
+  demand,             ///< changes the firm's demand (lasting, or while the benefit runs)
+  firm_cost,          ///< what one award costs depends on the firm
+  own_capacity,       ///< a schedule of its own limits how many it serves (clinic hours, certificates a year)
+};
+inline constexpr ProgrammeHook kAllProgrammeHooks[] = {
+    ProgrammeHook::eligibility,     ProgrammeHook::award,       ProgrammeHook::award_cooperative,
+    ProgrammeHook::credit_offer,    ProgrammeHook::monthly_benefit, ProgrammeHook::loan_upkeep,
+    ProgrammeHook::demand,          ProgrammeHook::firm_cost,   ProgrammeHook::own_capacity};
+std::string_view to_string(ProgrammeHook hook);
+/// The bit of `hook` in ProgrammeKindInfo::hooks.
+constexpr std::uint32_t hook_bit(ProgrammeHook hook) { return 1u << static_cast<unsigned>(hook); }
+
 /// One row per programme kind: all that is data about a kind — its name,
 /// its recipients, whether it spends a budget, its default per-recipient
-/// amount and what that amount is, and its own parameters. to_string,
+/// amount and what that amount is, its own parameters, the hooks its
+/// mechanism uses and what its ledger lines pay for. to_string,
 /// programme_kind_from_string, serves_firms, serves_cooperatives,
 /// spends_budget, default_amount_rp and programme_params read it; the
-/// kinds' mechanisms are in src/programmes/programme_book.cpp.
+/// kinds' mechanisms (one set of hooks per kind, checked against `hooks`)
+/// are in src/programmes/mechanisms.cpp.
 struct ProgrammeKindInfo {
   ProgrammeKind kind;
   std::string_view name;
@@ -123,6 +148,10 @@ struct ProgrammeKindInfo {
   double default_amount_rp;
   std::string_view amount_meaning;
   const std::vector<ParamInfo>* params;
+  std::uint32_t hooks;      ///< the ProgrammeHook bits (hook_bit) its mechanism uses
+  std::string_view ledger;  ///< what the ledger's transfer line of the kind pays for
+
+  bool uses(ProgrammeHook hook) const { return (hooks & hook_bit(hook)) != 0; }
 };
 /// Every kind's row, in the order of ProgrammeKind (kAllProgrammeKinds).
 std::span<const ProgrammeKindInfo> programme_kind_table();

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,19 @@ struct ScenarioFile {
   OutputSpec outputs;
   std::string source;  ///< the file it was read from (for relative paths)
 };
+
+/// The numeric options of a scenario file, one row per key path (`seed`,
+/// `replications`, `horizon.months`, `class_review.months`,
+/// `population.firms`, `population.seed`, `population.burn_in_months`,
+/// `outputs.panel_months`, the last for each element): default, range,
+/// unit and meaning. The reader takes its ranges from here,
+/// Scenario::validate the horizon's and the class review's, and
+/// docs/scenario.md lists them. A default below the range marks an option
+/// that is unset unless given.
+std::span<const ParamInfo> scenario_option_table();
+/// The row of `key` (a key path of the table above); InvalidArgument
+/// otherwise.
+const ParamInfo& scenario_option(std::string_view key);
 
 /// Reads and validates a scenario file. Throws ScenarioFileError (and
 /// IoError when the file cannot be read).

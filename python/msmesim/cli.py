@@ -48,19 +48,31 @@ def _whole(name: str, minimum: int, maximum: int | None = None):
     return parse
 
 
+#: The scenario file's numeric options (the core's table, by key path): the
+#: command-line options that override them take their ranges from it.
+SCENARIO_OPTIONS: dict[str, dict] = {row["name"]: row for row in _core.scenario_option_table()}
+
+
+def _option(flag: str, key: str):
+    """A whole-number option that overrides the scenario file's `key`."""
+    row = SCENARIO_OPTIONS[key]
+    top = row["max"]
+    return _whole(flag, int(row["min"]), 2**63 - 1 if top == float("inf") else int(top))
+
+
 def _run_options(r: argparse.ArgumentParser, what: str) -> None:
     """Options shared by run and compare."""
-    r.add_argument("--firms", type=_whole("--firms", 1, 2_000_000_000), default=None,
+    r.add_argument("--firms", type=_option("--firms", "population.firms"), default=None,
                    help=f"number of firms (default: the scenario file's; Bogor's {_core.BOGOR_FIRMS:,} "
                         "without a file)")
-    r.add_argument("--months", type=_whole("--months", 1, 1200), default=None,
+    r.add_argument("--months", type=_option("--months", "horizon.months"), default=None,
                    help=f"months to simulate (default: {what}'s; 36 without a file)")
-    r.add_argument("--seed", type=_whole("--seed", 0, 2**64 - 1), default=None,
+    r.add_argument("--seed", type=_option("--seed", "seed"), default=None,
                    help=f"random seed of the runs and of a synthetic population (default: {what}'s; 1 without a "
                         "file)")
     r.add_argument("--threads", type=_whole("--threads", 0, 4096), default=0,
                    help="worker threads; 0 uses every core (default). Results do not depend on it")
-    r.add_argument("--replications", type=_whole("--replications", 1, 100000), default=None,
+    r.add_argument("--replications", type=_option("--replications", "replications"), default=None,
                    help=f"independent replications (default: {what}'s; 1 without a file)")
 
 

@@ -25,6 +25,9 @@ Table& result_table(EnsembleResult& r, const std::string& which) {
 }  // namespace
 
 void register_ensemble(py::module_& m) {
+  m.def("ensemble_option_table", [] { return param_table_rows(ensemble_option_table()); },
+        "Rows (name, default, min, max, unit, integer, description, source) of the numeric options of an "
+        "ensemble (docs/ensembles.md).");
   py::class_<EnsembleResult>(m, "EnsembleResult", "Summary of an ensemble (scenario 0 is the baseline).")
       .def_readonly("scenarios", &EnsembleResult::scenarios)
       .def_readonly("population", &EnsembleResult::population)
@@ -77,10 +80,14 @@ void register_ensemble(py::module_& m) {
              o.checkpoint = std::move(checkpoint);
              return std::make_unique<Ensemble>(population, std::move(scenarios), std::move(o));
            }),
-           py::arg("population"), py::arg("scenarios"), py::kw_only(), py::arg("seed") = 1,
-           py::arg("first_replication") = 0, py::arg("threads") = 1, py::arg("common_random_numbers") = true,
-           py::arg("quantiles") = std::vector<double>{0.05, 0.25, 0.5, 0.75, 0.95}, py::arg("confidence") = 0.90,
-           py::arg("healthy_cash_months") = 1.0, py::arg("exact_quantiles_up_to") = 64,
+           // (Defaults: EnsembleOptions', which a test checks against ensemble_option_table.)
+           py::arg("population"), py::arg("scenarios"), py::kw_only(), py::arg("seed") = EnsembleOptions{}.seed,
+           py::arg("first_replication") = EnsembleOptions{}.first_replication,
+           py::arg("threads") = EnsembleOptions{}.threads,
+           py::arg("common_random_numbers") = EnsembleOptions{}.common_random_numbers,
+           py::arg("quantiles") = EnsembleOptions{}.quantiles, py::arg("confidence") = EnsembleOptions{}.confidence,
+           py::arg("healthy_cash_months") = EnsembleOptions{}.healthy_cash_months,
+           py::arg("exact_quantiles_up_to") = EnsembleOptions{}.exact_quantiles_up_to,
            py::arg("checkpoint") = std::string(),
            py::keep_alive<1, 2>())  // the population must outlive the ensemble
       .def(

@@ -20,7 +20,9 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 std::optional<bool> tri_get(int v) { return v < 0 ? std::nullopt : std::optional<bool>(v != 0); }
 int tri_set(std::optional<bool> v) { return v ? (*v ? 1 : 0) : -1; }
 // -1 (none) <-> None for counts.
-std::optional<std::int64_t> count_get(std::int64_t v) { return v < 0 ? std::nullopt : std::optional(v); }
+double programme_default(std::string_view name) {
+  return programme_field_table()[field_index(programme_field_table(), name, "programme field")].default_value;
+}
 std::int64_t count_set(std::optional<std::int64_t> v) { return v ? *v : -1; }
 
 std::vector<std::string> coop_type_names(const std::vector<CoopType>& v) {
@@ -79,12 +81,18 @@ void register_programmes(py::module_& m) {
           d["spends_budget"] = k.spends_budget;
           d["default_amount_rp"] = k.default_amount_rp;
           d["amount_meaning"] = std::string(k.amount_meaning);
+          py::list hooks;
+          for (const ProgrammeHook h : kAllProgrammeHooks)
+            if (k.uses(h)) hooks.append(std::string(to_string(h)));
+          d["hooks"] = hooks;
+          d["ledger"] = std::string(k.ledger);
           rows.append(d);
         }
         return rows;
       },
       "One row per programme kind (name, serves_firms, serves_cooperatives, spends_budget, default_amount_rp, "
-      "amount_meaning), in order; its parameters are programme_params(name).");
+      "amount_meaning, hooks: the hooks of the programmes' month its mechanism uses, ledger: what its ledger's "
+      "transfers pay for), in order; its parameters are programme_params(name).");
   m.def("programme_field_table", [] { return param_table_rows(programme_field_table()); },
         "Rows (name, default, min, max, unit, integer, description, source) of the numeric fields every programme "
         "shares; a default below min (-1) marks an optional field, unset.");
@@ -187,8 +195,48 @@ void register_programmes(py::module_& m) {
       .def("__deepcopy__", [](const Eligibility& e, py::dict) { return e; })
       .def("__repr__", &eligibility_repr);
 
-  py::class_<Programme>(m, "Programme",
-                        "A support programme: kind, window, budget, eligibility, allocation and kind parameters.")
+  py::class_<Programme> programme(m, "Programme",
+                                  "A support programme: kind, window, budget, eligibility, allocation and kind "
+                                  "parameters.");
+  // The numeric fields every programme shares, one property each, as
+  // programme_field_table() describes them; an optional one is None when
+  // unset.
+  for (const ParamInfo& row : programme_field_table()) {
+    const std::string_view name = row.name;
+    const ParamInfo* r = &row;
+    const bool optional = row.default_value < row.min;
+    if (row.integer && optional) {
+      programme.def_property(
+          row.name.data(),
+          [name, r](const Programme& p) {
+            const double v = programme_field(p, name);
+            return field_unset(*r, v) ? std::nullopt : std::optional(static_cast<std::int64_t>(v));
+          },
+          [name, r](Programme& p, std::optional<std::int64_t> v) {
+            set_programme_field(p, name, v ? static_cast<double>(*v) : r->default_value);
+          },
+          row.description.data());
+    } else if (optional) {
+      programme.def_property(
+          row.name.data(),
+          [name, r](const Programme& p) {
+            const double v = programme_field(p, name);
+            return field_unset(*r, v) ? std::nullopt : std::optional(v);
+          },
+          [name, r](Programme& p, std::optional<double> v) { set_programme_field(p, name, v.value_or(r->default_value)); },
+          row.description.data());
+    } else if (row.integer) {
+      programme.def_property(
+          row.name.data(), [name](const Programme& p) { return static_cast<std::int64_t>(programme_field(p, name)); },
+          [name](Programme& p, std::int64_t v) { set_programme_field(p, name, static_cast<double>(v)); },
+          row.description.data());
+    } else {
+      programme.def_property(
+          row.name.data(), [name](const Programme& p) { return programme_field(p, name); },
+          [name](Programme& p, double v) { set_programme_field(p, name, v); }, row.description.data());
+    }
+  }
+  programme
       .def(py::init([](std::string name, const std::string& kind, const std::string& start, const std::string& end,
                        double budget_rp, std::optional<std::int64_t> quota, std::optional<double> amount_rp,
                        std::optional<Eligibility> eligibility, const std::string& allocation, double uptake,
@@ -213,10 +261,10 @@ void register_programmes(py::module_& m) {
              return p;
            }),
            py::kw_only(), py::arg("name"), py::arg("kind"), py::arg("start") = "2020-04", py::arg("end") = "2020-12",
-           py::arg("budget_rp") = 0.0, py::arg("quota") = py::none(), py::arg("amount_rp") = py::none(),
-           py::arg("eligibility") = py::none(), py::arg("allocation") = "first_come", py::arg("uptake") = 1.0,
-           py::arg("monthly_capacity") = py::none(), py::arg("admin_cost_share") = 0.0,
-           py::arg("leakage_share") = 0.0, py::arg("params") = std::map<std::string, double>{})
+           py::arg("budget_rp") = programme_default("budget_rp"), py::arg("quota") = py::none(), py::arg("amount_rp") = py::none(),
+           py::arg("eligibility") = py::none(), py::arg("allocation") = "first_come", py::arg("uptake") = programme_default("uptake"),
+           py::arg("monthly_capacity") = py::none(), py::arg("admin_cost_share") = programme_default("admin_cost_share"),
+           py::arg("leakage_share") = programme_default("leakage_share"), py::arg("params") = std::map<std::string, double>{})
       .def_readwrite("name", &Programme::name, "Unique within a scenario; keys the programme's random numbers.")
       .def_property(
           "kind", [](const Programme& p) { return std::string(to_string(p.kind)); },
@@ -230,30 +278,11 @@ void register_programmes(py::module_& m) {
           "end", [](const Programme& p) { return p.end.to_string(); },
           [](Programme& p, const std::string& v) { p.end = YearMonth::parse(v, "end"); },
           "Last month new recipients are taken ('YYYY-MM'); monthly benefits stop after it.")
-      .def_readwrite("budget_rp", &Programme::budget_rp,
-                     "Government money for the programme (transfers, administrative cost and leakage), Rp.")
-      .def_property(
-          "quota", [](const Programme& p) { return count_get(p.quota); },
-          [](Programme& p, std::optional<std::int64_t> v) { p.quota = count_set(v); },
-          "Recipients in all; None: no quota.")
-      .def_property(
-          "amount_rp", [](const Programme& p) { return p.amount_rp == -1.0 ? std::nullopt : std::optional(p.amount_rp); },
-          [](Programme& p, std::optional<double> v) { p.amount_rp = v.value_or(-1.0); },
-          "Per-recipient amount, Rp; None: the kind's default (see amount()).")
       .def_readwrite("eligibility", &Programme::eligibility, "Eligibility (a copy: assign a new one to change it).")
       .def_property(
           "allocation", [](const Programme& p) { return std::string(to_string(p.allocation)); },
           [](Programme& p, const std::string& v) { p.allocation = allocation_from_string(v, "allocation"); },
           "Who is served first, one of allocations().")
-      .def_readwrite("uptake", &Programme::uptake, "Share of eligible firms that know of it and would apply.")
-      .def_property(
-          "monthly_capacity", [](const Programme& p) { return count_get(p.monthly_capacity); },
-          [](Programme& p, std::optional<std::int64_t> v) { p.monthly_capacity = count_set(v); },
-          "New recipients a month; None: no limit.")
-      .def_readwrite("admin_cost_share", &Programme::admin_cost_share,
-                     "Administrative cost per rupiah reaching recipients or leaking.")
-      .def_readwrite("leakage_share", &Programme::leakage_share,
-                     "Share of each award that never reaches the recipient.")
       .def_readwrite("params", &Programme::params,
                      "Kind-specific parameters set by name (a copy: assign a new dict to change it); unset ones take "
                      "their defaults (programme_params(kind)).")

@@ -141,6 +141,9 @@ void register_scenario_file(py::module_& m) {
                " months>";
       });
 
+  m.def("scenario_option_table", [] { return param_table_rows(scenario_option_table()); },
+        "Rows (name, default, min, max, unit, integer, description, source) of the numeric options of a scenario "
+        "file, by key path; a default below min marks an option unset unless given (docs/scenario.md).");
   m.def("load_scenario", &load_scenario_file, py::arg("path"),
         "Read and validate a scenario file (ScenarioFileError, FileError when it cannot be read).");
   m.def("parse_scenario", &parse_scenario, py::arg("text"), py::arg("source") = "<scenario>",

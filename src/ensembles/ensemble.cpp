@@ -11,6 +11,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <exception>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <initializer_list>
@@ -25,6 +26,33 @@
 #include "msmesim/error.hpp"
 
 namespace msmesim {
+
+namespace {
+constexpr double kUnbounded = std::numeric_limits<double>::infinity();
+// clang-format off
+constexpr ParamInfo kEnsembleOptions[] = {
+    {"seed", 1, 0, kUnbounded, "", true,
+     "Replication r of every scenario draws from the streams of (seed, r) (common random numbers).", ""},
+    {"first_replication", 0, 0, 4294967295.0, "replication", true,
+     "Replications are numbered from here: a later batch continues an earlier one without overlap.", ""},
+    {"replications", 10, 1, 2147483647.0, "replications", true, "Replications of every scenario (Ensemble::run).", ""},
+    {"threads", 1, 0, kUnbounded, "threads", true,
+     "Worker threads (0: every core). Results do not depend on it.", ""},
+    {"confidence", 0.90, 0.5, 0.999, "probability", false,
+     "Confidence level of the intervals of means and differences.", ""},
+    {"healthy_cash_months", 1.0, 0.0, kUnbounded, "months", false,
+     "Cash of at least this many months of fixed costs, wages and instalments at award counts as healthy "
+     "(additionality by cash at award).", "Assumption."},
+    {"exact_quantiles_up_to", 64, 0, 100000, "replications", true,
+     "Series quantiles are exact up to this many replications per cell, then streamed (extended P-square).", ""},
+};
+// clang-format on
+const ParamInfo& ensemble_option(std::string_view name) {
+  return kEnsembleOptions[field_index(kEnsembleOptions, name, "ensemble option")];
+}
+}  // namespace
+
+std::span<const ParamInfo> ensemble_option_table() { return kEnsembleOptions; }
 
 namespace {
 
@@ -323,11 +351,8 @@ Ensemble::Ensemble(const Population& population, std::vector<Scenario> scenarios
   }
   if (options.threads < 0)
     throw InvalidArgument("threads", std::to_string(options.threads), "an integer >= 0 (0 uses every core)");
-  if (!(options.confidence > 0.0 && options.confidence < 1.0))
-    throw InvalidArgument("confidence", detail::format_value(options.confidence), "a number > 0 and < 1");
-  if (!(options.healthy_cash_months >= 0.0 && std::isfinite(options.healthy_cash_months)))
-    throw InvalidArgument("healthy_cash_months", detail::format_value(options.healthy_cash_months),
-                          "a finite number >= 0");
+  validate_field(ensemble_option("confidence"), options.confidence, "confidence");
+  validate_field(ensemble_option("healthy_cash_months"), options.healthy_cash_months, "healthy_cash_months");
   if (options.quantiles.empty())
     throw InvalidArgument("quantiles", "[]", "at least one probability in (0, 1), increasing");
   for (std::size_t j = 0; j < options.quantiles.size(); ++j) {
@@ -336,9 +361,7 @@ Ensemble::Ensemble(const Population& population, std::vector<Scenario> scenarios
       throw InvalidArgument("quantiles[" + std::to_string(j) + "]", detail::format_value(q),
                             "a probability in (0, 1) greater than the one before");
   }
-  if (options.exact_quantiles_up_to > 100000)
-    throw InvalidArgument("exact_quantiles_up_to", std::to_string(options.exact_quantiles_up_to),
-                          "at most 100000 replications per cell");
+  validate_field(ensemble_option("exact_quantiles_up_to"), options.exact_quantiles_up_to, "exact_quantiles_up_to");
   impl_->pop = &population;
   impl_->scenarios = std::move(scenarios);
   impl_->opt = std::move(options);

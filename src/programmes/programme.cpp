@@ -312,30 +312,57 @@ const std::vector<ProgrammeKindInfo>& kind_rows() {
   };
   // One row per kind, in the order of ProgrammeKind: its name, recipients
   // (firms, cooperatives), whether it spends a budget, its default amount
-  // and what that amount is, and its own parameters (above).
+  // and what that amount is, its own parameters (above), the hooks its
+  // mechanism uses and what its ledger's transfers are.
+  using enum ProgrammeHook;
+  constexpr auto h = [](std::initializer_list<ProgrammeHook> hooks) {
+    std::uint32_t bits = 0;
+    for (const ProgrammeHook x : hooks) bits |= hook_bit(x);
+    return bits;
+  };
   static const std::vector<ProgrammeKindInfo> rows = {
       {ProgrammeKind::cash_grant, "cash_grant", true, false, true, 2.4e6,
-       "BPUM 2020: Rp 2.4 million per micro firm", &none},
+       "BPUM 2020: Rp 2.4 million per micro firm", &none, h({award}),
+       "the grant, kept in the business as working capital"},
       {ProgrammeKind::kur_subsidy, "kur_subsidy", true, false, true, 0.0,
-       "none: what it pays follows from the loans and rate_points", &kur},
-      {ProgrammeKind::shipping_voucher, "shipping_voucher", true, false, true, 3e5, "a month's voucher", &voucher},
-      {ProgrammeKind::digital_training, "digital_training", true, false, true, 1.5e6, "per trainee", &training},
-      {ProgrammeKind::market_access, "market_access", true, false, true, 1e6, "per participating firm", &market},
-      {ProgrammeKind::shop_rental, "shop_rental", true, false, true, 1e6, "at most, paid a month per firm", &rental},
+       "none: what it pays follows from the loans and rate_points", &kur,
+       h({eligibility, credit_offer, loan_upkeep}),
+       "the interest points paid to the bank on the borrower's behalf, month by month over the covered term"},
+      {ProgrammeKind::shipping_voucher, "shipping_voucher", true, false, true, 3e5, "a month's voucher", &voucher,
+       h({eligibility, award, monthly_benefit, demand}),
+       "vouchers redeemed against the firm's shipping, month by month (vouchers sold on are leakage)"},
+      {ProgrammeKind::digital_training, "digital_training", true, false, true, 1.5e6, "per trainee", &training,
+       h({eligibility, award, demand}), "the training, in kind"},
+      {ProgrammeKind::market_access, "market_access", true, false, true, 1e6, "per participating firm", &market,
+       h({award, demand}), "the firm's place at the event or in the procurement, in kind"},
+      {ProgrammeKind::shop_rental, "shop_rental", true, false, true, 1e6, "at most, paid a month per firm", &rental,
+       h({eligibility, award, monthly_benefit, firm_cost}), "the rent paid, month by month"},
       {ProgrammeKind::credit_guarantee, "credit_guarantee", true, false, true, 0.0,
-       "none: what it pays follows from the loans, fee_share and coverage", &guarantee},
-      {ProgrammeKind::csr_capital, "csr_capital", false, true, true, 100e6, "per cooperative", &csr},
-      {ProgrammeKind::certification, "certification", true, false, true, 5e5, "the IPR fee (seed 002)", &certificate},
-      {ProgrammeKind::clinic, "clinic", true, true, true, 1.5e5, "per consultation", &clinic},
-      {ProgrammeKind::coop_collaboration, "coop_collaboration", true, false, true, 5e5, "per firm", &collaboration},
-      {ProgrammeKind::coop_network, "coop_network", false, true, true, 10e6, "facilitation per cooperative", &network},
+       "none: what it pays follows from the loans, fee_share and coverage", &guarantee,
+       h({eligibility, credit_offer, loan_upkeep}),
+       "the guarantee fee of each loan guaranteed, and claims on guaranteed loans of firms that close"},
+      {ProgrammeKind::csr_capital, "csr_capital", false, true, true, 100e6, "per cooperative", &csr,
+       h({award_cooperative}), "capital to the cooperative"},
+      {ProgrammeKind::certification, "certification", true, false, true, 5e5, "the IPR fee (seed 002)", &certificate,
+       h({award, demand, own_capacity}), "the certification fee"},
+      {ProgrammeKind::clinic, "clinic", true, true, true, 1.5e5, "per consultation", &clinic,
+       h({eligibility, award, award_cooperative, own_capacity}), "consultations, in kind (firms and cooperatives)"},
+      {ProgrammeKind::coop_collaboration, "coop_collaboration", true, false, true, 5e5, "per firm", &collaboration,
+       h({award, demand}), "the facilitation, in kind"},
+      {ProgrammeKind::coop_network, "coop_network", false, true, true, 10e6, "facilitation per cooperative", &network,
+       h({award_cooperative}), "the facilitation of the cooperative's joining, in kind"},
       {ProgrammeKind::loan_restructuring, "loan_restructuring", true, false, false, 0.0,
-       "none: lenders bear the relief", &restructuring},
+       "none: lenders bear the relief", &restructuring, h({eligibility, award, loan_upkeep}),
+       "none: lenders bear the relief (the debt service they defer is relief_rp)"},
       {ProgrammeKind::kur_extra_subsidy, "kur_extra_subsidy", true, false, true, 0.0,
-       "none: what it pays follows from the loans and rate_points", &extra_subsidy},
-      {ProgrammeKind::bpum, "bpum", true, false, true, 2.4e6, "BPUM 2020: Rp 2.4 million per micro firm", &bpum},
+       "none: what it pays follows from the loans and rate_points", &extra_subsidy,
+       h({eligibility, award, loan_upkeep, firm_cost}),
+       "the interest points paid to the lender on the borrower's behalf, month by month"},
+      {ProgrammeKind::bpum, "bpum", true, false, true, 2.4e6, "BPUM 2020: Rp 2.4 million per micro firm", &bpum,
+       h({eligibility, award}), "the grant, kept in the business as working capital"},
       {ProgrammeKind::virtual_rat, "virtual_rat", false, true, true, 5e6,
-       "per cooperative: training and a year's video-meeting service", &virtual_meeting},
+       "per cooperative: training and a year's video-meeting service", &virtual_meeting,
+       h({eligibility, award_cooperative}), "the training and the video-meeting service, in kind"},
   };
   return rows;
 }
@@ -351,6 +378,20 @@ const ProgrammeKindInfo& programme_kind_info(ProgrammeKind kind) {
 
 std::string_view to_string(ProgrammeKind kind) {
   return static_cast<std::size_t>(kind) < kind_rows().size() ? programme_kind_info(kind).name : "?";
+}
+std::string_view to_string(ProgrammeHook hook) {
+  switch (hook) {
+    case ProgrammeHook::eligibility: return "eligibility";
+    case ProgrammeHook::award: return "award";
+    case ProgrammeHook::award_cooperative: return "award_cooperative";
+    case ProgrammeHook::credit_offer: return "credit_offer";
+    case ProgrammeHook::monthly_benefit: return "monthly_benefit";
+    case ProgrammeHook::loan_upkeep: return "loan_upkeep";
+    case ProgrammeHook::demand: return "demand";
+    case ProgrammeHook::firm_cost: return "firm_cost";
+    case ProgrammeHook::own_capacity: return "own_capacity";
+  }
+  return "?";
 }
 bool serves_cooperatives(ProgrammeKind kind) { return programme_kind_info(kind).serves_cooperatives; }
 bool serves_firms(ProgrammeKind kind) { return programme_kind_info(kind).serves_firms; }

@@ -2,29 +2,19 @@
 #include "programmes/programme_book.hpp"
 
 #include <algorithm>
-#include <chrono>
-#include <cmath>
 #include <limits>
 #include <numeric>
 #include <tuple>
-
-#include "core/annuity.hpp"
 
 #include "core/parallel.hpp"
 #include "core/philox.hpp"
 #include "msmesim/error.hpp"
 #include "msmesim/rng.hpp"
+#include "programmes/prog.hpp"
 
 namespace msmesim::detail {
 
 namespace {
-
-enum Attr : int { a_revenue, a_assets, a_workers, a_cash, a_online, a_capability, a_fixed, a_unable, a_age };
-
-constexpr std::int16_t kNever = std::numeric_limits<std::int16_t>::max();
-// Time words of the draws that belong to no month: a firm's awareness and
-// arrival; a cooperative's (kept apart from the firms' by the entity's top bit).
-constexpr std::uint32_t kCoopEntity = 0x80000000u;
 
 /// The stream of a programme's draws: a hash of its name, kept clear of the
 /// engine's own purposes.
@@ -34,76 +24,7 @@ std::uint32_t purpose_of(const std::string& name) {
   return 0x40000000u | (h & 0x3FFFFFFFu);
 }
 
-bool monthly(ProgrammeKind k) { return k == ProgrammeKind::shipping_voucher || k == ProgrammeKind::shop_rental; }
-
-bool changes_demand(ProgrammeKind k) {
-  return k == ProgrammeKind::shipping_voucher || k == ProgrammeKind::digital_training ||
-         k == ProgrammeKind::market_access || k == ProgrammeKind::certification ||
-         k == ProgrammeKind::coop_collaboration;
-}
-
-/// Monday-to-Friday days of a calendar month.
-int weekdays(const YearMonth& ym) {
-  using namespace std::chrono;
-  const year_month_day first{year{ym.year}, month{static_cast<unsigned>(ym.month)}, day{1}};
-  const year_month_day_last last{year{ym.year}, month_day_last{month{static_cast<unsigned>(ym.month)}}};
-  const unsigned days = static_cast<unsigned>(last.day());
-  unsigned wd = weekday{sys_days{first}}.c_encoding();  // 0 = Sunday
-  int count = 0;
-  for (unsigned d = 0; d < days; ++d, wd = (wd + 1) % 7) count += (wd != 0 && wd != 6) ? 1 : 0;
-  return count;
-}
-
 }  // namespace
-
-struct ProgrammeBook::Prog {
-  Programme spec;
-  std::uint16_t index = 0;
-  std::uint32_t purpose = 0;
-  int t0 = 0, t1 = -1;  // window of new awards, month indices
-  double amount = 0.0;
-  unsigned class_ok = 0, type_ok = 0;
-  std::vector<std::uint8_t> sector_ok, region_ok;
-  bool some_sectors = false, some_regions = false;  // not every sector (kecamatan) is eligible
-  struct Range {
-    Attr attr;
-    double lo, hi;
-  };
-  std::vector<Range> ranges;
-  double spent = 0.0;      // transfers, administrative cost and leakage paid so far
-  double committed = 0.0;  // promised to subsidised loans, not yet paid
-  std::int64_t recipients = 0;
-  std::vector<std::int16_t> awarded;        // firms: month of the award, -1 none
-  std::vector<std::int16_t> first_applied;  // firms: for first_come
-  std::vector<float> arrival;               // firms: their random arrival in the month they first applied
-  std::vector<std::uint8_t> applies;        // firms: the persistent uptake draw, 0 not drawn yet, 1 applies, 2 not
-  std::vector<std::int16_t> coop_awarded;   // cooperatives
-  std::vector<double> factor;               // demand factor this programme applies
-  std::vector<std::int16_t> until;          // month the benefit or effect ends (exclusive)
-  std::vector<std::uint32_t> active;        // firms with a running benefit or effect
-  // Loans under offers (KUR subsidy, guarantee).
-  int offer = -1;
-  double points = 0.0;
-  int covered = 0;
-  std::vector<std::uint32_t> offered;
-  struct Loan {
-    std::uint32_t firm;
-    std::uint16_t months_left;  // as last seen
-    std::uint16_t covered_left;
-    double commitment;          // subsidy: outlay still promised
-    double principal;           // guarantee: as last seen
-  };
-  std::vector<Loan> loans;
-  std::vector<Relief> relief;  // loans the programme relieves
-  std::array<double, kLenders> lender_uptake{};  // restructuring: share of each lender's debtors it serves
-  // Certification's yearly count.
-  int year = 0;
-  std::int64_t this_year = 0;
-
-  double left() const { return spec.budget_rp - spent - committed; }
-  /// Outlay (administration and leakage included) per rupiah reaching a recipient.
-  double outlay_per_recipient_rupiah() const { return (1.0 + spec.admin_cost_share) / (1.0 - spec.leakage_share); }
-};
 
 ProgrammeBook::ProgrammeBook() = default;
 ProgrammeBook::~ProgrammeBook() = default;
@@ -132,6 +53,7 @@ ProgrammeBook::ProgrammeBook(const std::vector<Programme>& programmes, const Pop
     const Programme& s = programmes[k];
     const std::string f = "programmes[" + std::to_string(k) + "] ('" + s.name + "')";
     p.spec = s;
+    p.mech = &mechanism_of(s.kind);
     p.index = static_cast<std::uint16_t>(k);
     p.purpose = purpose_of(s.name);
     p.t0 = s.start.months_since(run_start);
@@ -160,34 +82,9 @@ ProgrammeBook::ProgrammeBook(const std::vector<Programme>& programmes, const Pop
       }
       if (s.uptake < 1.0) p.applies.assign(capacity, 0);
     }
-    if (changes_demand(s.kind)) p.factor.assign(capacity, 1.0);
-    if (monthly(s.kind) || s.kind == ProgrammeKind::market_access) p.until.assign(capacity, 0);
-    if (s.kind == ProgrammeKind::kur_subsidy) {
-      p.offer = static_cast<int>(kur_offers_.size());
-      kur_prog_.push_back(k);
-      p.points = s.param("rate_points");
-      const int term = static_cast<int>(P.kur_term_months);
-      p.covered = s.param("subsidy_months") > 0 ? std::min(term, static_cast<int>(s.param("subsidy_months"))) : term;
-      KurOffer o;
-      o.rate_year = std::max(0.0, P.kur_rate_year - p.points);
-      o.ceiling_micro_rp = s.param("ceiling_micro_rp");
-      o.ceiling_small_rp = s.param("ceiling_small_rp");
-      o.annuity = Annuity(o.rate_year, term);
-      o.annuity_stored = Annuity(static_cast<double>(static_cast<float>(o.rate_year)), term);
-      kur_offers_.push_back(o);
-    }
-    if (s.kind == ProgrammeKind::loan_restructuring) {
-      p.lender_uptake[static_cast<std::size_t>(Lender::cooperative)] = s.param("uptake_cooperative");
-      p.lender_uptake[static_cast<std::size_t>(Lender::kur)] = s.param("uptake_kur");
-      p.lender_uptake[static_cast<std::size_t>(Lender::bank)] = s.param("uptake_bank");
-    }
-    if (s.kind == ProgrammeKind::kur_extra_subsidy) p.points = s.param("rate_points");
-    if (s.kind == ProgrammeKind::credit_guarantee) {
-      p.offer = static_cast<int>(guarantee_offers_.size());
-      guarantee_prog_.push_back(k);
-      guarantee_offers_.push_back(
-          {s.param("approval_boost"), s.param("ceiling_factor"), s.param("tightening_relief")});
-    }
+    if (p.mech->changes_demand) p.factor.assign(capacity, 1.0);
+    if (p.mech->expires) p.until.assign(capacity, 0);
+    if (p.mech->setup != nullptr) p.mech->setup(*this, p, k);
   }
   const std::size_t chunks = (capacity + chunk_ - 1) / chunk_ + 1;
   if (kur_offers_.size() > 127 || guarantee_offers_.size() > 127)
@@ -204,27 +101,6 @@ ProgrammeBook::ProgrammeBook(const std::vector<Programme>& programmes, const Pop
   }
   cells_.assign(progs_.size() * n_regions_ * kSizeClasses * n_sectors_ * 3, 0.0);
   coop_cells_.assign(progs_.size() * n_regions_ * 3, 0.0);
-}
-
-void ProgrammeBook::reprice_restructured(Relief& loan, FirmState& st) {
-  // The instalment for what is left of the extended term; if the deferred
-  // interest raised it above the one before, the term is extended until it
-  // is not (repayment capacity is never worse than when the loan was made).
-  const std::size_t i = loan.firm;
-  const double principal = st.loan_principal_rp[i];
-  const float rate = st.loan_rate_year[i];
-  int months = std::max<int>(1, st.loan_months_left[i]);
-  double installment = annuity_installment(principal, rate, months);
-  const double r = static_cast<double>(rate) / 12.0;
-  if (installment > loan.installment_before && loan.installment_before > principal * r) {
-    const double needed = r > 0.0 ? std::ceil(-std::log(1.0 - principal * r / loan.installment_before) / std::log1p(r))
-                                   : std::ceil(principal / loan.installment_before);
-    months = static_cast<int>(std::min(600.0, std::max(static_cast<double>(months), needed)));
-    installment = annuity_installment(principal, rate, months);
-  }
-  st.loan_months_left[i] = static_cast<std::uint16_t>(months);
-  st.loan_installment_rp[i] = std::min(installment, std::max(loan.installment_before, principal * r));
-  loan.repriced = true;
 }
 
 void ProgrammeBook::prefetch_loan(std::size_t i, const FirmState& st) {
@@ -249,32 +125,12 @@ void ProgrammeBook::prefetch_award(const Prog& p, std::size_t i, const FirmState
   __builtin_prefetch(&p.awarded[i]);
 }
 
-bool ProgrammeBook::same_kur_loan(std::size_t i, std::uint16_t months_seen, const FirmState& st) {
-  // Open, still owing, to KUR, and no more months left than last seen (a
-  // new loan would have a fresh term).
-  return st.status[i] != static_cast<std::uint8_t>(FirmStatus::closed) && st.loan_principal_rp[i] > 0.0 &&
-         st.loan_lender[i] == static_cast<std::uint8_t>(Lender::kur) && st.loan_months_left[i] <= months_seen;
-}
-
-double ProgrammeBook::relief_transfer(const Relief& loan, const FirmState& st) {
-  // The points the borrower no longer pays, on this month's balance.
-  const std::size_t i = loan.firm;
-  const double points = static_cast<double>(loan.rate_before) - static_cast<double>(st.loan_rate_year[i]);
-  return st.loan_principal_rp[i] * points / 12.0;
-}
-
-void ProgrammeBook::pay_relief(Prog& p, Relief& loan, int t, FirmState& st) {
-  const double transfer = relief_transfer(loan, st);
-  const double leak = p.spec.leakage_share;
-  pay(p, loan.firm, t, st, transfer, transfer / (1.0 - leak) * leak);
-}
-
 void ProgrammeBook::set_factor(Prog& p, std::size_t i, FirmState& st, double factor) {
   // A lasting effect moves the firm's potential (and its level and
   // expectation with it); a temporary one only this month's demand, which
   // the firm's expectations — its workforce and assets — leave out.
   const double ratio = factor / p.factor[i];
-  if (temporary_demand(p)) {
+  if (p.mech->temporary != nullptr && p.mech->temporary(p)) {
     st.demand_factor[i] = static_cast<float>(static_cast<double>(st.demand_factor[i]) * ratio);
   } else {
     st.potential_rp[i] *= ratio;
@@ -282,11 +138,6 @@ void ProgrammeBook::set_factor(Prog& p, std::size_t i, FirmState& st, double fac
     st.expected_rp[i] *= ratio;
   }
   p.factor[i] = factor;
-}
-
-bool ProgrammeBook::temporary_demand(const Prog& p) {
-  return p.spec.kind == ProgrammeKind::shipping_voucher ||
-         (p.spec.kind == ProgrammeKind::market_access && p.spec.param("duration_months") > 0);
 }
 
 void ProgrammeBook::lower_costs(std::size_t i, double saving, ProgrammeEffects& fx) {
@@ -386,258 +237,26 @@ void ProgrammeBook::eligible_block(const Prog& p, std::size_t b, std::size_t e, 
     }
   }
   // What the mechanism itself needs.
-  switch (p.spec.kind) {
-    case ProgrammeKind::shipping_voucher: keep([&](std::size_t i) { return st.online_share[i] > 0.0f; }); break;
-    case ProgrammeKind::shop_rental: keep([&](std::size_t i) { return st.fixed_cost_rp[i] > 0.0; }); break;
-    case ProgrammeKind::digital_training: keep([&](std::size_t i) { return st.online_share[i] < 1.0f; }); break;
-    case ProgrammeKind::kur_subsidy: {
-      // A firm that can take a KUR loan: class, registration, a free
-      // formal slot, and no offer of another subsidy this month.
-      const unsigned small = static_cast<unsigned>(SizeClass::small);
-      const bool need_registered = P_.kur_requires_registered > 0;
-      keep([&](std::size_t i) {
-        return (st.size_class[i] <= small) & (!need_registered | (st.registered[i] != 0)) &
-               (st.loan_principal_rp[i] <= 0.0) & (kur_of_[i] < 0);
-      });
-      break;
-    }
-    case ProgrammeKind::credit_guarantee:
-      keep([&](std::size_t i) { return (st.loan_principal_rp[i] <= 0.0) & (guarantee_of_[i] < 0); });
-      break;
-    case ProgrammeKind::clinic:
-      // Firms come with a problem: no registration, or unable to pay.
-      keep([&](std::size_t i) { return st.registered[i] == 0 || st.months_unable[i] > 0; });
-      break;
-    case ProgrammeKind::loan_restructuring: {
-      // A formal loan of a covered lender, not deferred already, of a
-      // debtor affected by the shocks or in arrears; then the lender's
-      // willingness (a persistent draw, only for those still eligible).
-      const bool affected_only = p.spec.param("require_affected") > 0;
-      keep([&](std::size_t i) {
-        return (st.loan_principal_rp[i] > 0.0) & (p.lender_uptake[st.loan_lender[i]] > 0.0) &
-               (st.loan_deferral[i] == 0) &
-               (!affected_only | (st.main_problem[i] != kNoProblem) | (st.debt_arrears_rp[i] > 0.0));
-      });
-      for (std::size_t j = 0; j < n; ++j)
-        if (ok[j]) ok[j] = lender_willing(p, b + j, st) ? 1 : 0;
-      break;
-    }
-    case ProgrammeKind::kur_extra_subsidy: {
-      // KUR loans of collectability 1 or 2.
-      const auto kur = static_cast<std::uint8_t>(Lender::kur);
-      const double most = p.spec.param("max_arrears_installments");
-      keep([&](std::size_t i) {
-        return (st.loan_principal_rp[i] > 0.0) & (st.loan_lender[i] == kur) &
-               (st.debt_arrears_rp[i] <= most * st.loan_installment_rp[i]);
-      });
-      break;
-    }
-    case ProgrammeKind::bpum: {
-      // Micro firms without credit from a bank, KUR or a cooperative.
-      const auto micro = static_cast<std::uint8_t>(SizeClass::micro);
-      const bool no_informal = p.spec.param("exclude_informal") > 0;
-      const double most_cash = p.spec.param("max_cash_rp");
-      keep([&](std::size_t i) {
-        return (st.size_class[i] == micro) & (st.loan_principal_rp[i] <= 0.0) &
-               (!no_informal | (st.informal_principal_rp[i] <= 0.0)) & (st.cash_rp[i] <= most_cash);
-      });
-      break;
-    }
-    default: break;
-  }
-}
-
-bool ProgrammeBook::lender_willing(const Prog& p, std::size_t i, const FirmState& st) const {
-  const double share = p.lender_uptake[st.loan_lender[i]];
-  return share >= 1.0 || to_unit(draw(p, i, kNoMonth)[2]) < share;
-}
-
-double ProgrammeBook::annuity_installment(double principal, float rate_year, int months) {
-  return Annuity(static_cast<double>(rate_year), std::max(months, 1)).installment(principal);
+  if (p.mech->eligible != nullptr) p.mech->eligible(*this, p, b, e, st, ok);
 }
 
 bool ProgrammeBook::coop_eligible(const Prog& p, std::size_t c, const CoopBook& coop) const {
   const Cooperatives& co = coop.state();
   if (p.coop_awarded[c] >= 0 || !((p.type_ok >> co.type[c]) & 1u) || !p.region_ok[co.region[c]]) return false;
-  // The clinic serves cooperatives that are inactive or not healthy; the
-  // others, active ones.
-  if (p.spec.kind == ProgrammeKind::clinic) return !co.active[c] || !co.healthy[c];
-  // Virtual-RAT support: cooperatives without the means, at risk of
-  // becoming inactive (or already inactive) unless due_only is 0.
-  if (p.spec.kind == ProgrammeKind::virtual_rat)
-    return !co.virtual_rat[c] && (p.spec.param("due_only") <= 0 || !co.active[c] || coop.due_for_rat(c));
-  return co.active[c] != 0;
+  // The mechanism's own test, or active ones.
+  return p.mech->coop_eligible != nullptr ? p.mech->coop_eligible(p, c, coop) : co.active[c] != 0;
 }
 
 double ProgrammeBook::cost_of(const Prog& p, std::size_t i, const FirmState& st) const {
-  const double admin = 1.0 + p.spec.admin_cost_share;
-  if (p.spec.kind == ProgrammeKind::shop_rental)
-    return std::min(p.amount, p.spec.param("fixed_cost_cut") * st.fixed_cost_rp[i]) * admin;
-  if (p.spec.kind == ProgrammeKind::kur_extra_subsidy)
-    return st.loan_principal_rp[i] * std::min(p.points, static_cast<double>(st.loan_rate_year[i])) / 12.0 *
-           p.outlay_per_recipient_rupiah();
-  if (p.spec.kind == ProgrammeKind::loan_restructuring) return 0.0;  // lenders bear the relief
-  return p.amount * admin;
+  return p.mech->cost != nullptr ? p.mech->cost(p, i, st) : p.amount * (1.0 + p.spec.admin_cost_share);
 }
 
-void ProgrammeBook::pay_monthly(Prog& p, std::size_t i, int t, FirmState& st) {
-  const double leak = p.spec.leakage_share;
-  if (p.spec.kind == ProgrammeKind::shop_rental) {
-    const double award = std::min(p.amount, p.spec.param("fixed_cost_cut") * st.fixed_cost_rp[i]);
-    st.cash_rp[i] += award * (1.0 - leak);
-    pay(p, i, t, st, award * (1.0 - leak), award * leak);
-    return;
-  }
-  // Vouchers: a share may be sold on (transferable ones); the recipient
-  // redeems the rest up to its shipping cost, and only redeemed vouchers
-  // are paid for (resold ones are redeemed by their buyers: leakage).
-  const double kept = p.amount * (1.0 - leak);
-  const double resold = p.spec.param("transferable") > 0 ? kept * p.spec.param("resale_share") : 0.0;
-  const double shipping = P_.shipping_cost_share * static_cast<double>(st.online_share[i]) * st.expected_rp[i];
-  const double redeemed = std::min(kept - resold, shipping);
-  const double proceeds = resold * p.spec.param("resale_price");
-  st.cash_rp[i] += redeemed + proceeds;
-  months_.back()[p.index].resale_proceeds_rp += proceeds;
-  pay(p, i, t, st, redeemed, p.amount * leak + resold);
-}
+ProgrammeMonth& ProgrammeBook::month_of(const Prog& p) { return months_.back()[p.index]; }
 
 void ProgrammeBook::award(Prog& p, std::size_t i, int t, FirmState& st, CoopBook* coop, ProgrammeEffects& fx) {
-  ProgrammeMonth& m = months_.back()[p.index];
+  ProgrammeMonth& m = month_of(p);
   const double cash_before = st.cash_rp[i], obligations_before = monthly_obligations(i, st);
-  const double leak = p.spec.leakage_share;
-  const double in_kind = p.amount * (1.0 - leak), lost = p.amount * leak;
-  switch (p.spec.kind) {
-    case ProgrammeKind::kur_subsidy:
-    case ProgrammeKind::credit_guarantee:
-    case ProgrammeKind::csr_capital:
-    case ProgrammeKind::coop_network:
-    case ProgrammeKind::virtual_rat:
-      return;  // offers are made in scan_firms; cooperatives in award_coop
-    case ProgrammeKind::cash_grant:
-    case ProgrammeKind::bpum:
-      // Business capital: the grant is kept in the business as working
-      // capital (a higher cash target), not drawn by the owner.
-      st.cash_rp[i] += in_kind;
-      fx.working_capital.emplace_back(static_cast<std::uint32_t>(i), in_kind);
-      pay(p, i, t, st, in_kind, lost);
-      break;
-    case ProgrammeKind::loan_restructuring: {
-      // Deferred service (principal only, or interest too), the term
-      // extended, and the formal loan's arrears cleared: a restructured loan
-      // is current (the unpaid service is already in its principal).
-      const int months = static_cast<int>(p.spec.param("deferral_months"));
-      const int extension = static_cast<int>(p.spec.param("extension_months"));
-      p.relief.push_back({static_cast<std::uint32_t>(i), st.loan_installment_rp[i], st.loan_rate_year[i],
-                          st.loan_months_left[i], false});
-      st.loan_deferral[i] = static_cast<std::int8_t>(p.spec.param("interest_deferred") > 0 ? -months : months);
-      st.debt_arrears_rp[i] -= std::min(st.debt_arrears_rp[i], st.loan_principal_rp[i]);
-      st.loan_months_left[i] = static_cast<std::uint16_t>(std::min(65535, st.loan_months_left[i] + extension));
-      st.loan_term_months[i] = static_cast<std::uint16_t>(std::min(65535, st.loan_term_months[i] + months + extension));
-      st.loan_restructured[i] = 1;
-      if (months == 0) reprice_restructured(p.relief.back(), st);
-      break;
-    }
-    case ProgrammeKind::kur_extra_subsidy: {
-      // The borrower's rate falls by the points while the programme runs;
-      // the government pays them on the balance month by month.
-      const float rate_before = st.loan_rate_year[i];
-      p.relief.push_back({static_cast<std::uint32_t>(i), st.loan_installment_rp[i], rate_before,
-                          st.loan_months_left[i], false});
-      const double lower = std::max(0.0, static_cast<double>(rate_before) - p.points);
-      st.loan_rate_year[i] = static_cast<float>(lower);
-      st.loan_installment_rp[i] =
-          annuity_installment(st.loan_principal_rp[i], st.loan_rate_year[i], st.loan_months_left[i]);
-      pay_relief(p, p.relief.back(), t, st);
-      ++m.beneficiaries;
-      break;
-    }
-    case ProgrammeKind::shipping_voucher: {
-      const int months = static_cast<int>(p.spec.param("months"));
-      p.until[i] = months > 0 ? static_cast<std::int16_t>(t + months) : kNever;
-      p.active.push_back(static_cast<std::uint32_t>(i));
-      set_factor(p, i, st, 1.0 + p.spec.param("demand_uplift") * static_cast<double>(st.online_share[i]));
-      pay_monthly(p, i, t, st);
-      ++m.beneficiaries;
-      break;
-    }
-    case ProgrammeKind::shop_rental:
-      p.until[i] = kNever;
-      p.active.push_back(static_cast<std::uint32_t>(i));
-      pay_monthly(p, i, t, st);
-      ++m.beneficiaries;
-      break;
-    case ProgrammeKind::digital_training: {
-      // Training is paid for whatever comes of it; success depends on the
-      // owner's capability.
-      pay(p, i, t, st, in_kind, lost);
-      const double odds = p.spec.param("success_base") +
-                          p.spec.param("success_capability") * static_cast<double>(st.owner_capability[i]);
-      // A trained owner starts selling online where it pays: the margin on
-      // the wider market covers the shipping on the sales moved online.
-      const double online = static_cast<double>(st.online_share[i]);
-      const double gain = std::min(1.0, online + p.spec.param("online_gain")) - online;
-      const double uplift = p.spec.param("demand_uplift");
-      const double ship = P_.shipping_cost_share;
-      const bool pays = uplift * (1.0 - static_cast<double>(st.variable_cost_share[i]) - (online + gain) * ship) >=
-                        gain * ship;
-      if (pays && to_unit(draw(p, i, static_cast<std::uint32_t>(t))[1]) < odds) {
-        st.online_share[i] = static_cast<float>(online + gain);
-        set_factor(p, i, st, 1.0 + uplift);
-        fx.changed.push_back(static_cast<std::uint32_t>(i));
-      }
-      break;
-    }
-    case ProgrammeKind::market_access: {
-      pay(p, i, t, st, in_kind, lost);
-      set_factor(p, i, st, 1.0 + p.spec.param("demand_uplift"));
-      const int months = static_cast<int>(p.spec.param("duration_months"));
-      if (months > 0) {
-        p.until[i] = static_cast<std::int16_t>(t + months);
-        p.active.push_back(static_cast<std::uint32_t>(i));
-      }
-      break;
-    }
-    case ProgrammeKind::certification: {
-      // The fee is paid; the certified firm sells at a premium (revenue up,
-      // costs as before) and may reach new markets.
-      pay(p, i, t, st, in_kind, lost);
-      const double premium = p.spec.param("price_premium");
-      set_factor(p, i, st, (1.0 + premium) * (1.0 + p.spec.param("market_uplift")));
-      lower_costs(i, premium / (1.0 + premium), fx);
-      ++p.this_year;
-      break;
-    }
-    case ProgrammeKind::clinic: {
-      pay(p, i, t, st, in_kind, lost);
-      const auto w = draw(p, i, static_cast<std::uint32_t>(t));
-      if (!st.registered[i] && to_unit(w[1]) < p.spec.param("registration_odds")) st.registered[i] = 1;
-      lower_costs(i, p.spec.param("cost_saving"), fx);
-      break;
-    }
-    case ProgrammeKind::coop_collaboration: {
-      pay(p, i, t, st, in_kind, lost);
-      if (p.spec.param("join") > 0 && st.cooperative[i] < 0 && coop != nullptr) {
-        // An active producer, consumer or marketing cooperative of its
-        // kecamatan, at random.
-        const Cooperatives& co = coop->state();
-        std::vector<std::uint32_t> near;
-        for (std::size_t c = 0; c < coop->initial_size(); ++c)
-          if (co.active[c] && co.region[c] == st.region[i] &&
-              co.type[c] != static_cast<std::uint8_t>(CoopType::service) &&
-              co.type[c] != static_cast<std::uint8_t>(CoopType::savings_loan))
-            near.push_back(static_cast<std::uint32_t>(c));
-        if (!near.empty()) {
-          const auto pick = (static_cast<std::uint64_t>(draw(p, i, static_cast<std::uint32_t>(t))[2]) * near.size()) >> 32;
-          st.cooperative[i] = static_cast<std::int32_t>(near[static_cast<std::size_t>(pick)]);
-          coop->add_member(near[static_cast<std::size_t>(pick)]);  // the firm's owner is a member now
-          fx.joined.push_back(static_cast<std::uint32_t>(i));
-        }
-      }
-      set_factor(p, i, st, 1.0 + p.spec.param("marketing_uplift"));
-      lower_costs(i, p.spec.param("capacity_saving"), fx);
-      break;
-    }
-  }
+  p.mech->award(*this, p, i, t, st, coop, fx);
   p.awarded[i] = static_cast<std::int16_t>(t);
   record_award(p, i, t, cash_before, obligations_before,
                st.status[i] == static_cast<std::uint8_t>(FirmStatus::distressed));
@@ -652,44 +271,14 @@ void ProgrammeBook::record_award(const Prog& p, std::size_t i, int t, double cas
 }
 
 void ProgrammeBook::award_coop(Prog& p, std::size_t c, int t, CoopBook& coop, ProgrammeEffects& fx) {
-  ProgrammeMonth& m = months_.back()[p.index];
+  ProgrammeMonth& m = month_of(p);
   const double leak = p.spec.leakage_share;
-  const double in_kind = p.amount * (1.0 - leak), lost = p.amount * leak;
-  switch (p.spec.kind) {
-    case ProgrammeKind::csr_capital:
-      coop.add_capital(c, in_kind, p.spec.param("earmarked") > 0,
-                       {p.spec.param("member_rate_year"), static_cast<int>(p.spec.param("member_term_months")),
-                        p.spec.param("member_ceiling_revenue_months")});
-      break;
-    case ProgrammeKind::coop_network:
-      coop.join_network(c, p.spec.param("financing_share"), p.spec.param("joint_trade") > 0);
-      fx.coops_changed = fx.coops_changed || p.spec.param("joint_trade") > 0;
-      break;
-    case ProgrammeKind::virtual_rat:
-      coop.enable_virtual_rat(c);
-      break;
-    case ProgrammeKind::clinic:
-      if (!coop.state().active[c] &&
-          to_unit(philox_words(seed_, replication_, kCoopEntity | static_cast<std::uint32_t>(c),
-                               static_cast<std::uint32_t>(t), p.purpose)[1]) < p.spec.param("revival_odds")) {
-        coop.revive(c);
-        fx.coops_changed = true;
-      }
-      break;
-    default: return;
-  }
-  pay_coop(p, c, t, coop, in_kind, lost);
+  p.mech->award_coop(*this, p, c, t, coop, fx);
+  pay_coop(p, c, t, coop, p.amount * (1.0 - leak), p.amount * leak);
   p.coop_awarded[c] = static_cast<std::int16_t>(t);
   awards_.push_back({t, p.index, -1, static_cast<std::int32_t>(c), 0, 0.0, 0.0});
   ++p.recipients;
   ++m.new_recipients;
-}
-
-std::int64_t ProgrammeBook::clinic_slots(const Prog& p, int t, bool cooperatives) const {
-  const double hours = p.spec.param(cooperatives ? "coop_hours" : "sme_hours");
-  const double per_hour = std::floor(60.0 / p.spec.param("minutes"));
-  return static_cast<std::int64_t>(weekdays(start_.plus(t))) * static_cast<std::int64_t>(hours * per_hour) *
-         static_cast<std::int64_t>(p.spec.param("counsellors"));
 }
 
 ProgrammeBook::Applicant ProgrammeBook::key_of(const Prog& p, std::uint32_t i, int t, const FirmState& st) const {
@@ -768,6 +357,15 @@ std::vector<ProgrammeBook::Applicant> ProgrammeBook::coops_in_order(const Prog& 
   return order;
 }
 
+std::int64_t ProgrammeBook::own_capacity(Prog& p, int t, bool cooperatives) {
+  std::int64_t capacity = p.spec.monthly_capacity;
+  if (p.mech->capacity != nullptr) {
+    const std::int64_t own = p.mech->capacity(*this, p, t, cooperatives);
+    if (own >= 0) capacity = capacity < 0 ? own : std::min(capacity, own);
+  }
+  return capacity;
+}
+
 void ProgrammeBook::scan_firms(Prog& p, int t, FirmState& st, CoopBook* coop, ProgrammeEffects& fx) {
   ProgrammeMonth& m = months_.back()[p.index];
   // Eligible firms, and those who know of the programme and apply (a
@@ -778,15 +376,13 @@ void ProgrammeBook::scan_firms(Prog& p, int t, FirmState& st, CoopBook* coop, Pr
   std::vector<std::vector<Applicant>> lists(chunks);
   std::vector<std::int64_t> counts(chunks, 0);
   const bool first_come = p.spec.allocation == Allocation::first_come;
-  const bool offers = p.spec.kind == ProgrammeKind::kur_subsidy || p.spec.kind == ProgrammeKind::credit_guarantee;
+  const bool offers = p.mech->offers != nullptr;
   // When nothing can be awarded this month (no money for one more award,
   // the quota or the year's certifications used up), applicants are only
   // counted: all of them wait.
-  const bool per_firm_cost =
-      p.spec.kind == ProgrammeKind::shop_rental || p.spec.kind == ProgrammeKind::kur_extra_subsidy;
+  const bool per_firm_cost = p.mech->cost != nullptr;
   const double unit = per_firm_cost || !spends_budget(p.spec.kind) ? 0.0 : p.amount * (1.0 + p.spec.admin_cost_share);
-  const bool year_full = p.spec.kind == ProgrammeKind::certification && p.spec.param("per_year") > 0 &&
-                         start_.plus(t).year == p.year && p.this_year >= static_cast<std::int64_t>(p.spec.param("per_year"));
+  const bool year_full = p.mech->full != nullptr && p.mech->full(*this, p, t);
   const bool count_only = !offers && ((unit > 0.0 && unit > p.left()) || year_full);
   std::vector<std::int64_t> waiting(chunks, 0);
   parallel_chunks(n, chunk_, threads_, [&](int, std::size_t b, std::size_t e) {
@@ -842,7 +438,7 @@ void ProgrammeBook::scan_firms(Prog& p, int t, FirmState& st, CoopBook* coop, Pr
     // Every applicant may borrow under the offer this month; the loans
     // taken are approved after the firms' month, within budget, quota and
     // capacity (end_month). The applicants are the firms that borrow.
-    auto& of = p.spec.kind == ProgrammeKind::kur_subsidy ? kur_of_ : guarantee_of_;
+    auto& of = this->*(p.mech->offers);
     for (const Applicant& a : apps) {
       of[a.id] = static_cast<std::int8_t>(p.offer);
       p.offered.push_back(a.id);
@@ -850,22 +446,9 @@ void ProgrammeBook::scan_firms(Prog& p, int t, FirmState& st, CoopBook* coop, Pr
     return;
   }
   m.applicants += static_cast<std::int64_t>(apps.size());
-  std::int64_t capacity = p.spec.monthly_capacity;
-  if (p.spec.kind == ProgrammeKind::clinic) {
-    const std::int64_t slots = clinic_slots(p, t, false);
-    capacity = capacity < 0 ? slots : std::min(capacity, slots);
-  }
-  if (p.spec.kind == ProgrammeKind::certification && p.spec.param("per_year") > 0) {
-    const int year = start_.plus(t).year;
-    if (year != p.year) {
-      p.year = year;
-      p.this_year = 0;
-    }
-    const std::int64_t year_left = static_cast<std::int64_t>(p.spec.param("per_year")) - p.this_year;
-    capacity = capacity < 0 ? year_left : std::min(capacity, year_left);
-  }
-  // (The clinic's cooperative slots were counted in scan_coops.)
-  m.capacity = p.spec.kind == ProgrammeKind::clinic ? std::max<std::int64_t>(m.capacity, 0) + capacity : capacity;
+  std::int64_t capacity = own_capacity(p, t, false);
+  // (A kind that serves cooperatives too counted their capacity in scan_coops.)
+  m.capacity = serves_cooperatives(p.spec.kind) ? std::max<std::int64_t>(m.capacity, 0) + capacity : capacity;
 
   // Applicants are served in order until the first who cannot be — the
   // quota, the month's capacity or the money is used up — and everyone
@@ -926,11 +509,7 @@ void ProgrammeBook::scan_coops(Prog& p, int t, CoopBook& coop, ProgrammeEffects&
     apps.push_back(static_cast<std::uint32_t>(c));
   }
   m.applicants += static_cast<std::int64_t>(apps.size());
-  std::int64_t capacity = p.spec.monthly_capacity;
-  if (p.spec.kind == ProgrammeKind::clinic) {
-    const std::int64_t slots = clinic_slots(p, t, true);
-    capacity = capacity < 0 ? slots : std::min(capacity, slots);
-  }
+  const std::int64_t capacity = own_capacity(p, t, true);
   m.capacity = capacity;
   const double cost = p.amount * (1.0 + p.spec.admin_cost_share);
   std::int64_t served = 0;
@@ -955,154 +534,22 @@ void ProgrammeBook::begin_month(int t, FirmState& st, CoopBook* coop, ProgrammeE
     ProgrammeMonth& m = months_.back()[p.index];
     const ProgrammeKind kind = p.spec.kind;
 
-    // Subsidised loans: the government pays its interest points on this
-    // month's service, within what it promised; a loan that ended early
-    // releases the rest.
-    if (kind == ProgrammeKind::kur_subsidy) {
-      std::size_t kept = 0;
-      for (auto loan : p.loans) {
-        const std::size_t i = loan.firm;
-        const bool same_loan = same_kur_loan(i, loan.months_left, st);
-        if (same_loan) {
-          const double leak = p.spec.leakage_share;
-          double transfer = st.loan_principal_rp[i] * p.points / 12.0;
-          const double outlay = transfer / (1.0 - leak) * (1.0 + p.spec.admin_cost_share);
-          if (outlay > loan.commitment) transfer *= loan.commitment / outlay;
-          const double before = p.spent;
-          pay(p, i, t, st, transfer, transfer / (1.0 - leak) * leak);
-          const double used = std::min(p.spent - before, loan.commitment);
-          loan.commitment -= used;
-          p.committed -= used;
-          ++m.beneficiaries;
-          loan.months_left = st.loan_months_left[i];
-          if (--loan.covered_left == 0) {
-            // The subsidy ends: the rest of the loan at the full KUR rate.
-            const auto full = static_cast<float>(P_.kur_rate_year);
-            st.loan_rate_year[i] = full;
-            st.loan_installment_rp[i] =
-                Annuity(static_cast<double>(full), st.loan_months_left[i]).installment(st.loan_principal_rp[i]);
-          }
-        }
-        if (same_loan && loan.covered_left > 0) {
-          p.loans[kept++] = loan;
-        } else {
-          p.committed -= loan.commitment;  // released
-        }
-      }
-      p.loans.resize(kept);
-      if (p.loans.empty()) p.committed = 0.0;
-    }
-
-    // Restructured loans: when the deferral ends, the instalment is set for
-    // what is left of the (extended) term — never above the one before —
-    // and the relief lenders grant meanwhile is counted.
-    if (kind == ProgrammeKind::loan_restructuring) {
-      std::size_t kept = 0;
-      for (auto loan : p.relief) {
-        const std::size_t i = loan.firm;
-        if (st.status[i] == closed || st.loan_principal_rp[i] <= 0.0 || st.loan_restructured[i] == 0) continue;
-        if (st.loan_deferral[i] != 0) {
-          m.relief_rp += std::max(0.0, loan.installment_before -
-                                           (st.loan_deferral[i] > 0 ? st.loan_principal_rp[i] *
-                                                                          static_cast<double>(st.loan_rate_year[i]) / 12.0
-                                                                    : 0.0));
-          ++m.beneficiaries;
-          p.relief[kept++] = loan;
-          continue;
-        }
-        reprice_restructured(loan, st);
-      }
-      p.relief.resize(kept);
-    }
-
-    // The extra KUR subsidy: paid each month of the programme on the loans
-    // it took on; when the programme ends (or its money), the full rate
-    // returns. A loan repaid or of a firm that closed leaves it.
-    if (kind == ProgrammeKind::kur_extra_subsidy) {
-      // What each loan's relief costs this month, read from the firms in
-      // parallel (each loan is another firm's); then paid in the
-      // programme's order while the budget lasts.
-      const std::size_t n_loans = p.relief.size();
-      std::vector<double> cost(n_loans), transfer(n_loans);
-      std::vector<std::uint32_t> cell(n_loans);
-      std::vector<std::uint16_t> months_left(n_loans);
-      std::vector<std::uint8_t> same(n_loans);
-      parallel_chunks(n_loans, kReliefChunk, threads_, [&](int, std::size_t b, std::size_t e) {
-        for (std::size_t k = b; k < e; ++k) {
-          // The loans are in the order of award, their firms scattered:
-          // fetch the firm a few loans ahead.
-          if (k + kPrefetchAhead < e) prefetch_loan(p.relief[k + kPrefetchAhead].firm, st);
-          const Relief& loan = p.relief[k];
-          const std::size_t i = loan.firm;
-          months_left[k] = st.loan_months_left[i];
-          same[k] = same_kur_loan(i, loan.months_seen, st);
-          if (!same[k]) continue;
-          cost[k] = cost_of(p, i, st);
-          transfer[k] = relief_transfer(loan, st);
-          cell[k] = static_cast<std::uint32_t>(cell_of(p, i, st));
-        }
-      });
-      const double leak = p.spec.leakage_share;
-      std::size_t kept = 0;
-      for (std::size_t k = 0; k < n_loans; ++k) {
-        if (!same[k]) continue;
-        Relief loan = p.relief[k];
-        const std::size_t i = loan.firm;
-        if (t > p.t1 || cost[k] > p.left()) {
-          st.loan_rate_year[i] = loan.rate_before;
-          st.loan_installment_rp[i] =
-              annuity_installment(st.loan_principal_rp[i], loan.rate_before, st.loan_months_left[i]);
-          continue;
-        }
-        loan.months_seen = months_left[k];
-        book(p, &cells_[cell[k] * 3], t, static_cast<std::int32_t>(i), -1, transfer[k],
-             transfer[k] / (1.0 - leak) * leak);
-        ++m.beneficiaries;
-        p.relief[kept++] = loan;
-      }
-      p.relief.resize(kept);
-    }
-
-    // Guaranteed loans: a firm that closed with its guaranteed loan
-    // outstanding costs the programme its coverage of that loan (as
-    // outstanding at the start of the month), while the budget lasts.
-    if (kind == ProgrammeKind::credit_guarantee) {
-      std::size_t kept = 0;
-      for (auto loan : p.loans) {
-        const std::size_t i = loan.firm;
-        if (st.status[i] == closed) {
-          const double leak = p.spec.leakage_share;
-          double claim = p.spec.param("coverage") * loan.principal;
-          const double most = p.left() / p.outlay_per_recipient_rupiah();
-          claim = std::min(claim, std::max(0.0, most));
-          if (claim > 0.0) {
-            pay(p, i, t, st, claim, claim / (1.0 - leak) * leak);
-            ++m.beneficiaries;
-          }
-          continue;
-        }
-        const bool same_loan = st.loan_principal_rp[i] > 0.0 && st.loan_months_left[i] <= loan.months_left;
-        if (!same_loan) continue;  // repaid
-        loan.principal = st.loan_principal_rp[i];
-        loan.months_left = st.loan_months_left[i];
-        p.loans[kept++] = loan;
-      }
-      p.loans.resize(kept);
-    }
+    // The loans it holds: interest paid, relief ended, claims.
+    if (p.mech->upkeep != nullptr) p.mech->upkeep(*this, p, t, st, m);
 
     // Running benefits (vouchers, rent) and effects that expire.
     if (!p.active.empty()) {
       std::size_t kept = 0;
       for (const std::uint32_t i : p.active) {
         bool keep = st.status[i] != closed && t < p.until[i];
-        if (keep && monthly(kind)) {
+        if (keep && p.mech->pay_monthly != nullptr) {
           if (t > p.t1) {
             keep = false;
           } else if (cost_of(p, i, st) > p.left()) {
             keep = false;  // the budget is spent: the benefit stops
             ++m.rejected_budget;
           } else {
-            pay_monthly(p, i, t, st);
+            p.mech->pay_monthly(*this, p, i, t, st);
             ++m.beneficiaries;
           }
         }
@@ -1124,87 +571,65 @@ void ProgrammeBook::begin_month(int t, FirmState& st, CoopBook* coop, ProgrammeE
   }
 }
 
-void ProgrammeBook::end_month(int t, FirmState& st) {
-  // Loans taken this month under offers, approved in each programme's order
-  // of service while budget, quota and capacity last. A subsidised loan not
-  // approved stays with its bank at the full KUR rate; a guarantee not
-  // issued leaves the loan unguaranteed.
-  auto approve = [&](std::vector<std::vector<LoanTaken>>& taken, std::vector<std::int8_t>& offer_of,
-                     const std::vector<std::size_t>& prog_of, bool subsidy) {
-    std::vector<LoanTaken> loans;
-    for (auto& list : taken) {
-      loans.insert(loans.end(), list.begin(), list.end());
-      list.clear();
-    }
-    std::sort(loans.begin(), loans.end());
-    std::vector<std::vector<std::uint32_t>> by_offer(prog_of.size());
-    for (const LoanTaken& k : loans) by_offer[static_cast<std::size_t>(offer_of[k.firm])].push_back(k.firm);
-    for (std::size_t o = 0; o < prog_of.size(); ++o) {
-      if (by_offer[o].empty()) continue;
-      Prog& p = progs_[prog_of[o]];
-      ProgrammeMonth& m = months_.back()[p.index];
-      m.applicants += static_cast<std::int64_t>(by_offer[o].size());
-      std::int64_t served = 0;
-      for (const Applicant& a : in_order(p, by_offer[o], t, st)) {
-        const std::size_t i = a.id;
-        const double amount = st.loan_principal_rp[i];
-        double outlay = 0.0;
-        if (subsidy) {
-          // The government's share of the interest over the covered
-          // months, on the annuity's schedule: what is promised.
-          const double r = static_cast<double>(st.loan_rate_year[i]) / 12.0;
-          double balance = amount, interest = 0.0;
-          for (int j = 0; j < p.covered && balance > 0.0; ++j) {
-            interest += balance * p.points / 12.0;
-            balance -= st.loan_installment_rp[i] - balance * r;
-          }
-          outlay = interest * p.outlay_per_recipient_rupiah();
-        } else {
-          outlay = p.spec.param("fee_share") * amount * p.outlay_per_recipient_rupiah();
-        }
-        bool approved = false;
-        if (p.spec.quota >= 0 && p.recipients >= p.spec.quota) {
-          ++m.rejected_quota;
-        } else if (p.spec.monthly_capacity >= 0 && served >= p.spec.monthly_capacity) {
-          ++m.rejected_capacity;
-        } else if (outlay > p.left()) {
-          ++m.rejected_budget;
-        } else {
-          approved = true;
-        }
-        if (approved) {
-          if (subsidy) {
-            p.committed += outlay;
-          } else {
-            const double fee = p.spec.param("fee_share") * amount;
-            pay(p, i, t, st, fee, fee / (1.0 - p.spec.leakage_share) * p.spec.leakage_share);
-          }
-          p.loans.push_back(
-              {static_cast<std::uint32_t>(i), st.loan_months_left[i], static_cast<std::uint16_t>(p.covered), outlay, amount});
-          p.awarded[i] = static_cast<std::int16_t>(t);
-          const LoanTaken& k = *std::lower_bound(
-              loans.begin(), loans.end(), i, [](const LoanTaken& x, std::size_t firm) { return x.firm < firm; });
-          record_award(p, i, t, k.cash_rp, k.obligations_rp, k.distressed);
-          ++p.recipients;
-          ++m.new_recipients;
-          ++served;
-        } else if (subsidy) {
-          const auto full = static_cast<float>(P_.kur_rate_year);
-          st.loan_rate_year[i] = full;
-          st.loan_installment_rp[i] = Annuity(static_cast<double>(full), st.loan_months_left[i]).installment(amount);
-        }
+void ProgrammeBook::approve_offers(int t, FirmState& st, std::vector<std::vector<LoanTaken>>& taken,
+                                   const std::vector<std::int8_t>& offer_of, const std::vector<std::size_t>& prog_of) {
+  std::vector<LoanTaken> loans;
+  for (auto& list : taken) {
+    loans.insert(loans.end(), list.begin(), list.end());
+    list.clear();
+  }
+  std::sort(loans.begin(), loans.end());
+  std::vector<std::vector<std::uint32_t>> by_offer(prog_of.size());
+  for (const LoanTaken& k : loans) by_offer[static_cast<std::size_t>(offer_of[k.firm])].push_back(k.firm);
+  for (std::size_t o = 0; o < prog_of.size(); ++o) {
+    if (by_offer[o].empty()) continue;
+    Prog& p = progs_[prog_of[o]];
+    ProgrammeMonth& m = month_of(p);
+    m.applicants += static_cast<std::int64_t>(by_offer[o].size());
+    std::int64_t served = 0;
+    for (const Applicant& a : in_order(p, by_offer[o], t, st)) {
+      const std::size_t i = a.id;
+      const double amount = st.loan_principal_rp[i];
+      const double outlay = p.mech->offer_outlay(p, i, st);
+      bool approved = false;
+      if (p.spec.quota >= 0 && p.recipients >= p.spec.quota) {
+        ++m.rejected_quota;
+      } else if (p.spec.monthly_capacity >= 0 && served >= p.spec.monthly_capacity) {
+        ++m.rejected_capacity;
+      } else if (outlay > p.left()) {
+        ++m.rejected_budget;
+      } else {
+        approved = true;
+      }
+      if (approved) {
+        p.mech->offer_approved(*this, p, i, t, st, outlay);
+        p.loans.push_back({static_cast<std::uint32_t>(i), st.loan_months_left[i],
+                           static_cast<std::uint16_t>(p.covered), outlay, amount});
+        p.awarded[i] = static_cast<std::int16_t>(t);
+        const LoanTaken& k = *std::lower_bound(
+            loans.begin(), loans.end(), i, [](const LoanTaken& x, std::size_t firm) { return x.firm < firm; });
+        record_award(p, i, t, k.cash_rp, k.obligations_rp, k.distressed);
+        ++p.recipients;
+        ++m.new_recipients;
+        ++served;
+      } else if (p.mech->offer_refused != nullptr) {
+        p.mech->offer_refused(*this, i, st);
       }
     }
-  };
-  if (!kur_offers_.empty()) approve(kur_taken_, kur_of_, kur_prog_, true);
-  if (!guarantee_offers_.empty()) approve(guarantee_taken_, guarantee_of_, guarantee_prog_, false);
+  }
+}
+
+void ProgrammeBook::end_month(int t, FirmState& st) {
+  // Loans taken this month under offers, approved in each programme's order
+  // of service while budget, quota and capacity last; what a refusal means
+  // is the kind's (a subsidised loan stays with its bank at the full KUR
+  // rate; a guarantee not issued leaves the loan unguaranteed).
+  if (!kur_offers_.empty()) approve_offers(t, st, kur_taken_, kur_of_, kur_prog_);
+  if (!guarantee_offers_.empty()) approve_offers(t, st, guarantee_taken_, guarantee_of_, guarantee_prog_);
 
   for (Prog& p : progs_) {
-    auto* of = p.spec.kind == ProgrammeKind::kur_subsidy      ? &kur_of_
-               : p.spec.kind == ProgrammeKind::credit_guarantee ? &guarantee_of_
-                                                                : nullptr;
-    if (of != nullptr)
-      for (const std::uint32_t i : p.offered) (*of)[i] = -1;
+    if (p.mech->offers != nullptr)
+      for (const std::uint32_t i : p.offered) (this->*(p.mech->offers))[i] = -1;
     p.offered.clear();
     ProgrammeMonth& m = months_.back()[p.index];
     m.committed_rp = p.committed;

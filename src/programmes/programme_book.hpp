@@ -98,6 +98,10 @@ struct ProgrammeEffects {
   bool coops_changed = false;          ///< cooperatives' joint trade changed
 };
 
+struct Prog;       // one programme during a run (prog.hpp)
+struct Mechanism;  // a kind's hooks (prog.hpp)
+struct Kinds;      // the kinds' hooks (mechanisms.cpp)
+
 class ProgrammeBook {
  public:
   ProgrammeBook();
@@ -172,16 +176,7 @@ class ProgrammeBook {
   ProgrammeBook& operator=(ProgrammeBook&&) noexcept;
 
  private:
-  struct Prog;
-  /// Relief on a loan a firm holds (restructuring, extra KUR subsidy): the
-  /// loan as it was before.
-  struct Relief {
-    std::uint32_t firm;
-    double installment_before;
-    float rate_before;
-    std::uint16_t months_seen;
-    bool repriced;
-  };
+  friend struct Kinds;
   struct Applicant {
     double first, second;
     std::uint32_t id;
@@ -195,7 +190,6 @@ class ProgrammeBook {
   void scan_coops(Prog& p, int t, CoopBook& coop, ProgrammeEffects& fx);
   void award(Prog& p, std::size_t i, int t, FirmState& st, CoopBook* coop, ProgrammeEffects& fx);
   void award_coop(Prog& p, std::size_t c, int t, CoopBook& coop, ProgrammeEffects& fx);
-  void pay_monthly(Prog& p, std::size_t i, int t, FirmState& st);
   /// Records an award with the firm's state at the start of the month.
   void record_award(const Prog& p, std::size_t i, int t, double cash_rp, double obligations_rp, bool distressed);
   /// Books an outlay: `transfer` reaches firm i (in cash or in kind),
@@ -207,18 +201,16 @@ class ProgrammeBook {
   /// The shared part: totals, the ledger cell (3 lines) and the payment row.
   void book(Prog& p, double* cell, int t, std::int32_t firm, std::int32_t coop, double transfer, double leakage);
   void set_factor(Prog& p, std::size_t i, FirmState& st, double factor);
-  /// Whether the kind's demand effect is temporary (vouchers while held, a
-  /// bazaar of limited duration): the firm knows it will end.
-  static bool temporary_demand(const Prog& p);
-  bool lender_willing(const Prog& p, std::size_t i, const FirmState& st) const;
-  static double annuity_installment(double principal, float rate_year, int months);
-  static void reprice_restructured(Relief& loan, FirmState& st);
-  void pay_relief(Prog& p, Relief& loan, int t, FirmState& st);
-  /// Whether firm i still holds the KUR loan a programme took on, last seen
-  /// with `months_seen` months left.
-  static bool same_kur_loan(std::size_t i, std::uint16_t months_seen, const FirmState& st);
-  /// The interest points the extra subsidy pays on a loan this month.
-  static double relief_transfer(const Relief& loan, const FirmState& st);
+  /// The month's limit on new awards: the programme's monthly capacity and
+  /// the kind's own schedule, whichever is smaller (-1: none).
+  std::int64_t own_capacity(Prog& p, int t, bool cooperatives);
+  /// This month's reach and money of programme p.
+  ProgrammeMonth& month_of(const Prog& p);
+  /// Approves the loans taken this month under one family of credit offers
+  /// (`taken` per chunk; `offer_of` the firms' offers; `prog_of` the
+  /// programme of each offer).
+  void approve_offers(int t, FirmState& st, std::vector<std::vector<LoanTaken>>& taken,
+                      const std::vector<std::int8_t>& offer_of, const std::vector<std::size_t>& prog_of);
   /// Loans per task when the relieved loans are read in parallel, and how
   /// many loans ahead their firms' state is fetched.
   static constexpr std::size_t kReliefChunk = 16384;
@@ -241,8 +233,6 @@ class ProgrammeBook {
                                   const FirmState& st) const;
   std::vector<Applicant> coops_in_order(const Prog& p, const std::vector<std::uint32_t>& ids, int t,
                                         const CoopBook& coop) const;
-  /// Slots of the clinic this month (its schedule on the calendar).
-  std::int64_t clinic_slots(const Prog& p, int t, bool cooperatives) const;
 
   std::vector<Prog> progs_;
   std::size_t n_ = 0;

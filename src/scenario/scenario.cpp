@@ -4,13 +4,14 @@
 #include <set>
 
 #include "msmesim/error.hpp"
+#include "msmesim/scenario_file.hpp"
 
 namespace msmesim {
 
 void Scenario::validate() const {
-  detail::require_range("months", std::int64_t{months}, 1, kMaxMonths);
+  validate_field(scenario_option("horizon.months"), months, "months");
   if (start.month < 1 || start.month > 12) throw InvalidArgument("start", start.to_string(), "a month YYYY-MM");
-  detail::require_range("class_review_months", std::int64_t{class_review_months}, 1, 120);
+  validate_field(scenario_option("class_review.months"), class_review_months, "class_review_months");
   params.validate();
   if (shocks.size() > 64)
     throw InvalidArgument("shocks", std::to_string(shocks.size()) + " shocks", "at most 64 shocks");

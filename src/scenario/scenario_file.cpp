@@ -313,6 +313,15 @@ class Reader {
                std::int64_t hi) const {
     if (const toml::node* n = t.get(key)) out = static_cast<T>(integer(*n, join(path, key), lo, hi));
   }
+  /// A whole option of the options' table (scenario_option), by its key path.
+  template <class T>
+  void option(const toml::table& t, const std::string& key_path, T& out) const {
+    const ParamInfo& row = scenario_option(key_path);
+    const auto dot = key_path.rfind('.');
+    const std::string path = dot == std::string::npos ? "" : key_path.substr(0, dot);
+    const std::string key = dot == std::string::npos ? key_path : key_path.substr(dot + 1);
+    integer(t, path, key, out, static_cast<std::int64_t>(row.min), whole_max(row));
+  }
   void boolean(const toml::table& t, const std::string& path, std::string_view key, bool& out) const {
     if (const toml::node* n = t.get(key)) {
       const auto* b = n->as_boolean();
@@ -414,17 +423,50 @@ std::int64_t line_of(const toml::table& root, const std::string& field) {
   return line;
 }
 
+// ---- the options' table ---------------------------------------------------------------------
+
+namespace {
+// clang-format off
+constexpr ParamInfo kOptionTable[] = {
+    {"seed", 1, 0, kInf, "", true,
+     "The run's seed: replication r of every scenario draws from the streams of (seed, r).", ""},
+    {"replications", 1, 1, 1000000, "replications", true, "Replications `msmesim run` and `compare` make.", ""},
+    {"horizon.months", 36, 1, kMaxMonths, "months", true, "Months the run steps from `horizon.start`.", ""},
+    {"class_review.months", 12, 1, 120, "months", true,
+     "Months between reviews of the firms' size classes.",
+     "PP 7/2021: classes by yearly revenue or assets; reviewed yearly (assumption)."},
+    {"population.firms", 0, 1, 2000000000, "firms", true,
+     "Firms to generate (unset: the preset's own size); cooperatives scale along.", ""},
+    {"population.seed", 1, 0, kInf, "", true, "Seed of the population's generation.", ""},
+    {"population.burn_in_months", -1, 0, 1200, "months", true,
+     "Months of burn-in before the first reported month (unset: the built-in population's own; a registry "
+     "file is not burnt in unless a number is given).", ""},
+    {"outputs.panel_months", -1, 0, kMaxMonths - 1, "month index", true,
+     "Months (indices from 0) whose every firm is written to panel.csv (unset: none).", ""},
+};
+// clang-format on
+}  // namespace
+}  // namespace
+
+std::span<const ParamInfo> scenario_option_table() { return kOptionTable; }
+
+const ParamInfo& scenario_option(std::string_view key) {
+  return kOptionTable[field_index(kOptionTable, key, "scenario option")];
+}
+
+namespace {
+
 // ---- reading the parts ---------------------------------------------------------------------
 
 void read_population(const Reader& r, const toml::table& t, PopulationSource& p) {
   const std::string path = "population";
   r.only(t, path,
          {"preset", "firms", "seed", "firms_csv", "cooperatives_csv", "memberships_csv", "regime", "burn_in_months"});
-  r.integer(t, path, "burn_in_months", p.burn_in_months, 0, 1200);
+  r.option(t, "population.burn_in_months", p.burn_in_months);
   r.text(t, path, "preset", p.preset);
-  r.integer(t, path, "firms", p.firms, 1, std::int64_t{2000000000});
+  r.option(t, "population.firms", p.firms);
   std::int64_t seed = static_cast<std::int64_t>(p.seed);
-  r.integer(t, path, "seed", seed, 0, std::numeric_limits<std::int64_t>::max());
+  r.option(t, "population.seed", seed);
   p.seed = static_cast<std::uint64_t>(seed);
   r.text(t, path, "firms_csv", p.firms_csv);
   r.text(t, path, "cooperatives_csv", p.cooperatives_csv);
@@ -694,14 +736,14 @@ ScenarioFile read(const toml::table& root, const Reader& r, const std::string& s
   r.text(root, "", "description", f.description);
   r.text(root, "", "extends", f.extends);
   std::int64_t seed = 1;
-  r.integer(root, "", "seed", seed, 0, std::numeric_limits<std::int64_t>::max());
+  r.option(root, "seed", seed);
   f.seed = static_cast<std::uint64_t>(seed);
-  r.integer(root, "", "replications", f.replications, 1, 1000000);
+  r.option(root, "replications", f.replications);
   if (const toml::table* t = r.table(root, "", "population")) read_population(r, *t, f.population);
   if (const toml::table* t = r.table(root, "", "horizon")) {
     r.only(*t, "horizon", {"start", "months"});
     r.month(*t, "horizon", "start", sc.start);
-    r.integer(*t, "horizon", "months", sc.months, 1, kMaxMonths);
+    r.option(*t, "horizon.months", sc.months);
   }
   if (const toml::table* t = r.table(root, "", "params")) read_params(r, *t, sc.params);
   if (const toml::array* a = r.array(root, "", "shocks"))
@@ -729,7 +771,7 @@ ScenarioFile read(const toml::table& root, const Reader& r, const std::string& s
     if (const toml::node* n = t->get("regime")) sc.class_regime = r.name(*n, "class_review.regime", class_regime_from_string);
     if (const toml::node* n = t->get("criterion"))
       sc.class_criterion = r.name(*n, "class_review.criterion", class_criterion_from_string);
-    r.integer(*t, "class_review", "months", sc.class_review_months, 1, 120);
+    r.option(*t, "class_review.months", sc.class_review_months);
   }
   if (const toml::array* a = r.array(root, "", "programmes"))
     for (std::size_t k = 0; k < a->size(); ++k) {
@@ -746,7 +788,9 @@ ScenarioFile read(const toml::table& root, const Reader& r, const std::string& s
     if (const toml::array* a = r.array(*t, "outputs", "panel_months"))
       for (std::size_t k = 0; k < a->size(); ++k)
         f.outputs.panel_months.push_back(static_cast<int>(
-            r.integer(*a->get(k), "outputs.panel_months[" + std::to_string(k) + "]", 0, kMaxMonths - 1)));
+            r.integer(*a->get(k), "outputs.panel_months[" + std::to_string(k) + "]",
+                      static_cast<std::int64_t>(scenario_option("outputs.panel_months").min),
+                      whole_max(scenario_option("outputs.panel_months")))));
     if (const toml::array* a = r.array(*t, "outputs", "survey_window")) {
       if (a->size() != 2) r.fail(*t->get("survey_window"), "outputs.survey_window", "two months [\"YYYY-MM\", \"YYYY-MM\"]");
       sc.survey_start = YearMonth::parse(r.text(*a->get(0), "outputs.survey_window[0]"), "outputs.survey_window[0]");

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -135,3 +136,89 @@ def test_every_table_of_a_run_has_a_frame_a_file_and_a_mention_in_the_docs(tmp_p
         assert api.output_file_of(name) in written, f"write_outputs did not write {name}"
     with pytest.raises(ms.InvalidArgumentError, match="did you mean 'monthly'"):
         res.raw.table_columns("montly")
+
+
+def _scenario_md_allowed() -> dict[str, str]:
+    """The 'allowed' column of docs/scenario.md's key tables, by key path."""
+    import re
+
+    sections = {"Top level": "", "`[population]`": "population.", "`[horizon]`": "horizon.",
+                "`[class_review]`": "class_review.", "`[outputs]`": "outputs."}
+    out: dict[str, str] = {}
+    prefix = None
+    for line in (ROOT / "docs" / "scenario.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            prefix = sections.get(line[3:].strip())
+            continue
+        m = re.match(r"\| `(\w+)` \| [^|]* \| [^|]* \| ([^|]*) \|", line)
+        if prefix is not None and m:
+            out.setdefault(prefix + m.group(1), m.group(2).strip())
+    return out
+
+
+def _range_in(text: str) -> tuple[float, float] | None:
+    import re
+
+    text = text.replace(",", "")
+    if m := re.search(r"(-?[\d.]+) – (-?[\d.]+)", text):
+        return float(m.group(1)), float(m.group(2))
+    if m := re.search(r"≥ (-?[\d.]+)", text):
+        return float(m.group(1)), math.inf
+    return None
+
+
+def test_every_scenario_option_is_documented_with_its_range_and_read_with_it(tmp_path):
+    from msmesim import cli
+
+    params_page = (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8")
+    allowed = _scenario_md_allowed()
+    for row in ms._core.scenario_option_table():
+        key = row["name"]
+        assert f"| `{key}` |" in params_page, f"docs/parameters.md does not list {key}"
+        assert key in allowed, f"docs/scenario.md has no row for {key}"
+        documented = _range_in(allowed[key])
+        if documented is not None:
+            assert documented == (row["min"], row["max"]), f"docs/scenario.md gives {key} the range {documented}"
+    # The command line's overrides take the same ranges.
+    for flag, key in (("--firms", "population.firms"), ("--months", "horizon.months"), ("--seed", "seed"),
+                      ("--replications", "replications")):
+        row = cli.SCENARIO_OPTIONS[key]
+        parse = cli._option(flag, key)
+        assert parse(str(int(row["min"]))) == int(row["min"])
+        with pytest.raises(Exception, match=flag):
+            parse(str(int(row["min"]) - 1))
+        if not math.isinf(row["max"]):
+            with pytest.raises(Exception, match=flag):
+                parse(str(int(row["max"]) + 1))
+
+
+def test_every_ensemble_option_is_a_keyword_with_the_tables_default_and_a_documented_row():
+    import inspect
+
+    params_page = (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8")
+    ensembles_page = (ROOT / "docs" / "ensembles.md").read_text(encoding="utf-8")
+    python_api = inspect.signature(ms.ensemble).parameters
+    core_api = ms._core.Ensemble.__init__.__doc__
+    for row in ms._core.ensemble_option_table():
+        name = row["name"]
+        assert f"| `{name}` |" in params_page, f"docs/parameters.md does not list {name}"
+        assert f"`{name}`" in ensembles_page, f"docs/ensembles.md does not mention {name}"
+        if name in python_api:
+            assert python_api[name].default == row["default"], f"ms.ensemble's default of {name}"
+        if name != "replications":
+            default = int(row["default"]) if row["integer"] else row["default"]
+            assert f"{name}: " in core_api and f"= {default}" in core_api.split(f"{name}: ", 1)[1].split(",")[0], name
+
+
+def test_every_programme_kind_names_its_hooks_and_ledger_in_the_docs():
+    params_page = (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8")
+    design = (ROOT / "docs" / "design.md").read_text(encoding="utf-8")
+    hooks_seen = set()
+    for row in ms._core.programme_kind_rows():
+        assert row["hooks"], row["name"]
+        assert row["ledger"], row["name"]
+        section = params_page.split(f"### `{row['name']}`", 1)[1].split("\n### ", 1)[0]
+        assert "Acts through: " + ", ".join(f"`{h}`" for h in row["hooks"]) in section, row["name"]
+        hooks_seen.update(row["hooks"])
+    for hook in hooks_seen:
+        assert f"| `{hook}` |" in design, f"docs/design.md does not describe the hook {hook}"

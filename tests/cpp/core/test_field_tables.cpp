@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -259,6 +260,100 @@ TEST(ProgrammeKindTable, OneRowPerKindInTheEnumsOrderAndEveryLookupReadsIt) {
       EXPECT_TRUE(params.insert(p.name).second) << row.name << "." << p.name;
       EXPECT_GE(p.default_value, p.min) << row.name << "." << p.name;
       EXPECT_LE(p.default_value, p.max) << row.name << "." << p.name;
+    }
+  }
+}
+
+// The options of a scenario file: the defaults are the structs', the
+// reader refuses just outside each range and takes its ends, and the
+// scenario's own validation agrees with the reader.
+TEST(ScenarioOptionTable, DefaultsAreTheStructsAndTheReaderTakesItsRangesFromIt) {
+  const ScenarioFile f;
+  const Scenario sc;
+  const std::map<std::string, double> defaults = {
+      {"seed", static_cast<double>(f.seed)},
+      {"replications", f.replications},
+      {"horizon.months", sc.months},
+      {"class_review.months", sc.class_review_months},
+      {"population.firms", static_cast<double>(f.population.firms)},
+      {"population.seed", static_cast<double>(f.population.seed)},
+      {"population.burn_in_months", static_cast<double>(f.population.burn_in_months)},
+  };
+  for (const ParamInfo& row : scenario_option_table()) {
+    ASSERT_TRUE(row.integer) << row.name;
+    EXPECT_EQ(&scenario_option(row.name), &row);
+    const std::string key(row.name);
+    if (key == "outputs.panel_months") continue;  // a list (each element in range)
+    ASSERT_TRUE(defaults.count(key)) << key;
+    // A default below the range is "unset" (the struct's marker).
+    EXPECT_EQ(defaults.at(key), row.default_value) << key;
+    const auto dot = key.find('.');
+    auto file = [&](std::int64_t v) {
+      const std::string kv = (dot == std::string::npos ? key : key.substr(dot + 1)) + " = " + std::to_string(v);
+      std::string text = "extends = \"bogor-covid19\"\n";
+      text += dot == std::string::npos ? kv + "\n" : "[" + key.substr(0, dot) + "]\n" + kv + "\n";
+      return text;
+    };
+    const auto lo = static_cast<std::int64_t>(row.min), hi = whole_max(row);
+    EXPECT_NO_THROW((void)parse_scenario(file(lo))) << key;
+    try {
+      (void)parse_scenario(file(lo - 1));
+      ADD_FAILURE() << key << " = " << lo - 1 << " accepted";
+    } catch (const ScenarioFileError& e) {
+      EXPECT_EQ(e.key(), key);
+    }
+    if (hi < std::numeric_limits<std::int64_t>::max()) {
+      EXPECT_NO_THROW((void)parse_scenario(file(hi))) << key;
+      EXPECT_THROW((void)parse_scenario(file(hi + 1)), ScenarioFileError) << key;
+    }
+  }
+  // Scenario::validate takes the horizon's and the class review's ranges
+  // from the same rows.
+  Scenario s;
+  s.months = static_cast<int>(whole_max(scenario_option("horizon.months")));
+  EXPECT_NO_THROW(s.validate());
+  s.months += 1;
+  EXPECT_THROW(s.validate(), InvalidArgument);
+  s = Scenario{};
+  s.class_review_months = static_cast<int>(whole_max(scenario_option("class_review.months"))) + 1;
+  EXPECT_THROW(s.validate(), InvalidArgument);
+}
+
+TEST(EnsembleOptionTable, DefaultsAreEnsembleOptionsAndValidationReadsTheRanges) {
+  const EnsembleOptions o;
+  const std::map<std::string, double> defaults = {
+      {"seed", static_cast<double>(o.seed)},
+      {"first_replication", o.first_replication},
+      {"threads", o.threads},
+      {"confidence", o.confidence},
+      {"healthy_cash_months", o.healthy_cash_months},
+      {"exact_quantiles_up_to", o.exact_quantiles_up_to},
+  };
+  std::set<std::string> seen;
+  for (const ParamInfo& row : ensemble_option_table()) {
+    seen.insert(std::string(row.name));
+    if (row.name == "replications") continue;  // Ensemble::run's argument
+    ASSERT_TRUE(defaults.count(std::string(row.name))) << row.name;
+    EXPECT_EQ(defaults.at(std::string(row.name)), row.default_value) << row.name;
+  }
+  EXPECT_EQ(seen.size(), defaults.size() + 1);
+  // Just outside a range is refused when the ensemble is made.
+  const Population pop = generate_population(presets::bogor_population_spec(200), 1, 1);
+  const std::vector<Scenario> scs{Scenario{}};
+  for (const char* name : {"confidence", "healthy_cash_months", "exact_quantiles_up_to"}) {
+    const ParamInfo& row = ensemble_option_table()[field_index(ensemble_option_table(), name, "option")];
+    for (const double bad : {row.min - 1.0, row.max + (row.integer ? 1.0 : 1e-6)}) {
+      if (std::isinf(bad) || (row.integer && bad < 0)) continue;
+      EnsembleOptions x;
+      if (std::string(name) == "confidence") x.confidence = bad;
+      if (std::string(name) == "healthy_cash_months") x.healthy_cash_months = bad;
+      if (std::string(name) == "exact_quantiles_up_to") x.exact_quantiles_up_to = static_cast<std::uint32_t>(bad);
+      try {
+        Ensemble e(pop, scs, x);
+        ADD_FAILURE() << name << " = " << bad << " accepted";
+      } catch (const InvalidArgument& e) {
+        EXPECT_EQ(e.field(), name);
+      }
     }
   }
 }

@@ -11,6 +11,7 @@
 #include <map>
 #include <numeric>
 
+#include "programmes/prog.hpp"
 #include "support.hpp"
 
 namespace msmesim {
@@ -85,6 +86,32 @@ std::map<int, double> by_programme(const Table& t, const char* col) {
 }
 
 // ---- validation ---------------------------------------------------------------------
+
+// A kind is its row plus its mechanism: the hooks the row names are exactly
+// the hooks its mechanism sets, and what the row says of its recipients
+// follows from them.
+TEST(ProgrammeKindTable, EachKindsMechanismUsesExactlyTheHooksItsRowNames) {
+  for (const ProgrammeKindInfo& row : programme_kind_table()) {
+    const detail::Mechanism& m = detail::mechanism_of(row.kind);
+    EXPECT_EQ(m.hooks(), row.hooks) << row.name;
+    for (const ProgrammeHook h : kAllProgrammeHooks) EXPECT_FALSE(to_string(h).empty());
+    // Firms are served through an award or a credit offer; cooperatives
+    // through an award of their own.
+    EXPECT_EQ(row.serves_firms, row.uses(ProgrammeHook::award) || row.uses(ProgrammeHook::credit_offer))
+        << row.name;
+    EXPECT_EQ(row.serves_cooperatives, row.uses(ProgrammeHook::award_cooperative)) << row.name;
+    // A credit offer comes with what approving it commits and does.
+    EXPECT_EQ(m.offers != nullptr, m.offer_outlay != nullptr) << row.name;
+    EXPECT_EQ(m.offers != nullptr, m.offer_approved != nullptr) << row.name;
+    // (and the offer's terms, made at setup; the loans taken are kept up).
+    EXPECT_TRUE(m.offers == nullptr || (m.setup != nullptr && row.uses(ProgrammeHook::loan_upkeep))) << row.name;
+    // A benefit paid monthly, and a temporary demand effect, end: the kind
+    // keeps when.
+    EXPECT_TRUE(m.expires || (m.pay_monthly == nullptr && m.temporary == nullptr)) << row.name;
+    EXPECT_TRUE(m.changes_demand || m.temporary == nullptr) << row.name;
+    EXPECT_FALSE(row.ledger.empty()) << row.name;
+  }
+}
 
 TEST(ProgrammeSpec, InvalidValuesNameTheField) {
   Scenario sc = test::covid_without_relief(36);
