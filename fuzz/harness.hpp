@@ -10,11 +10,11 @@
 // (std::out_of_range, std::bad_alloc, ...). The fuzz targets abort on both.
 #pragma once
 
-#include <msmesim/error.hpp>
-#include <msmesim/population.hpp>
-#include <msmesim/presets.hpp>
-#include <msmesim/scenario_file.hpp>
-#include <msmesim/size_class.hpp>
+#include <msmesim/core/error.hpp>
+#include <msmesim/population/population.hpp>
+#include <msmesim/scenario/presets.hpp>
+#include <msmesim/scenario/scenario_file.hpp>
+#include <msmesim/core/size_class.hpp>
 
 #include <cxxabi.h>
 

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include <msmesim/params.hpp>
-#include <msmesim/programme.hpp>
-#include <msmesim/types.hpp>
+#include <msmesim/core/params.hpp>
+#include <msmesim/programmes/programme.hpp>
+#include <msmesim/core/types.hpp>
 
 #include "harness.hpp"
 

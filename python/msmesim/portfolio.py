@@ -846,7 +846,10 @@ def optimise_portfolio(
     top = _whole("top", top, 1)
     validation_replications = _whole("validation_replications",
                                      replications if validation_replications is None else validation_replications, 2)
-    confidence = _real("confidence", confidence, "a number between 0 and 1 (exclusive)", lambda v: 0 < v < 1)
+    # The confidence level of the intervals: the ensembles' range (ensemble_option_table).
+    conf_row = next(r for r in _core.ensemble_option_table() if r["name"] == "confidence")
+    confidence = _real("confidence", confidence, f"a number in [{conf_row['min']:g}, {conf_row['max']:g}]",
+                       lambda v: conf_row["min"] <= v <= conf_row["max"])
     if step is None:
         step = 0.1 if n <= 4 else 0.2
     step = _real("step", step, "a number in (0, 1] with 1/step a whole number (0.5, 0.25, 0.2, 0.1, ...)",

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include <msmesim/params.hpp>
-#include <msmesim/results.hpp>
-#include <msmesim/types.hpp>
+#include <msmesim/core/params.hpp>
+#include <msmesim/io/results.hpp>
+#include <msmesim/core/types.hpp>
 
 namespace py = pybind11;
 

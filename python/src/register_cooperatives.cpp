@@ -1,9 +1,9 @@
 // Cooperatives (koperasi): the generation spec and the structure of arrays a
 // population holds. Attribute arrays are NumPy views of the C++ vectors (no
 // copy); writing to them changes the cooperatives.
-#include <msmesim/cooperative.hpp>
-#include <msmesim/error.hpp>
-#include <msmesim/types.hpp>
+#include <msmesim/cooperatives/cooperative.hpp>
+#include <msmesim/core/error.hpp>
+#include <msmesim/core/types.hpp>
 
 #include "pybind_common.hpp"
 

@@ -1,8 +1,8 @@
 // Running: run(), Simulation (month by month) and RunResult. The GIL is
 // released while the engine steps; it is re-acquired only to report progress
 // and to check for Ctrl-C.
-#include <msmesim/engine.hpp>
-#include <msmesim/error.hpp>
+#include <msmesim/engine/engine.hpp>
+#include <msmesim/core/error.hpp>
 
 #include "pybind_common.hpp"
 

@@ -1,8 +1,8 @@
 // Ensembles: Ensemble (replications added in batches) and EnsembleResult.
 // The GIL is released while replications run; the calling thread takes it
 // back every 0.1 s at most to report progress and check for Ctrl-C.
-#include <msmesim/ensemble.hpp>
-#include <msmesim/error.hpp>
+#include <msmesim/ensembles/ensemble.hpp>
+#include <msmesim/core/error.hpp>
 
 #include "pybind_common.hpp"
 

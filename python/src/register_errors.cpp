@@ -1,7 +1,7 @@
 // Maps the C++ error types to Python exceptions: invalid values become
 // ValueError subclasses (TypeError for wrong kinds) carrying field, value and
 // allowed; file errors OSError; a cancelled run CancelledError.
-#include <msmesim/error.hpp>
+#include <msmesim/core/error.hpp>
 
 #include "pybind_common.hpp"
 

@@ -1,8 +1,8 @@
 // Behavioural parameters (FirmParams) by name, and the parameter tables that
 // document them.
-#include <msmesim/params.hpp>
-#include <msmesim/population.hpp>
-#include <msmesim/shock.hpp>
+#include <msmesim/core/params.hpp>
+#include <msmesim/population/population.hpp>
+#include <msmesim/scenario/shock.hpp>
 
 #include "pybind_common.hpp"
 

@@ -1,7 +1,7 @@
 // Population specs and populations. Attribute arrays are NumPy views of the
 // C++ vectors (no copy); writing to them changes the population.
-#include <msmesim/error.hpp>
-#include <msmesim/population.hpp>
+#include <msmesim/core/error.hpp>
+#include <msmesim/population/population.hpp>
 
 #include <optional>
 

@@ -2,9 +2,9 @@
 // the tables of kinds and kind-specific parameters. Enums and months travel
 // as strings ("cash_grant", "2020-05"); the C++ "-1 means any / none / the
 // default" fields travel as None.
-#include <msmesim/error.hpp>
-#include <msmesim/programme.hpp>
-#include <msmesim/types.hpp>
+#include <msmesim/core/error.hpp>
+#include <msmesim/programmes/programme.hpp>
+#include <msmesim/core/types.hpp>
 
 #include <limits>
 #include <optional>

@@ -1,10 +1,10 @@
 // Shocks, input-output tables, scenarios (with their programmes, bound in
 // register_programmes.cpp) and the built-in presets. Enums and
 // months travel as strings ("sales", "2020-03").
-#include <msmesim/error.hpp>
+#include <msmesim/core/error.hpp>
 #include <stdexcept>
-#include <msmesim/presets.hpp>
-#include <msmesim/scenario.hpp>
+#include <msmesim/scenario/presets.hpp>
+#include <msmesim/scenario/scenario.hpp>
 
 #include "pybind_common.hpp"
 

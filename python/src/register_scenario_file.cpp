@@ -2,8 +2,8 @@
 // ScenarioFile, the TOML reader and writer, make_population and the built-in
 // scenario presets. ScenarioFileError becomes a Python ParseError subclass
 // with .file, .line, .key (also .column), .value and .allowed.
-#include <msmesim/error.hpp>
-#include <msmesim/scenario_file.hpp>
+#include <msmesim/core/error.hpp>
+#include <msmesim/scenario/scenario_file.hpp>
 
 #include "pybind_common.hpp"
 

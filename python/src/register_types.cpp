@@ -1,9 +1,9 @@
 // Vocabulary: size classes, channels, lenders, cooperative types and the class
 // regimes, as the snake_case strings Python users write.
-#include <msmesim/error.hpp>
-#include <msmesim/size_class.hpp>
-#include <msmesim/state.hpp>
-#include <msmesim/types.hpp>
+#include <msmesim/core/error.hpp>
+#include <msmesim/core/size_class.hpp>
+#include <msmesim/core/state.hpp>
+#include <msmesim/core/types.hpp>
 
 #include "pybind_common.hpp"
 

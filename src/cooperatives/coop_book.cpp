@@ -8,7 +8,7 @@
 #include <boost/math/distributions/poisson.hpp>
 
 #include "core/philox.hpp"
-#include "msmesim/rng.hpp"
+#include "msmesim/core/rng.hpp"
 
 namespace msmesim::detail {
 

@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "msmesim/cooperative.hpp"
-#include "msmesim/params.hpp"
+#include "msmesim/cooperatives/cooperative.hpp"
+#include "msmesim/core/params.hpp"
 
 namespace msmesim::detail {
 

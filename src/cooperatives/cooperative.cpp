@@ -1,6 +1,6 @@
 // Cooperatives: storage, validation and synthetic generation with
 // membership (docs/model.md §14).
-#include "msmesim/cooperative.hpp"
+#include "msmesim/cooperatives/cooperative.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,9 +8,9 @@
 #include <numeric>
 
 #include "core/distributions.hpp"
-#include "msmesim/error.hpp"
-#include "msmesim/population.hpp"
-#include "msmesim/rng.hpp"
+#include "msmesim/core/error.hpp"
+#include "msmesim/population/population.hpp"
+#include "msmesim/core/rng.hpp"
 
 namespace msmesim {
 

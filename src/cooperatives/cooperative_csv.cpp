@@ -7,8 +7,8 @@
 #include <unordered_map>
 
 #include "io/csv.hpp"
-#include "msmesim/error.hpp"
-#include "msmesim/population.hpp"
+#include "msmesim/core/error.hpp"
+#include "msmesim/population/population.hpp"
 
 namespace msmesim {
 

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "msmesim/results.hpp"
+#include "msmesim/io/results.hpp"
 
 namespace msmesim::detail {
 

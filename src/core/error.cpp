@@ -1,4 +1,4 @@
-#include "msmesim/error.hpp"
+#include "msmesim/core/error.hpp"
 
 #include <algorithm>
 #include <cerrno>

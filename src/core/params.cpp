@@ -1,4 +1,4 @@
-#include "msmesim/params.hpp"
+#include "msmesim/core/params.hpp"
 
 #include <algorithm>
 #include <array>
@@ -7,7 +7,7 @@
 #include <limits>
 #include <vector>
 
-#include "msmesim/error.hpp"
+#include "msmesim/core/error.hpp"
 
 namespace msmesim {
 

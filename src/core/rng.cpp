@@ -1,4 +1,4 @@
-#include "msmesim/rng.hpp"
+#include "msmesim/core/rng.hpp"
 
 #include "core/philox.hpp"
 

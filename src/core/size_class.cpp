@@ -1,8 +1,8 @@
-#include "msmesim/size_class.hpp"
+#include "msmesim/core/size_class.hpp"
 
 #include <algorithm>
 
-#include "msmesim/error.hpp"
+#include "msmesim/core/error.hpp"
 
 namespace msmesim {
 

@@ -1,4 +1,4 @@
-#include "msmesim/state.hpp"
+#include "msmesim/core/state.hpp"
 
 namespace msmesim {
 

@@ -1,9 +1,9 @@
-#include "msmesim/types.hpp"
+#include "msmesim/core/types.hpp"
 
 #include <charconv>
 #include <cstdio>
 
-#include "msmesim/error.hpp"
+#include "msmesim/core/error.hpp"
 
 namespace msmesim {
 

@@ -14,7 +14,7 @@
 // See docs/model.md for the equations and docs/design.md for the layout.
 #pragma once
 
-#include "msmesim/engine.hpp"
+#include "msmesim/engine/engine.hpp"
 
 #include <algorithm>
 #include <array>
@@ -33,8 +33,8 @@
 #include "core/parallel.hpp"
 #include "core/philox.hpp"
 #include "programmes/programme_book.hpp"
-#include "msmesim/error.hpp"
-#include "msmesim/rng.hpp"
+#include "msmesim/core/error.hpp"
+#include "msmesim/core/rng.hpp"
 
 namespace msmesim {
 

@@ -10,8 +10,8 @@
 #include <type_traits>
 
 #include "io/csv.hpp"
-#include "msmesim/error.hpp"
-#include "msmesim/scenario_file.hpp"
+#include "msmesim/core/error.hpp"
+#include "msmesim/scenario/scenario_file.hpp"
 #include "msmesim/version.hpp"
 
 namespace msmesim::detail {

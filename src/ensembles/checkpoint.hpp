@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "ensembles/ensemble_state.hpp"
-#include "msmesim/population.hpp"
-#include "msmesim/scenario.hpp"
+#include "msmesim/population/population.hpp"
+#include "msmesim/scenario/scenario.hpp"
 
 namespace msmesim::detail {
 

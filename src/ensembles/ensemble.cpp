@@ -3,7 +3,7 @@
 // reduces them to a RepSummary, which the calling thread merges strictly in
 // replication order. The calling thread also reports progress and stops the
 // workers when asked to.
-#include "msmesim/ensemble.hpp"
+#include "msmesim/ensembles/ensemble.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -22,8 +22,8 @@
 #include "ensembles/checkpoint.hpp"
 #include "ensembles/ensemble_state.hpp"
 #include "core/parallel.hpp"
-#include "msmesim/engine.hpp"
-#include "msmesim/error.hpp"
+#include "msmesim/engine/engine.hpp"
+#include "msmesim/core/error.hpp"
 
 namespace msmesim {
 

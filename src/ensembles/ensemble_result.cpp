@@ -10,7 +10,7 @@
 
 #include "core/columns.hpp"
 #include "ensembles/ensemble_state.hpp"
-#include "msmesim/error.hpp"
+#include "msmesim/core/error.hpp"
 
 namespace msmesim::detail {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "ensembles/streaming.hpp"
-#include "msmesim/ensemble.hpp"
+#include "msmesim/ensembles/ensemble.hpp"
 
 namespace msmesim::detail {
 

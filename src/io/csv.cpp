@@ -13,8 +13,8 @@
 #include <sstream>
 #include <string_view>
 
-#include "msmesim/error.hpp"
-#include "msmesim/params.hpp"
+#include "msmesim/core/error.hpp"
+#include "msmesim/core/params.hpp"
 
 namespace msmesim::detail::csv {
 

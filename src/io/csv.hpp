@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "msmesim/population.hpp"
+#include "msmesim/population/population.hpp"
 
 namespace msmesim::detail::csv {
 

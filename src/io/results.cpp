@@ -1,4 +1,4 @@
-#include "msmesim/results.hpp"
+#include "msmesim/io/results.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -9,8 +9,8 @@
 #include <utility>
 
 #include "io/csv.hpp"
-#include "msmesim/error.hpp"
-#include "msmesim/params.hpp"
+#include "msmesim/core/error.hpp"
+#include "msmesim/core/params.hpp"
 
 namespace msmesim {
 

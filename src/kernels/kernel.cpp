@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "msmesim/error.hpp"
+#include "msmesim/core/error.hpp"
 
 namespace msmesim::detail {
 

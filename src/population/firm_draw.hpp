@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "core/distributions.hpp"
-#include "msmesim/population.hpp"
-#include "msmesim/rng.hpp"
+#include "msmesim/population/population.hpp"
+#include "msmesim/core/rng.hpp"
 
 namespace msmesim::detail {
 

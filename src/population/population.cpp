@@ -1,4 +1,4 @@
-#include "msmesim/population.hpp"
+#include "msmesim/population/population.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,8 +8,8 @@
 #include "core/distributions.hpp"
 #include "population/firm_draw.hpp"
 #include "core/parallel.hpp"
-#include "msmesim/error.hpp"
-#include "msmesim/rng.hpp"
+#include "msmesim/core/error.hpp"
+#include "msmesim/core/rng.hpp"
 
 namespace msmesim {
 

@@ -5,8 +5,8 @@
 #include <map>
 
 #include "io/csv.hpp"
-#include "msmesim/error.hpp"
-#include "msmesim/population.hpp"
+#include "msmesim/core/error.hpp"
+#include "msmesim/population/population.hpp"
 
 namespace msmesim {
 

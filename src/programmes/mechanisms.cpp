@@ -12,7 +12,7 @@
 #include "core/annuity.hpp"
 #include "core/parallel.hpp"
 #include "core/philox.hpp"
-#include "msmesim/rng.hpp"
+#include "msmesim/core/rng.hpp"
 #include "programmes/prog.hpp"
 
 namespace msmesim::detail {

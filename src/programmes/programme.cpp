@@ -1,13 +1,13 @@
 // Programme specifications: names, kind-specific parameters with their
 // defaults and sources, and validation (docs/model.md §15).
-#include "msmesim/programme.hpp"
+#include "msmesim/programmes/programme.hpp"
 
 #include <cmath>
 #include <iterator>
 #include <limits>
 #include <set>
 
-#include "msmesim/error.hpp"
+#include "msmesim/core/error.hpp"
 
 namespace msmesim {
 

@@ -8,8 +8,8 @@
 
 #include "core/parallel.hpp"
 #include "core/philox.hpp"
-#include "msmesim/error.hpp"
-#include "msmesim/rng.hpp"
+#include "msmesim/core/error.hpp"
+#include "msmesim/core/rng.hpp"
 #include "programmes/prog.hpp"
 
 namespace msmesim::detail {

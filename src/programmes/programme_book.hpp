@@ -14,10 +14,10 @@
 
 #include "core/annuity.hpp"
 #include "cooperatives/coop_book.hpp"
-#include "msmesim/params.hpp"
-#include "msmesim/population.hpp"
-#include "msmesim/programme.hpp"
-#include "msmesim/state.hpp"
+#include "msmesim/core/params.hpp"
+#include "msmesim/population/population.hpp"
+#include "msmesim/programmes/programme.hpp"
+#include "msmesim/core/state.hpp"
 
 namespace msmesim::detail {
 

@@ -1,10 +1,10 @@
-#include "msmesim/linkage.hpp"
+#include "msmesim/scenario/linkage.hpp"
 
 #include <Eigen/Dense>
 #include <cmath>
 #include <set>
 
-#include "msmesim/error.hpp"
+#include "msmesim/core/error.hpp"
 
 namespace msmesim {
 

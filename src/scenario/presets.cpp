@@ -1,8 +1,8 @@
-#include "msmesim/presets.hpp"
+#include "msmesim/scenario/presets.hpp"
 
 #include <cmath>
 
-#include "msmesim/scenario_file.hpp"
+#include "msmesim/scenario/scenario_file.hpp"
 
 namespace msmesim::presets {
 

@@ -1,10 +1,10 @@
-#include "msmesim/scenario.hpp"
+#include "msmesim/scenario/scenario.hpp"
 
 #include <algorithm>
 #include <set>
 
-#include "msmesim/error.hpp"
-#include "msmesim/scenario_file.hpp"
+#include "msmesim/core/error.hpp"
+#include "msmesim/scenario/scenario_file.hpp"
 
 namespace msmesim {
 

@@ -1,7 +1,7 @@
 // Scenario files in TOML (docs/scenario.md), read with toml++: a strict
 // reader that knows every key, checks types and ranges, and names the file,
 // line and key path of anything wrong; and the writer for the round trip.
-#include "msmesim/scenario_file.hpp"
+#include "msmesim/scenario/scenario_file.hpp"
 
 #include <toml++/toml.h>
 
@@ -20,8 +20,8 @@
 #include <sstream>
 
 #include "io/csv.hpp"
-#include "msmesim/presets.hpp"
-#include "msmesim/programme.hpp"
+#include "msmesim/scenario/presets.hpp"
+#include "msmesim/programmes/programme.hpp"
 
 namespace msmesim {
 

@@ -1,10 +1,10 @@
-#include "msmesim/shock.hpp"
+#include "msmesim/scenario/shock.hpp"
 
 #include <cmath>
 #include <cstdint>
 #include <iterator>
 
-#include "msmesim/error.hpp"
+#include "msmesim/core/error.hpp"
 
 namespace msmesim {
 

@@ -222,3 +222,58 @@ def test_every_programme_kind_names_its_hooks_and_ledger_in_the_docs():
         hooks_seen.update(row["hooks"])
     for hook in hooks_seen:
         assert f"| `{hook}` |" in design, f"docs/design.md does not describe the hook {hook}"
+
+
+def _documented_columns(paragraph_start: str) -> set[str]:
+    """The backticked column names of a paragraph of docs/model.md §11, with
+    <channel>, <lender> and <class> expanded."""
+    import re
+
+    model = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    text = model.split(paragraph_start, 1)[1].split("\n\n", 1)[0]
+    names: set[str] = set()
+    expand = {"<channel>": ms._core.channels(), "<lender>": ms._core.lenders(), "<class>": ms._core.size_classes()}
+    for name in re.findall(r"`([a-z_<>]+)`", text):
+        for key, values in expand.items():
+            if key in name:
+                names.update(name.replace(key, v) for v in values)
+                break
+        else:
+            names.add(name)
+    return names
+
+
+def test_every_column_of_the_monthly_table_and_the_credit_book_is_documented_and_exists(small_result):
+    model = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    for paragraph, frame in (("**Monthly** (", small_result.monthly), ("**Credit book** (", small_result.credit_book)):
+        documented = _documented_columns(paragraph)
+        columns = set(frame.columns) - {"month", "date", "lender"}
+        # Members' and non-members' columns are documented with the cooperatives (§16).
+        split = {c for c in columns if c.startswith(("member_", "nonmember_"))}
+        assert not split or "`member_*` and `nonmember_*` columns" in model
+        missing = sorted(columns - split - documented)
+        assert not missing, f"docs/model.md ({paragraph}) does not document {missing}"
+        phantom = sorted(d for d in documented if d not in columns and d not in ("monthly", "credit_book"))
+        assert not phantom, f"docs/model.md ({paragraph}) documents columns the table lacks: {phantom}"
+
+
+def test_every_monthly_column_the_python_layer_reads_exists(small_result):
+    """The Python layer (summary, plots, report, CLI, calibration) reads the
+    run's tables by column name: every name it reads is one of the core's."""
+    import re
+
+    from msmesim import api
+
+    columns = set()
+    for prop in api.RESULT_TABLES.values():
+        columns.update(getattr(small_result, prop).columns)
+    routes = [r for r in ms._core.closure_reasons() if r != "open"]
+    columns_read = set()
+    for path in (ROOT / "python" / "msmesim").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        columns_read.update(re.findall(r"\b(?:m|last|monthly)\[\"(\w+)\"\]", text))
+        if "closures_{r" in text or "closures_{route}" in text:
+            columns_read.update(f"closures_{r}" for r in routes)
+    assert columns_read, "no column read found: the pattern no longer matches the code"
+    unknown = sorted(c for c in columns_read if c not in columns)
+    assert not unknown, f"the Python layer reads columns the core does not make: {unknown}"

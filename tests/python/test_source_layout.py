@@ -34,3 +34,19 @@ def test_the_design_notes_list_the_same_folders():
     design = (SRC.parent / "docs" / "design.md").read_text(encoding="utf-8")
     listed = re.findall(r"^  \| `([a-z_]+)/` \|", design, re.M)
     assert [f for f in listed if f != "src"] == ORDER
+
+
+def test_the_public_headers_mirror_the_folders_of_src():
+    """include/msmesim/<folder>/<name>.hpp declares what src/<folder>/ holds;
+    only the umbrella header msmesim.hpp sits at the top."""
+    include = SRC.parent / "include" / "msmesim"
+    top = sorted(p.name for p in include.iterdir() if p.is_file())
+    assert top == ["msmesim.hpp"], f"headers outside the folders: {top}"
+    umbrella = (include / "msmesim.hpp").read_text(encoding="utf-8")
+    for p in include.rglob("*.hpp"):
+        rel = p.relative_to(include)
+        if rel.name == "msmesim.hpp":
+            continue
+        assert len(rel.parts) == 2 and rel.parts[0] in ORDER, f"include/msmesim/{rel} is not in a folder of src/"
+        assert (SRC / rel.parts[0]).is_dir(), rel
+        assert f'#include "msmesim/{rel.as_posix()}"' in umbrella, f"msmesim.hpp does not include {rel}"

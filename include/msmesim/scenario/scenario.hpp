@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "msmesim/linkage.hpp"
-#include "msmesim/params.hpp"
-#include "msmesim/programme.hpp"
-#include "msmesim/shock.hpp"
-#include "msmesim/size_class.hpp"
-#include "msmesim/types.hpp"
+#include "msmesim/scenario/linkage.hpp"
+#include "msmesim/core/params.hpp"
+#include "msmesim/programmes/programme.hpp"
+#include "msmesim/scenario/shock.hpp"
+#include "msmesim/core/size_class.hpp"
+#include "msmesim/core/types.hpp"
 
 namespace msmesim {
 

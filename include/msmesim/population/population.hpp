@@ -11,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
-#include "msmesim/cooperative.hpp"
-#include "msmesim/params.hpp"
-#include "msmesim/size_class.hpp"
-#include "msmesim/types.hpp"
+#include "msmesim/cooperatives/cooperative.hpp"
+#include "msmesim/core/params.hpp"
+#include "msmesim/core/size_class.hpp"
+#include "msmesim/core/types.hpp"
 
 namespace msmesim {
 

@@ -13,9 +13,9 @@
 #include <string_view>
 #include <vector>
 
-#include "msmesim/error.hpp"
-#include "msmesim/population.hpp"
-#include "msmesim/scenario.hpp"
+#include "msmesim/core/error.hpp"
+#include "msmesim/population/population.hpp"
+#include "msmesim/scenario/scenario.hpp"
 
 namespace msmesim {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "msmesim/types.hpp"
+#include "msmesim/core/types.hpp"
 
 namespace msmesim {
 

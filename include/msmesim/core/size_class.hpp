@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "msmesim/types.hpp"
+#include "msmesim/core/types.hpp"
 
 namespace msmesim {
 

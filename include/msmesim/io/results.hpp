@@ -12,7 +12,7 @@
 #include <variant>
 #include <vector>
 
-#include "msmesim/types.hpp"
+#include "msmesim/core/types.hpp"
 
 namespace msmesim {
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "msmesim/linkage.hpp"
-#include "msmesim/population.hpp"
-#include "msmesim/scenario.hpp"
+#include "msmesim/scenario/linkage.hpp"
+#include "msmesim/population/population.hpp"
+#include "msmesim/scenario/scenario.hpp"
 
 namespace msmesim::presets {
 

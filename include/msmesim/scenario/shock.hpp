@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "msmesim/params.hpp"
-#include "msmesim/types.hpp"
+#include "msmesim/core/params.hpp"
+#include "msmesim/core/types.hpp"
 
 namespace msmesim {
 

@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
-#include "msmesim/population.hpp"
-#include "msmesim/results.hpp"
-#include "msmesim/scenario.hpp"
+#include "msmesim/population/population.hpp"
+#include "msmesim/io/results.hpp"
+#include "msmesim/scenario/scenario.hpp"
 
 namespace msmesim {
 

@@ -10,10 +10,10 @@
 #include <memory>
 #include <vector>
 
-#include "msmesim/population.hpp"
-#include "msmesim/results.hpp"
-#include "msmesim/scenario.hpp"
-#include "msmesim/state.hpp"
+#include "msmesim/population/population.hpp"
+#include "msmesim/io/results.hpp"
+#include "msmesim/scenario/scenario.hpp"
+#include "msmesim/core/state.hpp"
 
 namespace msmesim {
 
