@@ -77,7 +77,7 @@ void Simulation::Impl::step_chunk(std::size_t b, std::size_t e, const MonthConte
   std::int64_t count_active = 0, count_distressed = 0, count_employment = 0, count_closed = 0, count_affected = 0,
                sum_revenue_rp = 0;
   std::int64_t count_class[kSizeClasses] = {0, 0, 0, 0};
-  std::int64_t count_problem[kChannels] = {0, 0, 0, 0};
+  std::int64_t count_problem[kChannels] = {};
   double sum_operating = 0, sum_draw = 0, sum_debt_paid = 0, sum_arrears = 0, sum_payables = 0,
          sum_cash = 0, sum_receivables = 0, sum_investment = 0, sum_assets = 0;
   double sum_credit[kLenders] = {0, 0, 0, 0};

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "kernels/draws.hpp"
+#include "msmesim/core/types.hpp"
 
 // Tells GCC that a loop's iterations are independent (the kernels' arrays do
 // not overlap); other compilers vectorise without it.
@@ -119,8 +120,8 @@ struct PhaseAMonth {
   const double* season;       ///< per sector
   const double* demand_keep;  ///< per sector: 1 - demand spill-over
   const double* raw_spill;    ///< per sector
-  const ShockTerm* shocks[4]; ///< per channel (sales, capital, distribution, raw materials)
-  int shock_count[4];
+  const ShockTerm* shocks[kChannels]; ///< per Channel (sales, capital, distribution, raw materials)
+  int shock_count[kChannels];
   double capacity_factor;     ///< 1 + capacity_slack
   double raw_material_output_cap, raw_material_price_pass;
   double shipping_cost_share, distribution_cost_uplift;

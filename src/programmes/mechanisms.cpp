@@ -43,8 +43,8 @@ struct Kinds {
     return st.status[i] != static_cast<std::uint8_t>(FirmStatus::closed) && st.loan_principal_rp[i] > 0.0 &&
            st.loan_lender[i] == static_cast<std::uint8_t>(Lender::kur) && st.loan_months_left[i] <= months_seen;
   }
-  /// The work of an award that is paid in kind or in cash to the firm: what
-  /// reaches it and what leaks.
+  /// What of an award (the programme's amount) reaches the recipient, in
+  /// cash or in kind, and what leaks.
   static double in_kind(const Prog& p) { return p.amount * (1.0 - p.spec.leakage_share); }
   static double lost(const Prog& p) { return p.amount * p.spec.leakage_share; }
 
