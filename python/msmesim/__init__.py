@@ -92,6 +92,7 @@ from ._core import (
     size_classes,
     spends_budget,
 )
+from . import _display
 from . import calibrate, presets, programmes, report, scenarios
 from .api import (
     Result,
@@ -211,3 +212,5 @@ __all__ = [
     "write_outputs",
     "write_report",
 ]
+
+_display.attach()

@@ -2,6 +2,7 @@
 the bindings by the stubtest check in tests/python/test_stubs.py)."""
 from __future__ import annotations
 import collections.abc
+import datetime
 import numpy
 import numpy.typing
 import typing
@@ -754,13 +755,20 @@ class Shock:
     """
     channel: str
     name: str
-    onset: str
+    @property
+    def onset(self) -> str:
+        """
+        First month of the shock ('YYYY-MM'); a date or pandas Period is taken too.
+        """
+    @onset.setter
+    def onset(self, value: str | datetime.date) -> None:
+        ...
     severity: SeverityDist
     def __copy__(self) -> Shock:
         ...
     def __deepcopy__(self, arg0: dict) -> Shock:
         ...
-    def __init__(self, *, channel: str, onset: str, severity: SeverityDist, incidence: float = 1.0, ramp_months: int = 0, plateau_months: int = 3, recovery_half_life_months: float = 6.0, path: collections.abc.Sequence[float] = [], sectors: collections.abc.Sequence[str] = [], regions: collections.abc.Sequence[str] = [], classes: collections.abc.Sequence[str] = [], incidence_by_sector: collections.abc.Mapping[str, float] = {}, name: str = '', recovery_months: int = 0, end_below: float = 0.05, severity_by_sector: collections.abc.Mapping[str, SeverityDist] = {}) -> None:
+    def __init__(self, *, channel: str, onset: str | datetime.date, severity: SeverityDist, incidence: float = 1.0, ramp_months: int = 0, plateau_months: int = 3, recovery_half_life_months: float = 6.0, path: collections.abc.Sequence[float] = [], sectors: collections.abc.Sequence[str] = [], regions: collections.abc.Sequence[str] = [], classes: collections.abc.Sequence[str] = [], incidence_by_sector: collections.abc.Mapping[str, float] = {}, name: str = '', recovery_months: int = 0, end_below: float = 0.05, severity_by_sector: collections.abc.Mapping[str, SeverityDist] = {}) -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -1004,7 +1012,7 @@ class Programme:
         ...
     def __deepcopy__(self, arg0: dict) -> Programme:
         ...
-    def __init__(self, *, name: str, kind: str, start: str = '2020-04', end: str = '2020-12', budget_rp: float = 0.0, quota: int | None = None, amount_rp: float | None = None, eligibility: Eligibility | None = None, allocation: str = 'first_come', uptake: float = 1.0, monthly_capacity: int | None = None, admin_cost_share: float = 0.0, leakage_share: float = 0.0, params: collections.abc.Mapping[str, float] = {}) -> None:
+    def __init__(self, *, name: str, kind: str, start: str | datetime.date = '2020-04', end: str | datetime.date = '2020-12', budget_rp: float = 0.0, quota: int | None = None, amount_rp: float | None = None, eligibility: Eligibility | None = None, allocation: str = 'first_come', uptake: float = 1.0, monthly_capacity: int | None = None, admin_cost_share: float = 0.0, leakage_share: float = 0.0, params: collections.abc.Mapping[str, float] = {}) -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -1100,7 +1108,7 @@ class Programme:
         Last month new recipients are taken ('YYYY-MM'); monthly benefits stop after it.
         """
     @end.setter
-    def end(self, arg1: str) -> None:
+    def end(self, arg1: str | datetime.date) -> None:
         ...
     @property
     def kind(self) -> str:
@@ -1132,7 +1140,7 @@ class Programme:
         First month new recipients are taken ('YYYY-MM').
         """
     @start.setter
-    def start(self, arg1: str) -> None:
+    def start(self, arg1: str | datetime.date) -> None:
         ...
 class Restriction:
     """
@@ -1143,7 +1151,7 @@ class Restriction:
         ...
     def __deepcopy__(self, arg0: dict) -> Restriction:
         ...
-    def __init__(self, *, start: str, end: str, intensity: float = 1.0, name: str = '') -> None:
+    def __init__(self, *, start: str | datetime.date, end: str | datetime.date, intensity: float = 1.0, name: str = '') -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -1155,7 +1163,7 @@ class Restriction:
         Last month of the restrictions ('YYYY-MM', inclusive).
         """
     @end.setter
-    def end(self, arg1: str) -> None:
+    def end(self, arg1: str | datetime.date) -> None:
         ...
     @property
     def intensity(self) -> float:
@@ -1171,7 +1179,7 @@ class Restriction:
         First month of the restrictions ('YYYY-MM').
         """
     @start.setter
-    def start(self, arg1: str) -> None:
+    def start(self, arg1: str | datetime.date) -> None:
         ...
 class Scenario:
     """
@@ -1182,14 +1190,21 @@ class Scenario:
     input_output: InputOutput | None
     name: str
     params: FirmParams
-    start: str
+    @property
+    def start(self) -> str:
+        """
+        The calendar month of month 0 ('YYYY-MM'); a date or pandas Period is taken too.
+        """
+    @start.setter
+    def start(self, value: str | datetime.date) -> None:
+        ...
     def __copy__(self) -> Scenario:
         ...
     def __deepcopy__(self, arg0: dict) -> Scenario:
         ...
-    def __init__(self, *, name: str = 'baseline', start: str = '2020-01', months: int = 36, shocks: collections.abc.Sequence[Shock] = [], programmes: collections.abc.Sequence[Programme] = [], params: typing.Any = None, input_output: InputOutput | None = None, class_regime: str = 'law20_2008', class_criterion: str = 'higher_of', class_review_months: int = 12, restrictions: collections.abc.Sequence[Restriction] = [], survey_start: str | None = None, survey_end: str | None = None) -> None:
+    def __init__(self, *, name: str = 'baseline', start: str | datetime.date = '2020-01', months: int = 36, shocks: collections.abc.Sequence[Shock] = [], programmes: collections.abc.Sequence[Programme] = [], params: typing.Any = None, input_output: InputOutput | None = None, class_regime: str = 'law20_2008', class_criterion: str = 'higher_of', class_review_months: int = 12, restrictions: collections.abc.Sequence[Restriction] = [], survey_start: str | datetime.date | None = None, survey_end: str | datetime.date | None = None) -> None:
         ...
-    def restriction(self, month: str) -> float:
+    def restriction(self, month: str | datetime.date) -> float:
         """
         Intensity (0-1) of the restrictions on gatherings in a calendar month ('YYYY-MM').
         """
@@ -1237,7 +1252,7 @@ class Scenario:
         Last month of the survey window ('YYYY-MM'; None: no window).
         """
     @survey_end.setter
-    def survey_end(self, arg1: str | None) -> None:
+    def survey_end(self, arg1: str | datetime.date | None) -> None:
         ...
     @property
     def survey_start(self) -> str | None:
@@ -1245,7 +1260,7 @@ class Scenario:
         First month of the survey window of the main-problem shares in summaries ('YYYY-MM'; None: no window). Set together with survey_end.
         """
     @survey_start.setter
-    def survey_start(self, arg1: str | None) -> None:
+    def survey_start(self, arg1: str | datetime.date | None) -> None:
         ...
 class PopulationSource:
     """

@@ -54,7 +54,7 @@ _PROGRAMME_SUMMARY = ("kind", "recipients", "beneficiaries_peak", "transfer_rp",
                       "relief_rp", "budget_rp", "budget_left_rp", "eligible_peak", "applicants_peak")
 
 
-def generate_population(spec: _core.PopulationSpec, seed: int = 1, threads: int = 1) -> _core.Population:
+def generate_population(spec: _core.PopulationSpec, seed: int = 1, threads: int = 0) -> _core.Population:
     """Draw a synthetic population from ``spec``; deterministic in (spec, seed)."""
     check_int("seed", seed, 0, 2**64 - 1)
     check_int("threads", threads, 0)
@@ -100,7 +100,7 @@ def population_frame(population: _core.Population) -> pd.DataFrame:
 
 
 def burn_in(population: _core.Population, params: _core.FirmParams | dict[str, float] | None = None,
-            months: int = 60, seed: int = 1, threads: int = 1) -> _core.Population:
+            months: int = 60, seed: int = 1, threads: int = 0) -> _core.Population:
     """Burn ``population`` in, in place, and return it (docs/model.md §4).
 
     The firms are stepped for ``months`` months through the model's own
@@ -547,7 +547,7 @@ def run(
     *,
     seed: int = 1,
     replication: int = 0,
-    threads: int = 1,
+    threads: int = 0,
     microdata: bool = True,
     cooperative_panel: bool = False,
     panel_months: list[int] | tuple[int, ...] = (),
@@ -555,8 +555,9 @@ def run(
 ) -> Result:
     """Run ``scenario`` on ``population`` and return a :class:`Result`.
 
-    ``panel_months``: months (indices from 0) whose every firm is kept in
-    :attr:`Result.panel`. The GIL is released while the engine runs; ``progress=True`` shows a tqdm
+    ``threads``: worker threads; 0 (the default) uses every core, as the
+    command line does; results do not depend on it. ``panel_months``: months
+    (indices from 0) whose every firm is kept in :attr:`Result.panel`. The GIL is released while the engine runs; ``progress=True`` shows a tqdm
     bar, a callable gets ``(months_done, months_total)`` and may return False
     to cancel. Ctrl-C interrupts within a month (KeyboardInterrupt).
     """

@@ -356,7 +356,7 @@ def ensemble(
     replications: int = 10,
     seed: int = 1,
     first_replication: int = 0,
-    threads: int = 1,
+    threads: int = 0,
     common_random_numbers: bool = True,
     progress: ProgressArg = False,
     quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
@@ -371,7 +371,8 @@ def ensemble(
     first_replication + r)`` — common random numbers — unless
     ``common_random_numbers=False`` (each scenario then draws from its own
     seed; only useful to see what pairing buys). ``threads`` run replications
-    in parallel; results are bitwise the same for any number. ``progress=True``
+    in parallel (0, the default: every core, as the command line); results
+    are bitwise the same for any number. ``progress=True``
     shows a tqdm bar; a callable gets ``(done, total)`` and may return False to
     stop. Ctrl-C stops within a second and raises :class:`EnsembleInterrupted`
     (a KeyboardInterrupt) carrying the completed replications in ``.result``.

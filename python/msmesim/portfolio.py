@@ -776,7 +776,7 @@ def optimise_portfolio(
     top: int = 5,
     validation_replications: int | None = None,
     confidence: float = 0.90,
-    threads: int = 1,
+    threads: int = 0,
     progress: ProgressArg = False,
 ) -> PortfolioResult:
     """Split ``total_budget_rp`` across ``programmes`` (and pick their designs)

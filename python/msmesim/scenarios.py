@@ -53,7 +53,7 @@ def save_scenario(scenario_file: _core.ScenarioFile, path: PathArg) -> None:
 
 
 def make_population(population_source: _core.PopulationSource, base_dir: PathArg = "",
-                    threads: int = 1, params: _core.FirmParams | None = None) -> _core.Population:
+                    threads: int = 0, params: _core.FirmParams | None = None) -> _core.Population:
     """Generate (or read, for registry files) the population a
     :class:`PopulationSource` describes; relative paths are taken from
     ``base_dir``. The population is burnt in (docs/model.md §4) under
@@ -190,7 +190,7 @@ def check_population(scenario_file: _core.ScenarioFile) -> None:
         raise scenario_error(scenario_file, "population.firms", exc.value, exc.allowed) from None
 
 
-def population_of(scenario_file: _core.ScenarioFile, threads: int = 1) -> _core.Population:
+def population_of(scenario_file: _core.ScenarioFile, threads: int = 0) -> _core.Population:
     """The population of a scenario file, its relative paths taken from the
     file's directory, burnt in under the file's scenario parameters; errors
     on population.* name the file and line."""
@@ -218,7 +218,7 @@ def resolve(scenario: _core.ScenarioFile | PathArg) -> _core.ScenarioFile:
 def run_file(
     scenario: _core.ScenarioFile | PathArg,
     *,
-    threads: int = 1,
+    threads: int = 0,
     progress: ProgressArg = False,
     population: _core.Population | None = None,
     microdata: bool | None = None,

@@ -7,6 +7,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cstdio>
 #include <span>
 #include <string>
 #include <vector>
@@ -18,6 +19,14 @@
 namespace py = pybind11;
 
 namespace msmesim::python {
+
+/// A month as Python gives it: "YYYY-MM", or anything with integer `year`
+/// and `month` (datetime.date and datetime.datetime, pandas.Period and
+/// pandas.Timestamp), as "YYYY-MM" text for YearMonth::parse (which names
+/// the field in its errors).
+struct MonthArg {
+  std::string text;
+};
 
 /// A NumPy view of `v` whose base object is `owner`: no copy, and the owner
 /// (which holds the vector) stays alive as long as the array does.
@@ -51,6 +60,34 @@ py::list table_columns(Table& table, py::handle owner);
 /// Wraps a Python progress callable for the engine: called with the GIL held;
 /// a pending KeyboardInterrupt (Ctrl-C) propagates as an exception.
 std::function<bool(int, int)> progress_adapter(py::object progress);
+
+}  // namespace msmesim::python
+
+namespace pybind11::detail {
+template <>
+struct type_caster<msmesim::python::MonthArg> {
+  PYBIND11_TYPE_CASTER(msmesim::python::MonthArg, const_name("str | datetime.date"));
+  bool load(handle src, bool) {
+    if (PyUnicode_Check(src.ptr())) {
+      value.text = src.cast<std::string>();
+      return true;
+    }
+    if (!hasattr(src, "year") || !hasattr(src, "month")) return false;
+    const object year = src.attr("year"), month = src.attr("month");
+    if (!PyLong_Check(year.ptr()) || !PyLong_Check(month.ptr())) return false;
+    const long y = year.cast<long>(), m = month.cast<long>();
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04ld-%02ld", y, m);
+    value.text = buf;
+    return true;
+  }
+  static handle cast(const msmesim::python::MonthArg& v, return_value_policy, handle) {
+    return PyUnicode_FromStringAndSize(v.text.data(), static_cast<Py_ssize_t>(v.text.size()));
+  }
+};
+}  // namespace pybind11::detail
+
+namespace msmesim::python {
 
 void register_errors(py::module_& m);
 void register_types(py::module_& m);

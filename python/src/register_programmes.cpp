@@ -237,7 +237,7 @@ void register_programmes(py::module_& m) {
     }
   }
   programme
-      .def(py::init([](std::string name, const std::string& kind, const std::string& start, const std::string& end,
+      .def(py::init([](std::string name, const std::string& kind, const MonthArg& start, const MonthArg& end,
                        double budget_rp, std::optional<std::int64_t> quota, std::optional<double> amount_rp,
                        std::optional<Eligibility> eligibility, const std::string& allocation, double uptake,
                        std::optional<std::int64_t> monthly_capacity, double admin_cost_share, double leakage_share,
@@ -245,8 +245,8 @@ void register_programmes(py::module_& m) {
              Programme p;
              p.name = std::move(name);
              p.kind = programme_kind_from_string(kind, "kind");
-             p.start = YearMonth::parse(start, "start");
-             p.end = YearMonth::parse(end, "end");
+             p.start = YearMonth::parse(start.text, "start");
+             p.end = YearMonth::parse(end.text, "end");
              p.budget_rp = budget_rp;
              p.quota = count_set(quota);
              p.amount_rp = amount_rp.value_or(-1.0);
@@ -272,11 +272,11 @@ void register_programmes(py::module_& m) {
           "The mechanism, one of programme_kinds().")
       .def_property(
           "start", [](const Programme& p) { return p.start.to_string(); },
-          [](Programme& p, const std::string& v) { p.start = YearMonth::parse(v, "start"); },
+          [](Programme& p, const MonthArg& v) { p.start = YearMonth::parse(v.text, "start"); },
           "First month new recipients are taken ('YYYY-MM').")
       .def_property(
           "end", [](const Programme& p) { return p.end.to_string(); },
-          [](Programme& p, const std::string& v) { p.end = YearMonth::parse(v, "end"); },
+          [](Programme& p, const MonthArg& v) { p.end = YearMonth::parse(v.text, "end"); },
           "Last month new recipients are taken ('YYYY-MM'); monthly benefits stop after it.")
       .def_readwrite("eligibility", &Programme::eligibility, "Eligibility (a copy: assign a new one to change it).")
       .def_property(

@@ -63,7 +63,7 @@ void register_scenario(py::module_& m) {
           [name](Shock& s, double v) { set_shock_field(s, name, v); }, row.description.data());
     }
   }
-  shock.def(py::init([](const std::string& channel, const std::string& onset, SeverityDist severity, double incidence,
+  shock.def(py::init([](const std::string& channel, const MonthArg& onset, SeverityDist severity, double incidence,
                        int ramp_months, int plateau_months, double recovery_half_life_months,
                        std::vector<double> path, std::vector<std::string> sectors, std::vector<std::string> regions,
                        std::vector<std::string> classes, std::map<std::string, double> incidence_by_sector,
@@ -72,7 +72,7 @@ void register_scenario(py::module_& m) {
              Shock s;
              s.name = std::move(name);
              s.channel = channel_from_string(channel, "channel");
-             s.onset = YearMonth::parse(onset, "onset");
+             s.onset = YearMonth::parse(onset.text, "onset");
              s.severity = severity;
              set_shock_field(s, "incidence", incidence);
              set_shock_field(s, "ramp_months", ramp_months);
@@ -105,7 +105,7 @@ void register_scenario(py::module_& m) {
           [](Shock& s, const std::string& v) { s.channel = channel_from_string(v, "channel"); })
       .def_property(
           "onset", [](const Shock& s) { return s.onset.to_string(); },
-          [](Shock& s, const std::string& v) { s.onset = YearMonth::parse(v, "onset"); })
+          [](Shock& s, const MonthArg& v) { s.onset = YearMonth::parse(v.text, "onset"); })
       .def_readwrite("severity", &Shock::severity)
       .def_readwrite("incidence_by_sector", &Shock::incidence_by_sector)
       .def_readwrite("severity_by_sector", &Shock::severity_by_sector,
@@ -168,10 +168,10 @@ void register_scenario(py::module_& m) {
                           "Restrictions on gatherings (PSBB, PPKM) from start to end (calendar months, inclusive); "
                           "intensity is the share of the month physical meetings were not allowed. They block "
                           "cooperatives' members' meetings (RAT) unless a cooperative can meet online.")
-      .def(py::init([](const std::string& start, const std::string& end, double intensity, std::string name) {
+      .def(py::init([](const MonthArg& start, const MonthArg& end, double intensity, std::string name) {
              Restriction r;
-             r.start = YearMonth::parse(start, "start");
-             r.end = YearMonth::parse(end, "end");
+             r.start = YearMonth::parse(start.text, "start");
+             r.end = YearMonth::parse(end.text, "end");
              r.intensity = intensity;
              r.name = std::move(name);
              r.validate(r.name.empty() ? "restriction" : "restriction '" + r.name + "'");
@@ -181,11 +181,11 @@ void register_scenario(py::module_& m) {
       .def_readwrite("name", &Restriction::name)
       .def_property(
           "start", [](const Restriction& r) { return r.start.to_string(); },
-          [](Restriction& r, const std::string& v) { r.start = YearMonth::parse(v, "start"); },
+          [](Restriction& r, const MonthArg& v) { r.start = YearMonth::parse(v.text, "start"); },
           "First month of the restrictions ('YYYY-MM').")
       .def_property(
           "end", [](const Restriction& r) { return r.end.to_string(); },
-          [](Restriction& r, const std::string& v) { r.end = YearMonth::parse(v, "end"); },
+          [](Restriction& r, const MonthArg& v) { r.end = YearMonth::parse(v.text, "end"); },
           "Last month of the restrictions ('YYYY-MM', inclusive).")
       .def_readwrite("intensity", &Restriction::intensity,
                      "Share of each month physical meetings were not allowed (0-1).")
@@ -199,20 +199,20 @@ void register_scenario(py::module_& m) {
       });
 
   py::class_<Scenario>(m, "Scenario", "Horizon, shocks, support programmes, parameters and linkages of a run.")
-      .def(py::init([](std::string name, const std::string& start, int months, std::vector<Shock> shocks,
+      .def(py::init([](std::string name, const MonthArg& start, int months, std::vector<Shock> shocks,
                        std::vector<Programme> programmes, py::object params, std::optional<InputOutput> input_output, const std::string& class_regime,
                        const std::string& class_criterion, int class_review_months,
-                       std::vector<Restriction> restrictions, const std::optional<std::string>& survey_start,
-                       const std::optional<std::string>& survey_end) {
+                       std::vector<Restriction> restrictions, const std::optional<MonthArg>& survey_start,
+                       const std::optional<MonthArg>& survey_end) {
              Scenario s;
              s.name = std::move(name);
-             s.start = YearMonth::parse(start, "start");
+             s.start = YearMonth::parse(start.text, "start");
              s.months = months;
              s.shocks = std::move(shocks);
              s.restrictions = std::move(restrictions);
              s.programmes = std::move(programmes);
-             if (survey_start) s.survey_start = YearMonth::parse(*survey_start, "survey_start");
-             if (survey_end) s.survey_end = YearMonth::parse(*survey_end, "survey_end");
+             if (survey_start) s.survey_start = YearMonth::parse(survey_start->text, "survey_start");
+             if (survey_end) s.survey_end = YearMonth::parse(survey_end->text, "survey_end");
              if (py::isinstance<FirmParams>(params)) {
                s.params = params.cast<FirmParams>();
              } else if (py::isinstance<py::dict>(params)) {
@@ -243,7 +243,7 @@ void register_scenario(py::module_& m) {
       .def_readwrite("name", &Scenario::name)
       .def_property(
           "start", [](const Scenario& s) { return s.start.to_string(); },
-          [](Scenario& s, const std::string& v) { s.start = YearMonth::parse(v, "start"); })
+          [](Scenario& s, const MonthArg& v) { s.start = YearMonth::parse(v.text, "start"); })
       .def_readwrite("months", &Scenario::months)
       .def_readwrite("shocks", &Scenario::shocks, "List of Shock (assign a new list to change it).")
       .def_readwrite("restrictions", &Scenario::restrictions,
@@ -252,20 +252,20 @@ void register_scenario(py::module_& m) {
       .def_property(
           "survey_start",
           [](const Scenario& s) { return s.survey_start ? std::optional(s.survey_start->to_string()) : std::nullopt; },
-          [](Scenario& s, const std::optional<std::string>& v) {
-            s.survey_start = v ? std::optional(YearMonth::parse(*v, "survey_start")) : std::nullopt;
+          [](Scenario& s, const std::optional<MonthArg>& v) {
+            s.survey_start = v ? std::optional(YearMonth::parse(v->text, "survey_start")) : std::nullopt;
           },
           "First month of the survey window of the main-problem shares in summaries ('YYYY-MM'; None: no "
           "window). Set together with survey_end.")
       .def_property(
           "survey_end",
           [](const Scenario& s) { return s.survey_end ? std::optional(s.survey_end->to_string()) : std::nullopt; },
-          [](Scenario& s, const std::optional<std::string>& v) {
-            s.survey_end = v ? std::optional(YearMonth::parse(*v, "survey_end")) : std::nullopt;
+          [](Scenario& s, const std::optional<MonthArg>& v) {
+            s.survey_end = v ? std::optional(YearMonth::parse(v->text, "survey_end")) : std::nullopt;
           },
           "Last month of the survey window ('YYYY-MM'; None: no window).")
       .def(
-          "restriction", [](const Scenario& s, const std::string& ym) { return s.restriction(YearMonth::parse(ym, "month")); },
+          "restriction", [](const Scenario& s, const MonthArg& ym) { return s.restriction(YearMonth::parse(ym.text, "month")); },
           py::arg("month"), "Intensity (0-1) of the restrictions on gatherings in a calendar month ('YYYY-MM').")
       .def_readwrite("programmes", &Scenario::programmes,
                      "List of Programme, in the order they are served (assign a new list to change it).")
