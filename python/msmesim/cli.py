@@ -431,7 +431,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         print(_format_table(table))
         if replications > 1:
             print()
-            print(_plain_table(res.table().reset_index()[["scenario", "rank", "firms saved", "jobs saved",
+            print(_plain_table(res.table(text=True).reset_index()[["scenario", "rank", "firms saved", "jobs saved",
                                                            "cost per job saved (Rp)"]]))
     if args.out:
         out = Path(args.out)

@@ -241,35 +241,50 @@ class EnsembleResult:
                          "common_random_numbers": int(self.common_random_numbers), "start": self.start})
         return ds
 
-    def table(self, rank_by: str = "jobs_saved") -> pd.DataFrame:
+    def table(self, rank_by: str = "jobs_saved", *, text: bool = False) -> pd.DataFrame:
         """The planner's table: one row per scenario (other than the
         baseline), ranked by ``rank_by`` (largest first; for costs, smallest
-        first), with each headline metric as "mean [low, high]" at the
-        ensemble's confidence level. The numbers themselves are in
+        first), with each headline metric as numbers — columns
+        ``(metric, "mean")``, ``(metric, "low")`` and ``(metric, "high")``, the
+        interval at the ensemble's confidence level — so that it sorts,
+        filters and plots. ``text=True`` gives each metric as one readable
+        cell, "mean [low, high]", for printing. All the numbers are in
         :attr:`comparison`."""
         c = self.comparison
         metrics = list(c["metric"].cat.categories)
         if rank_by not in metrics:
             raise invalid("rank_by", rank_by, "one of " + ", ".join(metrics))
+        if not isinstance(text, (bool, np.bool_)):
+            raise invalid("text", text, "True or False", _core.TypeMismatchError)
         shown = ["firms_saved", "jobs_saved", "net_cost_rp", "cost_per_job_saved_rp", "cost_per_firm_saved_rp",
                  "recovery_months_gained", "class_advancements", "micro_spending_share", "member_firms_saved"]
-        rows = []
+        rows, keys, names = [], [], []
         for name in self.scenarios[1:]:
             part = c[c["scenario"] == name].set_index("metric")
-            row: dict[str, Any] = {"scenario": name}
+            row: dict[Any, Any] = {}
             for m in shown:
                 r = part.loc[m]
-                row[METRIC_LABELS[m]] = _fmt_interval(float(r["mean"]), float(r["ci_low"]), float(r["ci_high"]), m)
-            row["_key"] = float(part.loc[rank_by, "mean"])
+                mean, lo, hi = float(r["mean"]), float(r["ci_low"]), float(r["ci_high"])
+                if text:
+                    row[METRIC_LABELS[m]] = _fmt_interval(mean, lo, hi, m)
+                else:
+                    row[(METRIC_LABELS[m], "mean")] = mean
+                    row[(METRIC_LABELS[m], "low")] = lo
+                    row[(METRIC_LABELS[m], "high")] = hi
             rows.append(row)
-        out = pd.DataFrame(rows)
+            keys.append(float(part.loc[rank_by, "mean"]))
+            names.append(name)
+        out = pd.DataFrame(rows, index=pd.Index(names, name="scenario"))
         if out.empty:
             return out
+        if not text:
+            out.columns = pd.MultiIndex.from_tuples(out.columns, names=["metric", "statistic"])
         ascending = rank_by.startswith("cost_per") or rank_by == "net_cost_rp"
-        key = out["_key"].fillna(np.inf if ascending else -np.inf)
-        out = out.assign(_key=key).sort_values("_key", ascending=ascending, kind="stable").drop(columns="_key")
-        out.insert(0, "rank", range(1, len(out) + 1))
-        return out.set_index("scenario")
+        key = pd.Series(keys, index=out.index).fillna(np.inf if ascending else -np.inf)
+        order = key.sort_values(ascending=ascending, kind="stable").index
+        out = out.loc[order]
+        out.insert(0, "rank" if text else ("rank", ""), range(1, len(out) + 1))
+        return out
 
     # Presentation --------------------------------------------------------------------------------
     def plot(self, variable: str = "active_firms", table: str = "monthly", band: tuple[float, float] = (0.05, 0.95),
@@ -300,7 +315,7 @@ class EnsembleResult:
             return head + levels.to_html(float_format=lambda v: f"{v:,.2f}") + "</div>"
         pct = int(round(100 * self.confidence))
         return (head + f"<br>mean [{pct} % confidence interval] against the baseline"
-                + self.table().to_html(escape=True) + "</div>")
+                + self.table(text=True).to_html(escape=True) + "</div>")
 
 
 def _fmt_interval(mean: float, lo: float, hi: float, metric: str) -> str:

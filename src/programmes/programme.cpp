@@ -435,9 +435,10 @@ void Programme::validate(const std::string& field) const {
     if (!field_unset(row, v)) validate_field(row, v, field + "." + std::string(row.name));
   }
   eligibility.validate(field + ".eligibility");
-  if ((kind == ProgrammeKind::kur_subsidy || kind == ProgrammeKind::credit_guarantee ||
-       kind == ProgrammeKind::kur_extra_subsidy) &&
-      leakage_share >= 1.0)
+  // A kind that pays on the loans it holds grosses its payments up by what
+  // leaks: some of each must reach the loans.
+  const ProgrammeKindInfo& row = programme_kind_info(kind);
+  if (row.uses(ProgrammeHook::loan_upkeep) && row.spends_budget && leakage_share >= 1.0)
     throw InvalidArgument(field + ".leakage_share", detail::format_value(leakage_share),
                           "a number in [0, 1) for a " + std::string(to_string(kind)) + " (some of it must reach the loans)");
   for (const auto& [key, value] : params) {

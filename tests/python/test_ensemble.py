@@ -71,7 +71,15 @@ def test_outcomes_comparison_and_planner_table(compared: ms.EnsembleResult) -> N
     assert list(table["rank"]) == [1, 2]
     ranked = c.xs("jobs_saved", level="metric")["mean"].sort_values(ascending=False)
     assert list(table.index) == list(ranked.index)
-    assert "[" in table.iloc[0]["firms saved"]
+    # Numbers, not text: the mean and the interval of every metric.
+    for scenario in table.index:
+        for stat, col in (("mean", "mean"), ("low", "ci_low"), ("high", "ci_high")):
+            value = table.loc[scenario, ("firms saved", stat)]
+            assert isinstance(value, (float, np.floating))
+            assert value == pytest.approx(c.loc[(scenario, "firms_saved"), col], nan_ok=True)
+    text = compared.table(text=True)
+    assert list(text.index) == list(table.index)
+    assert "[" in text.iloc[0]["firms saved"]
     cost_ranked = compared.table(rank_by="cost_per_job_saved_rp")
     assert set(cost_ranked.index) == {"grant", "rent"}
 
