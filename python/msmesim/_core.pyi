@@ -1645,6 +1645,10 @@ def programme_field_table() -> list:
     """
     Rows (name, default, min, max, unit, integer, description, source) of the numeric fields every programme shares; a default below min (-1) marks an optional field, unset.
     """
+def programme_hooks() -> list:
+    """
+    The hooks of the programmes' month through which a kind acts (name, description), in order.
+    """
 def programme_kind_rows() -> list:
     """
     One row per programme kind (name, serves_firms, serves_cooperatives, spends_budget, default_amount_rp, amount_meaning, hooks: the hooks of the programmes' month its mechanism uses, ledger: what its ledger's transfers pay for), in order; its parameters are programme_params(name).

@@ -19,10 +19,11 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // -1 / 0 / 1 (any / no / yes) <-> None / False / True.
 std::optional<bool> tri_get(int v) { return v < 0 ? std::nullopt : std::optional<bool>(v != 0); }
 int tri_set(std::optional<bool> v) { return v ? (*v ? 1 : 0) : -1; }
-// -1 (none) <-> None for counts.
+// The default of a shared field (programme_field_table), for the keywords.
 double programme_default(std::string_view name) {
   return programme_field_table()[field_index(programme_field_table(), name, "programme field")].default_value;
 }
+// None -> -1 (none) for counts.
 std::int64_t count_set(std::optional<std::int64_t> v) { return v ? *v : -1; }
 
 std::vector<std::string> coop_type_names(const std::vector<CoopType>& v) {
@@ -93,6 +94,19 @@ void register_programmes(py::module_& m) {
       "One row per programme kind (name, serves_firms, serves_cooperatives, spends_budget, default_amount_rp, "
       "amount_meaning, hooks: the hooks of the programmes' month its mechanism uses, ledger: what its ledger's "
       "transfers pay for), in order; its parameters are programme_params(name).");
+  m.def(
+      "programme_hooks",
+      [] {
+        py::list rows;
+        for (const ProgrammeHook h : kAllProgrammeHooks) {
+          py::dict d;
+          d["name"] = std::string(to_string(h));
+          d["description"] = std::string(describe(h));
+          rows.append(d);
+        }
+        return rows;
+      },
+      "The hooks of the programmes' month through which a kind acts (name, description), in order.");
   m.def("programme_field_table", [] { return param_table_rows(programme_field_table()); },
         "Rows (name, default, min, max, unit, integer, description, source) of the numeric fields every programme "
         "shares; a default below min (-1) marks an optional field, unset.");

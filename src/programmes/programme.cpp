@@ -393,6 +393,23 @@ std::string_view to_string(ProgrammeHook hook) {
   }
   return "?";
 }
+std::string_view describe(ProgrammeHook hook) {
+  switch (hook) {
+    case ProgrammeHook::eligibility:
+      return "in the eligibility scan, after the shared tests, on a block of firms (or per cooperative)";
+    case ProgrammeHook::award: return "when a firm is awarded (the book records the award and the firm's state)";
+    case ProgrammeHook::award_cooperative: return "when a cooperative is awarded (the book pays and records)";
+    case ProgrammeHook::credit_offer:
+      return "the offer is a flag the firm's credit search reads; the loans taken are approved after the month "
+             "with the kind's outlay, approval and refusal";
+    case ProgrammeHook::monthly_benefit: return "every month a benefit runs, within the budget";
+    case ProgrammeHook::loan_upkeep: return "at the start of every month, over the loans the programme holds";
+    case ProgrammeHook::demand: return "the kind keeps a demand factor per firm, lasting or temporary";
+    case ProgrammeHook::firm_cost: return "what one award costs depends on the firm";
+    case ProgrammeHook::own_capacity: return "a schedule of its own limits the month's awards";
+  }
+  return "?";
+}
 bool serves_cooperatives(ProgrammeKind kind) { return programme_kind_info(kind).serves_cooperatives; }
 bool serves_firms(ProgrammeKind kind) { return programme_kind_info(kind).serves_firms; }
 bool spends_budget(ProgrammeKind kind) { return programme_kind_info(kind).spends_budget; }

@@ -128,6 +128,8 @@ inline constexpr ProgrammeHook kAllProgrammeHooks[] = {
     ProgrammeHook::credit_offer,    ProgrammeHook::monthly_benefit, ProgrammeHook::loan_upkeep,
     ProgrammeHook::demand,          ProgrammeHook::firm_cost,   ProgrammeHook::own_capacity};
 std::string_view to_string(ProgrammeHook hook);
+/// When the book calls the hook, in a sentence (docs/design.md).
+std::string_view describe(ProgrammeHook hook);
 /// The bit of `hook` in ProgrammeKindInfo::hooks.
 constexpr std::uint32_t hook_bit(ProgrammeHook hook) { return 1u << static_cast<unsigned>(hook); }
 

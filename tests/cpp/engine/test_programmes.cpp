@@ -94,7 +94,10 @@ TEST(ProgrammeKindTable, EachKindsMechanismUsesExactlyTheHooksItsRowNames) {
   for (const ProgrammeKindInfo& row : programme_kind_table()) {
     const detail::Mechanism& m = detail::mechanism_of(row.kind);
     EXPECT_EQ(m.hooks(), row.hooks) << row.name;
-    for (const ProgrammeHook h : kAllProgrammeHooks) EXPECT_FALSE(to_string(h).empty());
+    for (const ProgrammeHook h : kAllProgrammeHooks) {
+      EXPECT_NE(to_string(h), "?");
+      EXPECT_NE(describe(h), "?");
+    }
     // Firms are served through an award or a credit offer; cooperatives
     // through an award of their own.
     EXPECT_EQ(row.serves_firms, row.uses(ProgrammeHook::award) || row.uses(ProgrammeHook::credit_offer))
