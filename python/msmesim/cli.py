@@ -76,6 +76,19 @@ def _run_options(r: argparse.ArgumentParser, what: str) -> None:
                    help=f"independent replications (default: {what}'s; 1 without a file)")
 
 
+def _population_options(r: argparse.ArgumentParser) -> None:
+    """Where the firms come from: options shared by run, compare and report."""
+    r.add_argument("--region", action="append", default=None, metavar="KECAMATAN",
+                   help="simulate only these kecamatan (repeatable); firms keep their share of --firms")
+    r.add_argument("--population-csv", default=None, metavar="FILE",
+                   help="use firms from a CSV registry extract instead of the synthetic Bogor population")
+    r.add_argument("--cooperatives-csv", default=None, metavar="FILE",
+                   help="with --population-csv: the registry's cooperatives (format in docs/data.md)")
+    r.add_argument("--memberships-csv", default=None, metavar="FILE",
+                   help="with --cooperatives-csv: the firms' memberships (default: the firm file's cooperative "
+                        "column)")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="msmesim",
@@ -89,15 +102,7 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"a scenario file (docs/scenario.md) or a built-in preset name (default: {DEFAULT_PRESET}); "
                         "the options below override its values")
     _run_options(r, "the file")
-    r.add_argument("--region", action="append", default=None, metavar="KECAMATAN",
-                   help="simulate only these kecamatan (repeatable); firms keep their share of --firms")
-    r.add_argument("--population-csv", default=None, metavar="FILE",
-                   help="use firms from a CSV registry extract instead of the synthetic Bogor population")
-    r.add_argument("--cooperatives-csv", default=None, metavar="FILE",
-                   help="with --population-csv: the registry's cooperatives (format in docs/data.md)")
-    r.add_argument("--memberships-csv", default=None, metavar="FILE",
-                   help="with --cooperatives-csv: the firms' memberships (default: the firm file's cooperative "
-                        "column)")
+    _population_options(r)
     r.add_argument("--out", default=None, metavar="DIR",
                    help="write monthly.csv, by_sector.csv, by_class.csv, by_region.csv, credit_book.csv, panel.csv "
                         "(with --panel-month or outputs.panel_months), the cooperatives' "
@@ -125,6 +130,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="two or more scenario files (or preset names); the first is the baseline and gives the "
                         "population, seed and replications")
     _run_options(c, "the first file")
+    _population_options(c)
     c.add_argument("--out", default=None, metavar="DIR", help="write compare.csv to DIR")
     c.add_argument("--report", default=None, metavar="HTML", help="also write an HTML report of the comparison")
     c.add_argument("--checkpoint", default=None, metavar="DIR",
@@ -141,6 +147,7 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"scenario files (or preset names; default: {DEFAULT_PRESET}); the first is the baseline and "
                         "gives the population, seed and replications")
     _run_options(o, "the first file")
+    _population_options(o)
     o.add_argument("--quiet", action="store_true", help="print nothing but errors")
     o.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show a progress bar (default: when the output is a terminal)")
@@ -243,10 +250,8 @@ def _apply_overrides(f: _core.ScenarioFile, args: argparse.Namespace) -> None:
 
 def _population(args: argparse.Namespace, f: _core.ScenarioFile) -> _core.Population:
     """The population of a run: the file's, or what --population-csv, --firms and --region make of it."""
-    region = getattr(args, "region", None)
-    population_csv = getattr(args, "population_csv", None)
-    cooperatives_csv = getattr(args, "cooperatives_csv", None)
-    memberships_csv = getattr(args, "memberships_csv", None)
+    region, population_csv = args.region, args.population_csv
+    cooperatives_csv, memberships_csv = args.cooperatives_csv, args.memberships_csv
     if population_csv:
         if args.firms is not None or region:
             raise invalid("--population-csv", population_csv,

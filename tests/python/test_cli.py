@@ -113,3 +113,21 @@ def test_default_run_is_the_full_bogor_preset():
     expected = [line for line in shown.strip().splitlines() if not line.strip().startswith("Run ")]
     printed = [line for line in proc.stdout.strip().splitlines() if not line.strip().startswith("Run ")]
     assert printed[-len(expected):] == expected
+
+
+def test_compare_and_report_take_the_population_options_of_run(tmp_path: Path):
+    """`compare` and `report` simulate the same firms as `run` given the same
+    population options: a set of kecamatan, or a registry file."""
+    proc = msmesim("compare", "bogor-covid19", "bogor-covid19", "--firms", "20000", "--months", "3",
+                   "--region", "Cibinong", "--region", "Citeureup")
+    assert "(4,007 firms)" in proc.stdout.splitlines()[0]
+    pop = ms.generate_population(ms.presets.bogor_population_spec(1500), seed=3)
+    firms, coops = tmp_path / "firms.csv", tmp_path / "coops.csv"
+    pop.to_csv(str(firms))
+    pop.cooperatives_to_csv(str(coops))
+    html = tmp_path / "report.html"
+    proc = msmesim("report", str(html), "--months", "2", "--population-csv", str(firms), "--cooperatives-csv",
+                   str(coops))
+    assert "(1,500 firms)" in proc.stdout and html.exists()
+    proc = msmesim("report", str(html), "--population-csv", str(firms), "--region", "Cibinong", check=False)
+    assert proc.returncode == 2 and "--population-csv" in proc.stderr
