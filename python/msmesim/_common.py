@@ -30,12 +30,22 @@ PRESET_FIRMS = {"bogor": _core.BOGOR_FIRMS, "banjarbaru": _core.BANJARBARU_FIRMS
 
 def check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
     """Validate an integer argument; the error names it and says what is allowed."""
-    allowed = f"a whole number >= {minimum}" + ("" if maximum is None else f" and <= {maximum}")
+    bounded = maximum is not None and maximum < 2**63 - 1  # (the largest 64-bit integer: no bound, as in the core)
+    allowed = f"a whole number >= {minimum}" + (f" and <= {maximum}" if bounded else "")
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise invalid(name, value, allowed, _core.TypeMismatchError)
     if value < minimum or (maximum is not None and value > maximum):
         raise invalid(name, int(value), allowed)
     return int(value)
+
+
+def whole_range(row: dict[str, Any]) -> tuple[int, int]:
+    """The range of a whole field of a core table (a row of
+    scenario_option_table, ensemble_option_table, ...) as integers: an
+    unbounded one reaches the largest 64-bit integer, as in the core
+    (whole_max)."""
+    top = row["max"]
+    return int(row["min"]), (2**63 - 1 if top >= 2.0**63 else int(top))
 
 
 def columns_frame(columns: list[Any]) -> pd.DataFrame:

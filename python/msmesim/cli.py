@@ -24,7 +24,7 @@ from typing import Sequence
 import pandas as pd
 
 from . import _core, scenarios
-from ._common import PRESET_FIRMS
+from ._common import PRESET_FIRMS, whole_range
 from ._errors import invalid
 from ._files import atomic_path
 from .api import Result, generate_population, load_population_csv, run, write_outputs, write_report
@@ -36,7 +36,8 @@ DEFAULT_PRESET = "bogor-covid19"
 
 def _whole(name: str, minimum: int, maximum: int | None = None):
     def parse(text: str) -> int:
-        allowed = f"a whole number >= {minimum}" + ("" if maximum is None else f" and <= {maximum}")
+        bounded = maximum is not None and maximum < 2**63 - 1  # (the largest 64-bit integer: no bound, as in the core)
+        allowed = f"a whole number >= {minimum}" + (f" and <= {maximum}" if bounded else "")
         try:
             value = int(text)
         except ValueError:
@@ -55,9 +56,7 @@ SCENARIO_OPTIONS: dict[str, dict] = {row["name"]: row for row in _core.scenario_
 
 def _option(flag: str, key: str):
     """A whole-number option that overrides the scenario file's `key`."""
-    row = SCENARIO_OPTIONS[key]
-    top = row["max"]
-    return _whole(flag, int(row["min"]), 2**63 - 1 if top == float("inf") else int(top))
+    return _whole(flag, *whole_range(SCENARIO_OPTIONS[key]))
 
 
 def _run_options(r: argparse.ArgumentParser, what: str) -> None:

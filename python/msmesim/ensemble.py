@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import html
-import math
 import os
 from collections.abc import Sequence
 from typing import Any, Literal
@@ -21,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._common import ProgressArg, check_int, columns_frame, progress_callback
+from ._common import ProgressArg, check_int, columns_frame, progress_callback, whole_range
 from ._errors import invalid
 
 #: Metrics of :attr:`EnsembleResult.comparison`, in planner terms.
@@ -350,11 +349,6 @@ def _scenario_list(scenarios: Any, field: str) -> list[_core.Scenario]:
 ENSEMBLE_OPTIONS: dict[str, dict[str, Any]] = {row["name"]: row for row in _core.ensemble_option_table()}
 
 
-def _whole_range(name: str) -> tuple[int, int | None]:
-    row = ENSEMBLE_OPTIONS[name]
-    return int(row["min"]), (None if math.isinf(row["max"]) else int(row["max"]))
-
-
 def _check_quantiles(quantiles: Sequence[float]) -> list[float]:
     out = []
     for j, q in enumerate(quantiles):
@@ -403,10 +397,10 @@ def ensemble(
     if not isinstance(population, _core.Population):
         raise invalid("population", type(population).__name__, "an msmesim.Population", _core.TypeMismatchError)
     scs = _scenario_list(scenarios, "scenarios")
-    check_int("replications", replications, *_whole_range("replications"))
+    check_int("replications", replications, *whole_range(ENSEMBLE_OPTIONS["replications"]))
     check_int("seed", seed, 0, 2**64 - 1)  # (a 64-bit unsigned seed)
-    check_int("first_replication", first_replication, *_whole_range("first_replication"))
-    check_int("threads", threads, *_whole_range("threads"))
+    check_int("first_replication", first_replication, *whole_range(ENSEMBLE_OPTIONS["first_replication"]))
+    check_int("threads", threads, *whole_range(ENSEMBLE_OPTIONS["threads"]))
     if not isinstance(common_random_numbers, (bool, np.bool_)):
         raise invalid("common_random_numbers", common_random_numbers, "True or False", _core.TypeMismatchError)
     for name, value in (("confidence", confidence), ("healthy_cash_months", healthy_cash_months)):

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include <msmesim/core/error.hpp>
 #include <msmesim/core/params.hpp>
 #include <msmesim/io/results.hpp>
 #include <msmesim/core/types.hpp>
@@ -25,7 +26,14 @@ namespace msmesim::python {
 /// pandas.Timestamp), as "YYYY-MM" text for YearMonth::parse (which names
 /// the field in its errors).
 struct MonthArg {
-  std::string text;
+  std::string text;   ///< "YYYY-MM", or the repr of what was given
+  bool month = true;  ///< false: neither text nor year and month
+  /// The month; TypeMismatch (a TypeError) naming `field` when what was
+  /// given is no month at all, InvalidArgument when the text is no month.
+  YearMonth parse(const std::string& field) const {
+    if (!month) throw TypeMismatch(field, text, "a month 'YYYY-MM', a date or a pandas Period");
+    return YearMonth::parse(text, field);
+  }
 };
 
 /// A NumPy view of `v` whose base object is `owner`: no copy, and the owner
@@ -72,13 +80,18 @@ struct type_caster<msmesim::python::MonthArg> {
       value.text = src.cast<std::string>();
       return true;
     }
-    if (!hasattr(src, "year") || !hasattr(src, "month")) return false;
-    const object year = src.attr("year"), month = src.attr("month");
-    if (!PyLong_Check(year.ptr()) || !PyLong_Check(month.ptr())) return false;
-    const long y = year.cast<long>(), m = month.cast<long>();
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04ld-%02ld", y, m);
+    // Anything else loads too, so that the error names the field (parse).
+    const bool dated = hasattr(src, "year") && hasattr(src, "month") && PyLong_Check(src.attr("year").ptr()) &&
+                       PyLong_Check(src.attr("month").ptr());
+    if (!dated) {
+      value.text = repr(src).cast<std::string>();
+      value.month = false;
+      return true;
+    }
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04ld-%02ld", src.attr("year").cast<long>(), src.attr("month").cast<long>());
     value.text = buf;
+    value.month = true;
     return true;
   }
   static handle cast(const msmesim::python::MonthArg& v, return_value_policy, handle) {

@@ -23,8 +23,11 @@ int tri_set(std::optional<bool> v) { return v ? (*v ? 1 : 0) : -1; }
 double programme_default(std::string_view name) {
   return programme_field_table()[field_index(programme_field_table(), name, "programme field")].default_value;
 }
-// None -> -1 (none) for counts.
-std::int64_t count_set(std::optional<std::int64_t> v) { return v ? *v : -1; }
+// An optional shared field from Python: None is the field's unset marker.
+template <class T>
+void set_optional(Programme& p, std::string_view name, const std::optional<T>& v) {
+  set_programme_field(p, name, v ? static_cast<double>(*v) : programme_default(name));
+}
 
 std::vector<std::string> coop_type_names(const std::vector<CoopType>& v) {
   std::vector<std::string> out;
@@ -226,9 +229,7 @@ void register_programmes(py::module_& m) {
             const double v = programme_field(p, name);
             return field_unset(*r, v) ? std::nullopt : std::optional(static_cast<std::int64_t>(v));
           },
-          [name, r](Programme& p, std::optional<std::int64_t> v) {
-            set_programme_field(p, name, v ? static_cast<double>(*v) : r->default_value);
-          },
+          [name](Programme& p, std::optional<std::int64_t> v) { set_optional(p, name, v); },
           row.description.data());
     } else if (optional) {
       programme.def_property(
@@ -237,7 +238,7 @@ void register_programmes(py::module_& m) {
             const double v = programme_field(p, name);
             return field_unset(*r, v) ? std::nullopt : std::optional(v);
           },
-          [name, r](Programme& p, std::optional<double> v) { set_programme_field(p, name, v.value_or(r->default_value)); },
+          [name](Programme& p, std::optional<double> v) { set_optional(p, name, v); },
           row.description.data());
     } else if (row.integer) {
       programme.def_property(
@@ -259,15 +260,15 @@ void register_programmes(py::module_& m) {
              Programme p;
              p.name = std::move(name);
              p.kind = programme_kind_from_string(kind, "kind");
-             p.start = YearMonth::parse(start.text, "start");
-             p.end = YearMonth::parse(end.text, "end");
+             p.start = start.parse("start");
+             p.end = end.parse("end");
              p.budget_rp = budget_rp;
-             p.quota = count_set(quota);
-             p.amount_rp = amount_rp.value_or(-1.0);
+             set_optional(p, "quota", quota);
+             set_optional(p, "amount_rp", amount_rp);
              if (eligibility) p.eligibility = std::move(*eligibility);
              p.allocation = allocation_from_string(allocation, "allocation");
              p.uptake = uptake;
-             p.monthly_capacity = count_set(monthly_capacity);
+             set_optional(p, "monthly_capacity", monthly_capacity);
              p.admin_cost_share = admin_cost_share;
              p.leakage_share = leakage_share;
              p.params = std::move(params);
@@ -286,11 +287,11 @@ void register_programmes(py::module_& m) {
           "The mechanism, one of programme_kinds().")
       .def_property(
           "start", [](const Programme& p) { return p.start.to_string(); },
-          [](Programme& p, const MonthArg& v) { p.start = YearMonth::parse(v.text, "start"); },
+          [](Programme& p, const MonthArg& v) { p.start = v.parse("start"); },
           "First month new recipients are taken ('YYYY-MM').")
       .def_property(
           "end", [](const Programme& p) { return p.end.to_string(); },
-          [](Programme& p, const MonthArg& v) { p.end = YearMonth::parse(v.text, "end"); },
+          [](Programme& p, const MonthArg& v) { p.end = v.parse("end"); },
           "Last month new recipients are taken ('YYYY-MM'); monthly benefits stop after it.")
       .def_readwrite("eligibility", &Programme::eligibility, "Eligibility (a copy: assign a new one to change it).")
       .def_property(

@@ -72,7 +72,7 @@ void register_scenario(py::module_& m) {
              Shock s;
              s.name = std::move(name);
              s.channel = channel_from_string(channel, "channel");
-             s.onset = YearMonth::parse(onset.text, "onset");
+             s.onset = onset.parse("onset");
              s.severity = severity;
              set_shock_field(s, "incidence", incidence);
              set_shock_field(s, "ramp_months", ramp_months);
@@ -105,7 +105,7 @@ void register_scenario(py::module_& m) {
           [](Shock& s, const std::string& v) { s.channel = channel_from_string(v, "channel"); })
       .def_property(
           "onset", [](const Shock& s) { return s.onset.to_string(); },
-          [](Shock& s, const MonthArg& v) { s.onset = YearMonth::parse(v.text, "onset"); })
+          [](Shock& s, const MonthArg& v) { s.onset = v.parse("onset"); })
       .def_readwrite("severity", &Shock::severity)
       .def_readwrite("incidence_by_sector", &Shock::incidence_by_sector)
       .def_readwrite("severity_by_sector", &Shock::severity_by_sector,
@@ -170,8 +170,8 @@ void register_scenario(py::module_& m) {
                           "cooperatives' members' meetings (RAT) unless a cooperative can meet online.")
       .def(py::init([](const MonthArg& start, const MonthArg& end, double intensity, std::string name) {
              Restriction r;
-             r.start = YearMonth::parse(start.text, "start");
-             r.end = YearMonth::parse(end.text, "end");
+             r.start = start.parse("start");
+             r.end = end.parse("end");
              r.intensity = intensity;
              r.name = std::move(name);
              r.validate(r.name.empty() ? "restriction" : "restriction '" + r.name + "'");
@@ -181,11 +181,11 @@ void register_scenario(py::module_& m) {
       .def_readwrite("name", &Restriction::name)
       .def_property(
           "start", [](const Restriction& r) { return r.start.to_string(); },
-          [](Restriction& r, const MonthArg& v) { r.start = YearMonth::parse(v.text, "start"); },
+          [](Restriction& r, const MonthArg& v) { r.start = v.parse("start"); },
           "First month of the restrictions ('YYYY-MM').")
       .def_property(
           "end", [](const Restriction& r) { return r.end.to_string(); },
-          [](Restriction& r, const MonthArg& v) { r.end = YearMonth::parse(v.text, "end"); },
+          [](Restriction& r, const MonthArg& v) { r.end = v.parse("end"); },
           "Last month of the restrictions ('YYYY-MM', inclusive).")
       .def_readwrite("intensity", &Restriction::intensity,
                      "Share of each month physical meetings were not allowed (0-1).")
@@ -206,13 +206,13 @@ void register_scenario(py::module_& m) {
                        const std::optional<MonthArg>& survey_end) {
              Scenario s;
              s.name = std::move(name);
-             s.start = YearMonth::parse(start.text, "start");
+             s.start = start.parse("start");
              s.months = months;
              s.shocks = std::move(shocks);
              s.restrictions = std::move(restrictions);
              s.programmes = std::move(programmes);
-             if (survey_start) s.survey_start = YearMonth::parse(survey_start->text, "survey_start");
-             if (survey_end) s.survey_end = YearMonth::parse(survey_end->text, "survey_end");
+             if (survey_start) s.survey_start = survey_start->parse("survey_start");
+             if (survey_end) s.survey_end = survey_end->parse("survey_end");
              if (py::isinstance<FirmParams>(params)) {
                s.params = params.cast<FirmParams>();
              } else if (py::isinstance<py::dict>(params)) {
@@ -243,7 +243,7 @@ void register_scenario(py::module_& m) {
       .def_readwrite("name", &Scenario::name)
       .def_property(
           "start", [](const Scenario& s) { return s.start.to_string(); },
-          [](Scenario& s, const MonthArg& v) { s.start = YearMonth::parse(v.text, "start"); })
+          [](Scenario& s, const MonthArg& v) { s.start = v.parse("start"); })
       .def_readwrite("months", &Scenario::months)
       .def_readwrite("shocks", &Scenario::shocks, "List of Shock (assign a new list to change it).")
       .def_readwrite("restrictions", &Scenario::restrictions,
@@ -253,7 +253,7 @@ void register_scenario(py::module_& m) {
           "survey_start",
           [](const Scenario& s) { return s.survey_start ? std::optional(s.survey_start->to_string()) : std::nullopt; },
           [](Scenario& s, const std::optional<MonthArg>& v) {
-            s.survey_start = v ? std::optional(YearMonth::parse(v->text, "survey_start")) : std::nullopt;
+            s.survey_start = v ? std::optional(v->parse("survey_start")) : std::nullopt;
           },
           "First month of the survey window of the main-problem shares in summaries ('YYYY-MM'; None: no "
           "window). Set together with survey_end.")
@@ -261,11 +261,11 @@ void register_scenario(py::module_& m) {
           "survey_end",
           [](const Scenario& s) { return s.survey_end ? std::optional(s.survey_end->to_string()) : std::nullopt; },
           [](Scenario& s, const std::optional<MonthArg>& v) {
-            s.survey_end = v ? std::optional(YearMonth::parse(v->text, "survey_end")) : std::nullopt;
+            s.survey_end = v ? std::optional(v->parse("survey_end")) : std::nullopt;
           },
           "Last month of the survey window ('YYYY-MM'; None: no window).")
       .def(
-          "restriction", [](const Scenario& s, const MonthArg& ym) { return s.restriction(YearMonth::parse(ym.text, "month")); },
+          "restriction", [](const Scenario& s, const MonthArg& ym) { return s.restriction(ym.parse("month")); },
           py::arg("month"), "Intensity (0-1) of the restrictions on gatherings in a calendar month ('YYYY-MM').")
       .def_readwrite("programmes", &Scenario::programmes,
                      "List of Programme, in the order they are served (assign a new list to change it).")

@@ -43,19 +43,14 @@ struct Kinds {
     return st.status[i] != static_cast<std::uint8_t>(FirmStatus::closed) && st.loan_principal_rp[i] > 0.0 &&
            st.loan_lender[i] == static_cast<std::uint8_t>(Lender::kur) && st.loan_months_left[i] <= months_seen;
   }
-  /// What of an award (the programme's amount) reaches the recipient, in
-  /// cash or in kind, and what leaks.
-  static double in_kind(const Prog& p) { return p.amount * (1.0 - p.spec.leakage_share); }
-  static double lost(const Prog& p) { return p.amount * p.spec.leakage_share; }
-
   // ---- cash_grant, bpum: business capital ------------------------------
   // The grant is kept in the business as working capital (a higher cash
   // target), not drawn by the owner.
   static void award_grant(Book& book, Prog& p, std::size_t i, int t, FirmState& st, CoopBook*,
                           ProgrammeEffects& fx) {
-    st.cash_rp[i] += in_kind(p);
-    fx.working_capital.emplace_back(static_cast<std::uint32_t>(i), in_kind(p));
-    book.pay(p, i, t, st, in_kind(p), lost(p));
+    st.cash_rp[i] += p.reaching();
+    fx.working_capital.emplace_back(static_cast<std::uint32_t>(i), p.reaching());
+    book.pay(p, i, t, st, p.reaching(), p.leaking());
   }
   // BPUM: micro firms without credit from a bank, KUR or a cooperative.
   static void eligible_bpum(const Book&, const Prog& p, std::size_t b, std::size_t e, const FirmState& st,
@@ -270,7 +265,7 @@ struct Kinds {
   // owner's capability.
   static void award_training(Book& book, Prog& p, std::size_t i, int t, FirmState& st, CoopBook*,
                              ProgrammeEffects& fx) {
-    book.pay(p, i, t, st, in_kind(p), lost(p));
+    book.pay(p, i, t, st, p.reaching(), p.leaking());
     const double odds =
         p.spec.param("success_base") + p.spec.param("success_capability") * static_cast<double>(st.owner_capability[i]);
     // A trained owner starts selling online where it pays: the margin on
@@ -291,7 +286,7 @@ struct Kinds {
   // ---- market_access: bazaars, local procurement -----------------------
   static void award_market(Book& book, Prog& p, std::size_t i, int t, FirmState& st, CoopBook*,
                            ProgrammeEffects&) {
-    book.pay(p, i, t, st, in_kind(p), lost(p));
+    book.pay(p, i, t, st, p.reaching(), p.leaking());
     book.set_factor(p, i, st, 1.0 + p.spec.param("demand_uplift"));
     const int months = static_cast<int>(p.spec.param("duration_months"));
     if (months > 0) {
@@ -307,7 +302,7 @@ struct Kinds {
   // costs as before) and may reach new markets.
   static void award_certification(Book& book, Prog& p, std::size_t i, int t, FirmState& st, CoopBook*,
                                   ProgrammeEffects& fx) {
-    book.pay(p, i, t, st, in_kind(p), lost(p));
+    book.pay(p, i, t, st, p.reaching(), p.leaking());
     const double premium = p.spec.param("price_premium");
     book.set_factor(p, i, st, (1.0 + premium) * (1.0 + p.spec.param("market_uplift")));
     book.lower_costs(i, premium / (1.0 + premium), fx);
@@ -341,7 +336,7 @@ struct Kinds {
   }
   static void award_clinic(Book& book, Prog& p, std::size_t i, int t, FirmState& st, CoopBook*,
                            ProgrammeEffects& fx) {
-    book.pay(p, i, t, st, in_kind(p), lost(p));
+    book.pay(p, i, t, st, p.reaching(), p.leaking());
     const auto w = book.draw(p, i, static_cast<std::uint32_t>(t));
     if (!st.registered[i] && to_unit(w[1]) < p.spec.param("registration_odds")) st.registered[i] = 1;
     book.lower_costs(i, p.spec.param("cost_saving"), fx);
@@ -366,7 +361,7 @@ struct Kinds {
   // ---- coop_collaboration: firms working through a cooperative --------
   static void award_collaboration(Book& book, Prog& p, std::size_t i, int t, FirmState& st, CoopBook* coop,
                                   ProgrammeEffects& fx) {
-    book.pay(p, i, t, st, in_kind(p), lost(p));
+    book.pay(p, i, t, st, p.reaching(), p.leaking());
     if (p.spec.param("join") > 0 && st.cooperative[i] < 0 && coop != nullptr) {
       // An active producer, consumer or marketing cooperative of its
       // kecamatan, at random.
@@ -391,7 +386,7 @@ struct Kinds {
 
   // ---- csr_capital, coop_network, virtual_rat: cooperatives ------------
   static void award_csr(Book&, Prog& p, std::size_t c, int, CoopBook& coop, ProgrammeEffects&) {
-    coop.add_capital(c, in_kind(p), p.spec.param("earmarked") > 0,
+    coop.add_capital(c, p.reaching(), p.spec.param("earmarked") > 0,
                      {p.spec.param("member_rate_year"), static_cast<int>(p.spec.param("member_term_months")),
                       p.spec.param("member_ceiling_revenue_months")});
   }
@@ -579,110 +574,40 @@ struct Kinds {
     p.relief.resize(kept);
   }
 
-  // ---- The table: one mechanism per kind, in the order of ProgrammeKind.
+  // ---- The table: one mechanism per kind, in the order of ProgrammeKind
+  // (each a designated initializer, its hooks in the order of Mechanism).
   static std::array<Mechanism, std::size(kAllProgrammeKinds)> table() {
     std::array<Mechanism, std::size(kAllProgrammeKinds)> t{};
     auto at = [&](ProgrammeKind k) -> Mechanism& { return t[static_cast<std::size_t>(k)]; };
-    {
-      Mechanism& m = at(ProgrammeKind::cash_grant);
-      m.award = award_grant;
-    }
-    {
-      Mechanism& m = at(ProgrammeKind::kur_subsidy);
-      m.setup = setup_kur;
-      m.eligible = eligible_kur;
-      m.offers = &Book::kur_of_;
-      m.offer_outlay = outlay_kur;
-      m.offer_approved = approved_kur;
-      m.offer_refused = refused_kur;
-      m.upkeep = upkeep_kur;
-    }
-    {
-      Mechanism& m = at(ProgrammeKind::shipping_voucher);
-      m.eligible = eligible_voucher;
-      m.award = award_voucher;
-      m.pay_monthly = pay_voucher;
-      m.changes_demand = true;
-      m.temporary = always_temporary;
-      m.expires = true;
-    }
-    {
-      Mechanism& m = at(ProgrammeKind::digital_training);
-      m.eligible = eligible_training;
-      m.award = award_training;
-      m.changes_demand = true;
-    }
-    {
-      Mechanism& m = at(ProgrammeKind::market_access);
-      m.award = award_market;
-      m.changes_demand = true;
-      m.temporary = market_temporary;
-      m.expires = true;
-    }
-    {
-      Mechanism& m = at(ProgrammeKind::shop_rental);
-      m.eligible = eligible_rental;
-      m.award = award_rental;
-      m.pay_monthly = pay_rental;
-      m.cost = cost_rental;
-      m.expires = true;
-    }
-    {
-      Mechanism& m = at(ProgrammeKind::credit_guarantee);
-      m.setup = setup_guarantee;
-      m.eligible = eligible_guarantee;
-      m.offers = &Book::guarantee_of_;
-      m.offer_outlay = outlay_guarantee;
-      m.offer_approved = approved_guarantee;
-      m.upkeep = upkeep_guarantee;
-    }
-    at(ProgrammeKind::csr_capital).award_coop = award_csr;
-    {
-      Mechanism& m = at(ProgrammeKind::certification);
-      m.award = award_certification;
-      m.changes_demand = true;
-      m.capacity = certificates_left;
-      m.full = year_full;
-    }
-    {
-      Mechanism& m = at(ProgrammeKind::clinic);
-      m.eligible = eligible_clinic;
-      m.coop_eligible = coop_eligible_clinic;
-      m.award = award_clinic;
-      m.award_coop = award_coop_clinic;
-      m.capacity = clinic_slots;
-    }
-    {
-      Mechanism& m = at(ProgrammeKind::coop_collaboration);
-      m.award = award_collaboration;
-      m.changes_demand = true;
-    }
-    at(ProgrammeKind::coop_network).award_coop = award_network;
-    {
-      Mechanism& m = at(ProgrammeKind::loan_restructuring);
-      m.setup = setup_restructuring;
-      m.eligible = eligible_restructuring;
-      m.award = award_restructuring;
-      m.upkeep = upkeep_restructuring;
-    }
-    {
-      Mechanism& m = at(ProgrammeKind::kur_extra_subsidy);
-      m.setup = setup_extra;
-      m.eligible = eligible_extra;
-      m.award = award_extra;
-      m.upkeep = upkeep_extra;
-      m.cost = cost_extra;
-    }
-    {
-      Mechanism& m = at(ProgrammeKind::bpum);
-      m.eligible = eligible_bpum;
-      m.award = award_grant;
-    }
-    {
-      Mechanism& m = at(ProgrammeKind::virtual_rat);
-      m.coop_eligible = coop_eligible_rat;
-      m.award_coop = award_rat;
-    }
+    at(ProgrammeKind::cash_grant) = {.award = award_grant};
+    at(ProgrammeKind::kur_subsidy) = {.setup = setup_kur, .eligible = eligible_kur, .offers = &Book::kur_of_,
+                                      .offer_outlay = outlay_kur, .offer_approved = approved_kur,
+                                      .offer_refused = refused_kur, .upkeep = upkeep_kur};
+    at(ProgrammeKind::shipping_voucher) = {.eligible = eligible_voucher, .award = award_voucher,
+                                           .pay_monthly = pay_voucher, .changes_demand = true,
+                                           .temporary = always_temporary, .expires = true};
+    at(ProgrammeKind::digital_training) = {.eligible = eligible_training, .award = award_training,
+                                           .changes_demand = true};
+    at(ProgrammeKind::market_access) = {.award = award_market, .changes_demand = true,
+                                        .temporary = market_temporary, .expires = true};
+    at(ProgrammeKind::shop_rental) = {.eligible = eligible_rental, .award = award_rental, .pay_monthly = pay_rental,
+                                      .expires = true, .cost = cost_rental};
+    at(ProgrammeKind::credit_guarantee) = {.setup = setup_guarantee, .eligible = eligible_guarantee,
+                                           .offers = &Book::guarantee_of_, .offer_outlay = outlay_guarantee,
+                                           .offer_approved = approved_guarantee, .upkeep = upkeep_guarantee};
+    at(ProgrammeKind::csr_capital) = {.award_coop = award_csr};
+    at(ProgrammeKind::certification) = {.award = award_certification, .changes_demand = true,
+                                        .capacity = certificates_left, .full = year_full};
+    at(ProgrammeKind::clinic) = {.eligible = eligible_clinic, .coop_eligible = coop_eligible_clinic,
+                                 .award = award_clinic, .award_coop = award_coop_clinic, .capacity = clinic_slots};
+    at(ProgrammeKind::coop_collaboration) = {.award = award_collaboration, .changes_demand = true};
+    at(ProgrammeKind::coop_network) = {.award_coop = award_network};
+    at(ProgrammeKind::loan_restructuring) = {.setup = setup_restructuring, .eligible = eligible_restructuring,
+                                             .award = award_restructuring, .upkeep = upkeep_restructuring};
+    at(ProgrammeKind::kur_extra_subsidy) = {.setup = setup_extra, .eligible = eligible_extra, .award = award_extra,
+                                            .upkeep = upkeep_extra, .cost = cost_extra};
+    at(ProgrammeKind::bpum) = {.eligible = eligible_bpum, .award = award_grant};
+    at(ProgrammeKind::virtual_rat) = {.coop_eligible = coop_eligible_rat, .award_coop = award_rat};
     return t;
   }
 };

@@ -21,7 +21,8 @@ enum Attr : int { a_revenue, a_assets, a_workers, a_cash, a_online, a_capability
 
 /// "Until never": a running benefit with no end of its own.
 inline constexpr std::int16_t kNever = std::numeric_limits<std::int16_t>::max();
-/// The entity word of a cooperative's draws (kept apart from the firms').
+/// The entity word of a cooperative's draws, kept apart from the firms' by
+/// its top bit (a cooperative's awareness, arrival and revival).
 inline constexpr std::uint32_t kCoopEntity = 0x80000000u;
 
 /// Relief on a loan a firm holds (restructuring, extra KUR subsidy): the
@@ -82,6 +83,10 @@ struct Prog {
   std::int64_t this_year = 0;
 
   double left() const { return spec.budget_rp - spent - committed; }
+  /// What of one award (the amount) reaches the recipient, in cash or in
+  /// kind, and what leaks.
+  double reaching() const { return amount * (1.0 - spec.leakage_share); }
+  double leaking() const { return amount * spec.leakage_share; }
   /// Outlay (administration and leakage included) per rupiah reaching a recipient.
   double outlay_per_recipient_rupiah() const { return (1.0 + spec.admin_cost_share) / (1.0 - spec.leakage_share); }
 };
@@ -90,6 +95,9 @@ struct Prog {
 /// act there). Each non-null hook is a ProgrammeHook its row names, and
 /// the other way round (tests/cpp/engine/test_programmes.cpp).
 struct Mechanism {
+  // When the book is made: the kind's own state (its offer's terms, the
+  // lenders' shares, its points).
+  void (*setup)(ProgrammeBook&, Prog&, std::size_t k) = nullptr;
   // -- eligibility: what the mechanism needs of a firm, on top of the
   // shared tests: narrows ok[0, e - b) for firms [b, e).
   void (*eligible)(const ProgrammeBook&, const Prog&, std::size_t b, std::size_t e, const FirmState&,
@@ -105,7 +113,6 @@ struct Mechanism {
   // family, the outlay a loan taken under the offer commits, and what
   // approval and refusal do.
   std::vector<std::int8_t> ProgrammeBook::*offers = nullptr;
-  void (*setup)(ProgrammeBook&, Prog&, std::size_t k) = nullptr;  // the kind's own state (offers, shares)
   double (*offer_outlay)(const Prog&, std::size_t i, const FirmState&) = nullptr;
   void (*offer_approved)(ProgrammeBook&, Prog&, std::size_t i, int t, FirmState&, double outlay) = nullptr;
   void (*offer_refused)(const ProgrammeBook&, std::size_t i, FirmState&) = nullptr;

@@ -272,9 +272,8 @@ void ProgrammeBook::record_award(const Prog& p, std::size_t i, int t, double cas
 
 void ProgrammeBook::award_coop(Prog& p, std::size_t c, int t, CoopBook& coop, ProgrammeEffects& fx) {
   ProgrammeMonth& m = month_of(p);
-  const double leak = p.spec.leakage_share;
   p.mech->award_coop(*this, p, c, t, coop, fx);
-  pay_coop(p, c, t, coop, p.amount * (1.0 - leak), p.amount * leak);
+  pay_coop(p, c, t, coop, p.reaching(), p.leaking());
   p.coop_awarded[c] = static_cast<std::int16_t>(t);
   awards_.push_back({t, p.index, -1, static_cast<std::int32_t>(c), 0, 0.0, 0.0});
   ++p.recipients;

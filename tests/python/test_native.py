@@ -53,8 +53,15 @@ def test_every_month_argument_takes_dates(month):
 def test_a_month_that_is_no_month_is_refused_naming_the_field():
     with pytest.raises(ms.InvalidArgumentError, match="onset"):
         ms.Shock(channel="sales", onset="2020-13", severity=ms.SeverityDist.fixed(0.3))
-    with pytest.raises(TypeError):
+    # Neither text nor a date: a TypeError naming the field and what it takes,
+    # not a list of the binding's signatures.
+    with pytest.raises(ms.TypeMismatchError, match="onset: got 202003; allowed: a month 'YYYY-MM', a date"):
         ms.Shock(channel="sales", onset=202003, severity=ms.SeverityDist.fixed(0.3))
+    with pytest.raises(TypeError, match="survey_end"):
+        ms.Scenario(survey_start="2020-03", survey_end=3.5)
+    p = ms.Programme(name="p", kind="cash_grant")
+    with pytest.raises(TypeError, match="end"):
+        p.end = ["2020", "03"]
 
 
 def test_python_uses_every_core_by_default_as_the_command_line():
