@@ -47,6 +47,7 @@ except ImportError as exc:  # pragma: no cover - only when the extension is miss
         f"Original error: {exc}"
     ) from exc
 
+from ._workbook import SpreadsheetError
 from ._core import (
     AttributeRange,
     CancelledError,
@@ -160,6 +161,7 @@ __all__ = [
     "SeverityDist",
     "Shock",
     "Simulation",
+    "SpreadsheetError",
     "TypeMismatchError",
     "__version__",
     "allocations",

@@ -522,9 +522,9 @@ class Population:
     def array_names() -> list[str]:
         ...
     @staticmethod
-    def from_csv(path: str, name: str = '', regime: str = 'law20_2008', *, cooperatives: str | None = None, memberships: str | None = None) -> Population:
+    def from_csv(path: str, name: str = '', regime: str = 'law20_2008', *, cooperatives: str | None = None, memberships: str | None = None, csv_locale: str = 'auto') -> Population:
         """
-        Read firms from a CSV file (columns in docs/data.md); `regime` is that of its size_class column. With `cooperatives`, the population's cooperatives come from that file and the memberships from `memberships` (or, without it, from the firm file's cooperative column).
+        Read firms from a CSV file (columns in docs/data.md); `regime` is that of its size_class column. With `cooperatives`, the population's cooperatives come from that file and the memberships from `memberships` (or, without it, from the firm file's cooperative column). `csv_locale`: 'auto' (detected from each file's header row), 'en' (commas, 1234.5) or 'id' (semicolons, 1.234,5).
         """
     @staticmethod
     def generate(spec: PopulationSpec, seed: int, threads: int = 1) -> Population:
@@ -1274,11 +1274,19 @@ class PopulationSource:
     memberships_csv: str
     regime: str
     burn_in_months: int
+    @property
+    def csv_locale(self) -> str:
+        """
+        How the registry files write fields and numbers: 'auto' (detected from each file's header row), 'en' (commas, 1234.5) or 'id' (semicolons, 1.234,5: a spreadsheet export in an Indonesian locale).
+        """
+    @csv_locale.setter
+    def csv_locale(self, arg1: str) -> None:
+        ...
     def __copy__(self) -> PopulationSource:
         ...
     def __deepcopy__(self, arg0: dict) -> PopulationSource:
         ...
-    def __init__(self, *, preset: str = 'bogor', firms: int = 0, seed: int = 1, firms_csv: str = '', cooperatives_csv: str = '', memberships_csv: str = '', regime: str = 'law20_2008', burn_in_months: int = -1) -> None:
+    def __init__(self, *, preset: str = 'bogor', firms: int = 0, seed: int = 1, firms_csv: str = '', cooperatives_csv: str = '', memberships_csv: str = '', regime: str = 'law20_2008', burn_in_months: int = -1, csv_locale: str = 'auto') -> None:
         ...
     def __repr__(self) -> str:
         ...

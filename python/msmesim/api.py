@@ -11,7 +11,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _workbook
 from ._common import ProgressArg, ResultBase, check_int, columns_frame, progress_callback
 from ._errors import invalid
 from ._files import atomic_path
@@ -68,8 +68,10 @@ def load_population_csv(
     *,
     cooperatives: str | os.PathLike[str] | None = None,
     memberships: str | os.PathLike[str] | None = None,
+    csv_locale: str = "auto",
 ) -> _core.Population:
-    """Read firms from a CSV registry extract (columns in docs/data.md).
+    """Read firms from a registry extract: a CSV file or an ``.xlsx``
+    workbook (columns in docs/data.md).
 
     ``regime`` is the size-class regime of the file's ``size_class`` column
     (``law20_2008`` or ``pp7_2021``), also used to classify rows without one.
@@ -78,12 +80,25 @@ def load_population_csv(
     memberships from ``memberships`` (as written by
     ``Population.memberships_to_csv``) or, without it, from the firm file's
     ``cooperative`` column.
+
+    ``csv_locale`` says how CSV files write fields and numbers: ``auto``
+    (detected from each file's header row), ``en`` (commas, ``1234.5``) or
+    ``id`` (semicolons, ``1.234,5``, as a spreadsheet in an Indonesian locale
+    exports). A workbook's sheet is named after ``#``
+    (``register.xlsx#koperasi``; the first sheet without one); its errors name
+    the sheet, row and cell (:class:`SpreadsheetError`).
     """
-    return _core.Population.from_csv(
-        os.fspath(path), name, regime,
-        cooperatives=None if cooperatives is None else os.fspath(cooperatives),
-        memberships=None if memberships is None else os.fspath(memberships),
-    )
+    if csv_locale not in ("auto", "en", "id"):
+        raise invalid("csv_locale", csv_locale,
+                      "auto (detected from the header row), en (commas, 1234.5) or id (semicolons, 1.234,5)")
+    paths = [os.fspath(path)] + [None if p is None else os.fspath(p) for p in (cooperatives, memberships)]
+    if not name and _workbook.is_workbook(paths[0]):
+        name = Path(_workbook.split_sheet(paths[0])[0]).stem
+    with _workbook.as_csv(*paths, csv_locale=csv_locale) as (readable, _):
+        firms_path, coops_path, members_path = readable
+        return _core.Population.from_csv(
+            firms_path or "", name, regime, cooperatives=coops_path, memberships=members_path,
+            csv_locale=csv_locale)
 
 
 def population_frame(population: _core.Population) -> pd.DataFrame:

@@ -80,12 +80,17 @@ def _population_options(r: argparse.ArgumentParser) -> None:
     r.add_argument("--region", action="append", default=None, metavar="KECAMATAN",
                    help="simulate only these kecamatan (repeatable); firms keep their share of --firms")
     r.add_argument("--population-csv", default=None, metavar="FILE",
-                   help="use firms from a CSV registry extract instead of the synthetic Bogor population")
+                   help="use firms from a registry extract (CSV, or an .xlsx workbook: FILE.xlsx or "
+                        "FILE.xlsx#SHEET) instead of the synthetic Bogor population")
     r.add_argument("--cooperatives-csv", default=None, metavar="FILE",
                    help="with --population-csv: the registry's cooperatives (format in docs/data.md)")
     r.add_argument("--memberships-csv", default=None, metavar="FILE",
                    help="with --cooperatives-csv: the firms' memberships (default: the firm file's cooperative "
                         "column)")
+    r.add_argument("--csv-locale", choices=("auto", "en", "id"), default="auto",
+                   help="how the CSV files write fields and numbers: auto (default: detected from each file's "
+                        "header row), en (commas, 1234.5) or id (semicolons, 1.234,5, as a spreadsheet in an "
+                        "Indonesian locale exports)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -257,7 +262,8 @@ def _population(args: argparse.Namespace, f: _core.ScenarioFile) -> _core.Popula
                           "a registry file or the synthetic population (--firms, --region), not both")
         if memberships_csv and not cooperatives_csv:
             raise invalid("--memberships-csv", memberships_csv, "a memberships file with --cooperatives-csv")
-        return load_population_csv(population_csv, cooperatives=cooperatives_csv, memberships=memberships_csv)
+        return load_population_csv(population_csv, cooperatives=cooperatives_csv, memberships=memberships_csv,
+                                   csv_locale=args.csv_locale)
     if cooperatives_csv or memberships_csv:
         option = "--cooperatives-csv" if cooperatives_csv else "--memberships-csv"
         raise invalid(option, cooperatives_csv or memberships_csv,
@@ -268,6 +274,8 @@ def _population(args: argparse.Namespace, f: _core.ScenarioFile) -> _core.Popula
         if given:
             raise invalid(*given[0], "a synthetic population; the scenario file reads the registry "
                                      f"{source.firms_csv!r} (population.firms_csv)")
+        if args.csv_locale != "auto":
+            source.csv_locale = args.csv_locale
         return scenarios.population_of(f, threads=args.threads)
     if args.firms is not None:
         _core.require_memory("--firms", args.firms)

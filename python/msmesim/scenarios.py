@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Union
 
-from . import _core
+from . import _core, _workbook
 from ._common import PRESET_FIRMS, ProgressArg, check_int
 from ._errors import invalid
 from .api import Result, run
@@ -179,7 +179,7 @@ def check_population(scenario_file: _core.ScenarioFile) -> None:
         base = base_dir(scenario_file)
         for key in ("firms_csv", "cooperatives_csv", "memberships_csv"):
             given = getattr(src, key)
-            if given and not os.path.isfile(os.path.join(base, given)):
+            if given and not os.path.isfile(os.path.join(base, _workbook.split_sheet(given)[0])):
                 raise scenario_error(scenario_file, f"population.{key}", repr(given),
                                      "an existing file (relative to the scenario file)")
         return
@@ -195,9 +195,22 @@ def population_of(scenario_file: _core.ScenarioFile, threads: int = 0) -> _core.
     file's directory, burnt in under the file's scenario parameters; errors
     on population.* name the file and line."""
     check_population(scenario_file)
+    source, base = scenario_file.population, base_dir(scenario_file)
+    keys = ("firms_csv", "cooperatives_csv", "memberships_csv")
     try:
-        return make_population(scenario_file.population, base_dir(scenario_file), threads,
-                               scenario_file.scenario.params)
+        if not any(_workbook.is_workbook(getattr(source, k)) for k in keys if getattr(source, k)):
+            return make_population(source, base, threads, scenario_file.scenario.params)
+        # Workbooks are read through temporary CSV files (errors name their sheets).
+        given = [getattr(source, k) or None for k in keys]
+        paths = [None if p is None else os.path.join(base, p) for p in given]
+        with _workbook.as_csv(*paths, csv_locale=source.csv_locale) as (readable, _):
+            copy = _core.PopulationSource(**{k: getattr(source, k) for k in (
+                "preset", "firms", "seed", "regime", "burn_in_months", "csv_locale")})
+            for key, path in zip(keys, readable):
+                setattr(copy, key, path or "")
+            population = make_population(copy, "", threads, scenario_file.scenario.params)
+        population.name = Path(_workbook.split_sheet(source.firms_csv)[0]).stem
+        return population
     except _core.InvalidArgumentError as exc:
         field = getattr(exc, "field", "")
         if not field.startswith("population."):

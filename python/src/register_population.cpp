@@ -106,20 +106,24 @@ void register_population(py::module_& m) {
       .def_static(
           "from_csv",
           [](const std::string& path, const std::string& name, const std::string& regime,
-             const std::optional<std::string>& cooperatives, const std::optional<std::string>& memberships) {
+             const std::optional<std::string>& cooperatives, const std::optional<std::string>& memberships,
+             const std::string& csv_locale) {
             const auto r = class_regime_from_string(regime, "regime");
+            const auto locale = parse_csv_locale(csv_locale, "csv_locale");
             if (memberships && !cooperatives)
               throw InvalidArgument("memberships", *memberships,
                                     "a memberships file only together with a cooperatives file (cooperatives=...)");
             py::gil_scoped_release release;
-            if (cooperatives) return load_population_csv(path, name, r, *cooperatives, memberships.value_or(""));
-            return load_population_csv(path, name, r);
+            if (cooperatives)
+              return load_population_csv(path, name, r, *cooperatives, memberships.value_or(""), locale);
+            return load_population_csv(path, name, r, locale);
           },
           py::arg("path"), py::arg("name") = "", py::arg("regime") = "law20_2008", py::kw_only(),
-          py::arg("cooperatives") = py::none(), py::arg("memberships") = py::none(),
+          py::arg("cooperatives") = py::none(), py::arg("memberships") = py::none(), py::arg("csv_locale") = "auto",
           "Read firms from a CSV file (columns in docs/data.md); `regime` is that of its size_class column. With "
           "`cooperatives`, the population's cooperatives come from that file and the memberships from "
-          "`memberships` (or, without it, from the firm file's cooperative column).")
+          "`memberships` (or, without it, from the firm file's cooperative column). `csv_locale`: 'auto' (detected "
+          "from each file's header row), 'en' (commas, 1234.5) or 'id' (semicolons, 1.234,5).")
       .def("to_csv", &save_population_csv, py::arg("path"), py::call_guard<py::gil_scoped_release>(),
            "Write the firms in the format from_csv reads (cooperative ids as in cooperatives_to_csv).")
       .def("cooperatives_to_csv", &save_cooperatives_csv, py::arg("path"), py::call_guard<py::gil_scoped_release>(),

@@ -47,15 +47,17 @@ void register_scenario_file(py::module_& m) {
                                "registry files ([population] of a scenario file).")
       .def(py::init([](std::string preset, std::int64_t firms, std::uint64_t seed, std::string firms_csv,
                        std::string cooperatives_csv, std::string memberships_csv, std::string regime,
-                       std::int64_t burn_in_months) {
+                       std::int64_t burn_in_months, std::string csv_locale) {
+             (void)parse_csv_locale(csv_locale, "csv_locale");
              return PopulationSource{std::move(preset),          firms,
                                      seed,                       std::move(firms_csv),
                                      std::move(cooperatives_csv), std::move(memberships_csv),
-                                     std::move(regime),          burn_in_months};
+                                     std::move(regime),          burn_in_months,
+                                     std::move(csv_locale)};
            }),
            py::kw_only(), py::arg("preset") = "bogor", py::arg("firms") = 0, py::arg("seed") = 1,
            py::arg("firms_csv") = "", py::arg("cooperatives_csv") = "", py::arg("memberships_csv") = "",
-           py::arg("regime") = "law20_2008", py::arg("burn_in_months") = -1)
+           py::arg("regime") = "law20_2008", py::arg("burn_in_months") = -1, py::arg("csv_locale") = "auto")
       .def_readwrite("preset", &PopulationSource::preset,
                      "A built-in population ('bogor'), or '' when firms_csv is given.")
       .def_readwrite("firms", &PopulationSource::firms, "Firms to generate (0: the preset's own size).")
@@ -65,6 +67,14 @@ void register_scenario_file(py::module_& m) {
       .def_readwrite("cooperatives_csv", &PopulationSource::cooperatives_csv, "The registry's cooperatives file.")
       .def_readwrite("memberships_csv", &PopulationSource::memberships_csv, "The registry's memberships file.")
       .def_readwrite("regime", &PopulationSource::regime, "Size-class regime of a registry file.")
+      .def_property(
+          "csv_locale", [](const PopulationSource& s) { return s.csv_locale; },
+          [](PopulationSource& s, const std::string& v) {
+            (void)parse_csv_locale(v, "csv_locale");
+            s.csv_locale = v;
+          },
+          "How the registry files write fields and numbers: 'auto' (detected from each file's header row), 'en' "
+          "(commas, 1234.5) or 'id' (semicolons, 1.234,5: a spreadsheet export in an Indonesian locale).")
       .def_readwrite("burn_in_months", &PopulationSource::burn_in_months,
                      "Months of burn-in before the first month (docs/model.md §4); -1: the built-in population's "
                      "own (population.burn_in_months), and none for a registry file.")
@@ -74,7 +84,9 @@ void register_scenario_file(py::module_& m) {
         if (!s.firms_csv.empty())
           return "PopulationSource(firms_csv=" + quoted(s.firms_csv) + ", cooperatives_csv=" +
                  quoted(s.cooperatives_csv) + ", memberships_csv=" + quoted(s.memberships_csv) +
-                 ", regime=" + quoted(s.regime) + ", burn_in_months=" + std::to_string(s.burn_in_months) + ")";
+                 ", regime=" + quoted(s.regime) +
+                 (s.csv_locale == "auto" ? std::string() : ", csv_locale=" + quoted(s.csv_locale)) +
+                 ", burn_in_months=" + std::to_string(s.burn_in_months) + ")";
         return "PopulationSource(preset=" + quoted(s.preset) + ", firms=" + std::to_string(s.firms) +
                ", seed=" + std::to_string(s.seed) + ", burn_in_months=" + std::to_string(s.burn_in_months) + ")";
       });

@@ -54,8 +54,9 @@ struct CoopIds {
 
 // Reads the cooperatives file into pop.cooperatives; regions are matched by
 // name against the firms' regions.
-CoopIds read_cooperatives(const std::string& path, Population& pop) {
-  auto records = csv::read_csv(path);
+CoopIds read_cooperatives(const std::string& path, Population& pop, CsvLocale locale) {
+  const csv::Document doc = csv::read_csv(path, locale);
+  const auto& records = doc.records;
   if (records.empty()) throw ParseError(path, 1, "(header)", "an empty file", "a header row naming the columns");
   const auto& header = records.front();
   const std::vector<int> index = csv::map_header(path, header, kCoopCols);
@@ -75,7 +76,7 @@ CoopIds read_cooperatives(const std::string& path, Population& pop) {
   for (std::size_t c = 0; c < n; ++c) {
     const csv::Record& rec = records[c + 1];
     csv::check_field_count(path, rec, header);
-    csv::Reader rd{path, rec, index, kCoopCols};
+    csv::Reader rd{path, rec, index, kCoopCols, doc.locale};
     const std::int64_t id = rd.integer(k_id, 0, kMaxId, 0, "a whole number >= 0, each id once");
     auto [it, fresh] = ids.index.emplace(id, std::pair{static_cast<std::int32_t>(c), rec.line});
     if (!fresh)
@@ -156,8 +157,10 @@ CoopIds read_cooperatives(const std::string& path, Population& pop) {
 }
 
 // Memberships from a memberships file (firm row, cooperative id).
-void read_memberships(const std::string& path, const CoopIds& ids, const std::string& firm_path, Population& pop) {
-  auto records = csv::read_csv(path);
+void read_memberships(const std::string& path, const CoopIds& ids, const std::string& firm_path, Population& pop,
+                      CsvLocale locale) {
+  const csv::Document doc = csv::read_csv(path, locale);
+  const auto& records = doc.records;
   if (records.empty()) throw ParseError(path, 1, "(header)", "an empty file", "a header row naming the columns");
   const auto& header = records.front();
   const std::vector<int> index = csv::map_header(path, header, kMemberCols);
@@ -166,7 +169,7 @@ void read_memberships(const std::string& path, const CoopIds& ids, const std::st
   for (std::size_t k = 1; k < records.size(); ++k) {
     const csv::Record& rec = records[k];
     csv::check_field_count(path, rec, header);
-    csv::Reader rd{path, rec, index, kMemberCols};
+    csv::Reader rd{path, rec, index, kMemberCols, doc.locale};
     const std::int64_t firm = rd.integer(m_firm, 0, kMaxId, 0, "a firm row >= 0 (0-based data row of the firm file)");
     if (firm >= static_cast<std::int64_t>(firms))
       rd.fail(m_firm, rd.text(m_firm),
@@ -186,16 +189,17 @@ void read_memberships(const std::string& path, const CoopIds& ids, const std::st
 }  // namespace
 
 Population load_population_csv(const std::string& path, std::string_view name, ClassRegime regime,
-                               const std::string& cooperatives_path, const std::string& memberships_path) {
+                               const std::string& cooperatives_path, const std::string& memberships_path,
+                               CsvLocale locale) {
   std::vector<csv::CoopRef> refs;
-  Population pop = csv::read_firms(path, name, regime, &refs);
-  const CoopIds ids = read_cooperatives(cooperatives_path, pop);
+  Population pop = csv::read_firms(path, name, regime, &refs, locale);
+  const CoopIds ids = read_cooperatives(cooperatives_path, pop, locale);
   for (const auto& ref : refs)
     if (!ids.contains(ref.id)) throw ParseError(path, ref.line, "cooperative", ref.text, ids.allowed());
   if (memberships_path.empty()) {
     for (const auto& ref : refs) pop.cooperative[ref.firm] = ids.at(ref.id);
   } else {
-    read_memberships(memberships_path, ids, path, pop);
+    read_memberships(memberships_path, ids, path, pop, locale);
     // The firm file may repeat the memberships, but not contradict them.
     for (const auto& ref : refs) {
       const std::int32_t c = pop.cooperative[ref.firm];

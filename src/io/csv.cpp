@@ -26,10 +26,93 @@ std::string read_file(const std::string& path) {
   return buf.str();
 }
 
-std::vector<Record> read_csv(const std::string& path) {
+namespace {
+
+// The convention of a file whose first record starts at text[i]: semicolons
+// outside quotes and no comma there mark a spreadsheet export in an
+// Indonesian locale.
+CsvLocale detect_locale(const std::string& text, std::size_t i) {
+  bool in_quotes = false;
+  std::size_t commas = 0, semicolons = 0;
+  for (; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (ch == '"') in_quotes = !in_quotes;  // (a doubled quote toggles twice)
+    if (in_quotes) continue;
+    if (ch == '\n') break;
+    commas += ch == ',';
+    semicolons += ch == ';';
+  }
+  return semicolons > 0 && commas == 0 ? CsvLocale::id : CsvLocale::en;
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+}
+
+// A number written in the Indonesian convention (1.234.567,89; -0,5;
+// 1,5E+06) in the form from_chars reads, or "" when it is not one.
+std::string plain_number(std::string_view v) {
+  std::string out;
+  if (!v.empty() && (v.front() == '-' || v.front() == '+')) {
+    if (v.front() == '-') out += '-';
+    v.remove_prefix(1);
+  }
+  std::string_view exponent;
+  if (const auto e = v.find_first_of("eE"); e != std::string_view::npos) {
+    exponent = v.substr(e);
+    v = v.substr(0, e);
+    std::string_view digits = exponent.substr(1);
+    if (!digits.empty() && (digits.front() == '-' || digits.front() == '+')) digits.remove_prefix(1);
+    if (!all_digits(digits)) return "";
+  }
+  std::string_view whole = v, fraction;
+  bool has_fraction = false;
+  if (const auto c = v.find(','); c != std::string_view::npos) {
+    whole = v.substr(0, c);
+    fraction = v.substr(c + 1);
+    has_fraction = true;
+    if (!all_digits(fraction)) return "";
+  }
+  // Points only between groups of three digits, the first of one to three.
+  std::size_t group = 0;
+  for (std::size_t start = 0;; ++group) {
+    const auto dot = whole.find('.', start);
+    const std::string_view part = whole.substr(start, dot == std::string_view::npos ? whole.npos : dot - start);
+    if (!all_digits(part) || (group == 0 && part.size() > 3 && dot != std::string_view::npos) ||
+        (group > 0 && part.size() != 3))
+      return "";
+    out += part;
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  if (has_fraction) {
+    out += '.';
+    out += fraction;
+  }
+  out += exponent;
+  return out;
+}
+
+// What `allowed` means in the file's convention.
+std::string in_locale(const std::string& allowed, CsvLocale locale) {
+  if (locale != CsvLocale::id) return allowed;
+  return allowed +
+         ", written in the Indonesian convention of this file (fields separated by semicolons): a decimal comma "
+         "and points between thousands, as 1.234.567,5";
+}
+
+}  // namespace
+
+Document read_csv(const std::string& path, CsvLocale locale) {
   std::string text = read_file(path);
   std::size_t i = 0;
   if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;  // UTF-8 BOM
+  if (text.compare(0, 4, "PK\x03\x04") == 0)
+    throw ParseError(path, 1, "(file)", "a zip archive, as an .xlsx workbook is",
+                     "a CSV file; msmesim.load_population_csv and the msmesim command read .xlsx workbooks "
+                     "(docs/data.md)");
+  if (locale == CsvLocale::detect) locale = detect_locale(text, i);
+  const char separator = locale == CsvLocale::id ? ';' : ',';
   std::vector<Record> out;
   std::int64_t line = 1;
   Record rec;
@@ -68,7 +151,7 @@ std::vector<Record> read_csv(const std::string& path) {
       in_quotes = true;
       field_started = true;
       any = true;
-    } else if (ch == ',') {
+    } else if (ch == separator) {
       end_field();
       any = true;
     } else if (ch == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
@@ -85,7 +168,7 @@ std::vector<Record> read_csv(const std::string& path) {
   if (in_quotes)
     throw ParseError(path, rec.line, "(record)", "an unterminated quoted field", "a closing double quote");
   if (any || !field.empty()) end_record();
-  return out;
+  return {std::move(out), locale};
 }
 
 std::string trim(std::string s) {
@@ -177,11 +260,12 @@ double Reader::number(int c, double lo, double hi, double fallback, const char* 
     if (cols[static_cast<std::size_t>(c)].required) fail(c, "", "a value (the column is required)");
     return fallback;
   }
-  std::string v = text(c);
+  const std::string written = text(c);
+  const std::string v = locale == CsvLocale::id ? plain_number(written) : written;
   double x = 0;
   auto res = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (res.ec != std::errc() || res.ptr != v.data() + v.size() || !std::isfinite(x) || x < lo || x > hi)
-    fail(c, v, allowed);
+  if (v.empty() || res.ec != std::errc() || res.ptr != v.data() + v.size() || !std::isfinite(x) || x < lo || x > hi)
+    fail(c, written, in_locale(allowed, locale));
   return x;
 }
 
@@ -191,10 +275,12 @@ std::int64_t Reader::integer(int c, std::int64_t lo, std::int64_t hi, std::int64
     if (cols[static_cast<std::size_t>(c)].required) fail(c, "", "a value (the column is required)");
     return fallback;
   }
-  std::string v = text(c);
+  const std::string written = text(c);
+  const std::string v = locale == CsvLocale::id ? plain_number(written) : written;
   std::int64_t x = 0;
   auto res = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (res.ec != std::errc() || res.ptr != v.data() + v.size() || x < lo || x > hi) fail(c, v, allowed);
+  if (v.empty() || res.ec != std::errc() || res.ptr != v.data() + v.size() || x < lo || x > hi)
+    fail(c, written, in_locale(allowed, locale));
   return x;
 }
 
@@ -237,3 +323,26 @@ void write_atomically(const std::string& path, const std::function<void(std::ost
 }
 
 }  // namespace msmesim::detail::csv
+
+namespace msmesim {
+
+std::string_view to_string(CsvLocale locale) {
+  switch (locale) {
+    case CsvLocale::en:
+      return "en";
+    case CsvLocale::id:
+      return "id";
+    case CsvLocale::detect:
+      break;
+  }
+  return "auto";
+}
+
+CsvLocale parse_csv_locale(std::string_view text, std::string_view field) {
+  for (const CsvLocale l : {CsvLocale::detect, CsvLocale::en, CsvLocale::id})
+    if (text == to_string(l)) return l;
+  throw InvalidArgument(std::string(field), std::string(text),
+                        "auto (detected from the header row), en (commas, 1234.5) or id (semicolons, 1.234,5)");
+}
+
+}  // namespace msmesim

@@ -22,10 +22,19 @@ struct Record {
   std::vector<std::string> fields;
 };
 
+/// The records of a file and the convention they were read in (never
+/// CsvLocale::detect).
+struct Document {
+  std::vector<Record> records;
+  CsvLocale locale = CsvLocale::en;
+};
+
 /// Reads every non-blank record of `path` (a UTF-8 BOM is skipped; CRLF is
-/// accepted). Throws IoError if the file cannot be opened and ParseError for
+/// accepted), with fields separated as `locale` says (detect: semicolons
+/// when the first record has a semicolon outside quotes and no comma, else
+/// commas). Throws IoError if the file cannot be opened and ParseError for
 /// an unterminated quoted field.
-std::vector<Record> read_csv(const std::string& path);
+Document read_csv(const std::string& path, CsvLocale locale = CsvLocale::detect);
 
 /// `s` without leading and trailing white space.
 std::string trim(std::string s);
@@ -60,6 +69,8 @@ struct Reader {
   const Record& rec;
   const std::vector<int>& index;
   std::span<const ColumnDef> cols;
+  /// How numbers are written (CsvLocale::id: 1.234,5).
+  CsvLocale locale = CsvLocale::en;
 
   const std::string* raw(int c) const;
   [[noreturn]] void fail(int c, const std::string& value, const std::string& allowed) const;
@@ -68,7 +79,8 @@ struct Reader {
   /// The trimmed field; blank in a required column is an error.
   std::string text(int c) const;
   /// A finite number in [lo, hi]; `fallback` when blank or absent (an error
-  /// for a required column).
+  /// for a required column). In CsvLocale::id a decimal comma, and points
+  /// between groups of three digits.
   double number(int c, double lo, double hi, double fallback, const char* allowed) const;
   /// A whole number in [lo, hi]; `fallback` when blank or absent.
   std::int64_t integer(int c, std::int64_t lo, std::int64_t hi, std::int64_t fallback, const char* allowed) const;
@@ -99,6 +111,6 @@ struct CoopRef {
 /// cooperative ids the file gives (other than -1 or empty) are appended to
 /// it, in firm order; without, such an id is a ParseError.
 Population read_firms(const std::string& path, std::string_view name, ClassRegime regime,
-                      std::vector<CoopRef>* refs);
+                      std::vector<CoopRef>* refs, CsvLocale locale = CsvLocale::detect);
 
 }  // namespace msmesim::detail::csv

@@ -41,8 +41,9 @@ constexpr csv::ColumnDef kCols[c_count] = {
 }  // namespace
 
 Population detail::csv::read_firms(const std::string& path, std::string_view name, ClassRegime regime,
-                                   std::vector<CoopRef>* refs) {
-  auto records = csv::read_csv(path);
+                                   std::vector<CoopRef>* refs, CsvLocale locale) {
+  const csv::Document doc = csv::read_csv(path, locale);
+  const auto& records = doc.records;
   if (records.empty()) throw ParseError(path, 1, "(header)", "an empty file", "a header row naming the columns");
   const auto& header = records.front();
   const std::vector<int> index = csv::map_header(path, header, kCols);
@@ -57,7 +58,7 @@ Population detail::csv::read_firms(const std::string& path, std::string_view nam
   for (std::size_t r = 0; r < n; ++r) {
     const csv::Record& rec = records[r + 1];
     csv::check_field_count(path, rec, header);
-    csv::Reader rd{path, rec, index, kCols};
+    csv::Reader rd{path, rec, index, kCols, doc.locale};
     const std::string region = rd.text(c_region);
     const std::string sector = rd.text(c_sector);
     auto [rit, rnew] = region_ids.emplace(region, pop.region_names.size());
@@ -171,8 +172,9 @@ Population detail::csv::read_firms(const std::string& path, std::string_view nam
   return pop;
 }
 
-Population load_population_csv(const std::string& path, std::string_view name, ClassRegime regime) {
-  Population pop = csv::read_firms(path, name, regime, nullptr);
+Population load_population_csv(const std::string& path, std::string_view name, ClassRegime regime,
+                               CsvLocale locale) {
+  Population pop = csv::read_firms(path, name, regime, nullptr, locale);
   pop.validate();
   return pop;
 }

@@ -461,7 +461,8 @@ namespace {
 void read_population(const Reader& r, const toml::table& t, PopulationSource& p) {
   const std::string path = "population";
   r.only(t, path,
-         {"preset", "firms", "seed", "firms_csv", "cooperatives_csv", "memberships_csv", "regime", "burn_in_months"});
+         {"preset", "firms", "seed", "firms_csv", "cooperatives_csv", "memberships_csv", "regime", "csv_locale",
+          "burn_in_months"});
   r.option(t, "population.burn_in_months", p.burn_in_months);
   r.text(t, path, "preset", p.preset);
   r.option(t, "population.firms", p.firms);
@@ -472,6 +473,7 @@ void read_population(const Reader& r, const toml::table& t, PopulationSource& p)
   r.text(t, path, "cooperatives_csv", p.cooperatives_csv);
   r.text(t, path, "memberships_csv", p.memberships_csv);
   r.text(t, path, "regime", p.regime);
+  r.text(t, path, "csv_locale", p.csv_locale);
   if (t.get("firms_csv") != nullptr && t.get("preset") == nullptr) p.preset.clear();
   if (const toml::node* n = t.get("preset")) {
     if (p.preset != "bogor" && p.preset != "banjarbaru")
@@ -479,6 +481,10 @@ void read_population(const Reader& r, const toml::table& t, PopulationSource& p)
     if (!p.firms_csv.empty()) r.fail(*n, "population.preset", "no preset when firms_csv is given");
   }
   if (const toml::node* n = t.get("regime")) (void)r.name(*n, "population.regime", class_regime_from_string);
+  if (const toml::node* n = t.get("csv_locale")) {
+    (void)r.name(*n, "population.csv_locale", [](std::string_view s, std::string_view f) { return parse_csv_locale(s, f); });
+    if (p.firms_csv.empty()) r.fail(*n, "population.csv_locale", "a convention only together with firms_csv");
+  }
   if (const toml::node* n = t.get("cooperatives_csv"))
     if (p.firms_csv.empty()) r.fail(*n, "population.cooperatives_csv", "a file only together with firms_csv");
   if (const toml::node* n = t.get("memberships_csv"))
@@ -1005,6 +1011,7 @@ std::string to_toml(const ScenarioFile& f) {
   if (!f.population.firms_csv.empty()) {
     pop.insert("firms_csv", f.population.firms_csv);
     pop.insert("regime", f.population.regime);
+    if (f.population.csv_locale != "auto") pop.insert("csv_locale", f.population.csv_locale);
   }
   if (!f.population.cooperatives_csv.empty()) pop.insert("cooperatives_csv", f.population.cooperatives_csv);
   if (!f.population.memberships_csv.empty()) pop.insert("memberships_csv", f.population.memberships_csv);
@@ -1167,11 +1174,13 @@ Population make_population(const PopulationSource& source, const std::string& ba
   };
   if (!source.firms_csv.empty()) {
     const auto regime = class_regime_from_string(source.regime, "population.regime");
+    const auto locale = parse_csv_locale(source.csv_locale, "population.csv_locale");
     const std::string name = std::filesystem::path(source.firms_csv).stem().string();
     Population pop = source.cooperatives_csv.empty()
-                         ? load_population_csv(resolve(source.firms_csv), name, regime)
+                         ? load_population_csv(resolve(source.firms_csv), name, regime, locale)
                          : load_population_csv(resolve(source.firms_csv), name, regime,
-                                               resolve(source.cooperatives_csv), resolve(source.memberships_csv));
+                                               resolve(source.cooperatives_csv), resolve(source.memberships_csv),
+                                               locale);
     // A registry is the state as recorded unless a burn-in is asked for.
     if (source.burn_in_months > 0) burn_in(pop, params, static_cast<int>(source.burn_in_months), source.seed, threads);
     return pop;

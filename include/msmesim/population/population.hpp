@@ -270,19 +270,33 @@ void burn_in(Population& pop, const FirmParams& params, int months, std::uint64_
 /// estimated from its firms) from which entrants are drawn.
 PopulationSpec estimate_entry_spec(const Population& pop);
 
+/// How a CSV file writes its fields and numbers (docs/data.md, "Spreadsheet
+/// exports"): `en` separates fields with commas and writes 1234.5; `id`, as
+/// a spreadsheet in an Indonesian locale exports, separates fields with
+/// semicolons and writes 1.234,5 (a decimal comma, points between thousands);
+/// `detect` takes `id` when the header row is separated by semicolons, `en`
+/// otherwise.
+enum class CsvLocale : std::uint8_t { detect = 0, en = 1, id = 2 };
+/// "auto", "en" or "id".
+std::string_view to_string(CsvLocale locale);
+/// The locale named by `text` ("auto", "en" or "id"); InvalidArgument naming
+/// `field` otherwise.
+CsvLocale parse_csv_locale(std::string_view text, std::string_view field = "csv_locale");
+
 /// Reads firms from a CSV file whose columns are documented in docs/data.md.
 /// `regime` is the regime of the file's size_class column (and the one used
 /// to classify firms whose size_class is empty). Errors name the file, line,
 /// column and value.
 Population load_population_csv(const std::string& path, std::string_view name = "",
-                               ClassRegime regime = ClassRegime::law20_2008);
+                               ClassRegime regime = ClassRegime::law20_2008, CsvLocale locale = CsvLocale::detect);
 /// As above, with the population's cooperatives read from `cooperatives_path`
 /// and, when `memberships_path` is not empty, the firms' memberships from that
 /// file (otherwise from the firm file's `cooperative` column). Columns are in
 /// docs/data.md; a membership naming a cooperative the file does not define is
 /// an error naming file, line, column and value.
 Population load_population_csv(const std::string& path, std::string_view name, ClassRegime regime,
-                               const std::string& cooperatives_path, const std::string& memberships_path = "");
+                               const std::string& cooperatives_path, const std::string& memberships_path = "",
+                               CsvLocale locale = CsvLocale::detect);
 /// Writes a population in the format load_population_csv reads (the firms'
 /// `cooperative` column holds cooperative ids as in save_cooperatives_csv).
 void save_population_csv(const Population& pop, const std::string& path);

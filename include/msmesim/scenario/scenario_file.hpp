@@ -40,6 +40,10 @@ struct PopulationSource {
   /// Months of burn-in (docs/model.md §4): -1 the built-in population's own
   /// (a registry file is not burnt in unless a number is given).
   std::int64_t burn_in_months = -1;
+  /// How the registry files write fields and numbers: "auto" (detected from
+  /// each file's header row), "en" (commas, 1234.5) or "id" (semicolons,
+  /// 1.234,5: a spreadsheet export in an Indonesian locale).
+  std::string csv_locale = "auto";
 };
 
 /// What a run writes.

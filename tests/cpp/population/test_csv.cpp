@@ -4,11 +4,13 @@
 #include <msmesim/msmesim.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <string>
+#include <tuple>
 
 #include "support.hpp"
 
@@ -249,6 +251,126 @@ TEST(PopulationCsv, AcceptsBomCrlfAndIgnoresXPrefixedColumns) {
   EXPECT_EQ(pop.registered[0], 0);
   EXPECT_EQ(pop.registered[1], 1);
   EXPECT_EQ(pop.workers[1], 2);
+}
+
+// `en_csv` (commas, 1234.5) rewritten as a spreadsheet in an Indonesian
+// locale exports it: semicolons, decimal commas and points between
+// thousands (1.234.567,5).
+std::string indonesian(const std::string& en_csv) {
+  std::string out, field;
+  bool quoted = false, was_quoted = false;
+  auto end_field = [&] {
+    double x = 0;
+    const auto res = std::from_chars(field.data(), field.data() + field.size(), x);
+    std::string f = field;
+    if (!was_quoted && !field.empty() && res.ec == std::errc() && res.ptr == field.data() + field.size()) {
+      const auto exp = f.find_first_of("eE");
+      std::string mantissa = f.substr(0, exp), tail = exp == std::string::npos ? "" : f.substr(exp);
+      const std::string sign = !mantissa.empty() && mantissa[0] == '-' ? "-" : "";
+      if (!sign.empty()) mantissa.erase(0, 1);
+      const auto dot = mantissa.find('.');
+      std::string whole = mantissa.substr(0, dot), frac = dot == std::string::npos ? "" : mantissa.substr(dot + 1);
+      for (int k = static_cast<int>(whole.size()) - 3; k > 0; k -= 3) whole.insert(static_cast<std::size_t>(k), ".");
+      f = sign + whole + (frac.empty() ? "" : "," + frac) + tail;
+    } else if (was_quoted || f.find(';') != std::string::npos) {
+      std::string q = "\"";
+      for (char ch : f) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+      f = q + "\"";
+    }
+    out += f;
+    field.clear();
+    was_quoted = false;
+  };
+  for (std::size_t i = 0; i < en_csv.size(); ++i) {
+    const char ch = en_csv[i];
+    if (quoted) {
+      if (ch == '"' && i + 1 < en_csv.size() && en_csv[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (ch == '"') {
+        quoted = false;
+      } else {
+        field += ch;
+      }
+    } else if (ch == '"') {
+      quoted = was_quoted = true;
+    } else if (ch == ',') {
+      end_field();
+      out += ';';
+    } else if (ch == '\n') {
+      end_field();
+      out += "\r\n";  // as spreadsheets write
+    } else {
+      field += ch;
+    }
+  }
+  return out;
+}
+
+TEST(PopulationCsv, IndonesianSpreadsheetExportsGiveTheSamePopulationDetectedOrNamed) {
+  const auto dir = test::test_temp_dir();
+  const Population pop = generate_population(presets::bogor_population_spec(2000), 4);
+  const SavedTrio en = save_trio(pop, dir);
+  const std::string firms_text = indonesian(read_text(en.firms));
+  ASSERT_NE(firms_text.find(';'), std::string::npos);
+  ASSERT_NE(firms_text.find(','), std::string::npos) << "decimal commas";
+  const std::string firms = write_file(dir, "id_firms.csv", "\xEF\xBB\xBF" + firms_text);
+  const std::string coops = write_file(dir, "id_coops.csv", indonesian(read_text(en.cooperatives)));
+  const std::string members = write_file(dir, "id_members.csv", indonesian(read_text(en.memberships)));
+  const Population plain = load_population_csv(en.firms, "r", ClassRegime::law20_2008, en.cooperatives, en.memberships);
+  for (const CsvLocale locale : {CsvLocale::detect, CsvLocale::id}) {
+    const Population back = load_population_csv(firms, "r", ClassRegime::law20_2008, coops, members, locale);
+    expect_same_firms(plain, back);
+    test::expect_same_cooperatives(plain, back);
+    EXPECT_EQ(back.cooperative, plain.cooperative);
+  }
+  // Without cooperatives too (the three-argument loader), an English file
+  // named as one.
+  Population alone = pop;
+  alone.cooperatives = Cooperatives{};
+  std::fill(alone.cooperative.begin(), alone.cooperative.end(), -1);
+  const std::string alone_en = (dir / "alone.csv").string();
+  save_population_csv(alone, alone_en);
+  const std::string alone_id = write_file(dir, "alone_id.csv", indonesian(read_text(alone_en)));
+  expect_same_firms(load_population_csv(alone_en, "r", ClassRegime::law20_2008, CsvLocale::en),
+                    load_population_csv(alone_id, "r", ClassRegime::law20_2008));
+  // Read in the wrong convention, the file is refused with a reason.
+  EXPECT_THROW((void)load_population_csv(firms, "r", ClassRegime::law20_2008, CsvLocale::en), ParseError);
+}
+
+TEST(PopulationCsvErrors, IndonesianNumbersOutsideTheConventionNameIt) {
+  const auto dir = test::test_temp_dir();
+  const std::string header = "region;sector;workers;revenue_rp_month;assets_rp\n";
+  const Population ok = load_population_csv(
+      write_file(dir, "ok.csv", header + "a;trade;2;1.234.567,5;1,5E+07\nb;food;1.200;12;-0\n"));
+  ASSERT_EQ(ok.size(), 2u);
+  EXPECT_EQ(ok.revenue_rp_month[0], 1234567.5);
+  EXPECT_EQ(ok.assets_rp[0], 1.5e7);
+  EXPECT_EQ(ok.workers[1], 1200);
+  for (const auto& [row, column, value] :
+       {std::tuple{"a;trade;1,5;5000000;1\n", "workers", "1,5"}, std::tuple{"a;trade;2;5000000.5;1\n", "revenue_rp_month", "5000000.5"},
+        std::tuple{"a;trade;2;12.34;1\n", "revenue_rp_month", "12.34"}, std::tuple{"a;trade;2;1.2345;1\n", "revenue_rp_month", "1.2345"},
+        std::tuple{"a;trade;2;1,2,3;1\n", "revenue_rp_month", "1,2,3"}, std::tuple{"a;trade;2;5;1,5e\n", "assets_rp", "1,5e"}}) {
+    const ParseError e = parse_error(write_file(dir, "bad.csv", header + row));
+    EXPECT_EQ(e.line(), 2) << row;
+    EXPECT_EQ(e.column(), column) << row;
+    EXPECT_EQ(e.value(), value) << row;
+    EXPECT_NE(e.allowed().find("Indonesian convention"), std::string::npos) << e.allowed();
+  }
+  // An English file's message says nothing of conventions.
+  const ParseError en = parse_error(write_file(dir, "en.csv", std::string(kHeader) + "a,trade,2,x,1\n"));
+  EXPECT_EQ(en.allowed().find("convention"), std::string::npos) << en.allowed();
+}
+
+TEST(PopulationCsvErrors, AWorkbookIsNamedAsOne) {
+  const auto dir = test::test_temp_dir();
+  const ParseError e = parse_error(write_file(dir, "register.xlsx", std::string("PK\x03\x04", 4) + "rest of a zip"));
+  EXPECT_EQ(e.line(), 1);
+  EXPECT_NE(e.value().find(".xlsx"), std::string::npos) << e.value();
+  EXPECT_NE(e.allowed().find("load_population_csv"), std::string::npos) << e.allowed();
+  EXPECT_EQ(parse_csv_locale("id"), CsvLocale::id);
+  EXPECT_EQ(to_string(CsvLocale::detect), "auto");
+  EXPECT_THROW((void)parse_csv_locale("de"), InvalidArgument);
 }
 
 TEST(PopulationCsvErrors, NonNumericWorkers) {
