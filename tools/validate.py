@@ -26,7 +26,9 @@ def bogor(firms: int, seed: int, threads: int) -> list[tuple[str, str, str]]:
     file.population.firms = firms
     file.population.seed = seed
     population = ms.make_population(file.population, threads=threads, params=file.scenario.params)
-    shock = file.scenario
+    # Budgets scaled with the firms, as msmesim run --firms does.
+    shock = ms.scenarios.scale_programmes(file.scenario, population.size / ms.presets.BOGOR_FIRMS) \
+        if population.size != ms.presets.BOGOR_FIRMS else file.scenario
     calm = ms.preset("bogor-covid19").scenario
     calm.shocks = []
     calm.restrictions = []

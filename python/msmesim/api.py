@@ -40,9 +40,23 @@ RESULT_TABLES: dict[str, str] = {
 _FILE_OF = {"cooperatives_monthly": "cooperatives", "programmes_monthly": "programmes"}
 
 
-def output_file_of(table: str) -> str:
-    """The CSV file :func:`write_outputs` writes the run table ``table`` to."""
-    return f"{_FILE_OF.get(table, table)}.csv"
+def output_file_of(table: str, format: str = "csv") -> str:
+    """The file :func:`write_outputs` writes the run table ``table`` to (``format``: csv or parquet)."""
+    return f"{_FILE_OF.get(table, table)}.{format}"
+
+
+#: The formats :func:`write_outputs` writes.
+OUTPUT_FORMATS = ("csv", "parquet")
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path, meta: dict[str, Any]) -> None:
+    """``frame`` as Parquet with the run's metadata (JSON) under the schema key ``msmesim``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"msmesim": json.dumps(meta).encode()})
+    pq.write_table(table, path)
 _GROUP_NAMES = {"by_sector": "sector", "by_class": "size_class", "by_region": "region",
                 "cooperatives_by_type": "type", "cooperatives_by_region": "region"}
 _COOP_TABLES = ("cooperatives_monthly", "cooperatives_by_type", "cooperatives_by_region")
@@ -537,6 +551,11 @@ class Result(ResultBase):
         and panel.csv when the run kept a panel) in long form."""
         return write_outputs([self], directory, microdata=microdata)
 
+    def to_parquet(self, directory: str | os.PathLike[str], microdata: bool = False) -> list[Path]:
+        """As :meth:`to_csv`, as Parquet files with the run's metadata in each
+        (see :func:`write_outputs`; needs pyarrow)."""
+        return write_outputs([self], directory, microdata=microdata, format="parquet")
+
     def __repr__(self) -> str:
         return (
             f"<msmesim.Result scenario={self.scenario!r} months={self.months} "
@@ -606,7 +625,7 @@ def _panel_months(panel_months: Any) -> list[int]:
 
 
 def write_outputs(results: list[Result], directory: str | os.PathLike[str], microdata: bool = False,
-                  cooperative_panel: bool = False) -> list[Path]:
+                  cooperative_panel: bool = False, format: str = "csv") -> list[Path]:
     """Write results in long form: monthly.csv, by_sector.csv, by_class.csv,
     by_region.csv, credit_book.csv (and firms.csv with ``microdata``, and
     panel.csv for runs that kept a panel), for populations with
@@ -614,8 +633,21 @@ def write_outputs(results: list[Result], directory: str | os.PathLike[str], micr
     cooperatives_by_region.csv (and cooperatives_panel.csv with
     ``cooperative_panel``, for runs that recorded it), and for scenarios with programmes
     programmes.csv, programme_ledger.csv, programme_payments.csv and programme_awards.csv, each
-    prefixed with the columns scenario and replication. Files are written to a
-    temporary name and renamed into place."""
+    prefixed with the columns scenario and replication, and run.json (the
+    version, and each run's scenario, seed, replication, months and speed).
+    With ``format="parquet"`` the tables are Parquet files instead
+    (monthly.parquet, ...; pyarrow, ``pip install msmesim[parquet]``), typed
+    (categories as dictionaries, months as dates), each carrying run.json's
+    content and its table's name under the schema metadata key ``msmesim``.
+    Files are written to a temporary name and renamed into place."""
+    if format not in OUTPUT_FORMATS:
+        raise invalid("format", format, "csv or parquet")
+    if format == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise invalid("format", format,
+                          "csv, or parquet with pyarrow installed (pip install msmesim[parquet])") from None
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -628,19 +660,6 @@ def write_outputs(results: list[Result], directory: str | os.PathLike[str], micr
             tables.append("cooperatives_panel")
     if any(len(r.programmes) for r in results):
         tables += list(_PROGRAMME_TABLES)
-    for which in tables:
-        path = out / output_file_of(which)
-        parts = []
-        for r in results:
-            frame = _table_frame(r.raw, which)
-            if which in (*_PROGRAMME_TABLES, "panel") and not len(frame.columns):
-                continue  # a run without programmes (or a panel), among runs with them
-            frame = frame.assign(scenario=r.scenario, replication=r.replication)
-            cols = ["scenario", "replication"] + [c for c in frame.columns if c not in ("scenario", "replication")]
-            parts.append(frame[cols])
-        with atomic_path(path) as tmp:
-            pd.concat(parts, ignore_index=True).to_csv(tmp, index=False)
-        written.append(path)
     meta = {
         "msmesim_version": _core.__version__,
         "runs": [
@@ -650,6 +669,23 @@ def write_outputs(results: list[Result], directory: str | os.PathLike[str], micr
             for r in results
         ],
     }
+    for which in tables:
+        path = out / output_file_of(which, format)
+        parts = []
+        for r in results:
+            frame = _table_frame(r.raw, which)
+            if which in (*_PROGRAMME_TABLES, "panel") and not len(frame.columns):
+                continue  # a run without programmes (or a panel), among runs with them
+            frame = frame.assign(scenario=r.scenario, replication=r.replication)
+            cols = ["scenario", "replication"] + [c for c in frame.columns if c not in ("scenario", "replication")]
+            parts.append(frame[cols])
+        with atomic_path(path) as tmp:
+            frame = pd.concat(parts, ignore_index=True)
+            if format == "parquet":
+                _write_parquet(frame, tmp, {**meta, "table": which})
+            else:
+                frame.to_csv(tmp, index=False)
+        written.append(path)
     meta_path = out / "run.json"
     with atomic_path(meta_path) as tmp:
         tmp.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")

@@ -87,6 +87,10 @@ def _population_options(r: argparse.ArgumentParser) -> None:
     r.add_argument("--memberships-csv", default=None, metavar="FILE",
                    help="with --cooperatives-csv: the firms' memberships (default: the firm file's cooperative "
                         "column)")
+    r.add_argument("--keep-budgets", action="store_true",
+                   help="with --firms or --region: keep the programmes' budgets, quotas and monthly capacities as "
+                        "written (by default they are scaled with the number of firms, so that a smaller "
+                        "population does not get the whole regency's budget)")
     r.add_argument("--csv-locale", choices=("auto", "en", "id"), default="auto",
                    help="how the CSV files write fields and numbers: auto (default: detected from each file's "
                         "header row), en (commas, 1234.5) or id (semicolons, 1.234,5, as a spreadsheet in an "
@@ -117,6 +121,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="write an HTML report to FILE (default: the file's outputs.report, relative to the file)")
     r.add_argument("--microdata", action="store_true",
                    help="with --out, also write firms.csv (one row per firm; also outputs.microdata)")
+    r.add_argument("--format", choices=("csv", "parquet"), default="csv",
+                   help="with --out: csv (default) or parquet (typed columns, the run's metadata in each file; "
+                        "needs pyarrow: pip install msmesim[parquet])")
     r.add_argument("--panel-month", action="append", type=_whole("--panel-month", 0, 1199), default=None,
                    metavar="M", dest="panel_months",
                    help="with --out, write every firm at the end of month M (an index from 0; repeatable) to "
@@ -310,6 +317,35 @@ def _population(args: argparse.Namespace, f: _core.ScenarioFile) -> _core.Popula
     return generate_population(spec, seed=source.seed, threads=args.threads)
 
 
+def _described_firms(f: _core.ScenarioFile) -> int:
+    """The number of firms a scenario file's programmes were written for: its
+    synthetic population's (0 for a registry file)."""
+    source = f.population
+    if source.firms_csv:
+        return 0
+    return source.firms if source.firms > 0 else PRESET_FIRMS.get(source.preset, 0)
+
+
+def _scale_budgets(args: argparse.Namespace, files: list[_core.ScenarioFile], described: int,
+                   population: _core.Population) -> None:
+    """With --firms or --region on a synthetic population, the programmes of
+    ``files`` scaled to the firms simulated (unless --keep-budgets), and a note
+    saying so."""
+    if args.keep_budgets or args.population_csv or described <= 0:
+        return
+    if args.firms is None and not args.region:
+        return
+    factor = len(population) / described
+    if factor == 1.0 or not any(len(f.scenario.programmes) for f in files):
+        return
+    for f in files:
+        f.scenario = scenarios.scale_programmes(f.scenario, factor)
+    if not args.quiet:
+        print(f"msmesim: the programmes' budgets, quotas and monthly capacities are scaled by {factor:.4g} "
+              f"({len(population):,} of the {described:,} firms they were written for); --keep-budgets keeps "
+              "them as written", file=sys.stderr)
+
+
 def _progress(args: argparse.Namespace) -> bool:
     return args.progress if args.progress is not None else (sys.stderr.isatty() and not args.quiet)
 
@@ -317,7 +353,9 @@ def _progress(args: argparse.Namespace) -> bool:
 def _cmd_run(args: argparse.Namespace) -> int:
     f = _load(args.scenario) if args.scenario else _core.preset(DEFAULT_PRESET)
     _apply_overrides(f, args)
+    described = _described_firms(f)
     population = _population(args, f)
+    _scale_budgets(args, [f], described, population)
     microdata = args.microdata or f.outputs.microdata
     panel_months = args.panel_months if args.panel_months is not None else list(f.outputs.panel_months)
     out = args.out or _from_file(f, f.outputs.dir)
@@ -333,7 +371,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(res.summary(), end="" if rep + 1 == f.replications else "\n")
     written: list[Path] = []
     if out:
-        written += write_outputs(results, out, microdata=microdata, cooperative_panel=f.outputs.cooperative_panel)
+        written += write_outputs(results, out, microdata=microdata, cooperative_panel=f.outputs.cooperative_panel,
+                                 format=args.format)
     if report:
         written.append(write_report(results, report, title=f"msmesim: {f.scenario.name}", scenarios=[f.scenario]))
     if written and not args.quiet:
@@ -379,7 +418,9 @@ def _prepare_files(args: argparse.Namespace, names: list[str]) -> tuple[_core.Po
     for f in files:
         _apply_overrides(f, args)
     first = files[0]
+    described = _described_firms(first)
     population = _population(args, first)
+    _scale_budgets(args, files, described, population)
     labels: list[str] = []
     for name, f in zip(names, files):
         label = f.scenario.name

@@ -13,6 +13,8 @@ path handling, the population of a file and :func:`run_file`::
 
 from __future__ import annotations
 
+import copy
+import math
 import os
 import re
 from pathlib import Path
@@ -228,6 +230,29 @@ def resolve(scenario: _core.ScenarioFile | PathArg) -> _core.ScenarioFile:
     return _core.load_scenario(path)
 
 
+def scale_programmes(scenario: _core.Scenario, factor: float) -> _core.Scenario:
+    """A copy of ``scenario`` whose programmes' budgets, quotas and monthly
+    capacities are ``factor`` times the given ones: the same programmes for a
+    population ``factor`` times the size the scenario was written for (as
+    ``msmesim run --firms`` and ``--region`` do). Counts are rounded, and a
+    positive one stays at least 1; unset quotas and capacities stay unset;
+    amounts per recipient and the kinds' parameters stay as they are."""
+    if not (isinstance(factor, (int, float)) and math.isfinite(factor) and factor > 0):
+        raise invalid("factor", factor, "a finite number > 0")
+    out = copy.deepcopy(scenario)
+
+    def count(n: int | None) -> int | None:
+        return None if n is None else max(1, round(n * factor)) if n > 0 else n
+
+    programmes = out.programmes
+    for p in programmes:
+        p.budget_rp = p.budget_rp * factor
+        p.quota = count(p.quota)
+        p.monthly_capacity = count(p.monthly_capacity)
+    out.programmes = programmes
+    return out
+
+
 def run_file(
     scenario: _core.ScenarioFile | PathArg,
     *,
@@ -275,5 +300,6 @@ __all__ = [
     "preset_text",
     "run_file",
     "save_scenario",
+    "scale_programmes",
     "to_toml",
 ]

@@ -289,9 +289,9 @@ std::uint8_t Reader::flag(int c, std::uint8_t fallback) const {
   std::string v = text(c);
   std::string l = v;
   std::transform(l.begin(), l.end(), l.begin(), [](unsigned char ch) { return std::tolower(ch); });
-  if (l == "1" || l == "true" || l == "yes" || l == "y") return 1;
-  if (l == "0" || l == "false" || l == "no" || l == "n") return 0;
-  fail(c, v, "0/1, true/false or yes/no");
+  if (l == "1" || l == "true" || l == "yes" || l == "y" || l == "ya") return 1;
+  if (l == "0" || l == "false" || l == "no" || l == "n" || l == "tidak") return 0;
+  fail(c, v, "0/1, true/false, yes/no or ya/tidak");
 }
 
 void write_atomically(const std::string& path, const std::function<void(std::ostream&)>& body) {

@@ -84,7 +84,8 @@ struct Reader {
   double number(int c, double lo, double hi, double fallback, const char* allowed) const;
   /// A whole number in [lo, hi]; `fallback` when blank or absent.
   std::int64_t integer(int c, std::int64_t lo, std::int64_t hi, std::int64_t fallback, const char* allowed) const;
-  /// 0/1, true/false, yes/no or y/n (any case); `fallback` when blank or absent.
+  /// 0/1, true/false, yes/no, y/n or ya/tidak (any case); `fallback` when
+  /// blank or absent.
   std::uint8_t flag(int c, std::uint8_t fallback) const;
 };
 

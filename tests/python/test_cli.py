@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -131,3 +132,72 @@ def test_compare_and_report_take_the_population_options_of_run(tmp_path: Path):
     assert "(1,500 firms)" in proc.stdout and html.exists()
     proc = msmesim("report", str(html), "--population-csv", str(firms), "--region", "Cibinong", check=False)
     assert proc.returncode == 2 and "--population-csv" in proc.stderr
+
+
+def test_fewer_firms_get_a_proportionate_budget_unless_kept(tmp_path):
+    base = ms.preset("bogor-covid19").scenario
+    full = {p.name: p.budget_rp for p in base.programmes}
+    firms = 75_189  # a tenth of the preset's 751,888
+    for keep in (False, True):
+        out = tmp_path / ("kept" if keep else "scaled")
+        proc = msmesim("run", "--firms", str(firms), "--months", "6", "--out", str(out),
+                       *(["--keep-budgets"] if keep else []))
+        assert ("scaled by 0.1" in proc.stderr) != keep, proc.stderr
+        frame = pd.read_csv(out / "programmes.csv")
+        first = frame.groupby("programme").first()
+        for name, budget in full.items():
+            if budget <= 0:
+                continue
+            given = first.loc[name, "budget_left_rp"] + first.loc[name, "spent_to_date_rp"]
+            expected = budget if keep else budget * firms / 751_888
+            assert abs(given - expected) <= 1e-6 * budget, (name, given, expected)
+    # A registry's budgets are the office's own: never scaled.
+    proc = msmesim("run", "--months", "2", "--population-csv",
+                   str(Path(__file__).resolve().parents[2] / "examples" / "registers" / "umkm_contoh.csv"))
+    assert "scaled" not in proc.stderr
+
+
+def test_scale_programmes_scales_budgets_and_counts_only():
+    sc = ms.Scenario(name="s", programmes=[
+        ms.Programme(name="a", kind="cash_grant", budget_rp=1e9, amount_rp=1e6, quota=10, monthly_capacity=3),
+        ms.Programme(name="b", kind="cash_grant", budget_rp=5e8, amount_rp=1e6)])
+    small = ms.scenarios.scale_programmes(sc, 0.1)
+    a, b = small.programmes
+    assert (a.budget_rp, a.quota, a.monthly_capacity, a.amount_rp) == (1e8, 1, 1, 1e6)
+    assert (b.budget_rp, b.quota, b.monthly_capacity) == (5e7, None, None)
+    assert sc.programmes[0].budget_rp == 1e9, "the scenario given is left alone"
+    assert ms.scenarios.scale_programmes(sc, 2.5).programmes[0].quota == 25
+    for bad in (0, -1, float("nan"), "x"):
+        with pytest.raises(ms.InvalidArgumentError, match="factor"):
+            ms.scenarios.scale_programmes(sc, bad)
+
+
+def test_parquet_outputs_hold_the_csv_numbers_typed_with_the_runs_metadata(tmp_path):
+    import json
+
+    import pyarrow.parquet as pq
+
+    common = ["run", "--firms", "3000", "--months", "4", "--microdata", "--panel-month", "2", "--seed", "3"]
+    msmesim(*common, "--out", str(tmp_path / "csv"))
+    msmesim(*common, "--out", str(tmp_path / "pq"), "--format", "parquet")
+    csv_files = sorted(p.stem for p in (tmp_path / "csv").glob("*.csv"))
+    assert sorted(p.stem for p in (tmp_path / "pq").glob("*.parquet")) == csv_files
+    assert {"monthly", "panel", "firms", "programmes"} <= set(csv_files)
+    for stem in csv_files:
+        frame = pd.read_parquet(tmp_path / "pq" / f"{stem}.parquet")
+        plain = pd.read_csv(tmp_path / "csv" / f"{stem}.csv")
+        assert list(frame.columns) == list(plain.columns), stem
+        assert len(frame) == len(plain), stem
+        for col in plain.columns:
+            if pd.api.types.is_numeric_dtype(plain[col]) and pd.api.types.is_numeric_dtype(frame[col]):
+                # Exactly the numbers the CSV file writes, in the column's own type (float32 stays float32).
+                np.testing.assert_array_equal(frame[col].to_numpy(), plain[col].to_numpy().astype(frame[col].dtype),
+                                              err_msg=f"{stem}.{col}")
+        meta = json.loads(pq.read_schema(tmp_path / "pq" / f"{stem}.parquet").metadata[b"msmesim"])
+        assert meta["table"] and meta["msmesim_version"] == ms.__version__
+        assert meta["runs"][0]["seed"] == 3 and meta["runs"][0]["months"] == 4
+    firms = pd.read_parquet(tmp_path / "pq" / "firms.parquet")
+    assert isinstance(firms["status"].dtype, pd.CategoricalDtype), "categories stay categories"
+    assert (tmp_path / "pq" / "run.json").exists()
+    with pytest.raises(ms.InvalidArgumentError, match="format"):
+        ms.write_outputs([], tmp_path / "x", format="xlsx")

@@ -205,3 +205,16 @@ def test_the_command_line_runs_from_a_workbook(registers, tmp_path: Path):
          "--cooperatives-csv", str(registers["id_coops"]), "--csv-locale", "en"],
         capture_output=True, text=True)
     assert proc.returncode != 0 and "id_firms.csv" in proc.stderr
+
+
+def test_the_example_register_reads_as_its_office_wrote_it():
+    root = Path(__file__).resolve().parents[2]
+    path = root / "examples" / "registers" / "umkm_contoh.csv"
+    pop = ms.load_population_csv(path)
+    assert len(pop) == 12 and pop.name == str(path)
+    assert pop.revenue_rp_month[0] == 12_500_000 and pop.variable_cost_share[0] == np.float32(0.62)
+    assert list(pop.registered[[0, 4, 7]]) == [1, 0, 0]  # ya, tidak, tidak
+    assert pop.loan_principal_rp[1] == 0 and pop.loan_principal_rp[2] == 75_000_000
+    assert [pop.region_names[c] for c in pop.region[:3]] == ["Cibinong", "Cibinong", "Citeureup"]
+    result = ms.run(pop, ms.presets.bogor_covid19_scenario(3), microdata=False)
+    assert len(result.monthly) == 3
