@@ -45,9 +45,10 @@ class CancelledError(Error):
     months_completed: int
 class ScenarioFileError(ParseError):
     """
-    An error in a scenario file; has .file, .line, .key (also .column), .value and .allowed.
+    An error in a scenario file; has .file, .line, .key (also .column), .value and .allowed (of the first mistake when the file has several) and .errors: every mistake, each a ScenarioFileError of its own.
     """
     key: str
+    errors: list[ScenarioFileError]
 class FirmParams:
     """
     Behavioural parameters of firms; every name is in docs/parameters.md.

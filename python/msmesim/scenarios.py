@@ -169,6 +169,7 @@ def scenario_error(scenario_file: _core.ScenarioFile, key: str, value: str, allo
     line = key_line(text, key) if text is not None else 1
     err = _core.ScenarioFileError(f"{source}:{line}: key '{key}': got {value}; allowed: {allowed}")
     err.file, err.line, err.key, err.column, err.value, err.allowed = source, line, key, key, value, allowed
+    err.errors = [err]
     return err
 
 

@@ -21,7 +21,9 @@ void register_scenario_file(py::module_& m) {
     py::tuple bases = py::make_tuple(m.attr("ParseError"));
     PyObject* type = PyErr_NewExceptionWithDoc(
         "msmesim._core.ScenarioFileError",
-        "An error in a scenario file; has .file, .line, .key (also .column), .value and .allowed.", bases.ptr(),
+        "An error in a scenario file; has .file, .line, .key (also .column), .value and .allowed (of the first "
+        "mistake when the file has several) and .errors: every mistake, each a ScenarioFileError of its own.",
+        bases.ptr(),
         nullptr);
     if (!type) throw py::error_already_set();
     m.add_object("ScenarioFileError", py::handle(type));
@@ -31,13 +33,31 @@ void register_scenario_file(py::module_& m) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const ScenarioFileError& e) {
-      py::object exc = py::reinterpret_borrow<py::object>(scenario_error)(e.what());
-      exc.attr("file") = py::str(e.file());
-      exc.attr("line") = py::int_(e.line());
-      exc.attr("column") = py::str(e.key());
-      exc.attr("key") = py::str(e.key());
-      exc.attr("value") = py::str(e.value());
-      exc.attr("allowed") = py::str(e.allowed());
+      auto make = [](const ScenarioFileError& x) {
+        py::object exc = py::reinterpret_borrow<py::object>(scenario_error)(x.what());
+        exc.attr("file") = py::str(x.file());
+        exc.attr("line") = py::int_(x.line());
+        exc.attr("column") = py::str(x.key());
+        exc.attr("key") = py::str(x.key());
+        exc.attr("value") = py::str(x.value());
+        exc.attr("allowed") = py::str(x.allowed());
+        return exc;
+      };
+      py::object exc = make(e);
+      py::list all;
+      const auto errors = e.errors();
+      if (errors.size() == 1) {
+        all.append(exc);
+      } else {
+        for (const auto& x : errors) {
+          py::object one = make(x);
+          py::list alone;
+          alone.append(one);
+          one.attr("errors") = alone;
+          all.append(one);
+        }
+      }
+      exc.attr("errors") = all;
       PyErr_SetObject(scenario_error, exc.ptr());
     }
   });

@@ -30,6 +30,29 @@ ScenarioFileError::ScenarioFileError(std::string file, std::int64_t line, std::s
     : ParseError(file + ":" + std::to_string(line) + ": key '" + key + "': got " + value + "; allowed: " + allowed,
                  file, line, key, value, allowed) {}
 
+ScenarioFileError::ScenarioFileError(const std::string& message, const ScenarioFileError& first,
+                                     std::shared_ptr<const std::vector<ScenarioFileError>> all)
+    : ParseError(message, first.file(), first.line(), first.column(), first.value(), first.allowed()),
+      all_(std::move(all)) {}
+
+ScenarioFileError ScenarioFileError::combined(std::vector<ScenarioFileError> all) {
+  if (all.empty()) throw std::logic_error("ScenarioFileError::combined needs at least one error");
+  if (all.size() == 1) return all.front();
+  std::stable_sort(all.begin(), all.end(),
+                   [](const ScenarioFileError& a, const ScenarioFileError& b) { return a.line() < b.line(); });
+  std::string message = all.front().file() + ": " + std::to_string(all.size()) + " errors:";
+  for (const auto& e : all)
+    message += "\n  line " + std::to_string(e.line()) + ": key '" + e.key() + "': got " + e.value() +
+               "; allowed: " + e.allowed();
+  const ScenarioFileError first = all.front();
+  return ScenarioFileError(message, first, std::make_shared<const std::vector<ScenarioFileError>>(std::move(all)));
+}
+
+std::vector<ScenarioFileError> ScenarioFileError::errors() const {
+  if (all_) return *all_;
+  return {*this};
+}
+
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -241,6 +264,24 @@ class Reader {
  public:
   explicit Reader(std::string file) : file_(std::move(file)) {}
 
+  /// Runs `read`; an error in it is kept (errors()) and reading goes on
+  /// with what follows, so that a file's mistakes are reported together.
+  template <class F>
+  void collect(F&& read) const {
+    try {
+      read();
+    } catch (const ScenarioFileError& e) {
+      for (auto& one : e.errors()) errors_.push_back(std::move(one));
+    }
+  }
+  /// Keeps an error found by a check that needs no unwinding.
+  void record(ScenarioFileError e) const { errors_.push_back(std::move(e)); }
+  /// Throws every error kept so far, as one.
+  void throw_collected() const {
+    if (!errors_.empty()) throw ScenarioFileError::combined(errors_);
+  }
+  bool clean() const { return errors_.empty(); }
+
   [[noreturn]] void fail(std::int64_t line, const std::string& key, const std::string& value,
                          const std::string& allowed) const {
     throw ScenarioFileError(file_, line, key, value, allowed);
@@ -369,6 +410,7 @@ class Reader {
   const std::string& file() const { return file_; }
 
  private:
+  mutable std::vector<ScenarioFileError> errors_;
   static std::string range_text(double lo, double hi) {
     if (lo == -kInf && hi == kInf) return "";
     if (hi == kInf) return " >= " + detail::format_value(lo);
@@ -492,7 +534,7 @@ void read_population(const Reader& r, const toml::table& t, PopulationSource& p)
 }
 
 void read_params(const Reader& r, const toml::table& t, FirmParams& P) {
-  for (auto&& [k, v] : t) {
+  for (auto&& [k, v] : t) r.collect([&, &k = k, &v = v] {
     const std::string key(k.str());
     const ParamInfo* info = nullptr;
     for (const auto& i : firm_param_table())
@@ -508,7 +550,7 @@ void read_params(const Reader& r, const toml::table& t, FirmParams& P) {
                                                                          static_cast<std::int64_t>(info->max)))
                                        : r.number(v, f, info->min, info->max);
     P.set(key, value);
-  }
+  });
 }
 
 /// A field described by a table row: a whole number or a number in the
@@ -656,10 +698,11 @@ Programme read_programme(const Reader& r, const toml::table& t, const std::strin
     std::vector<std::string_view> keys{"name", "kind", "start", "end"};
     for (const ParamInfo& row : programme_field_table()) keys.push_back(row.name);
     for (std::string_view k : {"eligibility", "allocation", "params"}) keys.push_back(k);
-    r.only(t, path, keys);
+    r.collect([&] { r.only(t, path, keys); });
   }
   Programme p;
-  r.text(t, path, "name", p.name);
+  r.collect([&] { r.text(t, path, "name", p.name); });
+  // (The kind decides what its params may be: without one, reading stops here.)
   const toml::node* kind = t.get("kind");
   if (kind == nullptr) {
     std::string all;
@@ -667,17 +710,22 @@ Programme read_programme(const Reader& r, const toml::table& t, const std::strin
     r.fail(static_cast<std::int64_t>(t.source().begin.line), path + ".kind", "nothing", "one of " + all);
   }
   p.kind = r.name(*kind, path + ".kind", programme_kind_from_string);
-  r.month(t, path, "start", p.start);
-  r.month(t, path, "end", p.end);
+  r.collect([&] { r.month(t, path, "start", p.start); });
+  r.collect([&] { r.month(t, path, "end", p.end); });
   // The shared numeric fields, as programme_field_table() describes them
   // (an optional one is set by being present).
   for (const ParamInfo& row : programme_field_table())
     if (const toml::node* n = t.get(row.name))
-      set_programme_field(p, row.name, read_field(r, *n, Reader::join(path, row.name), row));
-  if (const toml::table* e = r.table(t, path, "eligibility")) p.eligibility = read_eligibility(r, *e, path + ".eligibility");
-  if (const toml::node* n = t.get("allocation")) p.allocation = r.name(*n, path + ".allocation", allocation_from_string);
+      r.collect([&] { set_programme_field(p, row.name, read_field(r, *n, Reader::join(path, row.name), row)); });
+  r.collect([&] {
+    if (const toml::table* e = r.table(t, path, "eligibility"))
+      p.eligibility = read_eligibility(r, *e, path + ".eligibility");
+  });
+  r.collect([&] {
+    if (const toml::node* n = t.get("allocation")) p.allocation = r.name(*n, path + ".allocation", allocation_from_string);
+  });
   if (const toml::table* params = r.table(t, path, "params")) {
-    for (auto&& [k, v] : *params) {
+    for (auto&& [k, v] : *params) r.collect([&, &k = k, &v = v] {
       const std::string key(k.str());
       const std::string f = path + ".params." + key;
       const ParamInfo* info = find_programme_param(p.kind, key);
@@ -687,7 +735,7 @@ Programme read_programme(const Reader& r, const toml::table& t, const std::strin
       p.params[key] = info->integer ? static_cast<double>(r.integer(v, f, static_cast<std::int64_t>(info->min),
                                                                     static_cast<std::int64_t>(info->max)))
                                     : r.number(v, f, info->min, info->max);
-    }
+    });
   }
   return p;
 }
@@ -732,83 +780,126 @@ void merge(toml::table& base, const toml::table& over) {
 }
 
 ScenarioFile read(const toml::table& root, const Reader& r, const std::string& source, const toml::table& lines) {
-  r.only(root, "", {"name", "description", "extends", "seed", "replications", "population", "horizon", "params",
-                    "shocks", "restrictions", "input_output", "class_review", "programmes", "outputs"});
+  // Each key or part is read on its own: a mistake is kept and the rest is
+  // still read, so that every mistake of the file is reported at once.
+  r.collect([&] {
+    r.only(root, "", {"name", "description", "extends", "seed", "replications", "population", "horizon", "params",
+                      "shocks", "restrictions", "input_output", "class_review", "programmes", "outputs"});
+  });
   ScenarioFile f;
   f.source = source;
   Scenario& sc = f.scenario;
   sc.input_output.reset();
-  r.text(root, "", "name", sc.name);
-  r.text(root, "", "description", f.description);
-  r.text(root, "", "extends", f.extends);
-  std::int64_t seed = 1;
-  r.option(root, "seed", seed);
-  f.seed = static_cast<std::uint64_t>(seed);
-  r.option(root, "replications", f.replications);
-  if (const toml::table* t = r.table(root, "", "population")) read_population(r, *t, f.population);
-  if (const toml::table* t = r.table(root, "", "horizon")) {
-    r.only(*t, "horizon", {"start", "months"});
-    r.month(*t, "horizon", "start", sc.start);
-    r.option(*t, "horizon.months", sc.months);
-  }
-  if (const toml::table* t = r.table(root, "", "params")) read_params(r, *t, sc.params);
-  if (const toml::array* a = r.array(root, "", "shocks"))
-    for (std::size_t k = 0; k < a->size(); ++k) {
-      const std::string path = "shocks[" + std::to_string(k) + "]";
-      if (!a->get(k)->is_table()) r.fail(*a->get(k), path, "a table ([[shocks]])");
-      sc.shocks.push_back(read_shock(r, *a->get(k)->as_table(), path));
+  r.collect([&] { r.text(root, "", "name", sc.name); });
+  r.collect([&] { r.text(root, "", "description", f.description); });
+  r.collect([&] { r.text(root, "", "extends", f.extends); });
+  r.collect([&] {
+    std::int64_t seed = 1;
+    r.option(root, "seed", seed);
+    f.seed = static_cast<std::uint64_t>(seed);
+  });
+  r.collect([&] { r.option(root, "replications", f.replications); });
+  r.collect([&] {
+    if (const toml::table* t = r.table(root, "", "population")) read_population(r, *t, f.population);
+  });
+  r.collect([&] {
+    if (const toml::table* t = r.table(root, "", "horizon")) {
+      r.collect([&] { r.only(*t, "horizon", {"start", "months"}); });
+      r.collect([&] { r.month(*t, "horizon", "start", sc.start); });
+      r.collect([&] { r.option(*t, "horizon.months", sc.months); });
     }
-  if (const toml::array* a = r.array(root, "", "restrictions"))
-    for (std::size_t k = 0; k < a->size(); ++k) {
-      const std::string path = "restrictions[" + std::to_string(k) + "]";
-      if (!a->get(k)->is_table()) r.fail(*a->get(k), path, "a table ([[restrictions]])");
-      const toml::table& t = *a->get(k)->as_table();
-      r.only(t, path, {"name", "start", "end", "intensity"});
-      Restriction x;
-      r.text(t, path, "name", x.name);
-      r.month(t, path, "start", x.start);
-      r.month(t, path, "end", x.end);
-      r.number(t, path, "intensity", x.intensity, 0.0, 1.0);
-      sc.restrictions.push_back(x);
-    }
-  if (const toml::table* t = r.table(root, "", "input_output")) sc.input_output = read_input_output(r, *t);
-  if (const toml::table* t = r.table(root, "", "class_review")) {
-    r.only(*t, "class_review", {"regime", "criterion", "months"});
-    if (const toml::node* n = t->get("regime")) sc.class_regime = r.name(*n, "class_review.regime", class_regime_from_string);
-    if (const toml::node* n = t->get("criterion"))
-      sc.class_criterion = r.name(*n, "class_review.criterion", class_criterion_from_string);
-    r.option(*t, "class_review.months", sc.class_review_months);
-  }
-  if (const toml::array* a = r.array(root, "", "programmes"))
-    for (std::size_t k = 0; k < a->size(); ++k) {
-      const std::string path = "programmes[" + std::to_string(k) + "]";
-      if (!a->get(k)->is_table()) r.fail(*a->get(k), path, "a table ([[programmes]])");
-      sc.programmes.push_back(read_programme(r, *a->get(k)->as_table(), path));
-    }
-  if (const toml::table* t = r.table(root, "", "outputs")) {
-    r.only(*t, "outputs", {"dir", "report", "microdata", "cooperative_panel", "panel_months", "survey_window"});
-    r.text(*t, "outputs", "dir", f.outputs.dir);
-    r.text(*t, "outputs", "report", f.outputs.report);
-    r.boolean(*t, "outputs", "microdata", f.outputs.microdata);
-    r.boolean(*t, "outputs", "cooperative_panel", f.outputs.cooperative_panel);
-    if (const toml::array* a = r.array(*t, "outputs", "panel_months"))
+  });
+  r.collect([&] {
+    if (const toml::table* t = r.table(root, "", "params")) read_params(r, *t, sc.params);
+  });
+  r.collect([&] {
+    if (const toml::array* a = r.array(root, "", "shocks"))
       for (std::size_t k = 0; k < a->size(); ++k)
-        f.outputs.panel_months.push_back(static_cast<int>(
-            r.integer(*a->get(k), "outputs.panel_months[" + std::to_string(k) + "]",
-                      static_cast<std::int64_t>(scenario_option("outputs.panel_months").min),
-                      whole_max(scenario_option("outputs.panel_months")))));
-    if (const toml::array* a = r.array(*t, "outputs", "survey_window")) {
-      if (a->size() != 2) r.fail(*t->get("survey_window"), "outputs.survey_window", "two months [\"YYYY-MM\", \"YYYY-MM\"]");
-      sc.survey_start = YearMonth::parse(r.text(*a->get(0), "outputs.survey_window[0]"), "outputs.survey_window[0]");
-      sc.survey_end = YearMonth::parse(r.text(*a->get(1), "outputs.survey_window[1]"), "outputs.survey_window[1]");
+        r.collect([&] {
+          const std::string path = "shocks[" + std::to_string(k) + "]";
+          if (!a->get(k)->is_table()) r.fail(*a->get(k), path, "a table ([[shocks]])");
+          sc.shocks.push_back(read_shock(r, *a->get(k)->as_table(), path));
+        });
+  });
+  r.collect([&] {
+    if (const toml::array* a = r.array(root, "", "restrictions"))
+      for (std::size_t k = 0; k < a->size(); ++k)
+        r.collect([&] {
+          const std::string path = "restrictions[" + std::to_string(k) + "]";
+          if (!a->get(k)->is_table()) r.fail(*a->get(k), path, "a table ([[restrictions]])");
+          const toml::table& t = *a->get(k)->as_table();
+          r.only(t, path, {"name", "start", "end", "intensity"});
+          Restriction x;
+          r.text(t, path, "name", x.name);
+          r.month(t, path, "start", x.start);
+          r.month(t, path, "end", x.end);
+          r.number(t, path, "intensity", x.intensity, 0.0, 1.0);
+          sc.restrictions.push_back(x);
+        });
+  });
+  r.collect([&] {
+    if (const toml::table* t = r.table(root, "", "input_output")) sc.input_output = read_input_output(r, *t);
+  });
+  r.collect([&] {
+    if (const toml::table* t = r.table(root, "", "class_review")) {
+      r.collect([&] { r.only(*t, "class_review", {"regime", "criterion", "months"}); });
+      r.collect([&] {
+        if (const toml::node* n = t->get("regime"))
+          sc.class_regime = r.name(*n, "class_review.regime", class_regime_from_string);
+      });
+      r.collect([&] {
+        if (const toml::node* n = t->get("criterion"))
+          sc.class_criterion = r.name(*n, "class_review.criterion", class_criterion_from_string);
+      });
+      r.collect([&] { r.option(*t, "class_review.months", sc.class_review_months); });
     }
-  }
+  });
+  r.collect([&] {
+    if (const toml::array* a = r.array(root, "", "programmes"))
+      for (std::size_t k = 0; k < a->size(); ++k)
+        r.collect([&] {
+          const std::string path = "programmes[" + std::to_string(k) + "]";
+          if (!a->get(k)->is_table()) r.fail(*a->get(k), path, "a table ([[programmes]])");
+          sc.programmes.push_back(read_programme(r, *a->get(k)->as_table(), path));
+        });
+  });
+  r.collect([&] {
+    if (const toml::table* t = r.table(root, "", "outputs")) {
+      r.collect([&] {
+        r.only(*t, "outputs", {"dir", "report", "microdata", "cooperative_panel", "panel_months", "survey_window"});
+      });
+      r.collect([&] { r.text(*t, "outputs", "dir", f.outputs.dir); });
+      r.collect([&] { r.text(*t, "outputs", "report", f.outputs.report); });
+      r.collect([&] { r.boolean(*t, "outputs", "microdata", f.outputs.microdata); });
+      r.collect([&] { r.boolean(*t, "outputs", "cooperative_panel", f.outputs.cooperative_panel); });
+      r.collect([&] {
+        if (const toml::array* a = r.array(*t, "outputs", "panel_months"))
+          for (std::size_t k = 0; k < a->size(); ++k)
+            f.outputs.panel_months.push_back(static_cast<int>(
+                r.integer(*a->get(k), "outputs.panel_months[" + std::to_string(k) + "]",
+                          static_cast<std::int64_t>(scenario_option("outputs.panel_months").min),
+                          whole_max(scenario_option("outputs.panel_months")))));
+      });
+      r.collect([&] {
+        if (const toml::array* a = r.array(*t, "outputs", "survey_window")) {
+          if (a->size() != 2)
+            r.fail(*t->get("survey_window"), "outputs.survey_window", "two months [\"YYYY-MM\", \"YYYY-MM\"]");
+          sc.survey_start = YearMonth::parse(r.text(*a->get(0), "outputs.survey_window[0]"), "outputs.survey_window[0]");
+          sc.survey_end = YearMonth::parse(r.text(*a->get(1), "outputs.survey_window[1]"), "outputs.survey_window[1]");
+        }
+      });
+    }
+  });
+  // The checks that need more than one key read what was read: after a
+  // mistake above they would report its consequences, so the mistakes are
+  // reported first.
+  r.throw_collected();
   // What needs more than one key: the scenario's own checks, with the line
   // of the key they name.
   try {
     sc.validate();
   } catch (const InvalidArgument& e) {
-    throw ScenarioFileError(r.file(), line_of(lines, e.field()), e.field(), e.value(), e.allowed());
+    r.record(ScenarioFileError(r.file(), line_of(lines, e.field()), e.field(), e.value(), e.allowed()));
   }
   // With a built-in population the names of sectors and kecamatan are known
   // now (a registry file's are checked when the run starts).
@@ -829,9 +920,9 @@ ScenarioFile read(const toml::table& root, const Reader& r, const std::string& s
           all += (all.empty() ? "" : ", ") + n;
         }
         const std::string key = field + "[" + std::to_string(k) + "]";
-        throw ScenarioFileError(r.file(), line_of(lines, key), key, "'" + given[k] + "'",
-                                hint(given[k], names) + std::string(what) + " of the " + f.population.preset +
-                                    " population: " + all);
+        r.record(ScenarioFileError(r.file(), line_of(lines, key), key, "'" + given[k] + "'",
+                                   hint(given[k], names) + std::string(what) + " of the " + f.population.preset +
+                                       " population: " + all));
       }
     };
     for (std::size_t k = 0; k < sc.shocks.size(); ++k) {
@@ -842,12 +933,14 @@ ScenarioFile read(const toml::table& root, const Reader& r, const std::string& s
       for (const auto& [name, v] : sc.shocks[k].incidence_by_sector) by.push_back(name);
       for (const auto& name : by)
         if (std::find(sectors.begin(), sectors.end(), name) == sectors.end())
-          throw ScenarioFileError(r.file(), line_of(lines, p + ".incidence_by_sector"), p + ".incidence_by_sector." + name,
-                                  "'" + name + "'", "a sector of the " + f.population.preset + " population");
+          r.record(ScenarioFileError(r.file(), line_of(lines, p + ".incidence_by_sector"),
+                                     p + ".incidence_by_sector." + name, "'" + name + "'",
+                                     "a sector of the " + f.population.preset + " population"));
       for (const auto& [name, v] : sc.shocks[k].severity_by_sector)
         if (std::find(sectors.begin(), sectors.end(), name) == sectors.end())
-          throw ScenarioFileError(r.file(), line_of(lines, p + ".severity_by_sector"), p + ".severity_by_sector." + name,
-                                  "'" + name + "'", "a sector of the " + f.population.preset + " population");
+          r.record(ScenarioFileError(r.file(), line_of(lines, p + ".severity_by_sector"),
+                                     p + ".severity_by_sector." + name, "'" + name + "'",
+                                     "a sector of the " + f.population.preset + " population"));
     }
     for (std::size_t k = 0; k < sc.programmes.size(); ++k) {
       const std::string p = "programmes[" + std::to_string(k) + "].eligibility";
@@ -855,6 +948,7 @@ ScenarioFile read(const toml::table& root, const Reader& r, const std::string& s
       check(sc.programmes[k].eligibility.regions, regions, p + ".regions", "a kecamatan");
     }
   }
+  r.throw_collected();
   return f;
 }
 

@@ -450,3 +450,26 @@ budget_rp = 1e9
     other = msmesim("compare", str(base), str(grant), "--checkpoint", str(ckpt), "--seed", "2", check=False)
     assert other.returncode == 2 and "checkpoint: got" in other.stderr and "seed = 1" in other.stderr
     assert "Traceback" not in other.stderr
+
+
+def test_every_mistake_of_a_file_is_reported_together(tmp_path):
+    path = tmp_path / "many.toml"
+    path.write_text('name = "x"\nshcoks = []\n[horizon]\nstart = "March 2020"\n[[programmes]]\nname = "g"\n'
+                    'kind = "cash_grant"\nbudget_rp = -5\n', encoding="utf-8")
+    with pytest.raises(ms.ScenarioFileError) as info:
+        ms.load_scenario(path)
+    err = info.value
+    assert [(e.line, e.key) for e in err.errors] == [(2, "shcoks"), (4, "horizon.start"),
+                                                    (8, "programmes[0].budget_rp")]
+    assert (err.line, err.key) == (2, "shcoks"), "the error itself is the first"
+    assert all(isinstance(e, ms.ScenarioFileError) and e.errors == [e] for e in err.errors)
+    assert str(err).startswith(f"{path}: 3 errors:") and str(err).count("\n") == 3
+    proc = subprocess.run([sys.executable, "-m", "msmesim", "validate", str(path)], capture_output=True, text=True)
+    assert proc.returncode != 0
+    for line in ("line 2: key 'shcoks'", "line 4: key 'horizon.start'", "line 8: key 'programmes[0].budget_rp'"):
+        assert line in proc.stderr, proc.stderr
+    # One mistake: one error, its own list.
+    path.write_text('name = "x"\n[horizon]\nmonths = "many"\n', encoding="utf-8")
+    with pytest.raises(ms.ScenarioFileError) as info:
+        ms.load_scenario(path)
+    assert info.value.errors == [info.value] and info.value.line == 3

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <span>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,11 +21,23 @@
 namespace msmesim {
 
 /// An error in a scenario file: file, line, key path (`column()`), value
-/// and what is allowed. Derives from ParseError.
+/// and what is allowed. Derives from ParseError. A file with several
+/// mistakes is reported with all of them at once: the error then describes
+/// the first (file, line, key, value, allowed), its message lists every
+/// one, and errors() holds each.
 class ScenarioFileError : public ParseError {
  public:
   ScenarioFileError(std::string file, std::int64_t line, std::string key, std::string value, std::string allowed);
+  /// One error for `all` (at least one), in the order given.
+  static ScenarioFileError combined(std::vector<ScenarioFileError> all);
   const std::string& key() const noexcept { return column(); }
+  /// Every error found in the file (this one alone when it is the only one).
+  std::vector<ScenarioFileError> errors() const;
+
+ private:
+  ScenarioFileError(const std::string& message, const ScenarioFileError& first,
+                    std::shared_ptr<const std::vector<ScenarioFileError>> all);
+  std::shared_ptr<const std::vector<ScenarioFileError>> all_;
 };
 
 /// Where a run's firms (and cooperatives) come from.

@@ -192,7 +192,57 @@ TEST(ScenarioFileErrors, EachBrokenFileNamesFileLineKeyAndWhatIsAllowed) {
     const std::string what = e.what();
     EXPECT_EQ(what.find('\n'), std::string::npos) << "one line: " << what;
     EXPECT_EQ(what.rfind("bad.toml:" + std::to_string(c.line) + ": key '" + c.key + "'", 0), 0u) << what;
+    EXPECT_EQ(e.errors().size(), 1u) << "one mistake, one error: " << what;
   }
+}
+
+TEST(ScenarioFileErrors, EveryMistakeOfAFileIsReportedTogether) {
+  const std::string text =
+      "name = \"x\"\n"                                           // 1
+      "shcoks = []\n"                                             // 2 unknown key
+      "[horizon]\n"                                               // 3
+      "start = \"March 2020\"\n"                                  // 4 bad month
+      "months = 36\n"                                             // 5
+      "[params]\n"                                                // 6
+      "closure_after_month = 3\n"                                 // 7 unknown parameter
+      "revenue_noise_sd = -1\n"                                   // 8 out of range
+      "[[programmes]]\n"                                          // 9
+      "name = \"g\"\n"                                             // 10
+      "kind = \"cash_grant\"\n"                                    // 11
+      "budget_rp = -5\n"                                          // 12 negative budget
+      "uptake = 2\n"                                              // 13 out of range
+      "[[programmes]]\n"                                          // 14
+      "name = \"h\"\n"                                             // 15
+      "kind = \"kur_subsidy\"\n"                                   // 16
+      "params = { rate = 0.1 }\n";                                // 17 unknown programme parameter
+  const ScenarioFileError e = expect_file_error(text);
+  const auto all = e.errors();
+  std::vector<std::pair<std::int64_t, std::string>> got;
+  for (const auto& x : all) got.emplace_back(x.line(), x.key());
+  const std::vector<std::pair<std::int64_t, std::string>> expected = {
+      {2, "shcoks"},
+      {4, "horizon.start"},
+      {7, "params.closure_after_month"},
+      {8, "params.revenue_noise_sd"},
+      {12, "programmes[0].budget_rp"},
+      {13, "programmes[0].uptake"},
+      {17, "programmes[1].params.rate"}};
+  EXPECT_EQ(got, expected) << e.what();
+  // The error itself is the first; its message lists them all, one a line.
+  EXPECT_EQ(e.line(), 2);
+  EXPECT_EQ(e.key(), "shcoks");
+  const std::string what = e.what();
+  EXPECT_EQ(what.rfind("bad.toml: 7 errors:", 0), 0u) << what;
+  for (const auto& x : all) EXPECT_NE(what.find("line " + std::to_string(x.line()) + ": key '" + x.key() + "'"), std::string::npos) << what;
+  // Checks across keys come once the keys themselves are right, and are
+  // collected too: two unknown kecamatan and an end before the start.
+  const ScenarioFileError names = expect_file_error(
+      "name = \"x\"\n[[shocks]]\nchannel = \"sales\"\nregions = [\"Atlantis\", \"Cibinnong\"]\n"
+      "[[programmes]]\nname = \"g\"\nkind = \"cash_grant\"\nstart = \"2020-06\"\nend = \"2020-02\"\n");
+  std::vector<std::string> keys;
+  for (const auto& x : names.errors()) keys.push_back(x.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"shocks[0].regions[0]", "shocks[0].regions[1]", "programmes[0].end"}))
+      << names.what();
 }
 
 TEST(ScenarioFileErrors, AMissingFileAndAPopulationTooLargeForMemory) {
