@@ -109,7 +109,7 @@ from .api import (
     write_report,
 )
 from .ensemble import EnsembleInterrupted, EnsembleResult, compare, ensemble
-from . import paths, portfolio
+from . import analyses, paths, portfolio
 from .portfolio import PortfolioResult, optimise_portfolio, optimize_portfolio
 from .sensitivity import SensitivityResult, sensitivity
 from .sweep import SweepResult, sweep
@@ -165,6 +165,7 @@ __all__ = [
     "TypeMismatchError",
     "__version__",
     "allocations",
+    "analyses",
     "burn_in",
     "channels",
     "class_criteria",

@@ -1630,9 +1630,13 @@ def north_sumatra_cooperative_spec() -> CooperativeSpec:
     """
     North Sumatra's 11,917 cooperatives (seed 001) with Bogor's composition per cooperative and the share able to hold their members' meeting online (NORTH_SUMATRA_VIRTUAL_RAT_SHARE).
     """
-def parse_scenario(text: str, source: str = '<scenario>') -> ScenarioFile:
+def parse_programme_tables(text: str, source: str, key: str) -> list[Programme]:
     """
-    Read and validate a scenario from TOML text; `source` names it in errors.
+    The programmes of the array of tables `key` of a TOML document, each read as a scenario's [[programmes]] are (errors named key[i].field, reported together); none when the key is absent.
+    """
+def parse_scenario(text: str, source: str = '<scenario>', other_keys: list[str] = []) -> ScenarioFile:
+    """
+    Read and validate a scenario from TOML text; `source` names it in errors. The top-level keys `other_keys` are left to the caller (an analysis's settings kept in the same file).
     """
 def population_param_table() -> list:
     """

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 
 @contextmanager
@@ -29,3 +30,19 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         with suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+#: The formats tables are written in (msmesim run --format, the analyses' --format).
+OUTPUT_FORMATS = ("csv", "parquet")
+
+
+def write_parquet(frame: Any, path: Path, meta: dict[str, Any]) -> None:
+    """``frame`` as Parquet (pyarrow) with ``meta`` (JSON) under the schema key ``msmesim``."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"msmesim": json.dumps(meta).encode()})
+    pq.write_table(table, path)

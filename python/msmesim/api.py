@@ -14,7 +14,7 @@ import pandas as pd
 from . import _core, _workbook
 from ._common import ProgressArg, ResultBase, check_int, columns_frame, progress_callback
 from ._errors import invalid
-from ._files import atomic_path
+from ._files import OUTPUT_FORMATS, atomic_path, write_parquet
 
 #: Every table of a run — the core's list, ``_core.RunResult.table_names()`` —
 #: and the :class:`Result` property that gives it as a DataFrame (a test
@@ -45,18 +45,7 @@ def output_file_of(table: str, format: str = "csv") -> str:
     return f"{_FILE_OF.get(table, table)}.{format}"
 
 
-#: The formats :func:`write_outputs` writes.
-OUTPUT_FORMATS = ("csv", "parquet")
 
-
-def _write_parquet(frame: pd.DataFrame, path: Path, meta: dict[str, Any]) -> None:
-    """``frame`` as Parquet with the run's metadata (JSON) under the schema key ``msmesim``."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"msmesim": json.dumps(meta).encode()})
-    pq.write_table(table, path)
 _GROUP_NAMES = {"by_sector": "sector", "by_class": "size_class", "by_region": "region",
                 "cooperatives_by_type": "type", "cooperatives_by_region": "region"}
 _COOP_TABLES = ("cooperatives_monthly", "cooperatives_by_type", "cooperatives_by_region")
@@ -682,7 +671,7 @@ def write_outputs(results: list[Result], directory: str | os.PathLike[str], micr
         with atomic_path(path) as tmp:
             frame = pd.concat(parts, ignore_index=True)
             if format == "parquet":
-                _write_parquet(frame, tmp, {**meta, "table": which})
+                write_parquet(frame, tmp, {**meta, "table": which})
             else:
                 frame.to_csv(tmp, index=False)
         written.append(path)

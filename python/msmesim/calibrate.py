@@ -25,7 +25,10 @@ of the parameters and the optimiser sees no noise.
 from __future__ import annotations
 
 import re
-import tomllib
+try:  # Python 3.11+
+    import tomllib
+except ImportError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

@@ -17,6 +17,7 @@ import argparse
 import difflib
 import math
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -169,9 +170,53 @@ def _parser() -> argparse.ArgumentParser:
                    help="write the calibrated scenario file to OUT")
     k.add_argument("--out", default=None, metavar="DIR", help="write fit.csv and evaluations.csv to DIR")
 
+    for name, what, outputs in (
+            ("optimise", "split a budget across candidate programmes to save the most jobs or firms "
+                         "(docs/portfolio.md)", "portfolio_best, portfolio_top, portfolio_candidates"),
+            ("sweep", "run the scenario over a grid of parameter values against its baseline (docs/sweeps.md)",
+             "sweep_points, sweep_outcomes, sweep_comparison"),
+            ("sensitivity", "rank the parameters by their effect on an outcome (Morris or Sobol'; docs/sweeps.md)",
+             "sensitivity_indices, sensitivity_samples, sensitivity_outcomes")):
+        a = sub.add_parser(name, help=what)
+        a.add_argument("file", metavar="FILE",
+                       help=f"a scenario file with an [{name}] table (the baseline and the analysis's settings)")
+        a.add_argument("--threads", type=_whole("--threads", 0, 4096), default=0,
+                       help="worker threads; 0 uses every core (default). Results do not depend on it")
+        a.add_argument("--out", default=None, metavar="DIR",
+                       help=f"write {outputs} and analysis.json to DIR")
+        a.add_argument("--format", choices=("csv", "parquet"), default="csv",
+                       help="with --out: csv (default) or parquet (needs pyarrow)")
+        a.add_argument("--report", default=None, metavar="FILE",
+                       help="write an HTML page with the result, the file and the command that reproduces it")
+        a.add_argument("--quiet", action="store_true", help="print nothing but errors")
+        a.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                       help="show a progress bar (default: when the output is a terminal)")
+
     sub.add_parser("presets", help="list the built-in presets")
     sub.add_parser("params", help="print the behavioural parameters with defaults and sources")
     return p
+
+
+def _cmd_analysis(args: argparse.Namespace, kind: str) -> int:
+    """msmesim optimise / sweep / sensitivity FILE."""
+    from . import analyses
+
+    analysis = analyses.load_analysis(args.file, kind)
+    result = analyses.run_analysis(analysis, threads=args.threads, progress=_progress(args))
+    if not args.quiet:
+        print(analyses.summary_text(result, kind))
+    parts = ["msmesim", kind, args.file, *(["--out", args.out] if args.out else []),
+             *(["--format", args.format] if args.format != "csv" else []),
+             *(["--report", args.report] if args.report else [])]
+    command = " ".join(shlex.quote(p) for p in parts)
+    written: list[Path] = []
+    if args.out:
+        written += analyses.write_analysis(result, analysis, args.out, format=args.format)
+    if args.report:
+        written.append(analyses.write_analysis_report(result, analysis, args.report, command=command))
+    if written and not args.quiet:
+        print("Wrote " + ", ".join(os.fspath(p) for p in written))
+    return 0
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
@@ -381,7 +426,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from . import analyses
+
     for name in args.files:
+        if os.path.isfile(name) and analyses.is_analysis_file(name):
+            a = analyses.load_analysis(name)
+            scenarios.check_population(a.scenario_file)
+            extra = f", {len(a.candidates)} candidates" if a.kind == "optimise" else ""
+            print(f"{name}: ok ({a.kind} of {a.scenario_file.scenario.name}{extra})")
+            continue
         f = _load(name)
         scenarios.check_population(f)
         sc = f.scenario
@@ -579,6 +632,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_presets()
         if command == "calibrate":
             return _cmd_calibrate(args)
+        if command in ("optimise", "sweep", "sensitivity"):
+            return _cmd_analysis(args, command)
         return _cmd_params()
     except (_core.InvalidArgumentError, _core.ParseError, _core.TypeMismatchError) as exc:
         _error(exc)

@@ -178,8 +178,17 @@ void register_scenario_file(py::module_& m) {
         "file, by key path; a default below min marks an option unset unless given (docs/scenario.md).");
   m.def("load_scenario", &load_scenario_file, py::arg("path"),
         "Read and validate a scenario file (ScenarioFileError, FileError when it cannot be read).");
-  m.def("parse_scenario", &parse_scenario, py::arg("text"), py::arg("source") = "<scenario>",
-        "Read and validate a scenario from TOML text; `source` names it in errors.");
+  m.def(
+      "parse_scenario",
+      [](std::string_view text, const std::string& source, const std::vector<std::string>& other_keys) {
+        return parse_scenario(text, source, other_keys);
+      },
+      py::arg("text"), py::arg("source") = "<scenario>", py::arg("other_keys") = std::vector<std::string>{},
+      "Read and validate a scenario from TOML text; `source` names it in errors. The top-level keys `other_keys` "
+      "are left to the caller (an analysis's settings kept in the same file).");
+  m.def("parse_programme_tables", &parse_programme_tables, py::arg("text"), py::arg("source"), py::arg("key"),
+        "The programmes of the array of tables `key` of a TOML document, each read as a scenario's [[programmes]] "
+        "are (errors named key[i].field, reported together); none when the key is absent.");
   m.def("to_toml", &to_toml, py::arg("scenario_file"), "The scenario file as TOML (every key, no extends).");
   m.def("save_scenario", &save_scenario_file, py::arg("scenario_file"), py::arg("path"),
         "Write to_toml(scenario_file) to `path` (through a temporary file).");

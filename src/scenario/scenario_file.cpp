@@ -955,6 +955,10 @@ ScenarioFile read(const toml::table& root, const Reader& r, const std::string& s
 }  // namespace
 
 ScenarioFile parse_scenario(std::string_view text, const std::string& source) {
+  return parse_scenario(text, source, {});
+}
+
+std::vector<Programme> parse_programme_tables(std::string_view text, const std::string& source, const std::string& key) {
   toml::table root;
   try {
     root = toml::parse(readable_by_toml(text, source), source);
@@ -962,6 +966,27 @@ ScenarioFile parse_scenario(std::string_view text, const std::string& source) {
     throw ScenarioFileError(source, static_cast<std::int64_t>(e.source().begin.line), "(syntax)",
                             "'" + std::string(e.description()) + "'", "a TOML document (https://toml.io)");
   }
+  const Reader r(source);
+  std::vector<Programme> out;
+  if (const toml::node* n = root.get(key)) {
+    if (!n->is_array_of_tables()) r.fail(*n, key, "an array of tables ([[" + key + "]])");
+    const toml::array& a = *n->as_array();
+    for (std::size_t k = 0; k < a.size(); ++k)
+      r.collect([&] { out.push_back(read_programme(r, *a.get(k)->as_table(), key + "[" + std::to_string(k) + "]")); });
+  }
+  r.throw_collected();
+  return out;
+}
+
+ScenarioFile parse_scenario(std::string_view text, const std::string& source, std::span<const std::string> other_keys) {
+  toml::table root;
+  try {
+    root = toml::parse(readable_by_toml(text, source), source);
+  } catch (const toml::parse_error& e) {
+    throw ScenarioFileError(source, static_cast<std::int64_t>(e.source().begin.line), "(syntax)",
+                            "'" + std::string(e.description()) + "'", "a TOML document (https://toml.io)");
+  }
+  for (const std::string& key : other_keys) root.erase(key);
   const Reader r(source);
   if (root.empty())
     throw ScenarioFileError(source, 1, "(document)", "an empty file",

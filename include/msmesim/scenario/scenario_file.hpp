@@ -99,6 +99,17 @@ ScenarioFile load_scenario_file(const std::string& path);
 /// The same from text; `source` names it in errors (and is the base of
 /// relative paths).
 ScenarioFile parse_scenario(std::string_view text, const std::string& source = "<scenario>");
+/// As above, leaving the top-level keys `other_keys` to the caller: the
+/// settings of an analysis kept in the same file (`[optimise]` with its
+/// `[[candidates]]` and `[designs]`, `[sweep]`, `[sensitivity]`;
+/// docs/portfolio.md, docs/sweeps.md).
+ScenarioFile parse_scenario(std::string_view text, const std::string& source,
+                            std::span<const std::string> other_keys);
+/// The programmes of the array of tables `key` of a TOML document (the
+/// `[[candidates]]` of an optimisation), each read as a scenario's
+/// `[[programmes]]` are, errors named `key[i].field` at their lines and
+/// reported together. An absent key gives none.
+std::vector<Programme> parse_programme_tables(std::string_view text, const std::string& source, const std::string& key);
 /// The scenario as a TOML document (every key written, no `extends`).
 std::string to_toml(const ScenarioFile& file);
 /// Writes to_toml(file) to `path` (through a temporary file, renamed).
