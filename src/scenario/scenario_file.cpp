@@ -290,7 +290,8 @@ class Reader {
     fail(static_cast<std::int64_t>(n.source().begin.line), key, describe(n), allowed);
   }
 
-  /// Errors on keys of `t` outside `known` (with the closest known key).
+  /// Errors on keys of `t` outside `known` (with the closest known key),
+  /// each kept as the reading goes on.
   void only(const toml::table& t, const std::string& path, std::initializer_list<std::string_view> known) const {
     only(t, path, std::span<const std::string_view>(known.begin(), known.size()));
   }
@@ -300,8 +301,9 @@ class Reader {
       if (std::find(known.begin(), known.end(), key) != known.end()) continue;
       std::string all;
       for (auto c : known) all += (all.empty() ? "" : ", ") + std::string(c);
-      fail(static_cast<std::int64_t>(k.source().begin.line), join(path, key), "'" + key + "' (an unknown key)",
-           hint(key, known) + "one of " + all);
+      // Every unknown key is kept (the keys known are read all the same).
+      record(ScenarioFileError(file_, static_cast<std::int64_t>(k.source().begin.line), join(path, key),
+                               "'" + key + "' (an unknown key)", hint(key, known) + "one of " + all));
     }
   }
 

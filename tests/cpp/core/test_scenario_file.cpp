@@ -245,6 +245,37 @@ TEST(ScenarioFileErrors, EveryMistakeOfAFileIsReportedTogether) {
       << names.what();
 }
 
+TEST(ScenarioFile, AnAnalysisKeepsItsTablesBesideTheScenario) {
+  const std::string text =
+      "name = \"x\"\n"
+      "[optimise]\ntotal_budget_rp = 1e9\n"
+      "[[candidates]]\nname = \"g\"\nkind = \"cash_grant\"\namount_rp = 2e6\n"
+      "[[candidates]]\nname = \"v\"\nkind = \"shipping_voucher\"\nuptake = 0.5\n";
+  // Read as a scenario, the analysis's keys are unknown; left to the caller, they are not read.
+  EXPECT_EQ(expect_file_error(text).key(), "optimise");
+  const std::vector<std::string> others = {"optimise", "candidates"};
+  const ScenarioFile f = parse_scenario(text, "bad.toml", others);
+  EXPECT_EQ(f.scenario.name, "x");
+  EXPECT_TRUE(f.scenario.programmes.empty());
+  const auto candidates = parse_programme_tables(text, "bad.toml", "candidates");
+  ASSERT_EQ(candidates.size(), 2u);
+  EXPECT_EQ(candidates[0].kind, ProgrammeKind::cash_grant);
+  EXPECT_EQ(candidates[0].amount_rp, 2e6);
+  EXPECT_EQ(candidates[1].uptake, 0.5);
+  EXPECT_TRUE(parse_programme_tables(text, "bad.toml", "absent").empty());
+  // Mistakes in candidates are named by their key and line, together.
+  try {
+    (void)parse_programme_tables(
+        "[[candidates]]\nname = \"g\"\nkind = \"cash_grant\"\nuptake = 2\n[[candidates]]\nkind = \"nope\"\n",
+        "bad.toml", "candidates");
+    ADD_FAILURE() << "accepted";
+  } catch (const ScenarioFileError& e) {
+    std::vector<std::string> keys;
+    for (const auto& x : e.errors()) keys.push_back(x.key());
+    EXPECT_EQ(keys, (std::vector<std::string>{"candidates[0].uptake", "candidates[1].kind"})) << e.what();
+  }
+}
+
 TEST(ScenarioFileErrors, AMissingFileAndAPopulationTooLargeForMemory) {
   EXPECT_THROW((void)load_scenario_file("/nonexistent/scenario.toml"), IoError);
   PopulationSource huge;
