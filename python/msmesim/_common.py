@@ -25,7 +25,7 @@ ProgressArg = bool | Callable[[int, int], Any] | None
 PopulationSourceArg = Union[_core.ScenarioFile, str, "os.PathLike[str]", _core.PopulationSource, _core.Population]
 
 #: Firms of a built-in population when its file leaves population.firms out.
-PRESET_FIRMS = {"bogor": _core.BOGOR_FIRMS, "banjarbaru": _core.BANJARBARU_FIRMS}
+PRESET_FIRMS = {row["name"]: row["firms"] for row in _core.population_presets()}
 
 
 def check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:

@@ -1534,6 +1534,12 @@ def allocations() -> list[str]:
     """
 def banjarbaru_population_spec(firms: int = 10000) -> PopulationSpec:
     ...
+def bogor_2024_cooperative_spec() -> CooperativeSpec:
+    """
+    Bogor's cooperatives in 2024 (seed 003): 1,845, 778 of them active.
+    """
+def bogor_2024_population_spec(firms: int = 751888) -> PopulationSpec:
+    ...
 def bogor_active_cooperatives_2019() -> list[int]:
     ...
 def bogor_active_cooperatives_2020() -> list[int]:
@@ -1549,6 +1555,12 @@ def bogor_input_output() -> InputOutput:
 def bogor_kecamatan() -> list[str]:
     ...
 def bogor_population_spec(firms: int = 751888) -> PopulationSpec:
+    ...
+def bogor_registered_2024_cooperative_spec() -> CooperativeSpec:
+    """
+    The 768 cooperatives Bogor counted in November 2024 (seed 004), taken as active.
+    """
+def bogor_registered_2024_population_spec(firms: int = 34636) -> PopulationSpec:
     ...
 def bogor_sectors() -> list[SectorSpec]:
     ...
@@ -1628,7 +1640,7 @@ def make_population(population_source: PopulationSource, base_dir: str = '', thr
     """
 def north_sumatra_cooperative_spec() -> CooperativeSpec:
     """
-    North Sumatra's 11,917 cooperatives (seed 001) with Bogor's composition per cooperative and the share able to hold their members' meeting online (NORTH_SUMATRA_VIRTUAL_RAT_SHARE).
+    North Sumatra's 11,917 cooperatives and about 900,000 members (seed 001) with Bogor's composition per cooperative and the share able to hold their members' meeting online (NORTH_SUMATRA_VIRTUAL_RAT_SHARE).
     """
 def parse_programme_tables(text: str, source: str, key: str) -> list[Programme]:
     """
@@ -1637,6 +1649,14 @@ def parse_programme_tables(text: str, source: str, key: str) -> list[Programme]:
 def parse_scenario(text: str, source: str = '<scenario>', other_keys: list[str] = []) -> ScenarioFile:
     """
     Read and validate a scenario from TOML text; `source` names it in errors. The top-level keys `other_keys` are left to the caller (an analysis's settings kept in the same file).
+    """
+def population_preset_spec(name: str, firms: int = 0) -> PopulationSpec:
+    """
+    The population spec of the built-in population `name` with `firms` firms (0: its own size).
+    """
+def population_presets() -> list:
+    """
+    The built-in populations a scenario file names ([population] preset): name, firms (its size when a file gives none) and description with its sources.
     """
 def population_param_table() -> list:
     """
@@ -1719,7 +1739,12 @@ def to_toml(scenario_file: ScenarioFile) -> str:
     The scenario file as TOML (every key, no extends).
     """
 BANJARBARU_FIRMS: int = 10000
+BOGOR_2024_ACTIVE_COOPERATIVES: int = 778
+BOGOR_2024_COOPERATIVES: int = 1845
 BOGOR_FIRMS: int = 751888
+BOGOR_REGISTERED_COOPERATIVES_2024: int = 768
+BOGOR_REGISTERED_FIRMS_2024: int = 34636
 NORTH_SUMATRA_COOPERATIVES: int = 11917
+NORTH_SUMATRA_MEMBERS: int = 900000
 NORTH_SUMATRA_VIRTUAL_RAT_SHARE: float = 0.038
 __version__: str

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import functools
 import math
 import os
 import shlex
@@ -275,7 +276,7 @@ def _restrict_cooperatives(coops: _core.CooperativeSpec, keep_index: list[int], 
 
 
 #: Population specs of the built-in populations, for --region.
-_POPULATION_SPECS = {"bogor": _core.bogor_population_spec, "banjarbaru": _core.banjarbaru_population_spec}
+_POPULATION_SPECS = {name: functools.partial(_core.population_preset_spec, name) for name in PRESET_FIRMS}
 
 
 def _load(name: str) -> _core.ScenarioFile:
@@ -599,6 +600,9 @@ def _cmd_presets() -> int:
     for name in _core.preset_names():
         default = " (default of `msmesim run`)" if name == DEFAULT_PRESET else ""
         print(f"{name}{default}: {_core.preset(name).description}")
+    print("\nPopulations ([population] preset):")
+    for row in _core.population_presets():
+        print(f"  {row['name']} ({row['firms']:,} firms): {row['description']}")
     return 0
 
 
@@ -609,7 +613,14 @@ def _cmd_params() -> int:
 
 
 def _error(exc: BaseException) -> None:
-    """One line on stderr, whatever the message holds."""
+    """One line on stderr, whatever the message holds; a file's several
+    mistakes one line each."""
+    errors = getattr(exc, "errors", None)
+    if isinstance(errors, list) and len(errors) > 1:
+        print(f"msmesim: error: {getattr(exc, 'file', '')}: {len(errors)} errors:", file=sys.stderr)
+        for e in errors:
+            print("  " + " ".join(str(e).split("\n")), file=sys.stderr)
+        return
     print("msmesim: error: " + " ".join(str(exc).split("\n")), file=sys.stderr)
 
 

@@ -24,6 +24,18 @@ BANJARBARU_FIRMS: int = _core.BANJARBARU_FIRMS
 NORTH_SUMATRA_COOPERATIVES: int = _core.NORTH_SUMATRA_COOPERATIVES
 
 
+#: Members of North Sumatra's cooperatives in the same data ("about 900,000", seed 001).
+NORTH_SUMATRA_MEMBERS: int = _core.NORTH_SUMATRA_MEMBERS
+
+#: Bogor Regency's cooperatives in 2024, and the active ones (seed 003).
+BOGOR_2024_COOPERATIVES: int = _core.BOGOR_2024_COOPERATIVES
+BOGOR_2024_ACTIVE_COOPERATIVES: int = _core.BOGOR_2024_ACTIVE_COOPERATIVES
+
+#: The UMKM and cooperatives Bogor Regency counted in November 2024 (seed 004).
+BOGOR_REGISTERED_FIRMS_2024: int = _core.BOGOR_REGISTERED_FIRMS_2024
+BOGOR_REGISTERED_COOPERATIVES_2024: int = _core.BOGOR_REGISTERED_COOPERATIVES_2024
+
+
 #: Share of North Sumatra's cooperatives able to hold their members' meeting
 #: (RAT) online: with physical meetings restricted from March 2020 through
 #: 2021, 93 of the 11,917 held one (seed 001; docs/model.md §14).
@@ -72,10 +84,48 @@ def bogor_cooperative_spec() -> _core.CooperativeSpec:
     return _core.bogor_cooperative_spec()
 
 
+def bogor_2024_cooperative_spec() -> _core.CooperativeSpec:
+    """Bogor's cooperatives in 2024 (seed 003): 1,845, of them 778 active,
+    each active one with the 2019 register's members, capital, volume and
+    SHU per active cooperative (an assumption: seed 003 gives counts only)."""
+    return _core.bogor_2024_cooperative_spec()
+
+
+def bogor_2024_population_spec(firms: int = BOGOR_FIRMS) -> _core.PopulationSpec:
+    """The Bogor population with the 2024 cooperatives (population preset ``bogor-2024``)."""
+    return _core.bogor_2024_population_spec(firms)
+
+
+def bogor_registered_2024_cooperative_spec() -> _core.CooperativeSpec:
+    """The 768 cooperatives Bogor counted in November 2024 (seed 004), taken
+    as the active ones, composed as ``bogor_2024_cooperative_spec()``."""
+    return _core.bogor_registered_2024_cooperative_spec()
+
+
+def bogor_registered_2024_population_spec(firms: int = BOGOR_REGISTERED_FIRMS_2024) -> _core.PopulationSpec:
+    """The 34,636 UMKM and 768 cooperatives of seed 004 (population preset
+    ``bogor-2024-registered``); membership refers to the whole regency."""
+    return _core.bogor_registered_2024_population_spec(firms)
+
+
+def population_presets() -> list[dict]:
+    """The built-in populations a scenario file names (``[population]
+    preset``): ``name``, ``firms`` (its size when a file gives none) and
+    ``description`` with its sources."""
+    return _core.population_presets()
+
+
+def population_spec(name: str, firms: int = 0) -> _core.PopulationSpec:
+    """The population spec of the built-in population ``name`` with ``firms``
+    firms (0: its own size)."""
+    return _core.population_preset_spec(name, firms)
+
+
 def north_sumatra_cooperative_spec() -> _core.CooperativeSpec:
-    """North Sumatra's 11,917 cooperatives (seed 001), apportioned over the
-    population's regions by weight, with Bogor's composition per cooperative
-    (an assumption: seed 001 gives the count only) and
+    """North Sumatra's 11,917 cooperatives and about 900,000 members (seed
+    001), apportioned over the population's regions by weight, with Bogor's
+    composition per cooperative (an assumption: seed 001 gives the counts
+    only) and
     ``virtual_rat_share = NORTH_SUMATRA_VIRTUAL_RAT_SHARE``. Put it in a
     population spec's ``cooperatives`` to study virtual members' meetings."""
     return _core.north_sumatra_cooperative_spec()
@@ -108,10 +158,17 @@ def bogor_covid19_scenario(months: int = 36) -> _core.Scenario:
 
 __all__ = [
     "BANJARBARU_FIRMS",
+    "BOGOR_2024_ACTIVE_COOPERATIVES",
+    "BOGOR_2024_COOPERATIVES",
     "BOGOR_FIRMS",
+    "BOGOR_REGISTERED_COOPERATIVES_2024",
+    "BOGOR_REGISTERED_FIRMS_2024",
     "NORTH_SUMATRA_COOPERATIVES",
+    "NORTH_SUMATRA_MEMBERS",
     "NORTH_SUMATRA_VIRTUAL_RAT_SHARE",
     "banjarbaru_population_spec",
+    "bogor_2024_cooperative_spec",
+    "bogor_2024_population_spec",
     "bogor_active_cooperatives_2019",
     "bogor_active_cooperatives_2020",
     "bogor_cooperative_spec",
@@ -119,10 +176,14 @@ __all__ = [
     "bogor_input_output",
     "bogor_kecamatan",
     "bogor_population_spec",
+    "bogor_registered_2024_cooperative_spec",
+    "bogor_registered_2024_population_spec",
     "bogor_sectors",
     "covid19_shocks",
     "names",
     "north_sumatra_cooperative_spec",
+    "population_presets",
+    "population_spec",
     "scenario",
     "scenario_text",
 ]

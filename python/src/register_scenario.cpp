@@ -296,12 +296,47 @@ void register_scenario(py::module_& m) {
   m.attr("NORTH_SUMATRA_COOPERATIVES") = presets::kNorthSumatraCooperatives;
   m.attr("NORTH_SUMATRA_VIRTUAL_RAT_SHARE") = presets::kNorthSumatraVirtualRatShare;
   m.def("north_sumatra_cooperative_spec", &presets::north_sumatra_cooperative_spec,
-        "North Sumatra's 11,917 cooperatives (seed 001) with Bogor's composition per cooperative and the share "
-        "able to hold their members' meeting online (NORTH_SUMATRA_VIRTUAL_RAT_SHARE).");
+        "North Sumatra's 11,917 cooperatives and about 900,000 members (seed 001) with Bogor's composition per "
+        "cooperative and the share able to hold their members' meeting online (NORTH_SUMATRA_VIRTUAL_RAT_SHARE).");
   m.def("bogor_input_output", &presets::bogor_input_output);
   m.attr("BANJARBARU_FIRMS") = presets::kBanjarbaruFirms;
   m.def("banjarbaru_population_spec", &presets::banjarbaru_population_spec,
         py::arg("firms") = presets::kBanjarbaruFirms);
+  m.attr("NORTH_SUMATRA_MEMBERS") = presets::kNorthSumatraMembers;
+  m.attr("BOGOR_2024_COOPERATIVES") = presets::kBogor2024Cooperatives;
+  m.attr("BOGOR_2024_ACTIVE_COOPERATIVES") = presets::kBogor2024ActiveCooperatives;
+  m.attr("BOGOR_REGISTERED_FIRMS_2024") = presets::kBogorRegisteredFirms2024;
+  m.attr("BOGOR_REGISTERED_COOPERATIVES_2024") = presets::kBogorRegisteredCooperatives2024;
+  m.def("bogor_2024_cooperative_spec", &presets::bogor_2024_cooperative_spec,
+        "Bogor's cooperatives in 2024 (seed 003): 1,845, 778 of them active.");
+  m.def("bogor_2024_population_spec", &presets::bogor_2024_population_spec, py::arg("firms") = presets::kBogorFirms);
+  m.def("bogor_registered_2024_cooperative_spec", &presets::bogor_registered_2024_cooperative_spec,
+        "The 768 cooperatives Bogor counted in November 2024 (seed 004), taken as active.");
+  m.def("bogor_registered_2024_population_spec", &presets::bogor_registered_2024_population_spec,
+        py::arg("firms") = presets::kBogorRegisteredFirms2024);
+  m.def(
+      "population_presets",
+      [] {
+        py::list rows;
+        for (const auto& p : presets::population_presets()) {
+          py::dict row;
+          row["name"] = std::string(p.name);
+          row["firms"] = p.firms;
+          row["description"] = std::string(p.description);
+          rows.append(row);
+        }
+        return rows;
+      },
+      "The built-in populations a scenario file names ([population] preset): name, firms (its size when a file "
+      "gives none) and description with its sources.");
+  m.def(
+      "population_preset_spec",
+      [](const std::string& name, std::int64_t firms) {
+        const auto& p = presets::population_preset(name, "preset");
+        return p.spec(firms > 0 ? firms : p.firms);
+      },
+      py::arg("name"), py::arg("firms") = 0,
+      "The population spec of the built-in population `name` with `firms` firms (0: its own size).");
   m.def("covid19_shocks", &presets::covid19_shocks);
   m.def("bogor_covid19_scenario", &presets::bogor_covid19_scenario, py::arg("months") = 36);
 }

@@ -1,5 +1,6 @@
 #include "msmesim/scenario/presets.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "msmesim/scenario/scenario_file.hpp"
@@ -95,7 +96,7 @@ CooperativeSpec north_sumatra_cooperative_spec() {
   c.active = scaled(c.active_total());
   c.active_by_region.clear();
   c.count = kNorthSumatraCooperatives;
-  c.members = scaled(c.members);
+  c.members = kNorthSumatraMembers;
   c.rat_last_year = scaled(c.rat_last_year);
   c.own_capital_rp *= k;
   c.external_capital_rp *= k;
@@ -166,6 +167,86 @@ PopulationSpec banjarbaru_population_spec(std::int64_t firms) {
   spec.set("micro_ever_kur_share", 0.8);
   spec.regime = ClassRegime::law20_2008;
   return spec;
+}
+
+namespace {
+
+// The 2019 register's cooperatives at another count of active ones: each
+// active cooperative with the 2019 members, capital, volume, SHU and
+// meetings per active cooperative, apportioned to the kecamatan as the
+// 2019 actives are (the regions' weights).
+CooperativeSpec bogor_cooperatives_at(std::int64_t count, std::int64_t active) {
+  CooperativeSpec c = bogor_cooperative_spec();
+  const double k = static_cast<double>(active) / static_cast<double>(c.active_total());
+  const auto scaled = [k](std::int64_t x) { return static_cast<std::int64_t>(std::llround(k * static_cast<double>(x))); };
+  c.count = count;
+  c.active_by_region.clear();
+  c.active = active;
+  c.members = scaled(c.members);
+  c.rat_last_year = std::min(active, scaled(c.rat_last_year));
+  c.own_capital_rp *= k;
+  c.external_capital_rp *= k;
+  c.business_volume_rp_year *= k;
+  c.shu_rp_year *= k;
+  return c;
+}
+
+}  // namespace
+
+CooperativeSpec bogor_2024_cooperative_spec() {
+  return bogor_cooperatives_at(kBogor2024Cooperatives, kBogor2024ActiveCooperatives);
+}
+
+PopulationSpec bogor_2024_population_spec(std::int64_t firms) {
+  PopulationSpec spec = bogor_population_spec(firms);
+  spec.name = "Bogor Regency, 2024";
+  spec.cooperatives = bogor_2024_cooperative_spec();
+  return spec;
+}
+
+CooperativeSpec bogor_registered_2024_cooperative_spec() {
+  // Seed 004 counts 768 cooperatives, taken as operating ones (seed 003:
+  // 778 active the same year); membership refers to the whole regency.
+  return bogor_cooperatives_at(kBogorRegisteredCooperatives2024, kBogorRegisteredCooperatives2024);
+}
+
+PopulationSpec bogor_registered_2024_population_spec(std::int64_t firms) {
+  PopulationSpec spec = bogor_population_spec(firms);
+  spec.name = "Bogor Regency, UMKM in the office's reach, 2024";
+  spec.cooperatives = bogor_registered_2024_cooperative_spec();
+  return spec;
+}
+
+std::span<const PopulationPreset> population_presets() {
+  static const PopulationPreset rows[] = {
+      {"bogor", kBogorFirms, bogor_population_spec,
+       "Bogor Regency: 751,888 UKM (seed 003), its 40 kecamatan and seven sectors, and the 1,651 cooperatives of "
+       "the 2019 register with their members, capital and business (seed 000)"},
+      {"bogor-2024", kBogorFirms, bogor_2024_population_spec,
+       "Bogor Regency in 2024: 751,888 UKM and 1,845 cooperatives, 778 of them active (seed 003); the 2019 "
+       "register's composition per active cooperative"},
+      {"bogor-2024-registered", kBogorRegisteredFirms2024, bogor_registered_2024_population_spec,
+       "the 34,636 UMKM and 768 cooperatives Bogor Regency counted in November 2024 (seed 004), the cooperatives "
+       "taken as the active ones"},
+      {"banjarbaru", kBanjarbaruFirms, banjarbaru_population_spec,
+       "Banjarbaru City: its five kecamatan, the sasirangan, purun and knitting crafts and the other MSMEs of "
+       "seed 002"},
+  };
+  return rows;
+}
+
+const PopulationPreset& population_preset(std::string_view name, const std::string& field) {
+  std::string all;
+  std::vector<std::string_view> names;
+  for (const PopulationPreset& p : population_presets()) {
+    if (p.name == name) return p;
+    all += (all.empty() ? "'" : ", '") + std::string(p.name) + "'";
+    names.push_back(p.name);
+  }
+  const std::string best = closest_name(name, names);
+  throw InvalidArgument(field, "'" + std::string(name) + "'",
+                        (best.empty() ? "" : "did you mean '" + best + "'? ") + "one of the built-in populations: " +
+                            all);
 }
 
 std::vector<std::string> names() { return {"bogor-covid19"}; }

@@ -520,8 +520,9 @@ void read_population(const Reader& r, const toml::table& t, PopulationSource& p)
   r.text(t, path, "csv_locale", p.csv_locale);
   if (t.get("firms_csv") != nullptr && t.get("preset") == nullptr) p.preset.clear();
   if (const toml::node* n = t.get("preset")) {
-    if (p.preset != "bogor" && p.preset != "banjarbaru")
-      r.fail(*n, "population.preset", "'bogor' or 'banjarbaru' (the built-in populations)");
+    (void)r.name(*n, "population.preset", [](std::string_view s, const std::string& key) {
+      return presets::population_preset(s, key).name;
+    });
     if (!p.firms_csv.empty()) r.fail(*n, "population.preset", "no preset when firms_csv is given");
   }
   if (const toml::node* n = t.get("regime")) (void)r.name(*n, "population.regime", class_regime_from_string);
@@ -906,8 +907,7 @@ ScenarioFile read(const toml::table& root, const Reader& r, const std::string& s
   // With a built-in population the names of sectors and kecamatan are known
   // now (a registry file's are checked when the run starts).
   if (!f.population.preset.empty() && f.population.firms_csv.empty()) {
-    const PopulationSpec spec = f.population.preset == "banjarbaru" ? presets::banjarbaru_population_spec(1)
-                                                                     : presets::bogor_population_spec(1);
+    const PopulationSpec spec = presets::population_preset(f.population.preset).spec(1);
     std::vector<std::string> regions, sectors;
     for (const auto& x : spec.regions) regions.push_back(x.name);
     for (const auto& x : spec.sectors) sectors.push_back(x.name);
@@ -1306,14 +1306,8 @@ Population make_population(const PopulationSource& source, const std::string& ba
     if (source.burn_in_months > 0) burn_in(pop, params, static_cast<int>(source.burn_in_months), source.seed, threads);
     return pop;
   }
-  PopulationSpec spec;
-  if (source.preset == "banjarbaru") {
-    spec = presets::banjarbaru_population_spec(source.firms > 0 ? source.firms : presets::kBanjarbaruFirms);
-  } else if (source.preset == "bogor") {
-    spec = presets::bogor_population_spec(source.firms > 0 ? source.firms : presets::kBogorFirms);
-  } else {
-    throw InvalidArgument("population.preset", "'" + source.preset + "'", "'bogor' or 'banjarbaru'");
-  }
+  const presets::PopulationPreset& preset = presets::population_preset(source.preset);
+  PopulationSpec spec = preset.spec(source.firms > 0 ? source.firms : preset.firms);
   detail::require_memory("population.firms", spec.firms);
   spec.firm_params = params;
   if (source.burn_in_months >= 0) spec.params.burn_in_months = static_cast<double>(source.burn_in_months);

@@ -102,7 +102,7 @@ def test_every_mistake_of_an_analysis_file_is_named_with_its_line(tmp_path: Path
     assert got == [(5, "optimise.total_budget_rp"), (6, "optimise.replication"), (10, "candidates[0].uptake"),
                    (11, "designs.h")], got
     proc = cli("optimise", str(path))
-    assert proc.returncode == 2 and "line 10: key 'candidates[0].uptake'" in proc.stderr
+    assert proc.returncode == 2 and f"{path}:10: key 'candidates[0].uptake'" in proc.stderr, proc.stderr
     proc = cli("validate", str(EXAMPLES / "optimise.toml"), str(EXAMPLES / "sweep.toml"))
     assert proc.returncode == 0 and "optimise of grant or voucher, 2 candidates" in proc.stdout, proc.stderr
     # An analysis of the wrong kind, or none.

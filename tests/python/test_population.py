@@ -282,3 +282,41 @@ def test_cooperative_spec_virtual_rat_share():
     spec.cooperatives.virtual_rat_share = 1.5
     with pytest.raises(ms.InvalidArgumentError, match="virtual_rat_share"):
         ms.generate_population(spec, seed=1)
+
+
+def test_the_built_in_populations_carry_their_seeds_counts():
+    rows = {row["name"]: row for row in ms.presets.population_presets()}
+    assert list(rows) == ["bogor", "bogor-2024", "bogor-2024-registered", "banjarbaru"]
+    assert all("seed 00" in row["description"] for row in rows.values())
+    expected = {  # firms, cooperatives, active (seeds 000, 003, 004)
+        "bogor": (751_888, 1_651, 589),
+        "bogor-2024": (751_888, 1_845, 778),
+        "bogor-2024-registered": (34_636, 768, 768),
+    }
+    for name, (firms, count, active) in expected.items():
+        assert rows[name]["firms"] == firms
+        spec = ms.presets.population_spec(name)
+        spec.set("burn_in_months", 0)
+        pop = ms.generate_population(spec, seed=1)
+        assert len(pop) == firms and len(pop.cooperatives) == count, name
+        assert int(np.sum(pop.cooperatives.active)) == active, name
+    # Each active cooperative keeps the 2019 register's members (91,555 for 589 active).
+    assert ms.presets.bogor_2024_cooperative_spec().members == round(91_555 * 778 / 589)
+    # The 34,636 hold their share of the regency's member firms.
+    registered = ms.presets.bogor_registered_2024_cooperative_spec()
+    assert registered.reference_firms == ms.presets.BOGOR_FIRMS
+    assert ms.presets.north_sumatra_cooperative_spec().members == ms.presets.NORTH_SUMATRA_MEMBERS == 900_000
+    with pytest.raises(ms.InvalidArgumentError, match="bogor-2024"):
+        ms.presets.population_spec("bogor-2025")
+
+
+def test_the_2024_presets_read_their_populations():
+    clinic = ms.preset("bogor-clean-and-clear")
+    assert clinic.population.preset == "bogor-2024"
+    collaboration = ms.preset("bogor-collaboration-2024")
+    assert collaboration.population.preset == "bogor-2024-registered"
+    assert [p.kind for p in collaboration.scenario.programmes] == ["coop_collaboration"]
+    bad = 'name = "x"\n[population]\npreset = "bogor2024"\n'
+    with pytest.raises(ms.ScenarioFileError, match="did you mean 'bogor-2024'") as info:
+        ms.parse_scenario(bad)
+    assert info.value.key == "population.preset" and info.value.line == 3

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -33,16 +34,19 @@ PopulationSpec bogor_population_spec(std::int64_t firms = kBogorFirms);
 
 /// Cooperatives in North Sumatra's online data system (seed 001): 11,917.
 inline constexpr std::int64_t kNorthSumatraCooperatives = 11'917;
+/// Members of North Sumatra's cooperatives in the same data ("about
+/// 900,000", seed 001).
+inline constexpr std::int64_t kNorthSumatraMembers = 900'000;
 /// Share of North Sumatra's cooperatives able to hold their members'
 /// meeting online (CooperativeSpec::virtual_rat_share): with physical
 /// meetings restricted from March 2020 through 2021, 93 of them held one
 /// (seed 001), which this share reproduces (docs/model.md §14).
 inline constexpr double kNorthSumatraVirtualRatShare = 0.038;
 /// North Sumatra's cooperatives (apportioned over the population's
-/// regions by weight): the count of seed 001 with Bogor's composition per cooperative
-/// (active share, members, capital, volume, SHU and types of seed 000
-/// Tables 4-5, scaled: an assumption, seed 001 gives the count only) and
-/// kNorthSumatraVirtualRatShare.
+/// regions by weight): the count and the members of seed 001 with Bogor's
+/// composition per cooperative (active share, capital, volume, SHU and
+/// types of seed 000 Tables 4-5, scaled: an assumption, seed 001 gives the
+/// counts only) and kNorthSumatraVirtualRatShare.
 CooperativeSpec north_sumatra_cooperative_spec();
 /// Illustrative input-output table over the Bogor sectors.
 InputOutput bogor_input_output();
@@ -62,6 +66,42 @@ inline constexpr std::int64_t kBanjarbaruFirms = 10'000;
 /// weaving, knitting) and the other MSMEs; micro firms, most of which have
 /// had KUR. Every assumption is in docs/model.md §16.
 PopulationSpec banjarbaru_population_spec(std::int64_t firms = kBanjarbaruFirms);
+
+/// Bogor Regency in 2024 (seed 003, the Clean & Clear clinic's proposal):
+/// 751,888 UKM recorded, about 420,000 of them under the office's guidance,
+/// and 1,845 cooperatives of which 778 active. The cooperatives of the 2019
+/// register (bogor_cooperative_spec) at the 2024 counts: each active
+/// cooperative with the 2019 members, capital, volume and SHU per active
+/// cooperative (an assumption: seed 003 gives counts only).
+inline constexpr std::int64_t kBogor2024Cooperatives = 1'845;
+inline constexpr std::int64_t kBogor2024ActiveCooperatives = 778;
+CooperativeSpec bogor_2024_cooperative_spec();
+PopulationSpec bogor_2024_population_spec(std::int64_t firms = kBogorFirms);
+/// The UMKM and cooperatives the regency counted when it launched the
+/// cooperative and micro-enterprise collaboration in November 2024 (seed
+/// 004): "at least 34,636 UMKM and 768 cooperatives". Taken as the firms in
+/// the office's reach and the operating (active) cooperatives, with the
+/// 2019 register's composition per active cooperative; membership refers to
+/// all 751,888 firms of the regency, so that the 34,636 hold their share of
+/// the member firms (assumptions, docs/model.md §4).
+inline constexpr std::int64_t kBogorRegisteredFirms2024 = 34'636;
+inline constexpr std::int64_t kBogorRegisteredCooperatives2024 = 768;
+CooperativeSpec bogor_registered_2024_cooperative_spec();
+PopulationSpec bogor_registered_2024_population_spec(std::int64_t firms = kBogorRegisteredFirms2024);
+
+/// A built-in population a scenario file names (`[population] preset`).
+struct PopulationPreset {
+  std::string_view name;
+  std::int64_t firms;  ///< its size when a file does not give one
+  PopulationSpec (*spec)(std::int64_t firms);
+  std::string_view description;  ///< what it is, with its sources
+};
+/// Every built-in population: bogor, bogor-2024, bogor-2024-registered,
+/// banjarbaru.
+std::span<const PopulationPreset> population_presets();
+/// The preset called `name`; InvalidArgument naming `field` and every
+/// preset otherwise.
+const PopulationPreset& population_preset(std::string_view name, const std::string& field = "population.preset");
 
 /// Names of the built-in presets.
 std::vector<std::string> names();
