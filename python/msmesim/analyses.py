@@ -34,7 +34,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from . import _core
-from ._files import OUTPUT_FORMATS, atomic_path, write_parquet
+from ._files import OUTPUT_FORMATS, atomic_path, check_output_dir, output_directory, write_parquet
 from .scenarios import PathArg, population_of, scenario_error
 
 try:  # Python 3.11+
@@ -364,25 +364,22 @@ def write_analysis(result: Any, analysis: AnalysisFile, directory: PathArg, form
     ``analysis.json`` (the settings, the file, the version)."""
     if format not in OUTPUT_FORMATS:
         raise ValueError(f"format: got {format!r}; allowed: csv or parquet")
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
+    out = check_output_dir(directory, "directory")
     meta = {"msmesim_version": _core.__version__, "analysis": analysis.kind, "file": analysis.source,
             "settings": {k: v for k, v in analysis.settings.items()}}
-    written: list[Path] = []
-    for stem, frame in _tables(result, analysis.kind).items():
-        path = out / f"{stem}.{format}"
-        with atomic_path(path) as tmp:
-            frame = _plain(frame)
+    names: list[str] = []
+    # A whole set, replacing the directory's earlier one in one step (as msmesim run's).
+    with output_directory(out, "directory") as stage:
+        for stem, frame in _tables(result, analysis.kind).items():
+            name = f"{stem}.{format}"
             if format == "parquet":
-                write_parquet(frame, tmp, {**meta, "table": stem})
+                write_parquet(_plain(frame), stage / name, {**meta, "table": stem})
             else:
-                frame.to_csv(tmp, index=False)
-        written.append(path)
-    meta_path = out / "analysis.json"
-    with atomic_path(meta_path) as tmp:
-        tmp.write_text(json.dumps(meta, indent=2, default=str) + "\n", encoding="utf-8")
-    written.append(meta_path)
-    return written
+                _plain(frame).to_csv(stage / name, index=False)
+            names.append(name)
+        (stage / "analysis.json").write_text(json.dumps(meta, indent=2, default=str) + "\n", encoding="utf-8")
+        names.append("analysis.json")
+    return [out / name for name in names]
 
 
 def write_analysis_report(result: Any, analysis: AnalysisFile, path: PathArg, command: str | None = None) -> Path:

@@ -14,7 +14,7 @@ import pandas as pd
 from . import _core, _workbook
 from ._common import ProgressArg, ResultBase, check_int, columns_frame, progress_callback
 from ._errors import invalid
-from ._files import OUTPUT_FORMATS, atomic_path, write_parquet
+from ._files import OUTPUT_FORMATS, check_output_dir, output_directory, write_parquet
 
 #: Every table of a run — the core's list, ``_core.RunResult.table_names()`` —
 #: and the :class:`Result` property that gives it as a DataFrame (a test
@@ -628,7 +628,11 @@ def write_outputs(results: list[Result], directory: str | os.PathLike[str], micr
     (monthly.parquet, ...; pyarrow, ``pip install msmesim[parquet]``), typed
     (categories as dictionaries, months as dates), each carrying run.json's
     content and its table's name under the schema metadata key ``msmesim``.
-    Files are written to a temporary name and renamed into place."""
+    The set is written into a new directory beside ``directory`` that then
+    replaces it as a whole (in one step on Linux), so that a crash or
+    ``kill -9`` at any instant leaves either the whole earlier set or the
+    whole new one; ``directory`` must be new, empty or a set of outputs
+    (InvalidArgumentError otherwise, before anything is written)."""
     if format not in OUTPUT_FORMATS:
         raise invalid("format", format, "csv or parquet")
     if format == "parquet":
@@ -637,9 +641,8 @@ def write_outputs(results: list[Result], directory: str | os.PathLike[str], micr
         except ImportError:
             raise invalid("format", format,
                           "csv, or parquet with pyarrow installed (pip install msmesim[parquet])") from None
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    out = check_output_dir(directory, "directory")
+    names: list[str] = []
     tables = ["monthly", "by_sector", "by_class", "by_region", "credit_book"] + (["firms"] if microdata else [])
     if any(len(r.panel) for r in results):
         tables.append("panel")
@@ -658,28 +661,26 @@ def write_outputs(results: list[Result], directory: str | os.PathLike[str], micr
             for r in results
         ],
     }
-    for which in tables:
-        path = out / output_file_of(which, format)
-        parts = []
-        for r in results:
-            frame = _table_frame(r.raw, which)
-            if which in (*_PROGRAMME_TABLES, "panel") and not len(frame.columns):
-                continue  # a run without programmes (or a panel), among runs with them
-            frame = frame.assign(scenario=r.scenario, replication=r.replication)
-            cols = ["scenario", "replication"] + [c for c in frame.columns if c not in ("scenario", "replication")]
-            parts.append(frame[cols])
-        with atomic_path(path) as tmp:
+    with output_directory(out, "directory") as stage:
+        for which in tables:
+            name = output_file_of(which, format)
+            parts = []
+            for r in results:
+                frame = _table_frame(r.raw, which)
+                if which in (*_PROGRAMME_TABLES, "panel") and not len(frame.columns):
+                    continue  # a run without programmes (or a panel), among runs with them
+                frame = frame.assign(scenario=r.scenario, replication=r.replication)
+                cols = ["scenario", "replication"] + [c for c in frame.columns if c not in ("scenario", "replication")]
+                parts.append(frame[cols])
             frame = pd.concat(parts, ignore_index=True)
             if format == "parquet":
-                write_parquet(frame, tmp, {**meta, "table": which})
+                write_parquet(frame, stage / name, {**meta, "table": which})
             else:
-                frame.to_csv(tmp, index=False)
-        written.append(path)
-    meta_path = out / "run.json"
-    with atomic_path(meta_path) as tmp:
-        tmp.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    written.append(meta_path)
-    return written
+                frame.to_csv(stage / name, index=False)
+            names.append(name)
+        (stage / "run.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        names.append("run.json")
+    return [out / name for name in names]
 
 
 

@@ -28,7 +28,7 @@ import pandas as pd
 from . import _core, scenarios
 from ._common import PRESET_FIRMS, whole_range
 from ._errors import invalid
-from ._files import atomic_path
+from ._files import atomic_path, check_output_dir
 from .api import Result, generate_population, load_population_csv, run, write_outputs, write_report
 from .ensemble import compare
 
@@ -202,6 +202,8 @@ def _cmd_analysis(args: argparse.Namespace, kind: str) -> int:
     """msmesim optimise / sweep / sensitivity FILE."""
     from . import analyses
 
+    if args.out:
+        check_output_dir(args.out, "--out")
     analysis = analyses.load_analysis(args.file, kind)
     result = analyses.run_analysis(analysis, threads=args.threads, progress=_progress(args))
     if not args.quiet:
@@ -399,12 +401,14 @@ def _progress(args: argparse.Namespace) -> bool:
 def _cmd_run(args: argparse.Namespace) -> int:
     f = _load(args.scenario) if args.scenario else _core.preset(DEFAULT_PRESET)
     _apply_overrides(f, args)
+    out = args.out or _from_file(f, f.outputs.dir)
+    if out:  # refused before anything runs: an existing file, a directory of other files, no permission
+        check_output_dir(out, "--out" if args.out else "outputs.dir")
     described = _described_firms(f)
     population = _population(args, f)
     _scale_budgets(args, [f], described, population)
     microdata = args.microdata or f.outputs.microdata
     panel_months = args.panel_months if args.panel_months is not None else list(f.outputs.panel_months)
-    out = args.out or _from_file(f, f.outputs.dir)
     report = args.report or _from_file(f, f.outputs.report)
     progress = _progress(args)
     results = []

@@ -3,6 +3,9 @@ resource guards before allocating, and output that is never half-written."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -118,6 +121,71 @@ def test_outputs_are_replaced_whole_or_not_at_all(population: ms.Population, tmp
     assert set(after) == set(before), "no temporary file is left behind"
     names = sorted(before)
     changed = [n for n in names if after[n] != before[n]]
-    assert len(changed) <= 1, "only the table written before the failure was replaced"
-    for n in changed:
-        pd.read_csv(tmp_path / n)  # and it is whole
+    assert not changed, "the earlier set stays as it was, whole: the new one replaces it only once complete"
+    assert not [p for p in tmp_path.parent.iterdir() if p.name.startswith(f".{tmp_path.name}.msmesim-")], \
+        "nor is the new set's directory"
+
+
+def _digest(directory: Path) -> dict[str, str]:
+    """Each file's hash (run.json without its timings, which differ from run to run)."""
+    import hashlib
+    import json
+
+    out = {}
+    for p in sorted(directory.iterdir()):
+        if not p.is_file():
+            continue
+        data = p.read_bytes()
+        if p.name == "run.json":
+            meta = json.loads(data)
+            for run in meta["runs"]:
+                run.pop("elapsed_seconds"), run.pop("firm_months_per_second")
+            data = json.dumps(meta, sort_keys=True).encode()
+        out[p.name] = hashlib.sha256(data).hexdigest()
+    return out
+
+
+def test_an_output_directory_killed_at_any_instant_holds_one_whole_run(tmp_path: Path):
+    """msmesim run --out DIR killed with SIGKILL at random instants leaves
+    either the whole earlier set or the whole new one, never a mixture; the
+    next run removes what the killed one left beside it."""
+    import random
+    import signal
+    import time
+
+    def command(seed: int, out: Path) -> list[str]:
+        return [sys.executable, "-m", "msmesim", "run", "--firms", "20000", "--months", "4", "--microdata",
+                "--seed", str(seed), "--quiet", "--out", str(out)]
+
+    refs = {}
+    for seed in (1, 2):
+        ref = tmp_path / f"ref{seed}"
+        t0 = time.perf_counter()
+        subprocess.run(command(seed, ref), check=True, timeout=300)
+        duration = time.perf_counter() - t0
+        refs[seed] = _digest(ref)
+    assert refs[1] != refs[2]
+    out = tmp_path / "out"
+    rng = random.Random(5)
+    outcomes = []
+    for k in range(12):
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.copytree(tmp_path / "ref1", out)
+        proc = subprocess.Popen(command(2, out))
+        time.sleep(rng.uniform(0.5, 1.05) * duration)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        got = _digest(out)
+        assert got in (refs[1], refs[2]), f"kill {k}: a mixture of two runs in {sorted(got)}"
+        outcomes.append(1 if got == refs[1] else 2)
+    # The next run cleans up what the killed ones left beside the directory.
+    subprocess.run(command(2, out), check=True, timeout=300)
+    assert _digest(out) == refs[2]
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.msmesim-")]
+    # An unusable --out is refused before anything runs.
+    (tmp_path / "afile").write_text("x")
+    t0 = time.perf_counter()
+    proc = subprocess.run(command(1, tmp_path / "afile"), capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and "--out" in proc.stderr and "existing file" in proc.stderr
+    assert time.perf_counter() - t0 < duration, "refused before simulating"
+    print("kills that left the earlier set / the new one:", outcomes.count(1), "/", outcomes.count(2))
