@@ -1558,7 +1558,7 @@ def bogor_population_spec(firms: int = 751888) -> PopulationSpec:
     ...
 def bogor_registered_2024_cooperative_spec() -> CooperativeSpec:
     """
-    The 768 cooperatives Bogor counted in November 2024 (seed 004), taken as active.
+    The 768 cooperatives Bogor counted in November 2024 (seed 004), 324 of them active (seed 003's share).
     """
 def bogor_registered_2024_population_spec(firms: int = 34636) -> PopulationSpec:
     ...

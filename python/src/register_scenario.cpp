@@ -311,7 +311,7 @@ void register_scenario(py::module_& m) {
         "Bogor's cooperatives in 2024 (seed 003): 1,845, 778 of them active.");
   m.def("bogor_2024_population_spec", &presets::bogor_2024_population_spec, py::arg("firms") = presets::kBogorFirms);
   m.def("bogor_registered_2024_cooperative_spec", &presets::bogor_registered_2024_cooperative_spec,
-        "The 768 cooperatives Bogor counted in November 2024 (seed 004), taken as active.");
+        "The 768 cooperatives Bogor counted in November 2024 (seed 004), 324 of them active (seed 003's share).");
   m.def("bogor_registered_2024_population_spec", &presets::bogor_registered_2024_population_spec,
         py::arg("firms") = presets::kBogorRegisteredFirms2024);
   m.def(

@@ -205,9 +205,14 @@ PopulationSpec bogor_2024_population_spec(std::int64_t firms) {
 }
 
 CooperativeSpec bogor_registered_2024_cooperative_spec() {
-  // Seed 004 counts 768 cooperatives, taken as operating ones (seed 003:
-  // 778 active the same year); membership refers to the whole regency.
-  return bogor_cooperatives_at(kBogorRegisteredCooperatives2024, kBogorRegisteredCooperatives2024);
+  // Seed 004 counts 768 cooperatives; active in the share seed 003 gives
+  // for the same year (778 of 1,845): a register all active would not stand
+  // still under the cooperatives' own meeting odds. Membership refers to
+  // the whole regency.
+  const auto active = static_cast<std::int64_t>(std::llround(
+      static_cast<double>(kBogorRegisteredCooperatives2024) * static_cast<double>(kBogor2024ActiveCooperatives) /
+      static_cast<double>(kBogor2024Cooperatives)));
+  return bogor_cooperatives_at(kBogorRegisteredCooperatives2024, active);
 }
 
 PopulationSpec bogor_registered_2024_population_spec(std::int64_t firms) {
@@ -226,8 +231,8 @@ std::span<const PopulationPreset> population_presets() {
        "Bogor Regency in 2024: 751,888 UKM and 1,845 cooperatives, 778 of them active (seed 003); the 2019 "
        "register's composition per active cooperative"},
       {"bogor-2024-registered", kBogorRegisteredFirms2024, bogor_registered_2024_population_spec,
-       "the 34,636 UMKM and 768 cooperatives Bogor Regency counted in November 2024 (seed 004), the cooperatives "
-       "taken as the active ones"},
+       "the 34,636 UMKM and 768 cooperatives Bogor Regency counted in November 2024 (seed 004), 324 of them active "
+       "(seed 003's share of active cooperatives in 2024)"},
       {"banjarbaru", kBanjarbaruFirms, banjarbaru_population_spec,
        "Banjarbaru City: its five kecamatan, the sasirangan, purun and knitting crafts and the other MSMEs of "
        "seed 002"},

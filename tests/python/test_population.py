@@ -291,7 +291,7 @@ def test_the_built_in_populations_carry_their_seeds_counts():
     expected = {  # firms, cooperatives, active (seeds 000, 003, 004)
         "bogor": (751_888, 1_651, 589),
         "bogor-2024": (751_888, 1_845, 778),
-        "bogor-2024-registered": (34_636, 768, 768),
+        "bogor-2024-registered": (34_636, 768, 324),
     }
     for name, (firms, count, active) in expected.items():
         assert rows[name]["firms"] == firms
@@ -313,7 +313,8 @@ def test_the_built_in_populations_carry_their_seeds_counts():
 def test_the_2024_presets_read_their_populations():
     clinic = ms.preset("bogor-clean-and-clear")
     assert clinic.population.preset == "bogor-2024"
-    collaboration = ms.preset("bogor-collaboration-2024")
+    collaboration = ms.load_scenario(Path(__file__).resolve().parents[2] / "examples" / "scenarios"
+                                     / "bogor_collaboration_2024.toml")
     assert collaboration.population.preset == "bogor-2024-registered"
     assert [p.kind for p in collaboration.scenario.programmes] == ["coop_collaboration"]
     bad = 'name = "x"\n[population]\npreset = "bogor2024"\n'

@@ -80,10 +80,11 @@ PopulationSpec bogor_2024_population_spec(std::int64_t firms = kBogorFirms);
 /// The UMKM and cooperatives the regency counted when it launched the
 /// cooperative and micro-enterprise collaboration in November 2024 (seed
 /// 004): "at least 34,636 UMKM and 768 cooperatives". Taken as the firms in
-/// the office's reach and the operating (active) cooperatives, with the
-/// 2019 register's composition per active cooperative; membership refers to
-/// all 751,888 firms of the regency, so that the 34,636 hold their share of
-/// the member firms (assumptions, docs/model.md §4).
+/// the office's reach and registered cooperatives, active in the share seed
+/// 003 gives for 2024 (778 of 1,845: 324), with the 2019 register's
+/// composition per active cooperative; membership refers to all 751,888
+/// firms of the regency, so that the 34,636 hold their share of the member
+/// firms (assumptions, docs/model.md §16).
 inline constexpr std::int64_t kBogorRegisteredFirms2024 = 34'636;
 inline constexpr std::int64_t kBogorRegisteredCooperatives2024 = 768;
 CooperativeSpec bogor_registered_2024_cooperative_spec();
