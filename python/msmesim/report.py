@@ -455,16 +455,21 @@ def _section_programmes(groups: dict[str, list[ResultLike]]) -> str:
                          _rp(float(row["spent_rp"])), used, _rp(float(row["transfer_rp"])),
                          _rp(float(row["admin_rp"])), _rp(float(row["leakage_rp"])),
                          _rp(relief) if relief > 0 else "–",
-                         _int(float(row["recipients"])), _int(float(row["beneficiaries_peak"])),
+                         _int(float(row["recipients"])),
+                         # (A one-off award is no running benefit: a dash, not a zero.)
+                         _int(float(row["beneficiaries_peak"])) if float(row["beneficiaries_peak"]) > 0 else "–",
                          _int(float(row["eligible_peak"])), _int(float(row["applicants_peak"]))])
         parts.append(_table(["programme", "kind", "budget", "spent", "of budget", "reaching recipients",
-                             "administration", "leakage", "relief borne by lenders", "recipients",
-                             "beneficiaries (peak month)", "eligible (peak month)", "applicants (peak month)"],
+                             "administration", "leakage", "relief borne by lenders", "recipients over the programme",
+                             "receiving a running benefit (peak month)", "eligible (peak month)",
+                             "applicants (peak month)"],
                             rows, left=2))
         if len(runs) > 1:
             parts.append(f"<p class='note'>Means over {len(runs)} replications.</p>")
-    parts.append("<p class='note'>Spent = reaching recipients + administration + leakage. Recipients: firms "
-                 "(or cooperatives) awarded over the run. Relief borne by lenders: the debt service a loan "
+    parts.append("<p class='note'>Spent = reaching recipients + administration + leakage. Recipients over "
+                 "the programme: firms (or cooperatives) awarded over the run, each once. Receiving a running "
+                 "benefit: recipients of a monthly payment or relief (vouchers, rent, interest points, deferred "
+                 "service) in the month with most; a dash for programmes that pay once (grants). Relief borne by lenders: the debt service a loan "
                  "restructuring deferred (POJK 11/POJK.03/2020), which costs the government nothing; the extra "
                  "KUR interest subsidy (PEN 2020–2021) and BPUM (Banpres Produktif Usaha Mikro) are paid from "
                  "their budgets.</p>")

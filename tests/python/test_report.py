@@ -235,3 +235,25 @@ def test_compare_writes_a_report_too(tmp_path):
     text = html.read_text(encoding="utf-8")
     for section in SECTIONS:
         assert f"id='{section}'" in text
+
+
+def test_a_one_off_grant_shows_its_recipients_not_a_zero_of_running_benefits(report_path: Path,
+                                                                           results: list[ms.Result]):
+    """A grant pays once: its recipients over the programme are counted, and
+    the running-benefit column shows a dash rather than a misleading 0."""
+    text = report_path.read_text(encoding="utf-8")
+    header = re.search(r"<tr>(<th class='l'>programme</th>.*?)</tr>", text).group(1)
+    names = re.findall(r"<th[^>]*>(.*?)</th>", header)
+    assert "recipients over the programme" in names and "receiving a running benefit (peak month)" in names
+
+    def cells(programme: str) -> list[str]:
+        row = re.search(rf"<tr><td class='l'><b>{re.escape(programme)}</b></td>(.*?)</tr>", text).group(1)
+        return [programme] + re.findall(r"<td[^>]*>(.*?)</td>", row)
+
+    grant = cells("bpum")
+    recipients = grant[names.index("recipients over the programme")]
+    assert int(recipients.replace(",", "")) == int(results[1].programme_summary().loc["bpum", "recipients"]) > 0
+    assert grant[names.index("receiving a running benefit (peak month)")] == "–"
+    # A programme with a running benefit (the extra KUR subsidy's interest points) shows its peak.
+    extra = cells("extra KUR interest subsidy 2020")
+    assert extra[names.index("receiving a running benefit (peak month)")] not in ("–", "0")
