@@ -572,7 +572,7 @@ def render_report(results: Sequence[ResultLike], title: str = "", assumptions: S
     nav = " · ".join(f"<a href='#{k}'>{k}</a>" for k in SECTIONS)
     body = "\n".join(f"<section id='{k}'>{sections[k]}</section>" for k in SECTIONS)
     return (
-        "<!DOCTYPE html>\n<html><head><meta charset='utf-8'>"
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{_esc(heading)}</title><style>{_CSS}</style></head><body>\n"
         f"<h1>{_esc(heading)}</h1>\n<p class='meta'>msmesim {_esc(_core.__version__)}; "

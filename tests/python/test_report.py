@@ -257,3 +257,8 @@ def test_a_one_off_grant_shows_its_recipients_not_a_zero_of_running_benefits(rep
     # A programme with a running benefit (the extra KUR subsidy's interest points) shows its peak.
     extra = cells("extra KUR interest subsidy 2020")
     assert extra[names.index("receiving a running benefit (peak month)")] not in ("–", "0")
+
+
+def test_the_page_says_its_language(report_path: Path):
+    text = report_path.read_text(encoding="utf-8")
+    assert re.search(r"<html lang=['\"]en['\"]>", text), "screen readers and browsers need the page's language"
