@@ -363,7 +363,7 @@ def test_run_file_with_overrides(tmp_path: Path):
                    "--out", str(out), "--report", str(tmp_path / "report.html"))
     assert "scenario 'mine' on Bogor Regency (3,000 firms), 2 months from 2020-01, seed 5" in proc.stdout
     assert sorted(pd.read_csv(out / "monthly.csv")["replication"].unique()) == [0, 1]
-    assert "<html>" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<html lang=" in (tmp_path / "report.html").read_text(encoding="utf-8")
 
 
 def test_run_a_preset_by_name():
