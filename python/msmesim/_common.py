@@ -18,6 +18,11 @@ import pandas as pd
 from . import _core
 from ._errors import invalid
 
+try:  # Python 3.11+
+    import tomllib
+except ImportError:  # pragma: no cover - Python 3.10 (the tomli dependency)
+    import tomli as tomllib  # type: ignore[no-redef]
+
 #: What a ``progress`` argument takes: True (a tqdm bar), False or None (nothing), or a callable(done, total).
 ProgressArg = bool | Callable[[int, int], Any] | None
 

@@ -1642,6 +1642,10 @@ def north_sumatra_cooperative_spec() -> CooperativeSpec:
     """
     North Sumatra's 11,917 cooperatives and about 900,000 members (seed 001) with Bogor's composition per cooperative and the share able to hold their members' meeting online (NORTH_SUMATRA_VIRTUAL_RAT_SHARE).
     """
+def raise_scenario_file_errors(errors: collections.abc.Sequence[tuple[str, int, str, str, str]]) -> typing.NoReturn:
+    """
+    Raise the ScenarioFileError of the mistakes (file, line, key, value, allowed), worded and ordered as the reader reports a file's mistakes (for the checks the Python layer makes on a file).
+    """
 def parse_programme_tables(text: str, source: str, key: str) -> list[Programme]:
     """
     The programmes of the array of tables `key` of a TOML document, each read as a scenario's [[programmes]] are (errors named key[i].field, reported together); none when the key is absent.

@@ -106,10 +106,10 @@ def check_output_dir(path: str | os.PathLike[str], field: str = "--out") -> Path
     probe = parent
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
+    if not probe.is_dir():
+        raise invalid(field, os.fspath(out), f"a path inside a directory ({os.fspath(probe)} is a file)")
     if not os.access(probe, os.W_OK | os.X_OK):
         raise invalid(field, os.fspath(out), f"a place this user can write to ({os.fspath(probe)} is not writable)")
-    if probe.exists() and not probe.is_dir():
-        raise invalid(field, os.fspath(out), f"a path inside a directory ({os.fspath(probe)} is a file)")
     return out
 
 

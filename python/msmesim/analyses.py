@@ -34,13 +34,11 @@ from typing import Any, Callable
 import pandas as pd
 
 from . import _core
+from ._common import tomllib
+from ._errors import invalid
 from ._files import OUTPUT_FORMATS, atomic_path, check_output_dir, output_directory, write_parquet
-from .scenarios import PathArg, population_of, scenario_error
+from .scenarios import PathArg, combined_errors, population_of, scenario_error
 
-try:  # Python 3.11+
-    import tomllib
-except ImportError:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
 
 #: The analyses, by the name of their table.
 KINDS = ("optimise", "sweep", "sensitivity")
@@ -159,17 +157,8 @@ def _error(f: _core.ScenarioFile, key: str, value: Any, allowed: str) -> _core.S
 
 
 def _combined(errors: list[_core.ScenarioFileError]) -> _core.ScenarioFileError:
-    """One ScenarioFileError for several (as the core reports a file's mistakes)."""
-    if len(errors) == 1:
-        return errors[0]
-    errors = sorted(errors, key=lambda e: e.line)
-    first = errors[0]
-    lines = "".join(f"\n  line {e.line}: key '{e.key}': got {e.value}; allowed: {e.allowed}" for e in errors)
-    out = _core.ScenarioFileError(f"{first.file}: {len(errors)} errors:{lines}")
-    out.file, out.line, out.key, out.column, out.value, out.allowed = (
-        first.file, first.line, first.key, first.key, first.value, first.allowed)
-    out.errors = errors
-    return out
+    """One ScenarioFileError for several, as the core reports a file's mistakes."""
+    return combined_errors([(e.file, e.line, e.key, e.value, e.allowed) for e in errors])
 
 
 def is_analysis_file(path: PathArg) -> bool:
@@ -199,7 +188,7 @@ def load_analysis(path: PathArg, kind: str | None = None) -> AnalysisFile:
     errors: list[_core.ScenarioFileError] = []
     present = [k for k in KINDS if k in doc]
     if kind is not None and kind not in KINDS:
-        raise ValueError(f"kind: got {kind!r}; allowed: one of {', '.join(KINDS)}")
+        raise invalid("kind", kind, "one of " + ", ".join(KINDS))
     if len(present) != 1 or (kind is not None and present != [kind]):
         wanted = f"[{kind}]" if kind else "one of [optimise], [sweep], [sensitivity]"
         raise _error(f, present[1] if len(present) > 1 else "(document)",
@@ -363,7 +352,7 @@ def write_analysis(result: Any, analysis: AnalysisFile, directory: PathArg, form
     Parquet file with the analysis's metadata under the key ``msmesim``) and
     ``analysis.json`` (the settings, the file, the version)."""
     if format not in OUTPUT_FORMATS:
-        raise ValueError(f"format: got {format!r}; allowed: csv or parquet")
+        raise invalid("format", format, "csv or parquet")
     out = check_output_dir(directory, "directory")
     meta = {"msmesim_version": _core.__version__, "analysis": analysis.kind, "file": analysis.source,
             "settings": {k: v for k, v in analysis.settings.items()}}

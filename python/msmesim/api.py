@@ -537,7 +537,8 @@ class Result(ResultBase):
 
     def to_csv(self, directory: str | os.PathLike[str], microdata: bool = False) -> list[Path]:
         """Write monthly.csv, the breakdowns and credit_book.csv (and firms.csv,
-        and panel.csv when the run kept a panel) in long form."""
+        and panel.csv when the run kept a panel) in long form, as one set that
+        replaces what ``directory`` held (see :func:`write_outputs`)."""
         return write_outputs([self], directory, microdata=microdata)
 
     def to_parquet(self, directory: str | os.PathLike[str], microdata: bool = False) -> list[Path]:

@@ -25,10 +25,6 @@ of the parameters and the optimiser sees no noise.
 from __future__ import annotations
 
 import re
-try:  # Python 3.11+
-    import tomllib
-except ImportError:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +34,7 @@ import pandas as pd
 
 from . import _core
 from . import paths as parameter_paths
+from ._common import tomllib
 from ._errors import invalid
 
 #: Statistics a target may name: main-problem shares of affected

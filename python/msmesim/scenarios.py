@@ -167,10 +167,17 @@ def scenario_error(scenario_file: _core.ScenarioFile, key: str, value: str, allo
     source = scenario_file.source or "<scenario>"
     text = _source_text(source)
     line = key_line(text, key) if text is not None else 1
-    err = _core.ScenarioFileError(f"{source}:{line}: key '{key}': got {value}; allowed: {allowed}")
-    err.file, err.line, err.key, err.column, err.value, err.allowed = source, line, key, key, value, allowed
-    err.errors = [err]
-    return err
+    return combined_errors([(source, line, key, str(value), allowed)])
+
+
+def combined_errors(rows: list[tuple[str, int, str, str, str]]) -> _core.ScenarioFileError:
+    """The ScenarioFileError of the mistakes ``(file, line, key, value,
+    allowed)``, as the core words and orders a file's mistakes."""
+    try:
+        _core.raise_scenario_file_errors(rows)
+    except _core.ScenarioFileError as exc:
+        return exc
+    raise AssertionError("raise_scenario_file_errors returned")  # pragma: no cover
 
 
 def check_population(scenario_file: _core.ScenarioFile) -> None:

@@ -176,6 +176,17 @@ void register_scenario_file(py::module_& m) {
   m.def("scenario_option_table", [] { return param_table_rows(scenario_option_table()); },
         "Rows (name, default, min, max, unit, integer, description, source) of the numeric options of a scenario "
         "file, by key path; a default below min marks an option unset unless given (docs/scenario.md).");
+  m.def(
+      "raise_scenario_file_errors",
+      [](const std::vector<std::tuple<std::string, std::int64_t, std::string, std::string, std::string>>& rows) {
+        std::vector<ScenarioFileError> all;
+        for (const auto& [file, line, key, value, allowed] : rows) all.emplace_back(file, line, key, value, allowed);
+        if (all.empty()) throw InvalidArgument("errors", "[]", "at least one (file, line, key, value, allowed)");
+        throw ScenarioFileError::combined(std::move(all));
+      },
+      py::arg("errors"),
+      "Raise the ScenarioFileError of the mistakes (file, line, key, value, allowed), worded and ordered as the "
+      "reader reports a file's mistakes (for the checks the Python layer makes on a file).");
   m.def("load_scenario", &load_scenario_file, py::arg("path"),
         "Read and validate a scenario file (ScenarioFileError, FileError when it cannot be read).");
   m.def(

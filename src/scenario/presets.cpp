@@ -197,11 +197,20 @@ CooperativeSpec bogor_2024_cooperative_spec() {
   return bogor_cooperatives_at(kBogor2024Cooperatives, kBogor2024ActiveCooperatives);
 }
 
-PopulationSpec bogor_2024_population_spec(std::int64_t firms) {
+namespace {
+
+// The Bogor population with other cooperatives.
+PopulationSpec bogor_with(std::int64_t firms, std::string name, CooperativeSpec cooperatives) {
   PopulationSpec spec = bogor_population_spec(firms);
-  spec.name = "Bogor Regency, 2024";
-  spec.cooperatives = bogor_2024_cooperative_spec();
+  spec.name = std::move(name);
+  spec.cooperatives = std::move(cooperatives);
   return spec;
+}
+
+}  // namespace
+
+PopulationSpec bogor_2024_population_spec(std::int64_t firms) {
+  return bogor_with(firms, "Bogor Regency, 2024", bogor_2024_cooperative_spec());
 }
 
 CooperativeSpec bogor_registered_2024_cooperative_spec() {
@@ -216,10 +225,7 @@ CooperativeSpec bogor_registered_2024_cooperative_spec() {
 }
 
 PopulationSpec bogor_registered_2024_population_spec(std::int64_t firms) {
-  PopulationSpec spec = bogor_population_spec(firms);
-  spec.name = "Bogor Regency, UMKM in the office's reach, 2024";
-  spec.cooperatives = bogor_registered_2024_cooperative_spec();
-  return spec;
+  return bogor_with(firms, "Bogor Regency, UMKM in the office's reach, 2024", bogor_registered_2024_cooperative_spec());
 }
 
 std::span<const PopulationPreset> population_presets() {

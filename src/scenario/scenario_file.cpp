@@ -323,6 +323,21 @@ class Reader {
     if (!n->is_array()) fail(*n, join(path, key), "an array");
     return n->as_array();
   }
+  /// Each table of the array of tables `key` of the document's root `t`
+  /// (`[[key]]`), read by `read(table, "key[i]")` on its own: a mistake in
+  /// one is kept and the next is read.
+  template <class F>
+  void each_table(const toml::table& t, const std::string& key, F&& read) const {
+    collect([&] {
+      if (const toml::array* a = array(t, "", key))
+        for (std::size_t k = 0; k < a->size(); ++k)
+          collect([&] {
+            const std::string path = key + "[" + std::to_string(k) + "]";
+            if (!a->get(k)->is_table()) fail(*a->get(k), path, "a table ([[" + key + "]])");
+            read(*a->get(k)->as_table(), path);
+          });
+    });
+  }
 
   double number(const toml::node& n, const std::string& key, double lo, double hi) const {
     // An infinite value only where the range is open at both ends (the
@@ -815,30 +830,16 @@ ScenarioFile read(const toml::table& root, const Reader& r, const std::string& s
   r.collect([&] {
     if (const toml::table* t = r.table(root, "", "params")) read_params(r, *t, sc.params);
   });
-  r.collect([&] {
-    if (const toml::array* a = r.array(root, "", "shocks"))
-      for (std::size_t k = 0; k < a->size(); ++k)
-        r.collect([&] {
-          const std::string path = "shocks[" + std::to_string(k) + "]";
-          if (!a->get(k)->is_table()) r.fail(*a->get(k), path, "a table ([[shocks]])");
-          sc.shocks.push_back(read_shock(r, *a->get(k)->as_table(), path));
-        });
-  });
-  r.collect([&] {
-    if (const toml::array* a = r.array(root, "", "restrictions"))
-      for (std::size_t k = 0; k < a->size(); ++k)
-        r.collect([&] {
-          const std::string path = "restrictions[" + std::to_string(k) + "]";
-          if (!a->get(k)->is_table()) r.fail(*a->get(k), path, "a table ([[restrictions]])");
-          const toml::table& t = *a->get(k)->as_table();
-          r.only(t, path, {"name", "start", "end", "intensity"});
-          Restriction x;
-          r.text(t, path, "name", x.name);
-          r.month(t, path, "start", x.start);
-          r.month(t, path, "end", x.end);
-          r.number(t, path, "intensity", x.intensity, 0.0, 1.0);
-          sc.restrictions.push_back(x);
-        });
+  r.each_table(root, "shocks",
+               [&](const toml::table& t, const std::string& path) { sc.shocks.push_back(read_shock(r, t, path)); });
+  r.each_table(root, "restrictions", [&](const toml::table& t, const std::string& path) {
+    r.only(t, path, {"name", "start", "end", "intensity"});
+    Restriction x;
+    r.text(t, path, "name", x.name);
+    r.month(t, path, "start", x.start);
+    r.month(t, path, "end", x.end);
+    r.number(t, path, "intensity", x.intensity, 0.0, 1.0);
+    sc.restrictions.push_back(x);
   });
   r.collect([&] {
     if (const toml::table* t = r.table(root, "", "input_output")) sc.input_output = read_input_output(r, *t);
@@ -857,14 +858,8 @@ ScenarioFile read(const toml::table& root, const Reader& r, const std::string& s
       r.collect([&] { r.option(*t, "class_review.months", sc.class_review_months); });
     }
   });
-  r.collect([&] {
-    if (const toml::array* a = r.array(root, "", "programmes"))
-      for (std::size_t k = 0; k < a->size(); ++k)
-        r.collect([&] {
-          const std::string path = "programmes[" + std::to_string(k) + "]";
-          if (!a->get(k)->is_table()) r.fail(*a->get(k), path, "a table ([[programmes]])");
-          sc.programmes.push_back(read_programme(r, *a->get(k)->as_table(), path));
-        });
+  r.each_table(root, "programmes", [&](const toml::table& t, const std::string& path) {
+    sc.programmes.push_back(read_programme(r, t, path));
   });
   r.collect([&] {
     if (const toml::table* t = r.table(root, "", "outputs")) {
@@ -970,12 +965,9 @@ std::vector<Programme> parse_programme_tables(std::string_view text, const std::
   }
   const Reader r(source);
   std::vector<Programme> out;
-  if (const toml::node* n = root.get(key)) {
-    if (!n->is_array_of_tables()) r.fail(*n, key, "an array of tables ([[" + key + "]])");
-    const toml::array& a = *n->as_array();
-    for (std::size_t k = 0; k < a.size(); ++k)
-      r.collect([&] { out.push_back(read_programme(r, *a.get(k)->as_table(), key + "[" + std::to_string(k) + "]")); });
-  }
+  r.each_table(root, key, [&](const toml::table& t, const std::string& path) {
+    out.push_back(read_programme(r, t, path));
+  });
   r.throw_collected();
   return out;
 }

@@ -101,6 +101,8 @@ def test_every_mistake_of_an_analysis_file_is_named_with_its_line(tmp_path: Path
     got = [(e.line, e.key) for e in info.value.errors]
     assert got == [(5, "optimise.total_budget_rp"), (6, "optimise.replication"), (10, "candidates[0].uptake"),
                    (11, "designs.h")], got
+    # Worded as the core words a file's mistakes, one line each.
+    assert str(info.value).startswith(f"{path}: 4 errors:\n  line 5: key 'optimise.total_budget_rp'")
     proc = cli("optimise", str(path))
     assert proc.returncode == 2 and f"{path}:10: key 'candidates[0].uptake'" in proc.stderr, proc.stderr
     proc = cli("validate", str(EXAMPLES / "optimise.toml"), str(EXAMPLES / "sweep.toml"))
