@@ -94,7 +94,7 @@ from ._core import (
     spends_budget,
 )
 from . import _display
-from . import calibrate, presets, programmes, report, scenarios
+from . import calibrate, i18n, presets, programmes, report, scenarios
 from .api import (
     Result,
     burn_in,
@@ -181,6 +181,7 @@ __all__ = [
     "ensemble",
     "estimate_entry_spec",
     "generate_population",
+    "i18n",
     "lenders",
     "load_population_csv",
     "load_scenario",

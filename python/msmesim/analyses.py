@@ -323,16 +323,13 @@ def _tables(result: Any, kind: str) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def summary_text(result: Any, kind: str) -> str:
-    """What the command line prints: the result's line and its main table."""
+def summary_text(result: Any, kind: str, lang: str | None = None) -> str:
+    """What the command line prints: the result's line and its main table (an optimisation's answer in ``lang``)."""
     with pd.option_context("display.width", 120, "display.max_columns", 12, "display.float_format", "{:,.4g}".format):
         if kind == "optimise":
-            b = result.best
-            table = _tables(result, kind)["portfolio_best"].to_string(index=False)
-            return (f"{result!r}\nbest: {result.objective_label} {b['objective']:,.4g} "
-                    f"[{b['ci_low']:,.4g}, {b['ci_high']:,.4g}] ({result.confidence:.0%} interval, "
-                    f"{result.validation_replications} fresh replications); equal split "
-                    f"{result.equal_split['objective']:,.4g}\n{table}")
+            answer = _portfolio_answer(result, lang)
+            rows = pd.DataFrame(answer["rows"], columns=answer["header"]).to_string(index=False)
+            return f"{result!r}\n{answer['lead']}\n{rows}\n{answer['note']}"
         if kind == "sweep":
             return f"{result!r}\n{result.summary().to_string()}"
         return f"{result!r}\n{result.indices.to_string()}"
@@ -371,30 +368,61 @@ def write_analysis(result: Any, analysis: AnalysisFile, directory: PathArg, form
     return [out / name for name in names]
 
 
-def write_analysis_report(result: Any, analysis: AnalysisFile, path: PathArg, command: str | None = None) -> Path:
-    """A self-contained HTML page with the result's section, the analysis
-    file and the command that reproduces it."""
-    import html
+def N_(message: str) -> str:
+    """Marks a message for the catalog; translated where it is used."""
+    return message
 
+
+_TITLES = {"optimise": N_("Budget portfolio"), "sweep": N_("Sweep"), "sensitivity": N_("Sensitivity")}
+
+
+def _portfolio_answer(result: Any, lang: str | None) -> dict[str, Any]:
+    """The best split of the budget in words and as a table, in the page's language."""
+    from .i18n import Formatter
+
+    f = Formatter(lang)
+    _ = f._
+    b, e = result.best, result.equal_split
+    lead = _("The best split of %(budget)s across %(n)s programmes: %(objective)s %(value)s (%(pct)s interval "
+             "%(low)s to %(high)s, on %(reps)s fresh replications), against %(equal)s for an equal split.") % {
+        "budget": f.rp_short(result.total_budget_rp), "n": len(result.programmes), "objective": result.objective_label,
+        "value": f.number(b["objective"], 1), "pct": f.share(result.confidence, 0), "low": f.number(b["ci_low"], 1),
+        "high": f.number(b["ci_high"], 1), "reps": result.validation_replications,
+        "equal": f.number(e["objective"], 1)}
+    rows = []
+    for p in result.programmes:
+        design = ", ".join(f"{k} = {v}" for k, v in b["designs"][p].items())
+        rows.append([p, f.share(b["shares"][p]), f.rp(b["budgets_rp"][p]), design or "–"])
+    note = _("Improvement over the equal split: %(value)s (%(low)s to %(high)s), paired on the same random "
+             "numbers.") % {"value": f.signed(b["improvement"], 1), "low": f.signed(b["improvement_ci_low"], 1),
+                            "high": f.signed(b["improvement_ci_high"], 1)}
+    return {"lead": lead, "header": [_("programme"), _("share"), _("budget"), _("design")], "rows": rows,
+            "note": note}
+
+
+def write_analysis_report(result: Any, analysis: AnalysisFile, path: PathArg, command: str | None = None,
+                          lang: str | None = None) -> Path:
+    """A self-contained HTML page with the result (for an optimisation, the
+    best split in words and as a table, in ``lang``: ``"en"`` or ``"id"``,
+    default the environment's), the result's tables, the analysis file and
+    the command that reproduces it."""
+    from markupsafe import Markup
+
+    from . import i18n
+
+    code = i18n.resolve(lang)
+    _ = i18n.gettext_for(code)
     command = command or " ".join(shlex.quote(a) for a in ["msmesim", analysis.kind, analysis.source])
-    title = {"optimise": "Budget portfolio", "sweep": "Sweep", "sensitivity": "Sensitivity"}[analysis.kind]
-    page = (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>msmesim: {html.escape(title)} — {html.escape(analysis.scenario_file.scenario.name)}</title>"
-        "<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
-        "table{border-collapse:collapse}td,th{padding:.2em .6em;border-bottom:1px solid #ddd;text-align:right}"
-        "pre{background:#f6f6f6;padding:.8em;overflow:auto}</style></head><body>"
-        f"<h1>{html.escape(title)}: {html.escape(analysis.scenario_file.scenario.name)}</h1>"
-        f"<section id=\"analysis\">{result._repr_html_()}</section>"
-        f"<h2>Reproduce</h2><pre>{html.escape(command)}</pre>"
-        f"<h2>The analysis file</h2><p>{html.escape(analysis.source)}</p><pre>{html.escape(analysis.text)}</pre>"
-        f"<p>msmesim {html.escape(_core.__version__)}</p></body></html>\n")
+    page = i18n.jinja_environment(code).get_template("analysis.html.j2").render(
+        lang=code, title=_(_TITLES[analysis.kind]), scenario=analysis.scenario_file.scenario.name,
+        answer=_portfolio_answer(result, code) if analysis.kind == "optimise" else None,
+        details=Markup(result._repr_html_()), command=command, source=analysis.source, text=analysis.text,
+        version=_core.__version__)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(out) as tmp:
         tmp.write_text(page, encoding="utf-8")
     return out
-
 
 __all__ = ["ANALYSIS_KEYS", "AnalysisFile", "KINDS", "is_analysis_file", "load_analysis", "run_analysis",
            "summary_text", "write_analysis", "write_analysis_report"]

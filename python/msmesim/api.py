@@ -498,9 +498,13 @@ class Result(ResultBase):
                             columns=pd.Index(names, name="to"))
 
     # Presentation -------------------------------------------------------------------------
-    def summary(self) -> str:
-        """A short readable summary of the run."""
-        return self.raw.summary()
+    def summary(self, lang: str | None = None) -> str:
+        """A short readable summary of the run (what ``msmesim run`` prints), in
+        ``lang``: ``"en"`` or ``"id"`` (default: the environment's, see
+        :mod:`msmesim.i18n`)."""
+        from .summary import render_summary
+
+        return render_summary(self, lang)
 
     def headline(self) -> dict[str, float]:
         """Headline numbers of the run as a dict."""
@@ -686,11 +690,16 @@ def write_outputs(results: list[Result], directory: str | os.PathLike[str], micr
 
 
 def write_report(results: list[Result], path: str | os.PathLike[str], title: str = "",
-                 assumptions: list[str] | None = None, *, scenarios: Any = None) -> Path:
-    """Write a self-contained HTML report of runs (see :func:`msmesim.report.write_report`):
-    the scenarios, headline numbers (mean and 5-95 % range over replications),
-    charts as inline SVG, programmes, who benefits and the assumptions.
-    Written to a temporary name and renamed into place."""
+                 assumptions: list[str] | None = None, *, scenarios: Any = None, ensemble: Any = None,
+                 files: list[str | os.PathLike[str]] | None = None, command: str | None = None,
+                 lang: str | None = None) -> Path:
+    """Write a self-contained HTML report of runs (see :func:`msmesim.report.write_report`)
+    in English or Indonesian (``lang``): the planner's answer from ``ensemble``
+    (:func:`msmesim.report.compare_programmes`), the scenarios, headline
+    numbers (mean and 5th–95th percentile range over replications), charts as
+    inline SVG, programmes, who benefits, how to reproduce it and the
+    assumptions. Written to a temporary name and renamed into place."""
     from . import report
 
-    return report.write_report(results, path, title=title, assumptions=assumptions, scenarios=scenarios)
+    return report.write_report(results, path, title=title, assumptions=assumptions, scenarios=scenarios,
+                               ensemble=ensemble, files=files, command=command, lang=lang)

@@ -25,27 +25,74 @@ from typing import Sequence
 
 import pandas as pd
 
-from . import _core, scenarios
+from . import _core, i18n, scenarios
 from ._common import PRESET_FIRMS, whole_range
 from ._errors import invalid
 from ._files import atomic_path, check_output_dir
 from .api import Result, generate_population, load_population_csv, run, write_outputs, write_report
 from .ensemble import compare
+from .report import compare_programmes
 
 #: The scenario of `msmesim run` without a file.
 DEFAULT_PRESET = "bogor-covid19"
+
+#: The language of this invocation (--lang, else the environment's): its
+#: gettext and formatter, set by main() before the parser is built.
+_FMT: dict[str, i18n.Formatter] = {"f": i18n.Formatter("en")}
+
+
+def _(message: str) -> str:
+    return _FMT["f"]._(message)
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalog; translated where it is used."""
+    return message
+
+
+#: argparse's own texts, in the catalog so that its usage lines, headings and
+#: errors read in the language of the rest (argparse looks them up through
+#: its module's gettext).
+_ARGPARSE_MESSAGES = (
+    N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+    N_("show program's version number and exit"), N_("%(prog)s: error: %(message)s\n"),
+    N_("the following arguments are required: %s"), N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"), N_("argument %(argument_name)s: %(message)s"),
+    N_("expected one argument"), N_("invalid %(type)s value: %(value)r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"), N_("not allowed with argument %s"),
+    N_("ignored explicit argument %r"),
+)
+
+
+def _language(argv: Sequence[str]) -> str:
+    """The language asked for on the command line (--lang X or --lang=X), else the environment's."""
+    for k, arg in enumerate(argv):
+        if arg == "--lang" and k + 1 < len(argv):
+            return i18n.resolve(argv[k + 1])
+        if arg.startswith("--lang="):
+            return i18n.resolve(arg.split("=", 1)[1])
+    return i18n.resolve(None)
+
+
+def _lang_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=tuple(i18n.LANGUAGES), default=None,
+                   help=_("the language of what is printed and of the report: en (English) or id (Bahasa "
+                          "Indonesia); default: the environment's (MSMESIM_LANG, then LC_ALL, LC_MESSAGES, LANG)"))
 
 
 def _whole(name: str, minimum: int, maximum: int | None = None):
     def parse(text: str) -> int:
         bounded = maximum is not None and maximum < 2**63 - 1  # (the largest 64-bit integer: no bound, as in the core)
-        allowed = f"a whole number >= {minimum}" + (f" and <= {maximum}" if bounded else "")
+        allowed = (_("a whole number >= %(min)s and <= %(max)s") % {"min": minimum, "max": maximum} if bounded
+                   else _("a whole number >= %(min)s") % {"min": minimum})
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{name}: got {text!r}; allowed: {allowed}") from None
+            raise argparse.ArgumentTypeError(_("%(field)s: got %(value)s; allowed: %(allowed)s") % {
+                "field": name, "value": repr(text), "allowed": allowed}) from None
         if value < minimum or (maximum is not None and value > maximum):
-            raise argparse.ArgumentTypeError(f"{name}: got {value}; allowed: {allowed}")
+            raise argparse.ArgumentTypeError(_("%(field)s: got %(value)s; allowed: %(allowed)s") % {
+                "field": name, "value": value, "allowed": allowed})
         return value
 
     return parse
@@ -61,140 +108,150 @@ def _option(flag: str, key: str):
     return _whole(flag, *whole_range(SCENARIO_OPTIONS[key]))
 
 
-def _run_options(r: argparse.ArgumentParser, what: str) -> None:
-    """Options shared by run and compare."""
+def _run_options(r: argparse.ArgumentParser, first: bool) -> None:
+    """Options shared by run, compare and report (``first``: the first file's values are the defaults)."""
     r.add_argument("--firms", type=_option("--firms", "population.firms"), default=None,
-                   help=f"number of firms (default: the scenario file's; Bogor's {_core.BOGOR_FIRMS:,} "
-                        "without a file)")
+                   help=_("number of firms (default: the scenario file's; Bogor's %(firms)s without a file)")
+                   % {"firms": _FMT["f"].number(_core.BOGOR_FIRMS)})
     r.add_argument("--months", type=_option("--months", "horizon.months"), default=None,
-                   help=f"months to simulate (default: {what}'s; 36 without a file)")
+                   help=_("months to simulate (default: the first file's; 36 without a file)") if first
+                   else _("months to simulate (default: the file's; 36 without a file)"))
     r.add_argument("--seed", type=_option("--seed", "seed"), default=None,
-                   help=f"random seed of the runs and of a synthetic population (default: {what}'s; 1 without a "
-                        "file)")
+                   help=_("random seed of the runs and of a synthetic population (default: the first file's; 1 "
+                          "without a file)") if first
+                   else _("random seed of the runs and of a synthetic population (default: the file's; 1 without a "
+                          "file)"))
     r.add_argument("--threads", type=_whole("--threads", 0, 4096), default=0,
-                   help="worker threads; 0 uses every core (default). Results do not depend on it")
+                   help=_("worker threads; 0 uses every core (default). Results do not depend on it"))
     r.add_argument("--replications", type=_option("--replications", "replications"), default=None,
-                   help=f"independent replications (default: {what}'s; 1 without a file)")
+                   help=_("independent replications (default: the first file's; 1 without a file)") if first
+                   else _("independent replications (default: the file's; 1 without a file)"))
 
 
 def _population_options(r: argparse.ArgumentParser) -> None:
     """Where the firms come from: options shared by run, compare and report."""
     r.add_argument("--region", action="append", default=None, metavar="KECAMATAN",
-                   help="simulate only these kecamatan (repeatable); firms keep their share of --firms")
+                   help=_("simulate only these kecamatan (repeatable); firms keep their share of --firms"))
     r.add_argument("--population-csv", default=None, metavar="FILE",
-                   help="use firms from a registry extract (CSV, or an .xlsx workbook: FILE.xlsx or "
-                        "FILE.xlsx#SHEET) instead of the synthetic Bogor population")
+                   help=_("use firms from a registry extract (CSV, or an .xlsx workbook: FILE.xlsx or "
+                        "FILE.xlsx#SHEET) instead of the synthetic Bogor population"))
     r.add_argument("--cooperatives-csv", default=None, metavar="FILE",
-                   help="with --population-csv: the registry's cooperatives (format in docs/data.md)")
+                   help=_("with --population-csv: the registry's cooperatives (format in docs/data.md)"))
     r.add_argument("--memberships-csv", default=None, metavar="FILE",
-                   help="with --cooperatives-csv: the firms' memberships (default: the firm file's cooperative "
-                        "column)")
+                   help=_("with --cooperatives-csv: the firms' memberships (default: the firm file's cooperative "
+                        "column)"))
     r.add_argument("--keep-budgets", action="store_true",
-                   help="with --firms or --region: keep the programmes' budgets, quotas and monthly capacities as "
+                   help=_("with --firms or --region: keep the programmes' budgets, quotas and monthly capacities as "
                         "written (by default they are scaled with the number of firms, so that a smaller "
-                        "population does not get the whole regency's budget)")
+                        "population does not get the whole regency's budget)"))
     r.add_argument("--csv-locale", choices=("auto", "en", "id"), default="auto",
-                   help="how the CSV files write fields and numbers: auto (default: detected from each file's "
+                   help=_("how the CSV files write fields and numbers: auto (default: detected from each file's "
                         "header row), en (commas, 1234.5) or id (semicolons, 1.234,5, as a spreadsheet in an "
-                        "Indonesian locale exports)")
+                        "Indonesian locale exports)"))
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="msmesim",
-        description="Simulate MSMEs and cooperatives through shocks and support programmes.",
+        description=_("Simulate MSMEs and cooperatives through shocks and support programmes."),
     )
     p.add_argument("--version", action="version", version=f"msmesim {_core.__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    r = sub.add_parser("run", help=f"run a scenario file or preset (default: the {DEFAULT_PRESET} preset)")
+    r = sub.add_parser("run", help=_("run a scenario file or preset (default: the %(preset)s preset)")
+                       % {"preset": DEFAULT_PRESET})
     r.add_argument("scenario", nargs="?", default=None, metavar="FILE",
-                   help=f"a scenario file (docs/scenario.md) or a built-in preset name (default: {DEFAULT_PRESET}); "
-                        "the options below override its values")
-    _run_options(r, "the file")
+                   help=_("a scenario file (docs/scenario.md) or a built-in preset name (default: %(preset)s); "
+                          "the options below override its values") % {"preset": DEFAULT_PRESET})
+    _run_options(r, first=False)
     _population_options(r)
     r.add_argument("--out", default=None, metavar="DIR",
-                   help="write monthly.csv, by_sector.csv, by_class.csv, by_region.csv, credit_book.csv, panel.csv "
+                   help=_("write monthly.csv, by_sector.csv, by_class.csv, by_region.csv, credit_book.csv, panel.csv "
                         "(with --panel-month or outputs.panel_months), the cooperatives' "
                         "cooperatives.csv, cooperatives_by_type.csv, cooperatives_by_region.csv, the programmes' "
                         "programmes.csv, programme_ledger.csv, programme_payments.csv, programme_awards.csv (when the scenario has "
-                        "programmes) and run.json to DIR (default: the file's outputs.dir, relative to the file)")
+                        "programmes) and run.json to DIR (default: the file's outputs.dir, relative to the file)"))
     r.add_argument("--report", default=None, metavar="FILE",
-                   help="write an HTML report to FILE (default: the file's outputs.report, relative to the file)")
+                   help=_("write an HTML report to FILE (default: the file's outputs.report, relative to the file)"))
     r.add_argument("--microdata", action="store_true",
-                   help="with --out, also write firms.csv (one row per firm; also outputs.microdata)")
+                   help=_("with --out, also write firms.csv (one row per firm; also outputs.microdata)"))
     r.add_argument("--format", choices=("csv", "parquet"), default="csv",
-                   help="with --out: csv (default) or parquet (typed columns, the run's metadata in each file; "
-                        "needs pyarrow: pip install msmesim[parquet])")
+                   help=_("with --out: csv (default) or parquet (typed columns, the run's metadata in each file; "
+                        "needs pyarrow: pip install msmesim[parquet])"))
     r.add_argument("--panel-month", action="append", type=_whole("--panel-month", 0, 1199), default=None,
                    metavar="M", dest="panel_months",
-                   help="with --out, write every firm at the end of month M (an index from 0; repeatable) to "
-                        "panel.csv (default: the file's outputs.panel_months)")
-    r.add_argument("--quiet", action="store_true", help="print nothing but errors")
+                   help=_("with --out, write every firm at the end of month M (an index from 0; repeatable) to "
+                        "panel.csv (default: the file's outputs.panel_months)"))
+    r.add_argument("--quiet", action="store_true", help=_("print nothing but errors"))
     r.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="show a progress bar (default: when the output is a terminal)")
+                   help=_("show a progress bar (default: when the output is a terminal)"))
 
-    v = sub.add_parser("validate", help="read and check scenario files without running them")
-    v.add_argument("files", nargs="+", metavar="FILE", help="scenario files (or built-in preset names)")
+    v = sub.add_parser("validate", help=_("read and check scenario files without running them"))
+    v.add_argument("files", nargs="+", metavar="FILE", help=_("scenario files (or built-in preset names)"))
 
-    c = sub.add_parser("compare", help="run scenario files on one population with the same random numbers and "
-                                       "compare them with the first")
+    c = sub.add_parser("compare", help=_("run scenario files on one population with the same random numbers and "
+                                       "compare them with the first"))
     c.add_argument("files", nargs="+", metavar="FILE",
-                   help="two or more scenario files (or preset names); the first is the baseline and gives the "
-                        "population, seed and replications")
-    _run_options(c, "the first file")
+                   help=_("two or more scenario files (or preset names); the first is the baseline and gives the "
+                        "population, seed and replications"))
+    _run_options(c, first=True)
     _population_options(c)
-    c.add_argument("--out", default=None, metavar="DIR", help="write compare.csv to DIR")
-    c.add_argument("--report", default=None, metavar="HTML", help="also write an HTML report of the comparison")
+    c.add_argument("--out", default=None, metavar="DIR", help=_("write compare.csv to DIR"))
+    c.add_argument("--report", default=None, metavar="HTML", help=_("also write an HTML report of the comparison"))
     c.add_argument("--checkpoint", default=None, metavar="DIR",
-                   help="save every completed replication in DIR; run the same command again after an "
-                        "interruption and it continues where it stopped, with the same result")
-    c.add_argument("--quiet", action="store_true", help="print nothing but errors")
+                   help=_("save every completed replication in DIR; run the same command again after an "
+                        "interruption and it continues where it stopped, with the same result"))
+    c.add_argument("--quiet", action="store_true", help=_("print nothing but errors"))
     c.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="show a progress bar (default: when the output is a terminal)")
+                   help=_("show a progress bar (default: when the output is a terminal)"))
 
-    o = sub.add_parser("report", help="run scenario files on one population with the same random numbers and "
-                                      "write a self-contained HTML report of them")
-    o.add_argument("out_html", metavar="OUT.html", help="the HTML report to write")
+    o = sub.add_parser("report", help=_("run scenario files on one population with the same random numbers and "
+                                      "write a self-contained HTML report of them"))
+    o.add_argument("out_html", metavar="OUT.html", help=_("the HTML report to write"))
     o.add_argument("files", nargs="*", metavar="FILE",
-                   help=f"scenario files (or preset names; default: {DEFAULT_PRESET}); the first is the baseline and "
-                        "gives the population, seed and replications")
-    _run_options(o, "the first file")
+                   help=_("scenario files (or preset names; default: %(preset)s); the first is the baseline and "
+                          "gives the population, seed and replications") % {"preset": DEFAULT_PRESET})
+    _run_options(o, first=True)
     _population_options(o)
-    o.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    o.add_argument("--quiet", action="store_true", help=_("print nothing but errors"))
     o.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="show a progress bar (default: when the output is a terminal)")
+                   help=_("show a progress bar (default: when the output is a terminal)"))
 
-    k = sub.add_parser("calibrate", help="fit scenario parameters to target statistics (docs/calibration.md)")
-    k.add_argument("file", metavar="FILE", help="a calibration file (TOML): scenario, targets, parameters, method")
+    k = sub.add_parser("calibrate", help=_("fit scenario parameters to target statistics (docs/calibration.md)"))
+    k.add_argument("file", metavar="FILE", help=_("a calibration file (TOML): scenario, targets, parameters, method"))
     k.add_argument("--write-scenario", default=None, metavar="OUT",
-                   help="write the calibrated scenario file to OUT")
-    k.add_argument("--out", default=None, metavar="DIR", help="write fit.csv and evaluations.csv to DIR")
+                   help=_("write the calibrated scenario file to OUT"))
+    k.add_argument("--out", default=None, metavar="DIR", help=_("write fit.csv and evaluations.csv to DIR"))
 
     for name, what, outputs in (
-            ("optimise", "split a budget across candidate programmes to save the most jobs or firms "
-                         "(docs/portfolio.md)", "portfolio_best, portfolio_top, portfolio_candidates"),
-            ("sweep", "run the scenario over a grid of parameter values against its baseline (docs/sweeps.md)",
+            ("optimise", N_("split a budget across candidate programmes to save the most jobs or firms "
+                            "(docs/portfolio.md)"), "portfolio_best, portfolio_top, portfolio_candidates"),
+            ("sweep", N_("run the scenario over a grid of parameter values against its baseline (docs/sweeps.md)"),
              "sweep_points, sweep_outcomes, sweep_comparison"),
-            ("sensitivity", "rank the parameters by their effect on an outcome (Morris or Sobol'; docs/sweeps.md)",
+            ("sensitivity", N_("rank the parameters by their effect on an outcome (Morris or Sobol'; "
+                               "docs/sweeps.md)"),
              "sensitivity_indices, sensitivity_samples, sensitivity_outcomes")):
-        a = sub.add_parser(name, help=what)
+        a = sub.add_parser(name, help=_(what))
         a.add_argument("file", metavar="FILE",
-                       help=f"a scenario file with an [{name}] table (the baseline and the analysis's settings)")
+                       help=_("a scenario file with an [%(table)s] table (the baseline and the analysis's "
+                              "settings)") % {"table": name})
         a.add_argument("--threads", type=_whole("--threads", 0, 4096), default=0,
-                       help="worker threads; 0 uses every core (default). Results do not depend on it")
+                       help=_("worker threads; 0 uses every core (default). Results do not depend on it"))
         a.add_argument("--out", default=None, metavar="DIR",
-                       help=f"write {outputs} and analysis.json to DIR")
+                       help=_("write %(tables)s and analysis.json to DIR") % {"tables": outputs})
         a.add_argument("--format", choices=("csv", "parquet"), default="csv",
-                       help="with --out: csv (default) or parquet (needs pyarrow)")
+                       help=_("with --out: csv (default) or parquet (needs pyarrow)"))
         a.add_argument("--report", default=None, metavar="FILE",
-                       help="write an HTML page with the result, the file and the command that reproduces it")
-        a.add_argument("--quiet", action="store_true", help="print nothing but errors")
+                       help=_("write an HTML page with the result, the file and the command that reproduces it"))
+        a.add_argument("--quiet", action="store_true", help=_("print nothing but errors"))
         a.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                       help="show a progress bar (default: when the output is a terminal)")
+                       help=_("show a progress bar (default: when the output is a terminal)"))
 
-    sub.add_parser("presets", help="list the built-in presets")
-    sub.add_parser("params", help="print the behavioural parameters with defaults and sources")
+    sub.add_parser("presets", help=_("list the built-in presets"))
+    sub.add_parser("params", help=_("print the behavioural parameters with defaults and sources"))
+    _lang_option(p)
+    for command in sub.choices.values():
+        _lang_option(command)
     return p
 
 
@@ -207,7 +264,7 @@ def _cmd_analysis(args: argparse.Namespace, kind: str) -> int:
     analysis = analyses.load_analysis(args.file, kind)
     result = analyses.run_analysis(analysis, threads=args.threads, progress=_progress(args))
     if not args.quiet:
-        print(analyses.summary_text(result, kind))
+        print(analyses.summary_text(result, kind, args.lang))
     parts = ["msmesim", kind, args.file, *(["--out", args.out] if args.out else []),
              *(["--format", args.format] if args.format != "csv" else []),
              *(["--report", args.report] if args.report else [])]
@@ -216,10 +273,20 @@ def _cmd_analysis(args: argparse.Namespace, kind: str) -> int:
     if args.out:
         written += analyses.write_analysis(result, analysis, args.out, format=args.format)
     if args.report:
-        written.append(analyses.write_analysis_report(result, analysis, args.report, command=command))
+        written.append(analyses.write_analysis_report(result, analysis, args.report, command=command,
+                                                          lang=args.lang))
     if written and not args.quiet:
-        print("Wrote " + ", ".join(os.fspath(p) for p in written))
+        _wrote(written)
     return 0
+
+
+def _wrote(paths: Sequence[str | os.PathLike[str]]) -> None:
+    print(_("Wrote %(files)s") % {"files": ", ".join(os.fspath(p) for p in paths)})
+
+
+def _command_line(args: argparse.Namespace) -> str:
+    """The command as typed (to print in a report)."""
+    return " ".join(shlex.quote(p) for p in ["msmesim", *args.argv])
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
@@ -389,9 +456,11 @@ def _scale_budgets(args: argparse.Namespace, files: list[_core.ScenarioFile], de
     for f in files:
         f.scenario = scenarios.scale_programmes(f.scenario, factor)
     if not args.quiet:
-        print(f"msmesim: the programmes' budgets, quotas and monthly capacities are scaled by {factor:.4g} "
-              f"({len(population):,} of the {described:,} firms they were written for); --keep-budgets keeps "
-              "them as written", file=sys.stderr)
+        f = _FMT["f"]
+        print(_("msmesim: the programmes' budgets, quotas and monthly capacities are scaled by %(factor)s "
+                "(%(firms)s of the %(described)s firms they were written for); --keep-budgets keeps them as "
+                "written") % {"factor": f.number(factor, 4), "firms": f.number(len(population)),
+                              "described": f.number(described)}, file=sys.stderr)
 
 
 def _progress(args: argparse.Namespace) -> bool:
@@ -418,15 +487,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
                   panel_months=panel_months, progress=progress)
         results.append(res)
         if not args.quiet:
-            print(res.summary(), end="" if rep + 1 == f.replications else "\n")
+            print(res.summary(args.lang), end="" if rep + 1 == f.replications else "\n")
     written: list[Path] = []
     if out:
         written += write_outputs(results, out, microdata=microdata, cooperative_panel=f.outputs.cooperative_panel,
                                  format=args.format)
     if report:
-        written.append(write_report(results, report, title=f"msmesim: {f.scenario.name}", scenarios=[f.scenario]))
+        written.append(write_report(results, report, title=f"msmesim: {f.scenario.name}", scenarios=[f.scenario],
+                                    files=[args.scenario] if args.scenario else [], command=_command_line(args),
+                                    lang=args.lang))
     if written and not args.quiet:
-        print("Wrote " + ", ".join(os.fspath(p) for p in written))
+        _wrote(written)
     return 0
 
 
@@ -438,16 +509,18 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             a = analyses.load_analysis(name)
             scenarios.check_population(a.scenario_file)
             extra = f", {len(a.candidates)} candidates" if a.kind == "optimise" else ""
-            print(f"{name}: ok ({a.kind} of {a.scenario_file.scenario.name}{extra})")
+            print(_("%(file)s: ok (%(kind)s of %(scenario)s%(extra)s)") % {
+                "file": name, "kind": a.kind, "scenario": a.scenario_file.scenario.name, "extra": extra})
             continue
         f = _load(name)
         scenarios.check_population(f)
         sc = f.scenario
-        def count(n: int, word: str) -> str:
-            return f"{n} {word}" + ("" if n == 1 else "s")
-
-        print(f"{name}: ok ({sc.name}, {count(len(sc.shocks), 'shock')}, {count(len(sc.programmes), 'programme')}, "
-              f"{count(sc.months, 'month')})")
+        ngettext = i18n.ngettext_for(args.lang)
+        counts = ", ".join((ngettext("%(n)s shock", "%(n)s shocks", len(sc.shocks)) % {"n": len(sc.shocks)},
+                            ngettext("%(n)s programme", "%(n)s programmes", len(sc.programmes))
+                            % {"n": len(sc.programmes)},
+                            ngettext("%(n)s month", "%(n)s months", sc.months) % {"n": sc.months}))
+        print(_("%(file)s: ok (%(scenario)s, %(counts)s)") % {"file": name, "scenario": sc.name, "counts": counts})
     return 0
 
 
@@ -510,8 +583,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                       threads=args.threads, progress=_progress(args), checkpoint=args.checkpoint)
     except KeyboardInterrupt:
         if args.checkpoint:
-            print(f"msmesim: the completed replications are saved in {args.checkpoint}; run the same command "
-                  "again to continue", file=sys.stderr)
+            print(_("msmesim: the completed replications are saved in %(dir)s; run the same command again to "
+                    "continue") % {"dir": args.checkpoint}, file=sys.stderr)
         raise
     levels = res.outcomes.groupby(["scenario", "metric"], observed=True)["value"].mean()
     comparison = res.comparison.set_index(["scenario", "metric"])
@@ -532,18 +605,22 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         rows.append(row)
     table = pd.DataFrame(rows, columns=list(_COMPARE_COLUMNS))
     if not args.quiet:
-        reps = f"{replications} replication{'s' if replications > 1 else ''}"
-        pct = round(100 * res.confidence)
-        print(f"msmesim compare - {len(args.files)} scenarios on {population.name} ({len(population):,} firms), "
-              f"seed {seed}, {reps}; saved: relative to {names[0]!r}, same random numbers"
-              + (f", {pct} % intervals" if replications > 1 else ""))
+        f = _FMT["f"]
+        print(_("msmesim compare - %(n)s scenarios on %(population)s (%(firms)s firms), seed %(seed)s, %(reps)s; "
+                "saved: relative to '%(baseline)s', same random numbers") % {
+            "n": len(args.files), "population": population.name, "firms": f.number(len(population)), "seed": seed,
+            "reps": _replications(replications), "baseline": names[0]}
+              + (", " + _("%(pct)s intervals") % {"pct": f.share(res.confidence, 0)} if replications > 1 else ""))
         if res.replications_resumed:
-            print(f"{res.replications_resumed} of the replications read from the checkpoint {args.checkpoint}")
+            print(_("%(n)s of the replications read from the checkpoint %(dir)s") % {
+                "n": res.replications_resumed, "dir": args.checkpoint})
         print(_format_table(table))
         if replications > 1:
             print()
-            print(_plain_table(res.table(text=True).reset_index()[["scenario", "rank", "firms saved", "jobs saved",
-                                                           "cost per job saved (Rp)"]]))
+            ranked = res.table(text=True, lang=args.lang).reset_index()[["scenario", "rank", "firms saved", "jobs saved",
+                                                         "cost per job saved (Rp)"]]
+            ranked.columns = [_("scenario"), _("rank"), _("firms saved"), _("jobs saved"), _("cost per job saved")]
+            print(_plain_table(ranked))
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
@@ -551,14 +628,24 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         with atomic_path(path) as tmp:
             table.to_csv(tmp, index=False)
         if not args.quiet:
-            print(f"Wrote {path}")
+            _wrote([path])
     if args.report:
         runs = [run(population, sc, seed=seed, replication=rep, threads=args.threads, microdata=False)
                 for sc in scenarios_run for rep in range(replications)]
-        path = write_report(runs, args.report, title="msmesim: " + " vs ".join(names), scenarios=scenarios_run)
+        path = write_report(runs, args.report, title="msmesim: " + " vs ".join(names), scenarios=scenarios_run,
+                            ensemble=res, files=[n for n in args.files if os.path.isfile(n)],
+                            command=_command_line(args), lang=args.lang)
         if not args.quiet:
-            print(f"Wrote {os.fspath(path)}")
+            _wrote([path])
     return 0
+
+
+def _replications(n: int) -> str:
+    return i18n.ngettext_for(_FMT["f"].lang)("%(n)s replication", "%(n)s replications", n) % {"n": n}
+
+
+#: Replications of the comparison on a report's first screen when the files ask for one (intervals need several).
+REPORT_MIN_REPLICATIONS = 5
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -566,12 +653,24 @@ def _cmd_report(args: argparse.Namespace) -> int:
     population, seed, replications, names, scenarios_run, results = _run_files(args, files)
     runs = [r for per_file in results for r in per_file]
     title = "msmesim: " + (names[0] if len(names) == 1 else " vs ".join(names))
-    path = write_report(runs, args.out_html, title=title, scenarios=scenarios_run)
+    ensemble = None
+    if len(scenarios_run) > 1 or scenarios_run[0].programmes:
+        # The planner's question: each programme (or scenario) against the baseline on common random numbers,
+        # with intervals: as many replications as the files ask for, at least REPORT_MIN_REPLICATIONS unless
+        # --replications says otherwise.
+        answer_reps = replications if args.replications is not None else max(replications, REPORT_MIN_REPLICATIONS)
+        ensemble = compare_programmes(population, scenarios_run, replications=answer_reps, seed=seed,
+                                      threads=args.threads, progress=_progress(args))
+    path = write_report(runs, args.out_html, title=title, scenarios=scenarios_run, ensemble=ensemble,
+                        files=[n for n in files if os.path.isfile(n)], command=_command_line(args), lang=args.lang)
     if not args.quiet:
-        reps = f"{replications} replication{'s' if replications > 1 else ''}"
-        print(f"msmesim report - {len(names)} scenario{'s' if len(names) > 1 else ''} on {population.name} "
-              f"({len(population):,} firms), seed {seed}, {reps}")
-        print(f"Wrote {os.fspath(path)}")
+        f = _FMT["f"]
+        print(i18n.ngettext_for(f.lang)(
+            "msmesim report - %(n)s scenario on %(population)s (%(firms)s firms), seed %(seed)s, %(reps)s",
+            "msmesim report - %(n)s scenarios on %(population)s (%(firms)s firms), seed %(seed)s, %(reps)s",
+            len(names)) % {"n": len(names), "population": population.name, "firms": f.number(len(population)),
+                           "seed": seed, "reps": _replications(replications)})
+        _wrote([path])
     return 0
 
 
@@ -586,13 +685,15 @@ def _plain_table(frame: pd.DataFrame) -> str:
 
 
 def _format_table(table: pd.DataFrame) -> str:
-    headers = ["scenario", "closed firms", "employment", "firms saved", "jobs saved", "spending (Rp)"]
-    keys = ["closed_firms_end", "employment_end", "firms_saved", "jobs_saved", "programme_spending_rp"]
+    f = _FMT["f"]
+    headers = [_("scenario"), _("closed firms"), _("employment"), _("firms saved"), _("jobs saved"), _("spending")]
+    keys = ["closed_firms_end", "employment_end", "firms_saved", "jobs_saved"]
 
     def number(v: float) -> str:
-        return f"{v:,.0f}" if math.isclose(v, round(v)) else f"{v:,.1f}"
+        return f.number(v) if math.isclose(v, round(v)) else f.number(v, 1)
 
-    cells = [[str(row["scenario"])] + [number(float(row[k])) for k in keys] for _, row in table.iterrows()]
+    cells = [[str(row["scenario"])] + [number(float(row[k])) for k in keys]
+             + [f.rp(float(row["programme_spending_rp"]))] for _i, row in table.iterrows()]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
     lines = ["  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths)))]
     for c in cells:
@@ -602,11 +703,12 @@ def _format_table(table: pd.DataFrame) -> str:
 
 def _cmd_presets() -> int:
     for name in _core.preset_names():
-        default = " (default of `msmesim run`)" if name == DEFAULT_PRESET else ""
+        default = " " + _("(default of `msmesim run`)") if name == DEFAULT_PRESET else ""
         print(f"{name}{default}: {_core.preset(name).description}")
-    print("\nPopulations ([population] preset):")
+    print("\n" + _("Populations ([population] preset):"))
     for row in _core.population_presets():
-        print(f"  {row['name']} ({row['firms']:,} firms): {row['description']}")
+        print("  " + _("%(name)s (%(firms)s firms): %(description)s") % {
+            "name": row["name"], "firms": _FMT["f"].number(row["firms"]), "description": row["description"]})
     return 0
 
 
@@ -621,19 +723,42 @@ def _error(exc: BaseException) -> None:
     mistakes one line each."""
     errors = getattr(exc, "errors", None)
     if isinstance(errors, list) and len(errors) > 1:
-        print(f"msmesim: error: {getattr(exc, 'file', '')}: {len(errors)} errors:", file=sys.stderr)
+        print(_("msmesim: error: %(file)s: %(n)s errors:") % {"file": getattr(exc, "file", ""), "n": len(errors)},
+              file=sys.stderr)
         for e in errors:
             print("  " + " ".join(str(e).split("\n")), file=sys.stderr)
         return
-    print("msmesim: error: " + " ".join(str(exc).split("\n")), file=sys.stderr)
+    text = str(exc)
+    field, value, allowed = (getattr(exc, k, None) for k in ("field", "value", "allowed"))
+    if _FMT["f"].lang != "en" and field and allowed and text.startswith(f"{field}: got "):
+        # The core's "field: got value; allowed: ..." in the language of the rest (what is allowed as the
+        # core words it).
+        text = _("%(field)s: got %(value)s; allowed: %(allowed)s") % {"field": field, "value": value,
+                                                                     "allowed": allowed}
+    print(_("msmesim: error: ") + " ".join(text.split("\n")), file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    command = args.command or "run"
-    if args.command is None:
-        args = parser.parse_args(["run", *(argv or [])]) if argv else parser.parse_args(["run"])
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        lang = _language(argv)
+    except _core.InvalidArgumentError as exc:
+        _error(exc)
+        return 2
+    _FMT["f"] = i18n.Formatter(lang)
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._ = _  # type: ignore[attr-defined]
+    argparse.ngettext = i18n.ngettext_for(lang)  # type: ignore[attr-defined]
+    try:
+        parser = _parser()
+        args = parser.parse_args(argv)
+        command = args.command or "run"
+        if args.command is None:
+            args = parser.parse_args(["run", *argv])
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+    args.lang = lang
+    args.argv = argv
     try:
         if command == "run":
             return _cmd_run(args)
@@ -657,5 +782,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error(exc)
         return 2 if command == "validate" else 1  # validate: every file it cannot accept is invalid
     except KeyboardInterrupt:
-        print("msmesim: interrupted", file=sys.stderr)
+        print(_("msmesim: interrupted"), file=sys.stderr)
         return 130

@@ -240,15 +240,16 @@ class EnsembleResult:
                          "common_random_numbers": int(self.common_random_numbers), "start": self.start})
         return ds
 
-    def table(self, rank_by: str = "jobs_saved", *, text: bool = False) -> pd.DataFrame:
+    def table(self, rank_by: str = "jobs_saved", *, text: bool = False, lang: str | None = None) -> pd.DataFrame:
         """The planner's table: one row per scenario (other than the
         baseline), ranked by ``rank_by`` (largest first; for costs, smallest
         first), with each headline metric as numbers — columns
         ``(metric, "mean")``, ``(metric, "low")`` and ``(metric, "high")``, the
         interval at the ensemble's confidence level — so that it sorts,
         filters and plots. ``text=True`` gives each metric as one readable
-        cell, "mean [low, high]", for printing. All the numbers are in
-        :attr:`comparison`."""
+        cell, "mean [low, high]", for printing, its numbers and rupiah in
+        ``lang``'s formats (``"en"`` or ``"id"``; default: the environment's,
+        :mod:`msmesim.i18n`). All the numbers are in :attr:`comparison`."""
         c = self.comparison
         metrics = list(c["metric"].cat.categories)
         if rank_by not in metrics:
@@ -265,7 +266,7 @@ class EnsembleResult:
                 r = part.loc[m]
                 mean, lo, hi = float(r["mean"]), float(r["ci_low"]), float(r["ci_high"])
                 if text:
-                    row[METRIC_LABELS[m]] = _fmt_interval(mean, lo, hi, m)
+                    row[METRIC_LABELS[m]] = _fmt_interval(mean, lo, hi, m, lang)
                 else:
                     row[(METRIC_LABELS[m], "mean")] = mean
                     row[(METRIC_LABELS[m], "low")] = lo
@@ -317,15 +318,19 @@ class EnsembleResult:
                 + self.table(text=True).to_html(escape=True) + "</div>")
 
 
-def _fmt_interval(mean: float, lo: float, hi: float, metric: str) -> str:
+def _fmt_interval(mean: float, lo: float, hi: float, metric: str, lang: str | None = None) -> str:
+    """"mean [low, high]" in the language's formats (rupiah as Rp1,234,567 / Rp1.234.567)."""
+    from .i18n import Formatter
+
+    fmt = Formatter(lang)
     if np.isnan(mean):
         return "n/a"
     if metric == "micro_spending_share":
-        f = lambda v: f"{100 * v:.1f} %"  # noqa: E731
+        f = fmt.share
     elif metric.endswith("_rp"):
-        f = lambda v: f"{v:,.0f}"  # noqa: E731
+        f = fmt.rp
     else:
-        f = lambda v: f"{v:,.1f}"  # noqa: E731
+        f = lambda v: fmt.number(v, 1)  # noqa: E731
     if np.isnan(lo) or np.isnan(hi):
         return f(mean)
     return f"{f(mean)} [{f(lo)}, {f(hi)}]"

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import signal
 from collections.abc import Iterator
 
 import pytest
 
 import msmesim as ms
+
+# The tests read English texts unless they ask for a language: whatever the
+# machine's locale, the package and the commands they start speak English
+# (test_i18n.py sets the environment it tests itself).
+os.environ["MSMESIM_LANG"] = "en"
 
 
 @pytest.fixture

@@ -47,9 +47,20 @@ def test_msmesim_optimise_gives_the_portfolio_of_the_python_optimiser(tmp_path: 
         assert best.loc[name, "budget_rp"] == expected.best["budgets_rp"][name]
     assert best.loc["grant", "design.amount_rp"] == expected.best["designs"]["grant"]["amount_rp"]
     np.testing.assert_array_equal(top["mean"].to_numpy(), expected.top["mean"].to_numpy())
-    assert "best:" in proc.stdout and "grant" in proc.stdout
+    f = ms.i18n.Formatter("en")
+    assert (f"The best split of {f.rp_short(1.6e9)} across 2 programmes: jobs_saved "
+            f"{f.number(expected.best['objective'], 1)}") in proc.stdout and "grant" in proc.stdout
     page = (tmp_path / "p.html").read_text(encoding="utf-8")
     assert "msmesim optimise" in page and "total_budget_rp = 1.6e9" in page and "Validated portfolios" in page
+    assert "The best split of" in page and "<html lang='en'>" in page
+    # The same page in Indonesian.
+    indonesian = cli("optimise", str(EXAMPLES / "optimise.toml"), "--report", str(tmp_path / "id.html"), "--quiet",
+                     "--threads", "1", "--lang", "id")
+    assert indonesian.returncode == 0, indonesian.stderr
+    page = (tmp_path / "id.html").read_text(encoding="utf-8")
+    g = ms.i18n.Formatter("id")
+    assert "<html lang='id'>" in page and f"Pembagian terbaik {g.rp_short(1.6e9)} di antara 2 program" in page
+    assert "Portofolio anggaran" in page and g.rp(expected.best["budgets_rp"]["grant"]) in page
     meta = json.loads((tmp_path / "out" / "analysis.json").read_text())
     assert meta["analysis"] == "optimise" and meta["settings"]["total_budget_rp"] == 1.6e9
 

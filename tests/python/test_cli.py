@@ -106,7 +106,7 @@ def test_version():
 @pytest.mark.slow
 def test_default_run_is_the_full_bogor_preset():
     proc = msmesim("run")
-    assert "751,888 firms" in proc.stdout and "36 months from 2020-01" in proc.stdout
+    assert "751,888 firms" in proc.stdout and "36 months from January 2020" in proc.stdout
     # The README shows this summary: it must be the one the engine prints now
     # (all but the timing line).
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()

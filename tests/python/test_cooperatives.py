@@ -361,3 +361,17 @@ def test_simulation_exposes_the_cooperatives_month_by_month():
     gap = co.cash_rp + co.loans_rp + co.other_assets_rp - (co.deposits_rp + co.borrowed_rp + co.own_capital_rp
                                                             + co.surplus_rp)
     assert np.abs(gap).max() <= 1e-6 * (co.cash_rp + co.loans_rp + co.other_assets_rp).max()
+
+
+def test_the_north_sumatra_preset_is_seed_001s_cooperatives_and_their_members_firms():
+    """Seed 001: 11,917 cooperatives, about 900,000 members, 93 virtual RATs; the population is the members'
+    firms (half of the members run one), every firm a member, in one region, the province."""
+    row = next(r for r in ms.presets.population_presets() if r["name"] == "north-sumatra-cooperatives")
+    assert row["firms"] == 450_000 == ms.presets.NORTH_SUMATRA_MEMBERS // 2
+    spec = ms.presets.population_spec("north-sumatra-cooperatives", 9_000)
+    pop = ms.generate_population(spec, seed=1)
+    assert len(pop.cooperatives) == ms.presets.NORTH_SUMATRA_COOPERATIVES == 11_917
+    frame = ms.population_frame(pop)
+    assert (frame["cooperative"] >= 0).all() and list(pop.region_names) == ["Sumatera Utara"]
+    f = ms.preset("north-sumatra-cooperatives")
+    assert f.scenario.restrictions and {p.kind for p in f.scenario.programmes} >= {"bpum", "loan_restructuring"}

@@ -80,6 +80,12 @@ def test_outcomes_comparison_and_planner_table(compared: ms.EnsembleResult) -> N
     text = compared.table(text=True)
     assert list(text.index) == list(table.index)
     assert "[" in text.iloc[0]["firms saved"]
+    # Rupiah as everywhere else in the language: Rp1,234,567 / Rp1.234.567.
+    cost = c.loc[(table.index[0], "net_cost_rp")]
+    english = compared.table(text=True, lang="en").iloc[0]["net cost (Rp)"]
+    indonesian = compared.table(text=True, lang="id").iloc[0]["net cost (Rp)"]
+    assert english.startswith(ms.i18n.Formatter("en").rp(cost["mean"]))
+    assert indonesian.startswith(ms.i18n.Formatter("id").rp(cost["mean"]))
     cost_ranked = compared.table(rank_by="cost_per_job_saved_rp")
     assert set(cost_ranked.index) == {"grant", "rent"}
 

@@ -286,12 +286,13 @@ def test_cooperative_spec_virtual_rat_share():
 
 def test_the_built_in_populations_carry_their_seeds_counts():
     rows = {row["name"]: row for row in ms.presets.population_presets()}
-    assert list(rows) == ["bogor", "bogor-2024", "bogor-2024-registered", "banjarbaru"]
+    assert list(rows) == ["bogor", "bogor-2024", "bogor-2024-registered", "north-sumatra-cooperatives", "banjarbaru"]
     assert all("seed 00" in row["description"] for row in rows.values())
     expected = {  # firms, cooperatives, active (seeds 000, 003, 004)
         "bogor": (751_888, 1_651, 589),
         "bogor-2024": (751_888, 1_845, 778),
         "bogor-2024-registered": (34_636, 768, 324),
+        "north-sumatra-cooperatives": (450_000, 11_917, 4_251),  # seed 001; Bogor's active share
     }
     for name, (firms, count, active) in expected.items():
         assert rows[name]["firms"] == firms

@@ -361,7 +361,7 @@ def test_run_file_with_overrides(tmp_path: Path):
     out = tmp_path / "elsewhere"
     proc = msmesim("run", str(path), "--firms", "3000", "--months", "2", "--seed", "5", "--replications", "2",
                    "--out", str(out), "--report", str(tmp_path / "report.html"))
-    assert "scenario 'mine' on Bogor Regency (3,000 firms), 2 months from 2020-01, seed 5" in proc.stdout
+    assert "scenario 'mine' on Bogor Regency (3,000 firms), 2 months from January 2020, seed 5" in proc.stdout
     assert sorted(pd.read_csv(out / "monthly.csv")["replication"].unique()) == [0, 1]
     assert "<html lang=" in (tmp_path / "report.html").read_text(encoding="utf-8")
 

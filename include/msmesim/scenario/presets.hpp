@@ -48,6 +48,17 @@ inline constexpr double kNorthSumatraVirtualRatShare = 0.038;
 /// types of seed 000 Tables 4-5, scaled: an assumption, seed 001 gives the
 /// counts only) and kNorthSumatraVirtualRatShare.
 CooperativeSpec north_sumatra_cooperative_spec();
+/// Firms run by members of North Sumatra's cooperatives: half of the about
+/// 900,000 members (CooperativeSpec::firm_member_share, 0.5: an assumption;
+/// seed 001 counts members, not their firms).
+inline constexpr std::int64_t kNorthSumatraMemberFirms = 450'000;
+/// North Sumatra's cooperatives and their members' firms (seed 001): the
+/// 11,917 cooperatives of north_sumatra_cooperative_spec() and the firms of
+/// their members, every firm a member (seed 001 gives no count of the
+/// province's other MSMEs). One region, the province (seed 001 gives
+/// province totals only); sectors and cost structures Bogor's (an
+/// assumption).
+PopulationSpec north_sumatra_population_spec(std::int64_t firms = kNorthSumatraMemberFirms);
 /// Illustrative input-output table over the Bogor sectors.
 InputOutput bogor_input_output();
 /// The COVID-19 shocks: sales, capital, distribution and raw materials from
