@@ -88,11 +88,11 @@ def _whole(name: str, minimum: int, maximum: int | None = None):
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(_("%(field)s: got %(value)s; allowed: %(allowed)s") % {
-                "field": name, "value": repr(text), "allowed": allowed}) from None
+            raise argparse.ArgumentTypeError(_("%(head)sgot %(value)s; allowed: %(allowed)s") % {
+                "head": f"{name}: ", "value": repr(text), "allowed": allowed}) from None
         if value < minimum or (maximum is not None and value > maximum):
-            raise argparse.ArgumentTypeError(_("%(field)s: got %(value)s; allowed: %(allowed)s") % {
-                "field": name, "value": value, "allowed": allowed})
+            raise argparse.ArgumentTypeError(_("%(head)sgot %(value)s; allowed: %(allowed)s") % {
+                "head": f"{name}: ", "value": value, "allowed": allowed})
         return value
 
     return parse
@@ -134,20 +134,20 @@ def _population_options(r: argparse.ArgumentParser) -> None:
                    help=_("simulate only these kecamatan (repeatable); firms keep their share of --firms"))
     r.add_argument("--population-csv", default=None, metavar="FILE",
                    help=_("use firms from a registry extract (CSV, or an .xlsx workbook: FILE.xlsx or "
-                        "FILE.xlsx#SHEET) instead of the synthetic Bogor population"))
+                          "FILE.xlsx#SHEET) instead of the synthetic Bogor population"))
     r.add_argument("--cooperatives-csv", default=None, metavar="FILE",
                    help=_("with --population-csv: the registry's cooperatives (format in docs/data.md)"))
     r.add_argument("--memberships-csv", default=None, metavar="FILE",
                    help=_("with --cooperatives-csv: the firms' memberships (default: the firm file's cooperative "
-                        "column)"))
+                          "column)"))
     r.add_argument("--keep-budgets", action="store_true",
                    help=_("with --firms or --region: keep the programmes' budgets, quotas and monthly capacities as "
-                        "written (by default they are scaled with the number of firms, so that a smaller "
-                        "population does not get the whole regency's budget)"))
+                          "written (by default they are scaled with the number of firms, so that a smaller "
+                          "population does not get the whole regency's budget)"))
     r.add_argument("--csv-locale", choices=("auto", "en", "id"), default="auto",
                    help=_("how the CSV files write fields and numbers: auto (default: detected from each file's "
-                        "header row), en (commas, 1234.5) or id (semicolons, 1.234,5, as a spreadsheet in an "
-                        "Indonesian locale exports)"))
+                          "header row), en (commas, 1234.5) or id (semicolons, 1.234,5, as a spreadsheet in an "
+                          "Indonesian locale exports)"))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -167,21 +167,22 @@ def _parser() -> argparse.ArgumentParser:
     _population_options(r)
     r.add_argument("--out", default=None, metavar="DIR",
                    help=_("write monthly.csv, by_sector.csv, by_class.csv, by_region.csv, credit_book.csv, panel.csv "
-                        "(with --panel-month or outputs.panel_months), the cooperatives' "
-                        "cooperatives.csv, cooperatives_by_type.csv, cooperatives_by_region.csv, the programmes' "
-                        "programmes.csv, programme_ledger.csv, programme_payments.csv, programme_awards.csv (when the scenario has "
-                        "programmes) and run.json to DIR (default: the file's outputs.dir, relative to the file)"))
+                          "(with --panel-month or outputs.panel_months), the cooperatives' "
+                          "cooperatives.csv, cooperatives_by_type.csv, cooperatives_by_region.csv, the programmes' "
+                          "programmes.csv, programme_ledger.csv, programme_payments.csv, programme_awards.csv "
+                          "(when the scenario has programmes) and run.json to DIR (default: the file's outputs.dir, "
+                          "relative to the file)"))
     r.add_argument("--report", default=None, metavar="FILE",
                    help=_("write an HTML report to FILE (default: the file's outputs.report, relative to the file)"))
     r.add_argument("--microdata", action="store_true",
                    help=_("with --out, also write firms.csv (one row per firm; also outputs.microdata)"))
     r.add_argument("--format", choices=("csv", "parquet"), default="csv",
                    help=_("with --out: csv (default) or parquet (typed columns, the run's metadata in each file; "
-                        "needs pyarrow: pip install msmesim[parquet])"))
+                          "needs pyarrow: pip install msmesim[parquet])"))
     r.add_argument("--panel-month", action="append", type=_whole("--panel-month", 0, 1199), default=None,
                    metavar="M", dest="panel_months",
                    help=_("with --out, write every firm at the end of month M (an index from 0; repeatable) to "
-                        "panel.csv (default: the file's outputs.panel_months)"))
+                          "panel.csv (default: the file's outputs.panel_months)"))
     r.add_argument("--quiet", action="store_true", help=_("print nothing but errors"))
     r.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help=_("show a progress bar (default: when the output is a terminal)"))
@@ -190,23 +191,23 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("files", nargs="+", metavar="FILE", help=_("scenario files (or built-in preset names)"))
 
     c = sub.add_parser("compare", help=_("run scenario files on one population with the same random numbers and "
-                                       "compare them with the first"))
+                                         "compare them with the first"))
     c.add_argument("files", nargs="+", metavar="FILE",
                    help=_("two or more scenario files (or preset names); the first is the baseline and gives the "
-                        "population, seed and replications"))
+                          "population, seed and replications"))
     _run_options(c, first=True)
     _population_options(c)
     c.add_argument("--out", default=None, metavar="DIR", help=_("write compare.csv to DIR"))
     c.add_argument("--report", default=None, metavar="HTML", help=_("also write an HTML report of the comparison"))
     c.add_argument("--checkpoint", default=None, metavar="DIR",
                    help=_("save every completed replication in DIR; run the same command again after an "
-                        "interruption and it continues where it stopped, with the same result"))
+                          "interruption and it continues where it stopped, with the same result"))
     c.add_argument("--quiet", action="store_true", help=_("print nothing but errors"))
     c.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help=_("show a progress bar (default: when the output is a terminal)"))
 
     o = sub.add_parser("report", help=_("run scenario files on one population with the same random numbers and "
-                                      "write a self-contained HTML report of them"))
+                                        "write a self-contained HTML report of them"))
     o.add_argument("out_html", metavar="OUT.html", help=_("the HTML report to write"))
     o.add_argument("files", nargs="*", metavar="FILE",
                    help=_("scenario files (or preset names; default: %(preset)s); the first is the baseline and "
@@ -617,8 +618,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         print(_format_table(table))
         if replications > 1:
             print()
-            ranked = res.table(text=True, lang=args.lang).reset_index()[["scenario", "rank", "firms saved", "jobs saved",
-                                                         "cost per job saved (Rp)"]]
+            ranked = res.table(text=True, lang=args.lang).reset_index()[
+                ["scenario", "rank", "firms saved", "jobs saved", "cost per job saved (Rp)"]]
             ranked.columns = [_("scenario"), _("rank"), _("firms saved"), _("jobs saved"), _("cost per job saved")]
             print(_plain_table(ranked))
     if args.out:
@@ -721,21 +722,15 @@ def _cmd_params() -> int:
 def _error(exc: BaseException) -> None:
     """One line on stderr, whatever the message holds; a file's several
     mistakes one line each."""
+    lang = _FMT["f"].lang
     errors = getattr(exc, "errors", None)
     if isinstance(errors, list) and len(errors) > 1:
         print(_("msmesim: error: %(file)s: %(n)s errors:") % {"file": getattr(exc, "file", ""), "n": len(errors)},
               file=sys.stderr)
         for e in errors:
-            print("  " + " ".join(str(e).split("\n")), file=sys.stderr)
+            print("  " + " ".join(i18n.error_message(e, lang).split("\n")), file=sys.stderr)
         return
-    text = str(exc)
-    field, value, allowed = (getattr(exc, k, None) for k in ("field", "value", "allowed"))
-    if _FMT["f"].lang != "en" and field and allowed and text.startswith(f"{field}: got "):
-        # The core's "field: got value; allowed: ..." in the language of the rest (what is allowed as the
-        # core words it).
-        text = _("%(field)s: got %(value)s; allowed: %(allowed)s") % {"field": field, "value": value,
-                                                                     "allowed": allowed}
-    print(_("msmesim: error: ") + " ".join(text.split("\n")), file=sys.stderr)
+    print(_("msmesim: error: ") + " ".join(i18n.error_message(exc, lang).split("\n")), file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,8 +18,12 @@ month      March 2020          Maret 2020
 
 The language is the one asked for (``lang=`` in Python, ``--lang`` on the
 command line), else the environment's: ``MSMESIM_LANG``, then the POSIX
-locale variables (``LC_ALL``, ``LC_MESSAGES``, ``LANG``); Indonesian when
-they name it (``id``, ``id_ID.UTF-8``), English otherwise.
+locale variables (``LC_ALL``, ``LC_MESSAGES``, ``LANG``), then the locale
+the interpreter runs in (Windows sets no variable); Indonesian when they
+name it (``id``, ``id_ID.UTF-8``, ``Indonesian_Indonesia``), English
+otherwise. The language follows the user, not the data: the same presets
+serve a planner in a Dinas Koperasi dan UKM and a researcher writing in
+English.
 """
 
 from __future__ import annotations
@@ -61,10 +65,20 @@ def resolve(lang: str | None = None) -> str:
             continue
         if var == "MSMESIM_LANG":
             return resolve(value)
-        # A POSIX locale name: language[_territory][.codeset][@modifier].
-        language = value.split(".")[0].split("@")[0].split("_")[0].lower()
-        return "id" if language in ("id", "in") else "en"
-    return "en"
+        return "id" if _is_indonesian(value) else "en"
+    # No variable set (as on Windows): the locale the interpreter runs in
+    # ("id_ID", or "Indonesian_Indonesia" on Windows).
+    import locale
+
+    current = locale.getlocale()[0]
+    return "id" if current and _is_indonesian(current) else "en"
+
+
+def _is_indonesian(name: str) -> bool:
+    """Whether a locale name (language[_territory][.codeset][@modifier], or Windows' Indonesian_Indonesia) is
+    Indonesian."""
+    language = name.split(".")[0].split("@")[0].split("_")[0].lower()
+    return language in ("id", "in", "indonesian")
 
 
 @functools.lru_cache(maxsize=None)
@@ -162,6 +176,88 @@ class Formatter:
         return format_date(_as_date(value), "MMM yyyy", locale=self.locale)
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalog; translated where it is used."""
+    return message
+
+
+#: The core's errors, as it words them, and the same in the catalog's words: each pattern (on the message, or
+#: on the description of what is allowed) with the message id its parts fill. Anything else is kept as worded.
+_ERROR_FORMS = (
+    (r"^(?P<head>.*?)got (?P<value>.*?); allowed: (?P<allowed>.*)$", N_("%(head)sgot %(value)s; allowed: %(allowed)s")),
+    (r"^cannot read scenario file '(?P<path>.*)'$", N_("cannot read scenario file '%(path)s'")),
+    (r"^(?P<path>.*): cannot open for reading$", N_("%(path)s: cannot open for reading")),
+)
+_HEAD_FORMS = (
+    (r"^(?P<where>.*): column '(?P<column>.*)': $", N_("%(where)s: column '%(column)s': ")),
+    (r"^(?P<where>.*): key '(?P<key>.*)': $", N_("%(where)s: key '%(key)s': ")),
+)
+_ALLOWED_FORMS = (
+    (r"^did you mean (?P<name>'[^']*')\? (?P<rest>.*)$", N_("did you mean %(name)s? %(rest)s")),
+    (r"^a number in \[(?P<low>[^,]+), (?P<high>[^\]]+)\]$", N_("a number in [%(low)s, %(high)s]")),
+    (r"^a finite number >= (?P<low>\S+)$", N_("a finite number >= %(low)s")),
+    (r"^an integer in \[(?P<low>[^,]+), (?P<high>[^\]]+)\]$", N_("an integer in [%(low)s, %(high)s]")),
+    (r"^an integer >= (?P<low>\S+)$", N_("an integer >= %(low)s")),
+    (r"^a whole number >= (?P<low>\S+) and <= (?P<high>\S+)$", N_("a whole number >= %(low)s and <= %(high)s")),
+    (r"^a whole number >= (?P<low>\S+)$", N_("a whole number >= %(low)s")),
+    (r"^one of the built-in populations: (?P<names>.*)$", N_("one of the built-in populations: %(names)s")),
+    (r"^one of (?P<names>.*)$", N_("one of %(names)s")),
+    (r"^a month YYYY-MM(?P<rest>.*)$", N_("a month YYYY-MM%(rest)s")),
+    (r"^at most (?P<n>\S+)$", N_("at most %(n)s")),
+    (r"^at least (?P<n>\S+)$", N_("at least %(n)s")),
+)
+#: Descriptions the core words the same way wherever it uses them.
+_ALLOWED_PHRASES = (
+    N_("true or false"), N_("a non-empty name"), N_("a whole number"), N_("a share in [0, 1]"),
+    N_("a value in [0, 1]"), N_("a value (the column is required)"), N_("a header row naming the columns"),
+    N_("an integer >= 0 (0 uses every core)"), N_("a number >= 0 (Rp), at most 1e16"), N_("a finite number (Rp)"),
+    N_("at least one sector"), N_("at least one region"), N_("at least one firm"), N_("at least one positive weight"),
+    N_("a kecamatan"), N_("a sector"), N_("a string"), N_("a table"), N_("an array"), N_("an empty list"),
+    N_("distinct names"), N_("a TOML document (https://toml.io)"),
+)
+
+
+def error_message(exc: BaseException, lang: str | None = None) -> str:
+    """An error of the core (or of this package) in ``lang``: its frame — the
+    file, line, key or column, "got …; allowed: …" — and what is allowed,
+    where the core words it in one of its common forms; values, names and
+    anything the catalog does not know are kept as they are."""
+    import re
+
+    text = str(exc)
+    code = resolve(lang)
+    if code == "en":
+        return text
+    _ = gettext_for(code)
+
+    def allowed(phrase: str) -> str:
+        if phrase in _ALLOWED_PHRASES:
+            return _(phrase)
+        for pattern, message in _ALLOWED_FORMS:
+            m = re.match(pattern, phrase)
+            if m:
+                parts = m.groupdict()
+                if "rest" in parts and parts["rest"] and message.startswith("did you mean"):
+                    parts["rest"] = allowed(parts["rest"])
+                return _(message) % parts
+        return phrase
+
+    for pattern, message in _ERROR_FORMS:
+        m = re.match(pattern, text, flags=re.S)
+        if not m:
+            continue
+        parts = m.groupdict()
+        if "head" in parts:
+            for head_pattern, head_message in _HEAD_FORMS:
+                h = re.match(head_pattern, parts["head"], flags=re.S)
+                if h:
+                    parts["head"] = _(head_message) % h.groupdict()
+                    break
+            parts["allowed"] = allowed(parts["allowed"])
+        return _(message) % parts
+    return text
+
+
 def jinja_environment(lang: str | None) -> Any:
     """The Jinja2 environment of the package's page templates (``templates/``), autoescaping, with the gettext
     of ``lang`` installed (``_()`` in the templates)."""
@@ -183,5 +279,5 @@ def _as_date(value: Any) -> datetime.date:
     return datetime.date(int(year), int(month), 1)
 
 
-__all__ = ["DOMAIN", "Formatter", "LANGUAGES", "LOCALE_DIR", "gettext_for", "jinja_environment", "ngettext_for",
-           "resolve", "translations"]
+__all__ = ["DOMAIN", "Formatter", "LANGUAGES", "LOCALE_DIR", "error_message", "gettext_for", "jinja_environment",
+           "ngettext_for", "resolve", "translations"]

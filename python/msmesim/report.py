@@ -240,10 +240,11 @@ ANSWER_COLUMNS = ("rank", "firms_saved", "firms_saved_low", "firms_saved_high", 
                   "jobs_saved_high", "cost_per_firm_saved_rp", "cost_per_firm_saved_rp_low",
                   "cost_per_firm_saved_rp_high", "cost_per_job_saved_rp", "cost_per_job_saved_rp_low",
                   "cost_per_job_saved_rp_high", "additional_share", "deadweight_share", "recipients", "budget_rp",
-                  "spent_rp", "budget_used_share")
+                  "spent_rp", "budget_used_share", "net_cost_rp")
 
 
-def answer_table(ensemble: Any, budgets: dict[str, float] | None = None) -> pd.DataFrame:
+def answer_table(ensemble: Any, budgets: dict[str, float] | None = None,
+                 baseline_programmes: Iterable[str] = ()) -> pd.DataFrame:
     """The planner's numbers, one row per option (every scenario of the
     ensemble but its baseline), best first.
 
@@ -252,16 +253,29 @@ def answer_table(ensemble: Any, budgets: dict[str, float] | None = None) -> pd.D
     (net cost over what is saved), each with ``_low``/``_high``, the
     interval at the ensemble's confidence; ``additional_share`` and
     ``deadweight_share`` of the option's recipient firms (open only because
-    of the option; open either way), pooled over its programmes;
-    ``recipients`` (mean per replication); ``budget_rp`` (allotted: the
+    of the option; open either way), pooled over its programmes but those of
+    ``baseline_programmes`` (the baseline's own, which the option keeps);
+    ``recipients`` (firms and cooperatives awarded over the whole
+    programme, mean per replication, likewise); ``budget_rp`` (allotted: the
     budget the option adds to the baseline's, from ``budgets`` by option
     name, NaN when unknown — :func:`option_budgets`), ``spent_rp`` (mean:
-    what the option spends beyond the baseline, its ``net_cost_rp``) and
-    ``budget_used_share``. Ranked by cost
+    what the option's own programmes spend), ``budget_used_share`` and
+    ``net_cost_rp`` (all public money spent beyond the baseline, the
+    programmes it shares with the baseline included: what the costs per firm
+    and job saved divide). Ranked by cost
     per firm saved (least first); options that save no firms on average come
     last, by firms saved."""
     c = ensemble.comparison
     add = ensemble.additionality()
+    shared = set(baseline_programmes)
+    # Over the run, mean per replication, by (scenario, programme): awards and spending.
+    series = ensemble.series("programmes", ["new_recipients", "transfer_rp", "admin_rp", "leakage_rp"])
+    totals = series.groupby(["scenario", "programme", "variable"], observed=True)["mean"].sum()
+
+    def own(name: str, variables: tuple[str, ...]) -> float:
+        return float(sum(v for (scenario, programme, variable), v in totals.items()
+                         if str(scenario) == name and str(programme) not in shared and str(variable) in variables))
+
     rows = {}
     for name in ensemble.scenarios[1:]:
         part = c[c["scenario"] == name].set_index("metric")
@@ -270,19 +284,19 @@ def answer_table(ensemble: Any, budgets: dict[str, float] | None = None) -> pd.D
             r = part.loc[metric]
             row[metric], row[metric + "_low"], row[metric + "_high"] = (float(r["mean"]), float(r["ci_low"]),
                                                                         float(r["ci_high"]))
-        mine = add[add["scenario"] == name]
-        recipients = float(mine["recipients"].sum()) if len(mine) else 0.0
-        if recipients > 0:
-            row["additional_share"] = float((mine["additional"] * mine["recipients"]).sum() / recipients)
-            row["deadweight_share"] = float((mine["deadweight"] * mine["recipients"]).sum() / recipients)
+        mine = add[(add["scenario"] == name) & ~add["programme"].astype(str).isin(shared)]
+        firms = float(mine["recipients"].sum()) if len(mine) else 0.0
+        if firms > 0:
+            row["additional_share"] = float((mine["additional"] * mine["recipients"]).sum() / firms)
+            row["deadweight_share"] = float((mine["deadweight"] * mine["recipients"]).sum() / firms)
         else:
             row["additional_share"] = row["deadweight_share"] = float("nan")
-        row["recipients"] = recipients
+        # Firms and cooperatives awarded over the whole programme (mean per replication).
+        row["recipients"] = own(name, ("new_recipients",))
         budget = float((budgets or {}).get(name, float("nan")))
-        # What the option spends beyond the baseline (its programmes' money; equal to its own spending when the
-        # baseline has no programmes).
-        spent = float(part.loc["net_cost_rp", "mean"])
+        spent = own(name, ("transfer_rp", "admin_rp", "leakage_rp"))
         row["budget_rp"], row["spent_rp"] = budget, spent
+        row["net_cost_rp"] = float(part.loc["net_cost_rp", "mean"])
         row["budget_used_share"] = spent / budget if budget > 0 else float("nan")
         rows[name] = row
     out = pd.DataFrame.from_dict(rows, orient="index")
@@ -321,14 +335,14 @@ def option_budgets(scenarios: Sequence[_core.Scenario]) -> dict[str, float]:
     return {o.name: float(sum(p.budget_rp for p in o.programmes)) - base_budget for o in options}
 
 
-def _answer(page: _Page, ensemble: Any, budgets: dict[str, float]) -> dict[str, Any]:
+def _answer(page: _Page, ensemble: Any, budgets: dict[str, float], shared: set[str]) -> dict[str, Any]:
     _, f = page._, page.f
     if ensemble is None:
         return {"rows": [], "missing": _(
             "This report was written without a comparison of the programmes, so it cannot say which saves the "
             "most firms per rupiah. `msmesim report` runs one; in Python, pass "
             "ensemble=msmesim.report.compare_programmes(population, scenarios) to write_report.")}
-    table = answer_table(ensemble, budgets)
+    table = answer_table(ensemble, budgets, shared)
     if table.empty:
         return {"rows": [], "missing": _("No option to compare with the baseline.")}
     pct = f.share(ensemble.confidence, 0)
@@ -392,8 +406,9 @@ def _answer(page: _Page, ensemble: Any, budgets: dict[str, float]) -> dict[str, 
     else:
         note = _("Compared with %(baseline)s on the same population and the same random numbers, one "
                  "replication: no intervals (run several replications for them).") % {"baseline": ensemble.baseline}
-    note += " " + _("Spent: the public money the option spends beyond the baseline's; cost per firm (or job) "
-                    "saved: that money over firms (jobs) saved by the end. "
+    note += " " + _("Spent: what the option's programmes spend, against the budget allotted to them. Cost per "
+                    "firm (or job) saved: all public money spent beyond the baseline — what other programmes spend "
+                    "on the firms the option keeps open included — over firms (jobs) saved by the end. "
                     "Additional: recipients open at the end only thanks to the option; deadweight: recipients "
                     "that would have stayed open without it (each recipient compared with itself in the "
                     "baseline). Recipients: firms and cooperatives awarded over the whole programme.")
@@ -528,8 +543,8 @@ def _section_headline(page: _Page, groups: dict[str, list[ResultLike]]) -> dict:
     if reps == {1}:
         note = _("Each scenario was run once (one replication).")
     elif 1 in reps:
-        note = _("With several replications each figure is the mean across replications, with the 5th–95th percentile range "
-                 "across them in brackets; a scenario run once shows its one replication.")
+        note = _("With several replications each figure is the mean across replications, with the 5th–95th "
+                 "percentile range across them in brackets; a scenario run once shows its one replication.")
     else:
         note = _("Each figure is the mean across the replications, with the 5th–95th percentile range across them in "
                  "brackets.")
@@ -851,19 +866,17 @@ def render_report(results: Sequence[ResultLike], title: str = "", assumptions: S
     heading = title or ("msmesim: " + (names[0] if len(names) == 1 else _(
         "%(first)s and %(n)s other scenario(s)") % {"first": names[0], "n": len(names) - 1}))
     budgets: dict[str, float] = {}
-    if ensemble is not None and by_name:
-        known = [by_name[n] for n in names if n in by_name]
-        if known:
-            try:
-                budgets = option_budgets(known)
-            except _core.InvalidArgumentError:
-                budgets = {}
+    shared: set[str] = set()  # the baseline's programmes, which every option has too
+    known = [by_name[n] for n in names if n in by_name]
+    if ensemble is not None and known and (len(known) > 1 or known[0].programmes):
+        budgets = option_budgets(known)
+        shared = {p.name for p in programme_options(known)[0].programmes}
     meta = (page.ngettext("%(n)s scenario", "%(n)s scenarios", len(groups)) % {"n": f.number(len(groups))} + ", "
             + page.ngettext("%(n)s run", "%(n)s runs", len(results)) % {"n": f.number(len(results))})
     context = {
         "lang": page.lang, "css": _CSS, "heading": heading, "version": _core.__version__, "meta": meta,
         "nav": [(k, _(label)) for k, label in _NAV],
-        "answer": _answer(page, ensemble, budgets),
+        "answer": _answer(page, ensemble, budgets, shared),
         "scenario": _section_scenario(page, groups, by_name),
         "headline": _section_headline(page, groups),
         "charts": _section_charts(page, groups),

@@ -54,6 +54,13 @@ def test_one_format_per_language(lang, number, rp, big, share, month, decimal):
 def test_the_language_is_asked_for_or_the_environments(monkeypatch):
     for var in ("MSMESIM_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(var, raising=False)
+    import locale
+
+    monkeypatch.setattr(locale, "getlocale", lambda *a: ("en_US", "UTF-8"))
+    assert i18n.resolve() == "en"
+    monkeypatch.setattr(locale, "getlocale", lambda *a: ("Indonesian_Indonesia", "1252"))  # Windows, no variables
+    assert i18n.resolve() == "id"
+    monkeypatch.setenv("LANG", "C.UTF-8")
     assert i18n.resolve() == "en"
     monkeypatch.setenv("LANG", "id_ID.UTF-8")
     assert i18n.resolve() == "id"
@@ -122,3 +129,30 @@ def test_the_command_line_speaks_indonesian():
     assert missing.returncode == 1 and missing.stderr.startswith("msmesim: galat: ")
     wrong = cli("run", "--lang", "fr")
     assert wrong.returncode == 2 and "lang" in wrong.stderr and "fr" in wrong.stderr
+
+
+def test_errors_in_indonesian(tmp_path: Path):
+    """The core's errors keep their field, value and line, worded in the language: the frame ("got …; allowed:
+    …", the key, the column) and the common descriptions of what is allowed."""
+    with pytest.raises(ms.InvalidArgumentError) as bad_channel:
+        ms.Shock(channel="demand", onset="2020-03", severity=ms.SeverityDist.fixed(0.3))
+    text = i18n.error_message(bad_channel.value, "id")
+    assert text.startswith("channel: nilai 'demand' tidak diterima; yang diperbolehkan: salah satu dari ")
+    assert i18n.error_message(bad_channel.value, "en") == str(bad_channel.value)
+    with pytest.raises(ms.ParseError) as typo:
+        ms.parse_scenario('name = "x"\n[horizon]\nmonth = 12\n', "office.toml")
+    text = i18n.error_message(typo.value, "id")
+    assert text.startswith("office.toml:3: kunci 'horizon.month'") or "kunci '" in text, text
+    assert "maksud Anda 'months'?" in text and "tidak diterima" in text
+    register = tmp_path / "umkm.csv"
+    register.write_text("firm_id,region,sector,workers,revenue_rp_month,assets_rp\nA-1,Cibinong,trade,1,banyak,0\n",
+                        encoding="utf-8")
+    with pytest.raises(ms.ParseError) as csv:
+        ms.load_population_csv(str(register))
+    text = i18n.error_message(csv.value, "id")
+    assert "kolom '" in text and "'banyak'" in text and "tidak diterima" in text
+    # The command line, likewise.
+    bad = tmp_path / "bad.toml"
+    bad.write_text('extends = "bogor-covid19"\n[horizon]\nmonth = 12\n', encoding="utf-8")
+    proc = cli("validate", str(bad), "--lang", "id")
+    assert proc.returncode == 2 and proc.stderr.startswith("msmesim: galat: ") and "maksud Anda 'months'?" in proc.stderr

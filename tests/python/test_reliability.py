@@ -183,11 +183,14 @@ def test_an_output_directory_killed_at_any_instant_holds_one_whole_run(tmp_path:
     assert _digest(out) == refs[2]
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.msmesim-")]
     # An unusable --out is refused before anything runs.
+    # (Each refusal takes less time than a run: the process starts and stops.)
     (tmp_path / "afile").write_text("x")
     t0 = time.perf_counter()
     proc = subprocess.run(command(1, tmp_path / "afile"), capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 2 and "--out" in proc.stderr and "existing file" in proc.stderr
-    proc = subprocess.run(command(1, tmp_path / "afile" / "inside"), capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 2 and "afile is a file" in proc.stderr, proc.stderr
     assert time.perf_counter() - t0 < duration, "refused before simulating"
+    assert proc.returncode == 2 and "--out" in proc.stderr and "existing file" in proc.stderr
+    t0 = time.perf_counter()
+    proc = subprocess.run(command(1, tmp_path / "afile" / "inside"), capture_output=True, text=True, timeout=300)
+    assert time.perf_counter() - t0 < duration, "refused before simulating"
+    assert proc.returncode == 2 and "afile is a file" in proc.stderr, proc.stderr
     print("kills that left the earlier set / the new one:", outcomes.count(1), "/", outcomes.count(2))

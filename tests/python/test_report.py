@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import msmesim as ms
@@ -199,21 +200,62 @@ def test_answer_table_is_the_ensembles_numbers(comparison):
     c = ens.comparison.set_index(["scenario", "metric"])
     for name, row in table.iterrows():
         for metric in ("firms_saved", "jobs_saved", "cost_per_firm_saved_rp"):
-            assert row[metric] == c.loc[(name, metric), "mean"] or (row[metric] != row[metric])
-            assert row[metric + "_low"] == c.loc[(name, metric), "ci_low"] or row[metric + "_low"] != row[metric + "_low"]
-        spent = c.loc[(name, "net_cost_rp"), "mean"]  # beyond the baseline (which spends nothing here)
-        assert row["spent_rp"] == spent == pytest.approx(ens.outcome_table("spent_rp")[name].mean())
+            for stat, col in (("", "mean"), ("_low", "ci_low"), ("_high", "ci_high")):
+                assert row[metric + stat] == pytest.approx(c.loc[(name, metric), col], nan_ok=True)
+        # The baseline spends nothing here: the option's spending is all the extra public money.
+        spent = ens.outcome_table("spent_rp")[name].mean()
+        assert row["spent_rp"] == pytest.approx(spent) and row["net_cost_rp"] == pytest.approx(spent)
+        assert row["net_cost_rp"] == c.loc[(name, "net_cost_rp"), "mean"]
         assert row["budget_rp"] == budgets[name]
         if row["budget_rp"] > 0:
-            assert 0 <= row["budget_used_share"] <= 1 and row["budget_used_share"] == pytest.approx(spent / budgets[name])
+            assert 0 <= row["budget_used_share"] <= 1
+            assert row["budget_used_share"] == pytest.approx(spent / budgets[name])
         add = ens.additionality()
         mine = add[add["scenario"] == name]
-        assert row["recipients"] == pytest.approx(mine["recipients"].sum())
+        assert row["recipients"] == pytest.approx(mine["recipients"].sum())  # (firms only: each once)
         assert row["additional_share"] + row["deadweight_share"] <= 1 + 1e-12
     # Ranked: the options that save firms (interval above zero) and spend money by cost per firm saved.
     spenders = table[(table["firms_saved_low"] > 0) & (table["spent_rp"] > 0)]
     assert list(spenders["cost_per_firm_saved_rp"]) == sorted(spenders["cost_per_firm_saved_rp"])
     assert list(spenders["rank"]) == list(range(1, len(spenders) + 1))
+
+
+def test_an_options_recipients_are_those_of_the_programmes_it_adds(population: ms.Population, scenarios):
+    """Compared with a baseline that keeps the national relief, an option's additionality and recipients are
+    those of the programme it adds, not of the relief both share."""
+    base, grant = scenarios
+    ens = ms.compare(population, base, [grant], replications=2, seed=5, threads=2)
+    shared = [p.name for p in base.programmes]
+    assert report.option_budgets([base, grant]) == {grant.name: 5e9}
+    table = report.answer_table(ens, report.option_budgets([base, grant]), shared)
+    add = ens.additionality()
+    bpum = add[(add["scenario"] == grant.name) & (add["programme"] == "bpum")]
+    assert table.loc[grant.name, "recipients"] == pytest.approx(float(bpum["recipients"].iloc[0]))
+    assert table.loc[grant.name, "additional_share"] == pytest.approx(float(bpum["additional"].iloc[0]))
+    assert table.loc[grant.name, "budget_rp"] == 5e9
+    # Its own spending, within its budget; the net cost also counts what the relief spends on the firms it keeps.
+    runs = [ms.run(population, grant, seed=5, replication=r, threads=2) for r in range(2)]
+    own = np.mean([float(r.programme_summary().loc["bpum", "spent_rp"]) for r in runs])
+    assert table.loc[grant.name, "spent_rp"] == pytest.approx(own) and 0 < own <= 5e9
+    assert 0 < table.loc[grant.name, "budget_used_share"] <= 1
+    assert table.loc[grant.name, "net_cost_rp"] == ens.comparison.set_index(["scenario", "metric"]).loc[
+        (grant.name, "net_cost_rp"), "mean"]
+
+
+def test_cooperatives_awarded_count_among_recipients(population: ms.Population):
+    """CSR capital goes to cooperatives: they are the programme's recipients over the programme (additionality
+    pairs firms, so its shares are not given)."""
+    base = ms.preset("bogor-covid19").scenario
+    base.months, base.programmes, base.name = 12, [], "none"
+    csr = ms.preset("bogor-covid19").scenario
+    csr.months, csr.name = 12, "csr"
+    csr.programmes = [ms.programmes.csr_capital("csr", start="2020-06", end="2020-12", budget_rp=2e9,
+                                                amount_rp=100e6)]
+    ens = ms.compare(population, base, [csr], replications=2, seed=2, threads=2)
+    table = report.answer_table(ens, {"csr": 2e9})
+    runs = [ms.run(population, csr, seed=2, replication=r, threads=2) for r in range(2)]
+    awarded = np.mean([float(r.programme_summary().loc["csr", "recipients"]) for r in runs])
+    assert table.loc["csr", "recipients"] == pytest.approx(awarded) and awarded > 0
 
 
 def chromium() -> str:
@@ -284,7 +326,7 @@ def test_chromium_renders_the_planners_answer_in_both_languages(lang: str, tmp_p
         if len(mine) == 1:
             assert f.share(float(mine["additional"].iloc[0])) in answer
             assert f.share(float(mine["deadweight"].iloc[0])) in answer
-        assert f.rp_short(c.loc[(name, "net_cost_rp"), "mean"]) in answer
+        assert f.rp_short(ens.outcome_table("spent_rp")[name].mean()) in answer
     budget = sum(p.budget_rp for p in sc.programmes)
     assert f.rp_short(budget) in answer
     # The ranking in words, and the kecamatan as a sorted chart.
