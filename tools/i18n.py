@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     catalog.obsolete.clear()
     with PO.open("wb") as fh:
         write_po(fh, catalog, width=100, omit_header=False, sort_output=False, include_previous=False)
-    left = [m.id for m in catalog if m.id and not m.string]
+    left = [m.id for m in catalog if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)]
     print(f"{PO.relative_to(ROOT)}: {len([m for m in catalog if m.id])} messages, {len(left)} untranslated")
     return 0
 

@@ -50,6 +50,10 @@ def N_(message: str) -> str:
     return message
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return i18n.ngettext_for(_FMT["f"].lang)(singular, plural, n)
+
+
 #: argparse's own texts, in the catalog so that its usage lines, headings and
 #: errors read in the language of the rest (argparse looks them up through
 #: its module's gettext).
@@ -516,7 +520,6 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         f = _load(name)
         scenarios.check_population(f)
         sc = f.scenario
-        ngettext = i18n.ngettext_for(args.lang)
         counts = ", ".join((ngettext("%(n)s shock", "%(n)s shocks", len(sc.shocks)) % {"n": len(sc.shocks)},
                             ngettext("%(n)s programme", "%(n)s programmes", len(sc.programmes))
                             % {"n": len(sc.programmes)},
@@ -642,7 +645,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _replications(n: int) -> str:
-    return i18n.ngettext_for(_FMT["f"].lang)("%(n)s replication", "%(n)s replications", n) % {"n": n}
+    return ngettext("%(n)s replication", "%(n)s replications", n) % {"n": n}
 
 
 #: Replications of the comparison on a report's first screen when the files ask for one (intervals need several).
@@ -666,7 +669,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
                         files=[n for n in files if os.path.isfile(n)], command=_command_line(args), lang=args.lang)
     if not args.quiet:
         f = _FMT["f"]
-        print(i18n.ngettext_for(f.lang)(
+        print(ngettext(
             "msmesim report - %(n)s scenario on %(population)s (%(firms)s firms), seed %(seed)s, %(reps)s",
             "msmesim report - %(n)s scenarios on %(population)s (%(firms)s firms), seed %(seed)s, %(reps)s",
             len(names)) % {"n": len(names), "population": population.name, "firms": f.number(len(population)),

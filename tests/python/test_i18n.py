@@ -156,3 +156,13 @@ def test_errors_in_indonesian(tmp_path: Path):
     bad.write_text('extends = "bogor-covid19"\n[horizon]\nmonth = 12\n', encoding="utf-8")
     proc = cli("validate", str(bad), "--lang", "id")
     assert proc.returncode == 2 and proc.stderr.startswith("msmesim: galat: ") and "maksud Anda 'months'?" in proc.stderr
+
+
+def test_every_message_is_marked_where_the_extractor_finds_it():
+    """A message passed straight to the result of gettext_for()/ngettext_for() would be used but never extracted
+    into the catalog (and so never translated): the package calls _(), N_() or ngettext() instead."""
+    package = ROOT / "python" / "msmesim"
+    hidden = [f"{path.name}:{k + 1}" for path in package.rglob("*.py")
+              for k, line in enumerate(path.read_text(encoding="utf-8").splitlines())
+              if re.search(r"gettext_for\([^()]*\)\(\s*[\"']", line)]
+    assert hidden == []
