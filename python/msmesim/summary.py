@@ -113,7 +113,8 @@ def render_summary(result: Any, lang: str | None = None) -> str:
                 path.append(f"{f.number(active[k])} ({f.month_short(date)})")
         line(_("Cooperatives"), _("active %(path)s; registered %(start)s -> %(end)s; deposits %(change)s") % {
             "path": " -> ".join(path), "start": f.number(registered[0] - founded[0]),
-            "end": f.number(registered[-1]), "change": _signed_share(f, deposits[-1] / deposits[0] - 1)})
+            "end": f.number(registered[-1]),
+            "change": _signed_share(f, deposits[-1] / deposits[0] - 1) if deposits[0] > 0 else "–"})
 
         def closed_share(open_: float, shut: float) -> float:
             return shut / (open_ + shut) if open_ + shut > 0 else 0.0
