@@ -37,6 +37,7 @@ from . import _core
 from ._common import tomllib
 from ._errors import invalid
 from ._files import OUTPUT_FORMATS, atomic_path, check_output_dir, output_directory, write_parquet
+from .i18n import N_
 from .scenarios import PathArg, combined_errors, population_of, scenario_error
 
 
@@ -366,11 +367,6 @@ def write_analysis(result: Any, analysis: AnalysisFile, directory: PathArg, form
         (stage / "analysis.json").write_text(json.dumps(meta, indent=2, default=str) + "\n", encoding="utf-8")
         names.append("analysis.json")
     return [out / name for name in names]
-
-
-def N_(message: str) -> str:
-    """Marks a message for the catalog; translated where it is used."""
-    return message
 
 
 _TITLES = {"optimise": N_("Budget portfolio"), "sweep": N_("Sweep"), "sensitivity": N_("Sensitivity")}

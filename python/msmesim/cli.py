@@ -26,6 +26,7 @@ from typing import Sequence
 import pandas as pd
 
 from . import _core, i18n, scenarios
+from .i18n import N_
 from ._common import PRESET_FIRMS, whole_range
 from ._errors import invalid
 from ._files import atomic_path, check_output_dir
@@ -43,11 +44,6 @@ _FMT: dict[str, i18n.Formatter] = {"f": i18n.Formatter("en")}
 
 def _(message: str) -> str:
     return _FMT["f"]._(message)
-
-
-def N_(message: str) -> str:
-    """Marks a message for the catalog; translated where it is used."""
-    return message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -34,6 +34,7 @@ import gettext as _gettext
 import io
 import math
 import os
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -48,6 +49,29 @@ DOMAIN = "msmesim"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 _BABEL_LOCALE = {"en": "en", "id": "id"}
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalog; translated where it is used."""
+    return message
+
+
+#: The model's own words — programme kinds, shock channels, size classes,
+#: lenders — as a planner reads them (Formatter.term).
+TERMS = {
+    "kur_subsidy": N_("KUR interest subsidy"), "shipping_voucher": N_("free-shipping voucher"),
+    "csr_capital": N_("CSR capital through cooperatives"), "cash_grant": N_("cash grant"),
+    "digital_training": N_("digital training"), "clinic": N_("business clinic"),
+    "credit_guarantee": N_("credit guarantee"), "market_access": N_("market access"),
+    "certification": N_("certification"), "shop_rental": N_("shop rental"),
+    "coop_network": N_("cooperative network"), "coop_collaboration": N_("cooperative collaboration"),
+    "virtual_rat": N_("virtual members' meeting (RAT)"), "loan_restructuring": N_("loan restructuring"),
+    "kur_extra_subsidy": N_("extra KUR interest subsidy"), "bpum": N_("BPUM micro-business grant"),
+    "sales": N_("sales"), "capital": N_("capital"), "distribution": N_("distribution"),
+    "raw_materials": N_("raw materials"),
+    "micro": N_("micro"), "small": N_("small"), "medium": N_("medium"), "large": N_("large"),
+    "cooperative": N_("cooperative"), "kur": "KUR", "bank": N_("bank"), "informal": N_("informal"),
+}
 
 
 def resolve(lang: str | None = None) -> str:
@@ -119,6 +143,11 @@ class Formatter:
         self.locale = _BABEL_LOCALE[self.lang]
         self._ = gettext_for(self.lang)
 
+    def term(self, key: str) -> str:
+        """One of the model's words (a programme kind, channel, size class or lender, :data:`TERMS`) in the
+        language; another name with its underscores as spaces."""
+        return self._(TERMS[key]) if key in TERMS else key.replace("_", " ")
+
     # Numbers ----------------------------------------------------------------------------------------
     def number(self, value: float, digits: int = 0) -> str:
         """A number with the language's grouping and decimal signs; '–' for a missing one."""
@@ -129,11 +158,11 @@ class Formatter:
         pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
         return format_decimal(value, format=pattern, locale=self.locale)
 
-    def signed(self, value: float, digits: int = 0) -> str:
-        """A difference: with its sign, + or −."""
+    def signed(self, value: float, digits: int = 0, share: bool = False) -> str:
+        """A difference with its sign, + or -: a number, or with ``share`` a percentage (+8.3%)."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
-        text = self.number(abs(value), digits)
+        text = self.share(abs(value), max(digits, 1)) if share else self.number(abs(value), digits)
         return ("+" if value >= 0 else "-") + text
 
     def share(self, value: float, digits: int = 1) -> str:
@@ -176,36 +205,39 @@ class Formatter:
         return format_date(_as_date(value), "MMM yyyy", locale=self.locale)
 
 
-def N_(message: str) -> str:
-    """Marks a message for the catalog; translated where it is used."""
-    return message
-
-
-#: The core's errors, as it words them, and the same in the catalog's words: each pattern (on the message, or
-#: on the description of what is allowed) with the message id its parts fill. Anything else is kept as worded.
+#: The core's errors, as it words them: each message id is also the pattern it
+#: reads (its placeholders match any text), tried in order, on the message or
+#: on the description of what is allowed. Anything else is kept as worded.
 _ERROR_FORMS = (
-    (r"^(?P<head>.*?)got (?P<value>.*?); allowed: (?P<allowed>.*)$", N_("%(head)sgot %(value)s; allowed: %(allowed)s")),
-    (r"^cannot read scenario file '(?P<path>.*)'$", N_("cannot read scenario file '%(path)s'")),
-    (r"^(?P<path>.*): cannot open for reading$", N_("%(path)s: cannot open for reading")),
+    N_("%(head)sgot %(value)s; allowed: %(allowed)s"),
+    N_("cannot read scenario file '%(path)s'"),
+    N_("%(path)s: cannot open for reading"),
 )
-_HEAD_FORMS = (
-    (r"^(?P<where>.*): column '(?P<column>.*)': $", N_("%(where)s: column '%(column)s': ")),
-    (r"^(?P<where>.*): key '(?P<key>.*)': $", N_("%(where)s: key '%(key)s': ")),
-)
+_HEAD_FORMS = (N_("%(where)s: column '%(column)s': "), N_("%(where)s: key '%(key)s': "))
 _ALLOWED_FORMS = (
-    (r"^did you mean (?P<name>'[^']*')\? (?P<rest>.*)$", N_("did you mean %(name)s? %(rest)s")),
-    (r"^a number in \[(?P<low>[^,]+), (?P<high>[^\]]+)\]$", N_("a number in [%(low)s, %(high)s]")),
-    (r"^a finite number >= (?P<low>\S+)$", N_("a finite number >= %(low)s")),
-    (r"^an integer in \[(?P<low>[^,]+), (?P<high>[^\]]+)\]$", N_("an integer in [%(low)s, %(high)s]")),
-    (r"^an integer >= (?P<low>\S+)$", N_("an integer >= %(low)s")),
-    (r"^a whole number >= (?P<low>\S+) and <= (?P<high>\S+)$", N_("a whole number >= %(low)s and <= %(high)s")),
-    (r"^a whole number >= (?P<low>\S+)$", N_("a whole number >= %(low)s")),
-    (r"^one of the built-in populations: (?P<names>.*)$", N_("one of the built-in populations: %(names)s")),
-    (r"^one of (?P<names>.*)$", N_("one of %(names)s")),
-    (r"^a month YYYY-MM(?P<rest>.*)$", N_("a month YYYY-MM%(rest)s")),
-    (r"^at most (?P<n>\S+)$", N_("at most %(n)s")),
-    (r"^at least (?P<n>\S+)$", N_("at least %(n)s")),
+    N_("did you mean %(name)s? %(rest)s"),
+    N_("a number in [%(low)s, %(high)s]"),
+    N_("a finite number >= %(low)s"),
+    N_("an integer in [%(low)s, %(high)s]"),
+    N_("an integer >= %(low)s"),
+    N_("a whole number >= %(low)s and <= %(high)s"),
+    N_("a whole number >= %(low)s"),
+    N_("one of the built-in populations: %(names)s"),
+    N_("one of %(names)s"),
+    N_("a month YYYY-MM%(rest)s"),
+    N_("at most %(n)s"),
+    N_("at least %(n)s"),
 )
+
+
+@functools.lru_cache(maxsize=None)
+def _pattern(message: str) -> re.Pattern[str]:
+    """A message id as the regular expression that reads it back: its text literal, each %(name)s a group."""
+    parts = re.split(r"%\((\w+)\)s", message)
+    body = "".join(re.escape(p) if k % 2 == 0 else f"(?P<{p}>.*?)" for k, p in enumerate(parts))
+    return re.compile(f"^{body}$", flags=re.S)
+
+
 #: Descriptions the core words the same way wherever it uses them.
 _ALLOWED_PHRASES = (
     N_("true or false"), N_("a non-empty name"), N_("a whole number"), N_("a share in [0, 1]"),
@@ -222,40 +254,31 @@ def error_message(exc: BaseException, lang: str | None = None) -> str:
     file, line, key or column, "got …; allowed: …" — and what is allowed,
     where the core words it in one of its common forms; values, names and
     anything the catalog does not know are kept as they are."""
-    import re
-
     text = str(exc)
     code = resolve(lang)
     if code == "en":
         return text
     _ = gettext_for(code)
 
+    def reworded(phrase: str, forms: tuple[str, ...]) -> str | None:
+        for message in forms:
+            m = _pattern(message).match(phrase)
+            if m:
+                parts = m.groupdict()
+                if "head" in parts:
+                    parts["head"] = reworded(parts["head"], _HEAD_FORMS) or parts["head"]
+                    parts["allowed"] = allowed(parts["allowed"])
+                if message.startswith("did you mean"):
+                    parts["rest"] = allowed(parts["rest"])
+                return _(message) % parts
+        return None
+
     def allowed(phrase: str) -> str:
         if phrase in _ALLOWED_PHRASES:
             return _(phrase)
-        for pattern, message in _ALLOWED_FORMS:
-            m = re.match(pattern, phrase)
-            if m:
-                parts = m.groupdict()
-                if "rest" in parts and parts["rest"] and message.startswith("did you mean"):
-                    parts["rest"] = allowed(parts["rest"])
-                return _(message) % parts
-        return phrase
+        return reworded(phrase, _ALLOWED_FORMS) or phrase
 
-    for pattern, message in _ERROR_FORMS:
-        m = re.match(pattern, text, flags=re.S)
-        if not m:
-            continue
-        parts = m.groupdict()
-        if "head" in parts:
-            for head_pattern, head_message in _HEAD_FORMS:
-                h = re.match(head_pattern, parts["head"], flags=re.S)
-                if h:
-                    parts["head"] = _(head_message) % h.groupdict()
-                    break
-            parts["allowed"] = allowed(parts["allowed"])
-        return _(message) % parts
-    return text
+    return reworded(text, _ERROR_FORMS) or text
 
 
 def jinja_environment(lang: str | None) -> Any:
@@ -279,5 +302,5 @@ def _as_date(value: Any) -> datetime.date:
     return datetime.date(int(year), int(month), 1)
 
 
-__all__ = ["DOMAIN", "Formatter", "LANGUAGES", "LOCALE_DIR", "error_message", "gettext_for", "jinja_environment",
+__all__ = ["DOMAIN", "Formatter", "LANGUAGES", "N_", "TERMS", "LOCALE_DIR", "error_message", "gettext_for", "jinja_environment",
            "ngettext_for", "resolve", "translations"]

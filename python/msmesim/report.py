@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core, i18n
+from .i18n import N_
 from ._common import ResultBase, ResultLike
 from ._errors import invalid
 from ._files import atomic_path
@@ -37,11 +38,6 @@ from ._files import atomic_path
 #: Ids of the report's sections, in order.
 SECTIONS = ("answer", "scenario", "headline", "charts", "dynamics", "credit", "programmes", "beneficiaries",
             "reproduce", "assumptions")
-
-
-def N_(message: str) -> str:
-    """Marks a message for the catalog without translating it here."""
-    return message
 
 
 #: The assumptions listed when the caller gives none (translated when the report is rendered).
@@ -86,23 +82,6 @@ _NAV = (("answer", N_("answer")), ("scenario", N_("scenarios")), ("headline", N_
         ("programmes", N_("programmes")), ("beneficiaries", N_("beneficiaries")),
         ("reproduce", N_("reproduce")), ("assumptions", N_("assumptions")))
 
-#: Names of programme kinds, shock channels and size classes in the page's language.
-_KIND_NAMES = {
-    "kur_subsidy": N_("KUR interest subsidy"), "shipping_voucher": N_("free-shipping voucher"),
-    "csr_capital": N_("CSR capital through cooperatives"), "cash_grant": N_("cash grant"),
-    "digital_training": N_("digital training"), "clinic": N_("business clinic"),
-    "credit_guarantee": N_("credit guarantee"), "market_access": N_("market access"),
-    "certification": N_("certification"), "shop_rental": N_("shop rental"),
-    "coop_network": N_("cooperative network"), "coop_collaboration": N_("cooperative collaboration"),
-    "virtual_rat": N_("virtual members' meeting (RAT)"), "loan_restructuring": N_("loan restructuring"),
-    "kur_extra_subsidy": N_("extra KUR interest subsidy"), "bpum": N_("BPUM micro-business grant"),
-}
-_CHANNEL_NAMES = {"sales": N_("sales"), "capital": N_("capital"), "distribution": N_("distribution"),
-                  "raw_materials": N_("raw materials")}
-_CLASS_NAMES = {"micro": N_("micro"), "small": N_("small"), "medium": N_("medium"), "large": N_("large")}
-_LENDER_NAMES = {"cooperative": N_("cooperative"), "kur": "KUR", "bank": N_("bank"), "informal": N_("informal")}
-
-
 class _Page:
     """What every section needs: the language's texts and formats."""
 
@@ -112,29 +91,13 @@ class _Page:
         self._ = self.f._
         self.ngettext = i18n.ngettext_for(self.lang)
 
-    def kind(self, kind: str) -> str:
-        return self._(_KIND_NAMES[kind]) if kind in _KIND_NAMES else kind.replace("_", " ")
-
-    def channel(self, channel: str) -> str:
-        return self._(_CHANNEL_NAMES.get(channel, channel))
-
-    def size_class(self, cls: str) -> str:
-        return self._(_CLASS_NAMES.get(cls, cls))
-
-    def lender(self, lender: str) -> str:
-        return self._(_LENDER_NAMES.get(lender, lender))
-
     def stat(self, values: Sequence[float], fmt: Callable[[float], str]) -> Any:
         """A value, or the mean with the 5th–95th percentile range across replications."""
-        from markupsafe import Markup, escape
-
         arr = np.asarray(values, dtype=float)
         if arr.size == 1:
             return fmt(float(arr[0]))
         lo, hi = np.percentile(arr, [5, 95])
-        return Markup("{}<br><span class='note'>({})</span>").format(
-            fmt(float(arr.mean())), escape(self._("%(low)s to %(high)s") % {"low": fmt(float(lo)),
-                                                                           "high": fmt(float(hi))}))
+        return self.interval(float(arr.mean()), float(lo), float(hi), fmt)
 
     def interval(self, mean: float, lo: float, hi: float, fmt: Callable[[float], str]) -> Any:
         """A mean with its confidence interval below it (the interval left out when there is none)."""
@@ -476,7 +439,7 @@ def _section_scenario(page: _Page, groups: dict[str, list[ResultLike]], scenario
         if sc is not None:
             item["known"] = True
             item["shocks"] = [_("%(name)s: %(channel)s channel, from %(month)s") % {
-                "name": s.name or "(–)", "channel": page.channel(s.channel), "month": f.month(s.onset)}
+                "name": s.name or "(–)", "channel": f.term(s.channel), "month": f.month(s.onset)}
                 for s in sc.shocks]
             item["restrictions"] = [_("%(name)s: %(start)s to %(end)s, intensity %(share)s") % {
                 "name": x.name or "(–)", "start": f.month(x.start), "end": f.month(x.end),
@@ -487,7 +450,7 @@ def _section_scenario(page: _Page, groups: dict[str, list[ResultLike]], scenario
             progs = [(str(n), str(row["kind"]), float(row["budget_rp"]), None) for n, row in summary.iterrows()]
         lines = []
         for n, k, b, window in progs:
-            text = _("%(name)s: %(kind)s, budget %(budget)s") % {"name": n, "kind": page.kind(str(k)),
+            text = _("%(name)s: %(kind)s, budget %(budget)s") % {"name": n, "kind": f.term(str(k)),
                                                                   "budget": f.rp_short(float(b))}
             if window is not None:
                 text += ", " + _("%(start)s to %(end)s") % {"start": f.month(window[0]), "end": f.month(window[1])}
@@ -693,7 +656,7 @@ def _section_credit(page: _Page, groups: dict[str, list[ResultLike]]) -> dict:
         title = name + (" " + _("(means over %(n)s replications)") % {"n": len(runs)} if len(runs) > 1 else "")
         rows = []
         for lender in lenders:
-            row: list[Any] = [page.lender(lender)]
+            row: list[Any] = [f.term(lender)]
             for column, how, _header, fmt in columns:
                 values = []
                 for x in runs:
@@ -713,7 +676,7 @@ def _section_credit(page: _Page, groups: dict[str, list[ResultLike]]) -> dict:
                                      for fr in frames])
             dates = frames[0].loc[frames[0]["lender"] == lender, "date"].dt.to_timestamp()[:n]
             ax.plot(dates, outstanding.mean(axis=0), color=f"C{j % 10}", lw=1.6, label=name)
-        ax.set_title(_("%(lender)s: outstanding (Rp billion)") % {"lender": page.lender(lender)}, loc="left",
+        ax.set_title(_("%(lender)s: outstanding (Rp billion)") % {"lender": f.term(lender)}, loc="left",
                      fontsize="medium")
         ax.grid(alpha=0.3)
         page.axis_numbers(ax, "y", scale=1e9)
@@ -753,7 +716,7 @@ def _section_programmes(page: _Page, groups: dict[str, list[ResultLike]]) -> dic
             budget = float(row["budget_rp"])
             relief = float(row["relief_rp"])
             peak = float(row["beneficiaries_peak"])
-            rows.append([str(prog), page.kind(str(row["kind"])), f.rp_short(budget), f.rp_short(float(row["spent_rp"])),
+            rows.append([str(prog), f.term(str(row["kind"])), f.rp_short(budget), f.rp_short(float(row["spent_rp"])),
                          f.share(float(row["spent_rp"]) / budget, 0) if budget > 0 else "–",
                          f.rp_short(float(row["transfer_rp"])), f.rp_short(float(row["admin_rp"])),
                          f.rp_short(float(row["leakage_rp"])), f.rp_short(relief) if relief > 0 else "–",
@@ -810,7 +773,7 @@ def _section_beneficiaries(page: _Page, groups: dict[str, list[ResultLike]]) -> 
         by_region = by_region[by_region["_key"] != "(cooperatives)"]
         out["groups"].append({
             "title": _("%(scenario)s: programme transfers") % {"scenario": name} + reps,
-            "by_class": _ledger_table(page, runs, "size_class", _("size class"), page.size_class),
+            "by_class": _ledger_table(page, runs, "size_class", _("size class"), page.f.term),
             "by_sector": _ledger_table(page, runs, "sector", _("sector"), str),
             "kecamatan_chart": _kecamatan_chart(page, by_region, "_key", "_total", None, None,
                                                 _("transfers (Rp million)"), f"msmesim-report-transfers-{g}",

@@ -13,18 +13,6 @@ import numpy as np
 
 from . import i18n
 
-def N_(message: str) -> str:
-    return message
-
-
-#: Channel and lender names in the catalog (marked for extraction).
-_WORDS = {
-    "sales": N_("sales"), "capital": N_("capital"), "distribution": N_("distribution"),
-    "raw_materials": N_("raw materials"), "cooperative": N_("cooperative"), "kur": "KUR", "bank": N_("bank"),
-    "informal": N_("informal"),
-}
-
-
 def render_summary(result: Any, lang: str | None = None) -> str:
     """The summary of ``result`` (an :class:`msmesim.Result`) in ``lang`` (``en`` or ``id``; default: the
     environment's)."""
@@ -55,10 +43,10 @@ def render_summary(result: Any, lang: str | None = None) -> str:
     closed = float(m["closed_firms"].iloc[-1])
     line(_("Open firms"), _("%(start)s -> %(end)s (%(change)s); closed %(closed)s (%(share)s of all firms), "
                             "entered %(entered)s") % {
-        "start": f.number(initial), "end": f.number(end_active), "change": _signed_share(f, end_active / initial - 1),
+        "start": f.number(initial), "end": f.number(end_active), "change": f.signed(end_active / initial - 1, share=True),
         "closed": f.number(closed), "share": f.share(closed / (initial + entries)), "entered": f.number(entries)})
     jobs0, jobs1 = float(raw.initial_employment), float(m["employment"].iloc[-1])
-    line(_("Employment"), "%s -> %s (%s)" % (f.number(jobs0), f.number(jobs1), _signed_share(f, jobs1 / jobs0 - 1)))
+    line(_("Employment"), "%s -> %s (%s)" % (f.number(jobs0), f.number(jobs1), f.signed(jobs1 / jobs0 - 1, share=True)))
     index = m["revenue_index"].to_numpy(dtype=float)
     trough = int(np.argmin(index))
     line(_("Revenue index"), _("trough %(trough)s in %(when)s; %(end)s in %(last)s (1 = pre-shock)") % {
@@ -78,7 +66,7 @@ def render_summary(result: Any, lang: str | None = None) -> str:
         affected = float(part["affected_firms"].sum())
         if affected <= 0:
             return
-        shares = ", ".join(f"{_(_WORDS[ch])} {f.share(float(part['main_problem_' + ch].sum()) / affected, 0)}"
+        shares = ", ".join(f"{f.term(ch)} {f.share(float(part['main_problem_' + ch].sum()) / affected, 0)}"
                            for ch in channels)
         line(_("Main problem"), f"{shares} ({label})")
 
@@ -97,7 +85,7 @@ def render_summary(result: Any, lang: str | None = None) -> str:
     credit = []
     for lender in ("cooperative", "kur", "bank", "informal"):
         credit.append(_("%(lender)s %(loans)s loans (%(amount)s)") % {
-            "lender": _(_WORDS[lender]), "loans": f.number(m[f"new_loans_{lender}"].sum()),
+            "lender": f.term(lender), "loans": f.number(m[f"new_loans_{lender}"].sum()),
             "amount": f.rp_short(float(m[f"new_credit_{lender}_rp"].sum()))})
     line(_("New credit"), ", ".join(credit))
     coops = result.cooperatives
@@ -114,7 +102,7 @@ def render_summary(result: Any, lang: str | None = None) -> str:
         line(_("Cooperatives"), _("active %(path)s; registered %(start)s -> %(end)s; deposits %(change)s") % {
             "path": " -> ".join(path), "start": f.number(registered[0] - founded[0]),
             "end": f.number(registered[-1]),
-            "change": _signed_share(f, deposits[-1] / deposits[0] - 1) if deposits[0] > 0 else "–"})
+            "change": f.signed(deposits[-1] / deposits[0] - 1, share=True) if deposits[0] > 0 else "–"})
 
         def closed_share(open_: float, shut: float) -> float:
             return shut / (open_ + shut) if open_ + shut > 0 else 0.0
@@ -128,11 +116,6 @@ def render_summary(result: Any, lang: str | None = None) -> str:
             "seconds": f.number(result.elapsed_seconds, 3), "rate": f.number(result.firm_months_per_second() / 1e6, 1),
             "threads": raw.threads})
     return "\n".join(lines) + "\n"
-
-
-def _signed_share(f: i18n.Formatter, value: float) -> str:
-    text = f.share(abs(value))
-    return ("+" if value >= 0 else "-") + text
 
 
 def _months_between(start: str, month: str) -> int:
