@@ -302,5 +302,5 @@ def _as_date(value: Any) -> datetime.date:
     return datetime.date(int(year), int(month), 1)
 
 
-__all__ = ["DOMAIN", "Formatter", "LANGUAGES", "N_", "TERMS", "LOCALE_DIR", "error_message", "gettext_for", "jinja_environment",
-           "ngettext_for", "resolve", "translations"]
+__all__ = ["DOMAIN", "Formatter", "LANGUAGES", "LOCALE_DIR", "N_", "TERMS", "error_message", "gettext_for",
+           "jinja_environment", "ngettext_for", "resolve", "translations"]

@@ -43,7 +43,8 @@ def render_summary(result: Any, lang: str | None = None) -> str:
     closed = float(m["closed_firms"].iloc[-1])
     line(_("Open firms"), _("%(start)s -> %(end)s (%(change)s); closed %(closed)s (%(share)s of all firms), "
                             "entered %(entered)s") % {
-        "start": f.number(initial), "end": f.number(end_active), "change": f.signed(end_active / initial - 1, share=True),
+        "start": f.number(initial), "end": f.number(end_active),
+        "change": f.signed(end_active / initial - 1, share=True),
         "closed": f.number(closed), "share": f.share(closed / (initial + entries)), "entered": f.number(entries)})
     jobs0, jobs1 = float(raw.initial_employment), float(m["employment"].iloc[-1])
     line(_("Employment"), "%s -> %s (%s)" % (f.number(jobs0), f.number(jobs1), f.signed(jobs1 / jobs0 - 1, share=True)))
