@@ -303,3 +303,68 @@ def test_ctrl_c_cancels_the_pending_tasks(file: ms.ScenarioFile, grant: ms.Scena
               executor=executor, chunksize=1)
     assert len(executor.futures) == 3
     assert all(f.cancelled() for f in executor.futures[1:])
+
+
+# ---- a worker lost mid-run ---------------------------------------------------------------------
+
+def _executing(dask_worker) -> int:  # type: ignore[no-untyped-def]
+    """How many tasks a Dask worker is running (client.run passes the worker)."""
+    return len(dask_worker.state.executing)
+
+
+def test_a_sweep_survives_a_worker_killed_mid_task(file: ms.ScenarioFile, grant: ms.Scenario) -> None:
+    """A Dask worker process killed with SIGKILL while it runs a task: the
+    scheduler gives its tasks to the other worker (and to the one its nanny
+    restarts), and the sweep finishes with every point and replication
+    exactly once, bitwise the same as the undisturbed run."""
+    import os
+    import signal
+    import threading
+
+    from distributed import Client, LocalCluster
+
+    big = copy.deepcopy(file)
+    source = big.population
+    source.firms = 60_000  # tasks of about a second: long enough to be caught running
+    big.population = source
+    kw = dict(parameters={"programmes.bpum.budget_rp": BUDGETS, "programmes.bpum.amount_rp": AMOUNTS},
+              scenario=grant, replications=2, chunksize=1, threads=1)
+    undisturbed = sweep(big, **kw)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        pids = client.run(os.getpid)
+        outcome: dict[str, object] = {}
+
+        def run() -> None:
+            try:
+                outcome["result"] = sweep(big, executor=client, **kw)
+            except BaseException as e:  # noqa: BLE001 - reported by the assertion below
+                outcome["error"] = e
+
+        runner = threading.Thread(target=run)
+        runner.start()
+        victim = None
+        deadline = time.monotonic() + 60
+        while victim is None and runner.is_alive() and time.monotonic() < deadline:
+            busy = client.run(_executing)
+            victim = next((address for address, n in busy.items() if n > 0), None)
+            if victim is None:
+                time.sleep(0.01)
+        assert victim is not None, "no worker was seen running a task"
+        os.kill(pids[victim], signal.SIGKILL)
+        runner.join(timeout=120)
+        assert not runner.is_alive()
+        assert "error" not in outcome, outcome.get("error")
+        # The worker is gone (its nanny starts another in its place), and the
+        # scheduler saw it go with work in hand, which it gave to others.
+        assert pids[victim] not in client.run(os.getpid).values()
+        removed = [event for _, event in cluster.scheduler.get_events(victim)
+                   if event.get("action") == "remove-worker"]
+        assert removed and not removed[0]["expected"] and removed[0]["processing-tasks"]
+    disturbed = outcome["result"]
+    assert isinstance(disturbed, SweepResult)
+    keys = disturbed.outcomes[["point", "replication", "metric"]].astype(str)
+    assert not keys.duplicated().any()
+    metrics = disturbed.outcomes["metric"].nunique()
+    assert len(keys) == len(BUDGETS) * len(AMOUNTS) * 2 * metrics
+    assert_same(undisturbed, disturbed)
