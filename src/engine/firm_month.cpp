@@ -4,6 +4,8 @@
 // counts (docs/model.md §5).
 #include "engine/impl.hpp"
 
+#include "core/portable.hpp"
+
 namespace msmesim {
 
 // Phase B of the monthly step for the firms [b, e): phase A
@@ -258,7 +260,7 @@ void Simulation::Impl::step_chunk(std::size_t b, std::size_t e, const MonthConte
     // Pass 4: distress, labour, closure, class review and the counts.
     // Cell mode: one addition per metric into the firm's (region, sector,
     // class) cell; otherwise three, into the sector, class and region blocks.
-    auto add_to_groups = [&](std::size_t i, int metric, std::int64_t v) __attribute__((always_inline)) {
+    auto add_to_groups = [&](std::size_t i, int metric, std::int64_t v) MSMESIM_ALWAYS_INLINE {
       const auto k = static_cast<std::size_t>(metric);
       if (cells) {
         a[m_count + static_cast<std::size_t>(cell_of[i]) * g_count + k] += v;
@@ -274,7 +276,7 @@ void Simulation::Impl::step_chunk(std::size_t b, std::size_t e, const MonthConte
     for (std::size_t q = 0; q < n_open; ++q) {
       const std::size_t j = open_list[q];
       const std::size_t i = b0 + j;
-      auto group_add = [&](int metric, std::int64_t v) __attribute__((always_inline)) {
+      auto group_add = [&](int metric, std::int64_t v) MSMESIM_ALWAYS_INLINE {
         add_to_groups(i, metric, v);
       };
       const double revenue = pre.revenue[j];

@@ -1,7 +1,12 @@
 #include "io/csv.hpp"
 
 #include <fcntl.h>
+#if defined(_WIN32)
+#include <io.h>
+#include <process.h>
+#else
 #include <unistd.h>
+#endif
 
 #include <algorithm>
 #include <atomic>
@@ -9,6 +14,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string_view>
@@ -294,11 +300,39 @@ std::uint8_t Reader::flag(int c, std::uint8_t fallback) const {
   fail(c, v, "0/1, true/false, yes/no or ya/tidak");
 }
 
+namespace {
+
+int process_id() {
+#if defined(_WIN32)
+  return ::_getpid();
+#else
+  return static_cast<int>(::getpid());
+#endif
+}
+
+// Puts a closed file's contents on disk.
+bool flush_to_disk(const std::string& file) {
+#if defined(_WIN32)
+  const int fd = ::_open(file.c_str(), _O_RDWR | _O_BINARY);  // (_commit needs write access)
+  if (fd < 0) return false;
+  const bool ok = ::_commit(fd) == 0;
+  ::_close(fd);
+#else
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+#endif
+  return ok;
+}
+
+}  // namespace
+
 void write_atomically(const std::string& path, const std::function<void(std::ostream&)>& body) {
   // A name of this process and call alone, so that concurrent writers of
   // the same file never share a temporary file.
   static std::atomic<std::uint64_t> calls{0};
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(calls++);
+  const std::string tmp = path + ".tmp" + std::to_string(process_id()) + "-" + std::to_string(calls++);
   try {
     std::ofstream out(tmp, std::ios::binary);
     if (!out) throw IoError(path + ": cannot open " + tmp + " for writing");
@@ -306,17 +340,16 @@ void write_atomically(const std::string& path, const std::function<void(std::ost
     out.close();
     if (!out) throw IoError(path + ": write failed (" + tmp + ")");
     // On disk before it takes the final name.
-    const int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || ::fsync(fd) != 0) {
-      if (fd >= 0) ::close(fd);
-      throw IoError(path + ": cannot flush " + tmp + " to disk");
-    }
-    ::close(fd);
+    if (!flush_to_disk(tmp)) throw IoError(path + ": cannot flush " + tmp + " to disk");
   } catch (...) {
     std::remove(tmp.c_str());
     throw;
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+  // (std::filesystem::rename replaces an existing file on every platform;
+  // std::rename does not on Windows.)
+  std::error_code renamed;
+  std::filesystem::rename(tmp, path, renamed);
+  if (renamed) {
     std::remove(tmp.c_str());
     throw IoError(path + ": cannot rename " + tmp + " into place");
   }

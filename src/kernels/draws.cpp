@@ -7,8 +7,11 @@
 #include "kernels/draws.hpp"
 
 #include <bit>
+#include <cmath>
 
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+#include "core/portable.hpp"
+
+#if MSMESIM_X86_DISPATCH
 #include <immintrin.h>
 #define MSMESIM_PHILOX_AVX512 1
 #else
@@ -30,12 +33,12 @@ constexpr std::uint32_t kW0 = 0x9E3779B9u, kW1 = 0xBB67AE85u;  // Weyl key incre
 // Integer arithmetic: both give the same words.
 // (noinline keeps GCC from inlining a clone into its caller; Clang refuses
 // the combination and never inlines multiversioned functions anyway.)
-#if defined(__clang__)
-#define MSMESIM_NOINLINE_CLONES
-#else
+#if MSMESIM_X86_DISPATCH && defined(__ELF__) && !defined(__clang__)
 #define MSMESIM_NOINLINE_CLONES __attribute__((noinline))
+#else
+#define MSMESIM_NOINLINE_CLONES
 #endif
-__attribute__((target_clones("default", "avx2"))) MSMESIM_NOINLINE_CLONES
+MSMESIM_TARGET_CLONES("default", "avx2") MSMESIM_NOINLINE_CLONES
 void philox_rounds_portable(std::uint32_t* c0, std::uint32_t* c1, std::uint32_t* c2, std::uint32_t* c3,
                             std::uint32_t k0, std::uint32_t k1, std::size_t len) {
   for (int round = 0; round < 10; ++round) {
@@ -127,7 +130,7 @@ void philox_rounds(std::uint32_t* c0, std::uint32_t* c1, std::uint32_t* c2, std:
 }
 }  // namespace
 
-__attribute__((target_clones("default", "avx2", "avx512f")))
+MSMESIM_TARGET_CLONES("default", "avx2", "avx512f")
 void firm_month_draws(const FirmMonthDrawSpec& spec, std::uint32_t first, std::size_t len, double* noise,
                       double* walk) {
   // One Philox block (four words) serves two firms: firm i takes words 0-1
@@ -162,7 +165,7 @@ void firm_month_draws(const FirmMonthDrawSpec& spec, std::uint32_t first, std::s
   for (std::size_t j = 0; j < len; ++j) {
     const float u0 = unit_from_top23(w0[j + offset]);
     const float u1 = unit_from_top23(w1[j + offset]);
-    const float radius = __builtin_sqrtf(-2.0f * fast_log(u0));
+    const float radius = std::sqrt(-2.0f * fast_log(u0));
     float c, s;
     fast_sincos_turns(u1, c, s);
     noise[j] = static_cast<double>(fast_exp(nsd * (radius * c) + nshift));

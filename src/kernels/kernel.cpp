@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/portable.hpp"
 #include "msmesim/core/error.hpp"
 
 namespace msmesim::detail {
@@ -22,7 +23,7 @@ namespace isa_default {
 }  // namespace isa_default
 #undef MSMESIM_KERNEL_TARGET
 
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+#if MSMESIM_X86_DISPATCH
 #define MSMESIM_KERNELS_X86 1
 #define MSMESIM_KERNEL_TARGET __attribute__((target("avx2")))
 namespace isa_avx2 {

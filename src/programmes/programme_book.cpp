@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "core/parallel.hpp"
+#include "core/portable.hpp"
 #include "core/philox.hpp"
 #include "msmesim/core/error.hpp"
 #include "msmesim/core/rng.hpp"
@@ -104,25 +105,25 @@ ProgrammeBook::ProgrammeBook(const std::vector<Programme>& programmes, const Pop
 }
 
 void ProgrammeBook::prefetch_loan(std::size_t i, const FirmState& st) {
-  __builtin_prefetch(&st.status[i]);
-  __builtin_prefetch(&st.loan_principal_rp[i]);
-  __builtin_prefetch(&st.loan_lender[i]);
-  __builtin_prefetch(&st.loan_months_left[i]);
-  __builtin_prefetch(&st.loan_rate_year[i]);
-  __builtin_prefetch(&st.region[i]);
-  __builtin_prefetch(&st.size_class[i]);
-  __builtin_prefetch(&st.sector[i]);
+  MSMESIM_PREFETCH(&st.status[i]);
+  MSMESIM_PREFETCH(&st.loan_principal_rp[i]);
+  MSMESIM_PREFETCH(&st.loan_lender[i]);
+  MSMESIM_PREFETCH(&st.loan_months_left[i]);
+  MSMESIM_PREFETCH(&st.loan_rate_year[i]);
+  MSMESIM_PREFETCH(&st.region[i]);
+  MSMESIM_PREFETCH(&st.size_class[i]);
+  MSMESIM_PREFETCH(&st.sector[i]);
 }
 
 void ProgrammeBook::prefetch_award(const Prog& p, std::size_t i, const FirmState& st) {
   prefetch_loan(i, st);
-  __builtin_prefetch(&st.cash_rp[i]);
-  __builtin_prefetch(&st.workers[i]);
-  __builtin_prefetch(&st.fixed_cost_rp[i]);
-  __builtin_prefetch(&st.wage_rp[i]);
-  __builtin_prefetch(&st.loan_installment_rp[i]);
-  __builtin_prefetch(&st.informal_installment_rp[i]);
-  __builtin_prefetch(&p.awarded[i]);
+  MSMESIM_PREFETCH(&st.cash_rp[i]);
+  MSMESIM_PREFETCH(&st.workers[i]);
+  MSMESIM_PREFETCH(&st.fixed_cost_rp[i]);
+  MSMESIM_PREFETCH(&st.wage_rp[i]);
+  MSMESIM_PREFETCH(&st.loan_installment_rp[i]);
+  MSMESIM_PREFETCH(&st.informal_installment_rp[i]);
+  MSMESIM_PREFETCH(&p.awarded[i]);
 }
 
 void ProgrammeBook::set_factor(Prog& p, std::size_t i, FirmState& st, double factor) {
