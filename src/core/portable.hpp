@@ -15,6 +15,18 @@
 #define MSMESIM_PREFETCH(address) static_cast<void>(address)
 #endif
 
+#include <cstddef>
+
+namespace msmesim::detail {
+
+/// Fetches element i of each of `arrays` (vectors) ahead of its use.
+template <class... Arrays>
+inline void prefetch_at(std::size_t i, const Arrays&... arrays) {
+  (MSMESIM_PREFETCH(arrays.data() + i), ...);
+}
+
+}  // namespace msmesim::detail
+
 /// x86-64 code paths chosen at run time by what the processor supports:
 /// GCC or Clang targeting x86-64 (the kernels' AVX2 and AVX-512 versions,
 /// Philox with AVX-512 intrinsics).

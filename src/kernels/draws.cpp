@@ -12,10 +12,7 @@
 #include "core/portable.hpp"
 
 #if MSMESIM_X86_DISPATCH
-#include <immintrin.h>
-#define MSMESIM_PHILOX_AVX512 1
-#else
-#define MSMESIM_PHILOX_AVX512 0
+#include <immintrin.h>  // Philox with AVX-512 (below), chosen at run time
 #endif
 
 #include "kernels/fastmath.hpp"
@@ -59,7 +56,7 @@ void philox_rounds_portable(std::uint32_t* c0, std::uint32_t* c1, std::uint32_t*
   }
 }
 
-#if MSMESIM_PHILOX_AVX512
+#if MSMESIM_X86_DISPATCH
 // GCC 12's intrinsic headers trip -Wmaybe-uninitialized (_mm512_undefined_*).
 #if !defined(__clang__)
 #pragma GCC diagnostic push
@@ -123,7 +120,7 @@ const bool kHasAvx512 = cpu_has_avx512f();
 // len <= kDrawBatch.
 void philox_rounds(std::uint32_t* c0, std::uint32_t* c1, std::uint32_t* c2, std::uint32_t* c3, std::uint32_t k0,
                    std::uint32_t k1, std::size_t len) {
-#if MSMESIM_PHILOX_AVX512
+#if MSMESIM_X86_DISPATCH
   if (kHasAvx512) return philox_rounds_avx512(c0, c1, c2, c3, k0, k1, len);
 #endif
   philox_rounds_portable(c0, c1, c2, c3, k0, k1, len);

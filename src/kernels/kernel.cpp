@@ -24,7 +24,6 @@ namespace isa_default {
 #undef MSMESIM_KERNEL_TARGET
 
 #if MSMESIM_X86_DISPATCH
-#define MSMESIM_KERNELS_X86 1
 #define MSMESIM_KERNEL_TARGET __attribute__((target("avx2")))
 namespace isa_avx2 {
 #include "kernels/kernel_body.inc"
@@ -35,8 +34,6 @@ namespace isa_avx512 {
 #include "kernels/kernel_body.inc"
 }  // namespace isa_avx512
 #undef MSMESIM_KERNEL_TARGET
-#else
-#define MSMESIM_KERNELS_X86 0
 #endif
 
 struct Kernels {
@@ -49,7 +46,7 @@ struct Kernels {
 // The versions this processor runs, best first.
 std::vector<Kernels> supported_kernels() {
   std::vector<Kernels> v;
-#if MSMESIM_KERNELS_X86
+#if MSMESIM_X86_DISPATCH
   __builtin_cpu_init();  // may run before the library's own constructors
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
       __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq"))

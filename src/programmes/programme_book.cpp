@@ -105,25 +105,14 @@ ProgrammeBook::ProgrammeBook(const std::vector<Programme>& programmes, const Pop
 }
 
 void ProgrammeBook::prefetch_loan(std::size_t i, const FirmState& st) {
-  MSMESIM_PREFETCH(&st.status[i]);
-  MSMESIM_PREFETCH(&st.loan_principal_rp[i]);
-  MSMESIM_PREFETCH(&st.loan_lender[i]);
-  MSMESIM_PREFETCH(&st.loan_months_left[i]);
-  MSMESIM_PREFETCH(&st.loan_rate_year[i]);
-  MSMESIM_PREFETCH(&st.region[i]);
-  MSMESIM_PREFETCH(&st.size_class[i]);
-  MSMESIM_PREFETCH(&st.sector[i]);
+  prefetch_at(i, st.status, st.loan_principal_rp, st.loan_lender, st.loan_months_left, st.loan_rate_year, st.region,
+              st.size_class, st.sector);
 }
 
 void ProgrammeBook::prefetch_award(const Prog& p, std::size_t i, const FirmState& st) {
   prefetch_loan(i, st);
-  MSMESIM_PREFETCH(&st.cash_rp[i]);
-  MSMESIM_PREFETCH(&st.workers[i]);
-  MSMESIM_PREFETCH(&st.fixed_cost_rp[i]);
-  MSMESIM_PREFETCH(&st.wage_rp[i]);
-  MSMESIM_PREFETCH(&st.loan_installment_rp[i]);
-  MSMESIM_PREFETCH(&st.informal_installment_rp[i]);
-  MSMESIM_PREFETCH(&p.awarded[i]);
+  prefetch_at(i, st.cash_rp, st.workers, st.fixed_cost_rp, st.wage_rp, st.loan_installment_rp,
+              st.informal_installment_rp, p.awarded);
 }
 
 void ProgrammeBook::set_factor(Prog& p, std::size_t i, FirmState& st, double factor) {
