@@ -25,9 +25,12 @@ inline float fast_log(float x) {
   const auto bits = std::bit_cast<std::uint32_t>(x);
   // Biased exponent as a float: 2^23 + e_biased, minus 2^23.
   float e = std::bit_cast<float>(0x4B000000u | ((bits >> 23) & 0xffu)) - kTwo23F - 127.0f;
-  float m = std::bit_cast<float>((bits & 0x007fffffu) | 0x3f800000u);  // [1, 2)
-  const bool big = m > 1.41421356f;
-  m = m * (big ? 0.5f : 1.0f);
+  const std::uint32_t m_bits = (bits & 0x007fffffu) | 0x3f800000u;  // m in [1, 2)
+  const bool big = std::bit_cast<float>(m_bits) > 1.41421356f;
+  // Halved when big by lowering the exponent (m x 0.5, exactly): integer
+  // arithmetic, not a multiplication done under a condition, which could
+  // trap and keep GCC from vectorising the loop (AVX-512's masks aside).
+  const float m = std::bit_cast<float>(m_bits - (static_cast<std::uint32_t>(big) << 23));
   e = e + (big ? 1.0f : 0.0f);
   const float f = m - 1.0f;
   const float s = f / (2.0f + f);  // |s| <= 0.1716

@@ -1,6 +1,6 @@
-// The vectorised kernels of the monthly firm step (see detail/kernel.hpp),
+// The vectorised kernels of the monthly firm step (see kernels/kernel.hpp),
 // compiled for several instruction sets and chosen once, by what the
-// processor supports. The AVX-512 version needs AVX-512VL, BW and DQ besides
+// processor supports (the debt pass's versions are in kernel_debt.cpp). The AVX-512 version needs AVX-512VL, BW and DQ besides
 // AVX-512F: the kernels mix 8-, 16-, 32- and 64-bit lanes, which AVX-512F
 // alone cannot vectorise.
 #include "kernels/kernel.hpp"
@@ -40,7 +40,7 @@ struct Kernels {
   const char* isa;
   decltype(&isa_default::firm_month_phase_a) phase_a;
   decltype(&isa_default::firm_month_pay) pay;
-  decltype(&isa_default::firm_month_debt) debt;
+  DebtKernel debt;
 };
 
 // The versions this processor runs, best first.
@@ -50,11 +50,11 @@ std::vector<Kernels> supported_kernels() {
   __builtin_cpu_init();  // may run before the library's own constructors
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
       __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq"))
-    v.push_back({"avx512", isa_avx512::firm_month_phase_a, isa_avx512::firm_month_pay, isa_avx512::firm_month_debt});
+    v.push_back({"avx512", isa_avx512::firm_month_phase_a, isa_avx512::firm_month_pay, debt_kernel("avx512")});
   if (__builtin_cpu_supports("avx2"))
-    v.push_back({"avx2", isa_avx2::firm_month_phase_a, isa_avx2::firm_month_pay, isa_avx2::firm_month_debt});
+    v.push_back({"avx2", isa_avx2::firm_month_phase_a, isa_avx2::firm_month_pay, debt_kernel("avx2")});
 #endif
-  v.push_back({"default", isa_default::firm_month_phase_a, isa_default::firm_month_pay, isa_default::firm_month_debt});
+  v.push_back({"default", isa_default::firm_month_phase_a, isa_default::firm_month_pay, debt_kernel("default")});
   return v;
 }
 

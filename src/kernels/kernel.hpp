@@ -233,6 +233,12 @@ struct DebtState {
 void firm_month_debt(const DebtState& st, std::uint32_t first, std::size_t len, const double* open,
                      const PhaseAOut& pre, PayOut& out);
 
+/// The debt pass compiled for `isa` ("avx512", "avx2" or "default"; the
+/// x86 ones only where MSMESIM_X86_DISPATCH) — kernel_debt.cpp, for
+/// kernel.cpp's dispatch.
+using DebtKernel = void (*)(const DebtState&, std::uint32_t, std::size_t, const double*, const PhaseAOut&, PayOut&);
+DebtKernel debt_kernel(const std::string& isa);
+
 /// The instruction sets whose version of the kernels this processor runs,
 /// best first ("avx512", "avx2", "default"); the best is used.
 std::vector<std::string> kernel_isas();

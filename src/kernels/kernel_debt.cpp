@@ -1,0 +1,44 @@
+// The debt pass of the monthly firm step (kernels/kernel_debt.inc),
+// compiled for the same instruction sets as kernel.cpp's kernels and
+// chosen with them. A translation unit of its own: see kernel_debt.inc.
+#include <cstdint>
+#include <string>
+
+#include "core/portable.hpp"
+#include "kernels/kernel.hpp"
+
+namespace msmesim::detail {
+
+namespace {
+
+#define MSMESIM_KERNEL_TARGET
+namespace isa_default {
+#include "kernels/kernel_debt.inc"
+}  // namespace isa_default
+#undef MSMESIM_KERNEL_TARGET
+
+#if MSMESIM_X86_DISPATCH
+#define MSMESIM_KERNEL_TARGET __attribute__((target("avx2")))
+namespace isa_avx2 {
+#include "kernels/kernel_debt.inc"
+}  // namespace isa_avx2
+#undef MSMESIM_KERNEL_TARGET
+#define MSMESIM_KERNEL_TARGET __attribute__((target("avx2,avx512f,avx512vl,avx512bw,avx512dq")))
+namespace isa_avx512 {
+#include "kernels/kernel_debt.inc"
+}  // namespace isa_avx512
+#undef MSMESIM_KERNEL_TARGET
+#endif
+
+}  // namespace
+
+DebtKernel debt_kernel(const std::string& isa) {
+#if MSMESIM_X86_DISPATCH
+  if (isa == "avx512") return isa_avx512::firm_month_debt;
+  if (isa == "avx2") return isa_avx2::firm_month_debt;
+#endif
+  static_cast<void>(isa);
+  return isa_default::firm_month_debt;
+}
+
+}  // namespace msmesim::detail
