@@ -1,6 +1,8 @@
 // The debt pass of the monthly firm step (kernels/kernel_debt.inc),
 // compiled for the same instruction sets as kernel.cpp's kernels and
-// chosen with them. A translation unit of its own: see kernel_debt.inc.
+// chosen with them (a translation unit of its own keeps each file's
+// compilation short).
+#include <bit>
 #include <cstdint>
 #include <string>
 
