@@ -311,7 +311,10 @@ void Simulation::Impl::step_chunk(std::size_t b, std::size_t e, const MonthConte
       main_problem[i] = static_cast<std::uint8_t>(kNoProblem + affected * (main - kNoProblem));
       last_main_problem[i] = static_cast<std::uint8_t>(last_main_problem[i] + affected * (main - last_main_problem[i]));
       count_affected += affected;
-      count_problem[problem] += affected;
+      // (Counted by constant index, as below: an index read from the
+      // firm would keep the counters in memory, each firm's addition
+      // waiting on the previous firm's store.)
+      for (int ch = 0; ch < kChannels; ++ch) count_problem[ch] += affected & (problem == ch);
       group_add(g_affected, affected);
       group_add(g_problem + problem, affected);
 
@@ -418,12 +421,18 @@ void Simulation::Impl::step_chunk(std::size_t b, std::size_t e, const MonthConte
       group_add(g_distressed, unable);
       count_employment += workers_of[i];
       group_add(g_employment, workers_of[i]);
-      ++count_class[size_class[i]];
+      for (int c = 0; c < kSizeClasses; ++c) count_class[c] += size_class[i] == c;
       sum_payables += payables_rp[i];
       sum_cash += cash_rp[i];
       sum_receivables += receivables_rp[i];
-      sum_credit[loan_lender[i]] += loan_principal_rp[i];  // adds 0 without a loan
-      sum_credit[static_cast<int>(Lender::informal)] += informal_principal_rp[i];
+      {
+        // The formal loan to its lender's sum and +0 to the others (which
+        // leaves each sum as it was: the sums start at +0 and are never -0).
+        const int lender = loan_lender[i];
+        const double principal = loan_principal_rp[i];  // 0 without a loan
+        for (int l = 0; l < kLenders; ++l) sum_credit[l] += lender == l ? principal : 0.0;
+        sum_credit[static_cast<int>(Lender::informal)] += informal_principal_rp[i];
+      }
       sum_assets += assets_rp[i];
       count_illiquid += ever_illiquid[i];
       // The credit book (after this pass): the firms with a loan.
