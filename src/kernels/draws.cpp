@@ -39,6 +39,7 @@ MSMESIM_TARGET_CLONES("default", "avx2") MSMESIM_NOINLINE_CLONES
 void philox_rounds_portable(std::uint32_t* c0, std::uint32_t* c1, std::uint32_t* c2, std::uint32_t* c3,
                             std::uint32_t k0, std::uint32_t k1, std::size_t len) {
   for (int round = 0; round < 10; ++round) {
+    // vectorised: (tools/vectorised checks that this loop is)
     for (std::size_t j = 0; j < len; ++j) {
       const std::uint64_t p0 = static_cast<std::uint64_t>(kM0) * c0[j];
       const std::uint64_t p1 = static_cast<std::uint64_t>(kM1) * c2[j];
@@ -159,6 +160,7 @@ void firm_month_draws(const FirmMonthDrawSpec& spec, std::uint32_t first, std::s
   // twice the lanes. The uniforms take the top 23 bits of each word.
   const auto nsd = static_cast<float>(spec.noise_sd), nshift = static_cast<float>(spec.noise_shift),
              wsd = static_cast<float>(spec.walk_sd), wshift = static_cast<float>(spec.walk_shift);
+  // vectorised: (tools/vectorised checks that this loop is)
   for (std::size_t j = 0; j < len; ++j) {
     const float u0 = unit_from_top23(w0[j + offset]);
     const float u1 = unit_from_top23(w1[j + offset]);
