@@ -133,8 +133,12 @@ void Simulation::Impl::step_chunk(std::size_t b, std::size_t e, const MonthConte
       n_open += open;
       closed_list[n_closed] = jj;
       n_closed += !open;
+      // Credit is sought by an open firm short of cash or of money for its
+      // investment, if it can still borrow: a firm holding a formal and an
+      // informal loan has no lender to turn to (seek_credit would find none).
+      const bool can_borrow = (loan_principal_rp[i] <= 0.0) | (informal_principal_rp[i] <= 0.0);
       seek_list[n_seek] = jj;
-      n_seek += open & ((pre.shortfall[j] > 0.0) | (pre.invest_gap[j] > 0.0));
+      n_seek += open & can_borrow & ((pre.shortfall[j] > 0.0) | (pre.invest_gap[j] > 0.0));
       member_list[n_members] = jj;
       n_members += open & member;
       all_members[n_all_members] = jj;
