@@ -42,7 +42,9 @@ Simulation::Impl::NewLoans Simulation::Impl::seek_credit(std::size_t i, int t_no
   // firm to the next.)
   static_assert(static_cast<int>(Lender::informal) == kLenders - 1, "the informal lender comes last");
   const int informal_index = static_cast<int>(Lender::informal);
-  const int first = formal_free ? 0 : informal_index, end = informal_free ? kLenders : informal_index;
+  // (By arithmetic: GCC makes each ?: a branch, a coin toss from firm to firm.)
+  const int first = informal_index * static_cast<int>(!formal_free),
+            end = informal_index + static_cast<int>(informal_free);
   for (int k = first; k < end; ++k) {
     if (need <= 0.0) break;
     const Lender l = kAllLenders[static_cast<std::size_t>(k)];

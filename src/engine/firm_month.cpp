@@ -4,6 +4,8 @@
 // counts (docs/model.md §5).
 #include "engine/impl.hpp"
 
+#include <bit>
+
 #include "core/portable.hpp"
 
 namespace msmesim {
@@ -122,11 +124,14 @@ void Simulation::Impl::step_chunk(std::size_t b, std::size_t e, const MonthConte
       open_d[j] = static_cast<double>(open);  // (a conversion: a select would be a branch)
       credit[j] = 0.0;
       denied[j] = 0.0;
-      // A member's loan from its cooperative before this month's service.
-      // (By arithmetic: principals are never negative, so a loan from
-      // another lender gives +0, as the select did.)
-      coop_principal[j] = loan_principal_rp[i] *
-                          static_cast<double>(loan_lender[i] == static_cast<std::uint8_t>(Lender::cooperative));
+      // A member's loan from its cooperative before this month's service,
+      // +0 for a loan from another lender — kept or cleared by its bits:
+      // GCC turns both a select and a product with the test's 0 or 1 into
+      // a branch, mispredicted whenever the lender changes from one firm
+      // to the next.
+      const std::uint64_t coop_bits =
+          0u - static_cast<std::uint64_t>(loan_lender[i] == static_cast<std::uint8_t>(Lender::cooperative));
+      coop_principal[j] = std::bit_cast<double>(std::bit_cast<std::uint64_t>(loan_principal_rp[i]) & coop_bits);
       const auto jj = static_cast<std::uint16_t>(j);
       const bool member = coop_of[i] >= 0;
       open_list[n_open] = jj;
@@ -315,9 +320,10 @@ void Simulation::Impl::step_chunk(std::size_t b, std::size_t e, const MonthConte
       main_problem[i] = static_cast<std::uint8_t>(kNoProblem + affected * (main - kNoProblem));
       last_main_problem[i] = static_cast<std::uint8_t>(last_main_problem[i] + affected * (main - last_main_problem[i]));
       count_affected += affected;
-      // (Counted by constant index, as below: an index read from the
-      // firm would keep the counters in memory, each firm's addition
-      // waiting on the previous firm's store.)
+      // (Counted by constant index, as the classes below: an index read
+      // from the firm would keep the counters in memory, each firm's
+      // addition waiting on the previous firm's store. Integer additions of
+      // 0 or 1, without a branch.)
       for (int ch = 0; ch < kChannels; ++ch) count_problem[ch] += affected & (problem == ch);
       group_add(g_affected, affected);
       group_add(g_problem + problem, affected);
@@ -363,14 +369,23 @@ void Simulation::Impl::step_chunk(std::size_t b, std::size_t e, const MonthConte
           new_workers -= ceil_positive(K.layoff_speed * (workers - need));
           over = 0;
         }
-      } else if (!unable & (expected > pre.capacity_free[j]) & (workers < need) & (cash_rp[i] >= pre.buffer[j])) {
+      } else {
         // Hire towards the need, but only as many as the expected revenue
         // pays for: gross margin after fixed costs covers the wage bill.
+        // Whether a firm hires is a coin toss from one firm to the next, so
+        // what it would hire is computed for every firm and kept when it
+        // does (a branch would be mispredicted half the time).
+        const bool hires =
+            !unable & (expected > pre.capacity_free[j]) & (workers < need) & (cash_rp[i] >= pre.buffer[j]);
         const int target = std::min(65535, workers + ceil_positive(K.hire_speed * (need - workers)));
         const double margin = expected * (1.0 - variable_cost_share[i]) - fixed_cost_rp[i];
         const double wage = wage_rp[i];
-        const int affordable = wage > 0.0 ? 1 + static_cast<int>(std::min(margin / wage, 65534.0)) : 65535;
-        new_workers = std::max(workers, std::min(target, affordable));
+        // (Bounded below at -1, so that the conversion is defined for every
+        // firm: a quotient below -1 pays for no worker, as -1 does.)
+        const double per_wage = std::max(-1.0, std::min(margin / (wage > 0.0 ? wage : 1.0), 65534.0));
+        const int affordable = wage > 0.0 ? 1 + static_cast<int>(per_wage) : 65535;
+        const int hired = std::max(workers, std::min(target, affordable));
+        new_workers = hires ? hired : workers;
       }
       months_overstaffed[i] = static_cast<std::uint8_t>(over);
       workers_of[i] = static_cast<std::uint16_t>(std::max(1, new_workers));
@@ -429,14 +444,8 @@ void Simulation::Impl::step_chunk(std::size_t b, std::size_t e, const MonthConte
       sum_payables += payables_rp[i];
       sum_cash += cash_rp[i];
       sum_receivables += receivables_rp[i];
-      {
-        // The formal loan to its lender's sum and +0 to the others (which
-        // leaves each sum as it was: the sums start at +0 and are never -0).
-        const int lender = loan_lender[i];
-        const double principal = loan_principal_rp[i];  // 0 without a loan
-        for (int l = 0; l < kLenders; ++l) sum_credit[l] += lender == l ? principal : 0.0;
-        sum_credit[static_cast<int>(Lender::informal)] += informal_principal_rp[i];
-      }
+      sum_credit[loan_lender[i]] += loan_principal_rp[i];  // adds 0 without a loan
+      sum_credit[static_cast<int>(Lender::informal)] += informal_principal_rp[i];
       sum_assets += assets_rp[i];
       count_illiquid += ever_illiquid[i];
       // The credit book (after this pass): the firms with a loan.
