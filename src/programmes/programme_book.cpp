@@ -378,12 +378,20 @@ void ProgrammeBook::scan_firms(Prog& p, int t, FirmState& st, CoopBook* coop, Pr
     const std::size_t c = b / chunk_;
     constexpr std::size_t kBlock = 512;
     std::uint8_t ok[kBlock];
+    std::uint32_t eligible[kBlock];
     for (std::size_t bb = b; bb < e; bb += kBlock) {
       const std::size_t be = std::min(e, bb + kBlock);
       eligible_block(p, bb, be, st, t, ok);
+      // The eligible firms listed without a branch (eligibility is a coin
+      // toss from one firm to the next), then served in firm order.
+      std::size_t n_eligible = 0;
       for (std::size_t i = bb; i < be; ++i) {
-        if (!ok[i - bb]) continue;
-        ++counts[c];
+        eligible[n_eligible] = static_cast<std::uint32_t>(i);
+        n_eligible += ok[i - bb] != 0;
+      }
+      counts[c] += static_cast<std::int64_t>(n_eligible);
+      for (std::size_t q = 0; q < n_eligible; ++q) {
+        const std::size_t i = eligible[q];
         // The uptake draw is the firm's own and does not change: drawn
         // once, when the firm is first eligible, and kept.
         bool applies = true;
