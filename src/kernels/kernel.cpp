@@ -1,8 +1,9 @@
 // The vectorised kernels of the monthly firm step (see kernels/kernel.hpp),
 // compiled for several instruction sets and chosen once, by what the
-// processor supports (the debt pass's versions are in kernel_debt.cpp). The AVX-512 version needs AVX-512VL, BW and DQ besides
-// AVX-512F: the kernels mix 8-, 16-, 32- and 64-bit lanes, which AVX-512F
-// alone cannot vectorise.
+// processor supports (the debt pass's versions are in kernel_debt.cpp).
+// The AVX-512 version needs AVX-512VL, BW and DQ besides AVX-512F: the
+// kernels mix 8-, 16-, 32- and 64-bit lanes, which AVX-512F alone cannot
+// vectorise.
 #include "kernels/kernel.hpp"
 
 #include <atomic>
