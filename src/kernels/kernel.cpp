@@ -1,9 +1,7 @@
 // The vectorised kernels of the monthly firm step (see kernels/kernel.hpp),
 // compiled for several instruction sets and chosen once, by what the
-// processor supports (the debt pass's versions are in kernel_debt.cpp).
-// The AVX-512 version needs AVX-512VL, BW and DQ besides AVX-512F: the
-// kernels mix 8-, 16-, 32- and 64-bit lanes, which AVX-512F alone cannot
-// vectorise.
+// processor supports (isa_versions.inc; the debt pass's versions are in
+// kernel_debt.cpp).
 #include "kernels/kernel.hpp"
 
 #include <atomic>
@@ -18,24 +16,8 @@ namespace msmesim::detail {
 
 namespace {
 
-#define MSMESIM_KERNEL_TARGET
-namespace isa_default {
-#include "kernels/kernel_body.inc"
-}  // namespace isa_default
-#undef MSMESIM_KERNEL_TARGET
-
-#if MSMESIM_X86_DISPATCH
-#define MSMESIM_KERNEL_TARGET __attribute__((target("avx2")))
-namespace isa_avx2 {
-#include "kernels/kernel_body.inc"
-}  // namespace isa_avx2
-#undef MSMESIM_KERNEL_TARGET
-#define MSMESIM_KERNEL_TARGET __attribute__((target("avx2,avx512f,avx512vl,avx512bw,avx512dq")))
-namespace isa_avx512 {
-#include "kernels/kernel_body.inc"
-}  // namespace isa_avx512
-#undef MSMESIM_KERNEL_TARGET
-#endif
+#define MSMESIM_KERNEL_BODY "kernels/kernel_body.inc"
+#include "kernels/isa_versions.inc"
 
 struct Kernels {
   const char* isa;

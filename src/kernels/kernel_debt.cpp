@@ -13,24 +13,8 @@ namespace msmesim::detail {
 
 namespace {
 
-#define MSMESIM_KERNEL_TARGET
-namespace isa_default {
-#include "kernels/kernel_debt.inc"
-}  // namespace isa_default
-#undef MSMESIM_KERNEL_TARGET
-
-#if MSMESIM_X86_DISPATCH
-#define MSMESIM_KERNEL_TARGET __attribute__((target("avx2")))
-namespace isa_avx2 {
-#include "kernels/kernel_debt.inc"
-}  // namespace isa_avx2
-#undef MSMESIM_KERNEL_TARGET
-#define MSMESIM_KERNEL_TARGET __attribute__((target("avx2,avx512f,avx512vl,avx512bw,avx512dq")))
-namespace isa_avx512 {
-#include "kernels/kernel_debt.inc"
-}  // namespace isa_avx512
-#undef MSMESIM_KERNEL_TARGET
-#endif
+#define MSMESIM_KERNEL_BODY "kernels/kernel_debt.inc"
+#include "kernels/isa_versions.inc"
 
 }  // namespace
 
